@@ -1,0 +1,199 @@
+package xmlrpc
+
+import (
+	"encoding/base64"
+	"fmt"
+	"math"
+	"strconv"
+	"time"
+	"unicode/utf8"
+
+	"gateway/gateway"
+)
+
+// DateTimeLayout is how dateTime.iso8601 values are written: the spec's
+// compact form in UTC, the one form every client parses (Python's
+// xmlrpc.client reads nothing else).
+const DateTimeLayout = "20060102T15:04:05"
+
+// Fault codes of the contract.
+const (
+	CodeParse           = -32700
+	CodeInvalidRequest  = -32600
+	CodeNoSuchMethod    = -32601
+	CodeInvalidParams   = -32602
+	CodeInternal        = -32603
+	CodeApplication     = -32500
+	CodeUnauthenticated = -32001
+	CodeForbidden       = -32003
+	CodeUnavailable     = -32005
+	CodeTooManyRequests = -32029
+)
+
+// FaultCode maps a neutral fault kind to its XML-RPC faultCode.
+func FaultCode(k gateway.FaultKind) int {
+	switch k {
+	case gateway.FaultParse:
+		return CodeParse
+	case gateway.FaultInvalidRequest:
+		return CodeInvalidRequest
+	case gateway.FaultNoSuchMethod:
+		return CodeNoSuchMethod
+	case gateway.FaultInvalidParams:
+		return CodeInvalidParams
+	case gateway.FaultApplication:
+		return CodeApplication
+	case gateway.FaultUnauthenticated:
+		return CodeUnauthenticated
+	case gateway.FaultForbidden:
+		return CodeForbidden
+	case gateway.FaultUnavailable:
+		return CodeUnavailable
+	case gateway.FaultTooManyRequests:
+		return CodeTooManyRequests
+	}
+	return CodeInternal
+}
+
+// FaultString is the faultString: an application fault's starts with its name.
+func FaultString(f *gateway.Fault) string {
+	if f.Kind == gateway.FaultApplication {
+		return f.Name + ": " + f.Message
+	}
+	return f.Message
+}
+
+const header = `<?xml version="1.0" encoding="UTF-8"?>` + "\n"
+
+// AppendResponse appends a methodResponse carrying v.
+func AppendResponse(b []byte, v any) ([]byte, error) {
+	b = append(b, header...)
+	b = append(b, "<methodResponse><params><param><value>"...)
+	b, err := AppendValue(b, v)
+	if err != nil {
+		return nil, err
+	}
+	return append(b, "</value></param></params></methodResponse>\n"...), nil
+}
+
+// AppendFault appends a methodResponse carrying a fault.
+func AppendFault(b []byte, code int, msg string) []byte {
+	b = append(b, header...)
+	b = append(b, "<methodResponse><fault><value>"...)
+	b = appendFaultStruct(b, code, msg)
+	return append(b, "</value></fault></methodResponse>\n"...)
+}
+
+func appendFaultStruct(b []byte, code int, msg string) []byte {
+	b = append(b, "<struct><member><name>faultCode</name><value><int>"...)
+	b = strconv.AppendInt(b, int64(code), 10)
+	b = append(b, "</int></value></member><member><name>faultString</name><value><string>"...)
+	b = appendEscaped(b, msg)
+	return append(b, "</string></value></member></struct>"...)
+}
+
+// AppendValue appends the content of a <value> element for v.
+func AppendValue(b []byte, v any) ([]byte, error) {
+	var err error
+	switch x := v.(type) {
+	case nil:
+		b = append(b, "<nil/>"...)
+	case string:
+		b = append(b, "<string>"...)
+		b = appendEscaped(b, x)
+		b = append(b, "</string>"...)
+	case int64:
+		if x >= math.MinInt32 && x <= math.MaxInt32 {
+			b = append(b, "<int>"...)
+			b = strconv.AppendInt(b, x, 10)
+			b = append(b, "</int>"...)
+		} else {
+			b = append(b, "<i8>"...)
+			b = strconv.AppendInt(b, x, 10)
+			b = append(b, "</i8>"...)
+		}
+	case int:
+		return AppendValue(b, int64(x))
+	case bool:
+		if x {
+			b = append(b, "<boolean>1</boolean>"...)
+		} else {
+			b = append(b, "<boolean>0</boolean>"...)
+		}
+	case float64:
+		if math.IsNaN(x) || math.IsInf(x, 0) {
+			return nil, fmt.Errorf("xmlrpc: %v has no XML-RPC form", x)
+		}
+		b = append(b, "<double>"...)
+		b = strconv.AppendFloat(b, x, 'f', -1, 64)
+		b = append(b, "</double>"...)
+	case time.Time:
+		b = append(b, "<dateTime.iso8601>"...)
+		b = x.UTC().AppendFormat(b, DateTimeLayout)
+		b = append(b, "</dateTime.iso8601>"...)
+	case []byte:
+		b = append(b, "<base64>"...)
+		b = base64.StdEncoding.AppendEncode(b, x)
+		b = append(b, "</base64>"...)
+	case gateway.Struct:
+		b = append(b, "<struct>"...)
+		for _, m := range x {
+			b = append(b, "<member><name>"...)
+			b = appendEscaped(b, m.Name)
+			b = append(b, "</name><value>"...)
+			if b, err = AppendValue(b, m.Value); err != nil {
+				return nil, err
+			}
+			b = append(b, "</value></member>"...)
+		}
+		b = append(b, "</struct>"...)
+	case []any:
+		b = append(b, "<array><data>"...)
+		for _, item := range x {
+			b = append(b, "<value>"...)
+			if b, err = AppendValue(b, item); err != nil {
+				return nil, err
+			}
+			b = append(b, "</value>"...)
+		}
+		b = append(b, "</data></array>"...)
+	default:
+		return nil, fmt.Errorf("xmlrpc: no encoding for %T", v)
+	}
+	return b, nil
+}
+
+// appendEscaped writes s as XML text. Characters XML 1.0 cannot carry
+// (controls other than tab and newlines, invalid UTF-8) become U+FFFD, so
+// the response stays well-formed whatever a service returns.
+func appendEscaped(b []byte, s string) []byte {
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			switch {
+			case c == '<':
+				b = append(b, "&lt;"...)
+			case c == '>':
+				b = append(b, "&gt;"...)
+			case c == '&':
+				b = append(b, "&amp;"...)
+			case c == '\r':
+				b = append(b, "&#xD;"...)
+			case c < 0x20 && c != '\t' && c != '\n':
+				b = append(b, "\uFFFD"...)
+			default:
+				b = append(b, c)
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 || r == 0xFFFE || r == 0xFFFF {
+			b = append(b, "\uFFFD"...)
+		} else {
+			b = append(b, s[i:i+size]...)
+		}
+		i += size
+	}
+	return b
+}

@@ -1,0 +1,133 @@
+package xmlrpc
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"mime"
+	"net/http"
+	"strconv"
+	"sync"
+
+	"gateway/adapters/httpx"
+	"gateway/gateway"
+)
+
+// Options are the limits of the XML-RPC front end.
+type Options struct {
+	MaxBodyBytes int64 // a larger body is refused with 413
+	MaxDepth     int   // element nesting
+	MaxMulticall int   // calls in one system.multicall
+	Remote       httpx.RemoteAddr
+	Log          *slog.Logger
+}
+
+// Handler serves POST /xmlrpc.
+type Handler struct {
+	core *gateway.Core
+	opts Options
+	bufs sync.Pool
+}
+
+// New returns the XML-RPC handler over core.
+func New(core *gateway.Core, opts Options) *Handler {
+	if opts.MaxBodyBytes <= 0 {
+		opts.MaxBodyBytes = 4 << 20
+	}
+	if opts.MaxMulticall <= 0 {
+		opts.MaxMulticall = 100
+	}
+	if opts.Log == nil {
+		opts.Log = slog.Default()
+	}
+	return &Handler{core: core, opts: opts, bufs: sync.Pool{New: func() any { b := make([]byte, 0, 4096); return &b }}}
+}
+
+// request is the state of one HTTP request: its session is resolved once,
+// on first need, and shared by the calls of a multicall.
+type request struct {
+	w        http.ResponseWriter
+	r        *http.Request
+	resolved bool
+	session  *gateway.Session
+	err      error
+}
+
+// ServeHTTP implements http.Handler.
+func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodPost {
+		w.Header().Set("Allow", http.MethodPost)
+		http.Error(w, "XML-RPC takes POST", http.StatusMethodNotAllowed)
+		return
+	}
+	if ct := r.Header.Get("Content-Type"); ct != "" {
+		mt, _, err := mime.ParseMediaType(ct)
+		if err != nil || (mt != "text/xml" && mt != "application/xml") {
+			http.Error(w, "XML-RPC takes text/xml", http.StatusUnsupportedMediaType)
+			return
+		}
+	}
+	if r.ContentLength > h.opts.MaxBodyBytes {
+		http.Error(w, "request body too large", http.StatusRequestEntityTooLarge)
+		return
+	}
+	body := http.MaxBytesReader(w, r.Body, h.opts.MaxBodyBytes)
+	method, params, err := DecodeCall(body, h.opts.MaxDepth)
+	if err != nil {
+		var tooLarge *http.MaxBytesError
+		if errors.As(err, &tooLarge) {
+			http.Error(w, "request body too large", http.StatusRequestEntityTooLarge)
+			return
+		}
+		var de *DecodeError
+		if !errors.As(err, &de) {
+			de = &DecodeError{Kind: gateway.FaultParse, Msg: "parse error"}
+		}
+		h.writeFault(w, de.Fault())
+		return
+	}
+	req := &request{w: w, r: r}
+	result, err := h.call(r.Context(), req, method, params)
+	if err != nil {
+		h.writeFault(w, gateway.AsFault(err))
+		return
+	}
+	bp := h.bufs.Get().(*[]byte)
+	defer h.bufs.Put(bp)
+	out, err := AppendResponse((*bp)[:0], result)
+	if err != nil {
+		h.opts.Log.Error("xmlrpc encode", "method", method, "err", err)
+		h.writeFault(w, gateway.NewFault(gateway.FaultInternal, "internal error"))
+		return
+	}
+	*bp = out
+	h.write(w, out)
+}
+
+func (h *Handler) writeFault(w http.ResponseWriter, f *gateway.Fault) {
+	h.write(w, AppendFault(nil, FaultCode(f.Kind), FaultString(f)))
+}
+
+func (h *Handler) write(w http.ResponseWriter, body []byte) {
+	w.Header().Set("Content-Type", "text/xml; charset=utf-8")
+	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
+	w.WriteHeader(http.StatusOK) // XML-RPC faults travel in a 200 response
+	_, _ = w.Write(body)
+}
+
+// session resolves the request's session: a token (header, cookie) first,
+// then HTTP Basic credentials, which share one session per user and password.
+func (h *Handler) session(ctx context.Context, req *request) (*gateway.Session, error) {
+	if req.resolved {
+		return req.session, req.err
+	}
+	req.resolved = true
+	if token := httpx.Token(req.r); token != "" {
+		req.session, req.err = h.core.Authenticate(ctx, token)
+	} else if creds, ok := httpx.BasicCredentials(req.r); ok {
+		req.session, req.err = h.core.CredentialSession(ctx, creds, h.opts.Remote.Client(req.r, gateway.ProtocolXMLRPC))
+	} else {
+		req.err = gateway.NewFault(gateway.FaultUnauthenticated, "no session: call session.login or send credentials")
+	}
+	return req.session, req.err
+}

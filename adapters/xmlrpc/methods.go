@@ -1,0 +1,273 @@
+package xmlrpc
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"gateway/adapters/httpx"
+	"gateway/gateway"
+	"gateway/wsdl"
+)
+
+// builtin describes a session.* or system.* method for introspection.
+type builtin struct {
+	name      string
+	help      string
+	signature [][]string
+}
+
+var sessionMethods = []builtin{
+	{"session.login", "Log in with a username and password; returns {token, username, expires}. The token also comes as the gw_session cookie and the X-Gateway-Session header.",
+		[][]string{{"struct", "string", "string"}, {"struct", "struct"}}},
+	{"session.logout", "Log out: detaches this client from its perspective.", [][]string{{"boolean"}}},
+	{"session.whoami", "Who you are, as the directory says, and the clients attached to your perspective.", [][]string{{"struct"}}},
+	{"session.events", "Your perspective's events after sequence since, waiting up to wait seconds (at most 30) for the first one; returns {next, events}.",
+		[][]string{{"struct", "int", "int"}, {"struct", "int"}, {"struct"}}},
+}
+
+var systemMethods = []builtin{
+	{"system.listMethods", "The methods this server offers.", [][]string{{"array"}}},
+	{"system.methodHelp", "The documentation of a method.", [][]string{{"string", "string"}}},
+	{"system.methodSignature", "The signatures of a method: [return type, parameter types...].", [][]string{{"array", "string"}}},
+	{"system.multicall", "Several calls in one request; each result is [value] or a fault struct.", [][]string{{"array", "array"}}},
+	{"system.getCapabilities", "The specifications this server follows.", [][]string{{"struct"}}},
+}
+
+// call dispatches one method.
+func (h *Handler) call(ctx context.Context, req *request, method string, params []any) (any, error) {
+	switch method {
+	case "session.login":
+		return h.login(ctx, req, params)
+	case "system.listMethods":
+		return h.listMethods(), nil
+	case "system.methodHelp":
+		name, err := stringParam(params)
+		if err != nil {
+			return nil, err
+		}
+		return h.methodHelp(name)
+	case "system.methodSignature":
+		name, err := stringParam(params)
+		if err != nil {
+			return nil, err
+		}
+		return h.methodSignature(name)
+	case "system.getCapabilities":
+		return capabilities, nil
+	case "system.multicall":
+		return h.multicall(ctx, req, params)
+	}
+	if strings.HasPrefix(method, "session.") {
+		return h.sessionCall(ctx, req, method, params)
+	}
+	svcName, opName, ok := strings.Cut(method, ".")
+	if !ok {
+		return nil, gateway.NewFault(gateway.FaultNoSuchMethod, "no such method %q", method)
+	}
+	svc, op, err := h.core.Services().Lookup(svcName, opName)
+	if err != nil {
+		return nil, gateway.NewFault(gateway.FaultNoSuchMethod, "no such method %q", method)
+	}
+	s, err := h.session(ctx, req)
+	if err != nil {
+		return nil, err
+	}
+	in, err := bindParams(op, params)
+	if err != nil {
+		return nil, err
+	}
+	out, err := h.core.Invoke(ctx, s, svc, op, in)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (h *Handler) login(ctx context.Context, req *request, params []any) (any, error) {
+	var creds gateway.Credentials
+	switch {
+	case len(params) == 2:
+		u, ok1 := params[0].(string)
+		p, ok2 := params[1].(string)
+		if !ok1 || !ok2 {
+			return nil, gateway.NewFault(gateway.FaultInvalidParams, "session.login takes (username string, password string)")
+		}
+		creds = gateway.Credentials{Username: u, Password: p}
+	case len(params) == 1:
+		st, ok := params[0].(gateway.Struct)
+		if !ok {
+			return nil, gateway.NewFault(gateway.FaultInvalidParams, "session.login takes (username, password) or {username, password}")
+		}
+		creds = gateway.Credentials{Username: st.String("username"), Password: st.String("password")}
+	default:
+		return nil, gateway.NewFault(gateway.FaultInvalidParams, "session.login takes (username, password)")
+	}
+	token, s, err := h.core.Login(ctx, creds, h.opts.Remote.Client(req.r, gateway.ProtocolXMLRPC))
+	if err != nil {
+		return nil, err
+	}
+	httpx.SetSession(req.w, req.r, token)
+	req.resolved, req.session, req.err = true, s, nil // later calls of a multicall use it
+	return gateway.Struct{
+		{Name: "token", Value: token},
+		{Name: "username", Value: s.Identity.Username},
+		{Name: "expires", Value: s.ExpiresAt().UTC().Truncate(time.Second)},
+	}, nil
+}
+
+func (h *Handler) sessionCall(ctx context.Context, req *request, method string, params []any) (any, error) {
+	switch method {
+	case "session.logout", "session.whoami", "session.events":
+	default:
+		return nil, gateway.NewFault(gateway.FaultNoSuchMethod, "no such method %q", method)
+	}
+	s, err := h.session(ctx, req)
+	if err != nil {
+		return nil, err
+	}
+	switch method {
+	case "session.logout":
+		if err := h.core.Logout(ctx, s); err != nil {
+			return nil, err
+		}
+		httpx.ClearSession(req.w, req.r)
+		req.session, req.err = nil, gateway.NewFault(gateway.FaultUnauthenticated, "logged out")
+		return true, nil
+	case "session.whoami":
+		p := h.core.Perspective(s)
+		clients, err := p.Clients(ctx)
+		if err != nil {
+			return nil, err
+		}
+		return whoami(s.Identity, clients), nil
+	default:
+		since, wait, err := eventParams(params)
+		if err != nil {
+			return nil, err
+		}
+		evs, next, err := h.core.Perspective(s).Events(ctx, since, wait)
+		if err != nil {
+			return nil, err
+		}
+		list := make([]any, len(evs))
+		for i, ev := range evs {
+			list[i] = eventValue(ev)
+		}
+		return gateway.Struct{{Name: "next", Value: int64(next)}, {Name: "events", Value: list}}, nil
+	}
+}
+
+func eventParams(params []any) (since uint64, wait time.Duration, err error) {
+	if len(params) == 1 {
+		if st, ok := params[0].(gateway.Struct); ok {
+			s, _ := st.Get("since")
+			w, _ := st.Get("wait")
+			params = []any{s, w}
+		}
+	}
+	if len(params) > 2 {
+		return 0, 0, gateway.NewFault(gateway.FaultInvalidParams, "session.events takes (since int, wait int)")
+	}
+	nums := [2]float64{}
+	for i, p := range params {
+		switch v := p.(type) {
+		case nil:
+		case int64:
+			nums[i] = float64(v)
+		case float64:
+			nums[i] = v
+		default:
+			return 0, 0, gateway.NewFault(gateway.FaultInvalidParams, "session.events takes (since int, wait int): got %s", gateway.KindOf(p))
+		}
+	}
+	if nums[0] < 0 || nums[1] < 0 {
+		return 0, 0, gateway.NewFault(gateway.FaultInvalidParams, "session.events: since and wait must not be negative")
+	}
+	return uint64(nums[0]), time.Duration(min(nums[1], gateway.MaxEventWait.Seconds()) * float64(time.Second)), nil
+}
+
+func clientValue(c gateway.ClientInfo) gateway.Struct {
+	return gateway.Struct{
+		{Name: "id", Value: c.ID}, {Name: "protocol", Value: c.Protocol}, {Name: "remote", Value: c.Remote},
+		{Name: "userAgent", Value: c.UserAgent}, {Name: "attachedAt", Value: c.AttachedAt.UTC().Truncate(time.Second)},
+	}
+}
+
+func whoami(id gateway.Identity, clients []gateway.ClientInfo) gateway.Struct {
+	groups := make([]any, len(id.Groups))
+	for i, g := range id.Groups {
+		groups[i] = g
+	}
+	cl := make([]any, len(clients))
+	for i, c := range clients {
+		cl[i] = clientValue(c)
+	}
+	return gateway.Struct{
+		{Name: "username", Value: id.Username}, {Name: "dn", Value: id.DN}, {Name: "displayName", Value: id.DisplayName},
+		{Name: "groups", Value: groups}, {Name: "clients", Value: cl},
+	}
+}
+
+func eventValue(ev gateway.Event) gateway.Struct {
+	st := gateway.Struct{
+		{Name: "seq", Value: int64(ev.Seq)}, {Name: "kind", Value: ev.Kind},
+		{Name: "client", Value: clientValue(ev.Client)}, {Name: "at", Value: ev.At.UTC().Truncate(time.Second)},
+	}
+	if ev.Reason != "" {
+		st = append(st, gateway.Member{Name: "reason", Value: string(ev.Reason)})
+	}
+	if ev.Data != nil {
+		st = append(st, gateway.Member{Name: "data", Value: ev.Data})
+	}
+	return st
+}
+
+// bindParams turns XML-RPC parameters into the input wrapper's members: one
+// struct of named members, or the members positionally in schema order.
+func bindParams(op *wsdl.Operation, params []any) (gateway.Struct, error) {
+	fields := op.Input.Type.Fields
+	if len(params) == 0 {
+		return gateway.Struct{}, nil
+	}
+	if st, ok := params[0].(gateway.Struct); ok && len(params) == 1 && isStructForm(fields, st) {
+		return st, nil
+	}
+	if len(params) > len(fields) {
+		return nil, gateway.NewFault(gateway.FaultInvalidParams, "%s takes at most %d parameters (%s), got %d",
+			op.Name, len(fields), fieldNames(fields), len(params))
+	}
+	out := make(gateway.Struct, len(params))
+	for i, p := range params {
+		out[i] = gateway.Member{Name: fields[i].Name.Local, Value: p}
+	}
+	return out, nil
+}
+
+// isStructForm tells the one-struct form from a single positional struct
+// parameter: only when the operation's one field is itself a struct can they
+// be confused, and then the struct form names that field.
+func isStructForm(fields []*wsdl.Element, st gateway.Struct) bool {
+	if len(fields) != 1 || fields[0].Type.Kind != wsdl.KindStruct {
+		return true
+	}
+	_, named := st.Get(fields[0].Name.Local)
+	return named
+}
+
+func fieldNames(fields []*wsdl.Element) string {
+	names := make([]string, len(fields))
+	for i, f := range fields {
+		names[i] = f.Name.Local
+	}
+	return strings.Join(names, ", ")
+}
+
+func stringParam(params []any) (string, error) {
+	if len(params) == 1 {
+		if s, ok := params[0].(string); ok {
+			return s, nil
+		}
+	}
+	return "", gateway.NewFault(gateway.FaultInvalidParams, "expected one string parameter")
+}

@@ -1,0 +1,165 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"time"
+
+	"gateway/adapters/httpx"
+	"gateway/adapters/xmlrpc"
+	"gateway/examples/inventory"
+	"gateway/gateway"
+	"gateway/ldapauth"
+	"gateway/wsdl"
+)
+
+// builtins are the Go implementations a service may name with builtin:.
+var builtins = map[string]func() gateway.Implementation{
+	"inventory": func() gateway.Implementation { return inventory.New() },
+}
+
+// app is the wired gateway.
+type app struct {
+	cfg       Config
+	log       *slog.Logger
+	core      *gateway.Core
+	auth      *ldapauth.Authorizer
+	directory *ldapauth.Directory // nil with a real directory
+	handler   http.Handler
+}
+
+// checkServices loads every WSDL and checks every builtin name.
+func checkServices(cfg Config) error {
+	_, err := loadServices(cfg)
+	return err
+}
+
+func loadServices(cfg Config) ([]*gateway.Service, error) {
+	var out []*gateway.Service
+	for i, sc := range cfg.Services {
+		def, err := wsdl.Load(sc.WSDL)
+		if err != nil {
+			return nil, fmt.Errorf("services[%d].wsdl: %w", i, err)
+		}
+		mk := builtins[sc.Builtin]
+		if mk == nil {
+			return nil, fmt.Errorf("services[%d].builtin: no built-in implementation %q", i, sc.Builtin)
+		}
+		out = append(out, &gateway.Service{Name: sc.Name, Definition: def, AllowGroups: sc.AllowGroups, Impl: mk()})
+	}
+	return out, nil
+}
+
+func (c LDAPConfig) authorizerConfig() ldapauth.Config {
+	out := ldapauth.Config{
+		URLs: c.URLs, StartTLS: c.StartTLS, CAFile: c.CAFile, InsecureSkipVerify: c.InsecureSkipVerify,
+		BindDN: c.BindDN, BindPassword: c.BindPassword, UserBase: c.UserBase, UserFilter: c.UserFilter,
+		GroupBase: c.GroupBase, GroupFilter: "(member={dn})", GroupAttr: c.GroupAttr,
+		Timeout: c.Timeout, PoolSize: c.PoolSize,
+	}
+	if c.GroupFilter != nil {
+		out.GroupFilter = *c.GroupFilter
+	}
+	return out
+}
+
+func build(cfg Config, log *slog.Logger) (*app, error) {
+	a := &app{cfg: cfg, log: log}
+	services, err := loadServices(cfg)
+	if err != nil {
+		return nil, err
+	}
+	registry, err := gateway.NewRegistry(services...)
+	if err != nil {
+		return nil, err
+	}
+	lc := cfg.LDAP.authorizerConfig()
+	if len(cfg.LDAP.URLs) == 0 {
+		ldif := ldapauth.DemoLDIF
+		if cfg.Directory.LDIF != "" {
+			if ldif, err = os.ReadFile(cfg.Directory.LDIF); err != nil {
+				return nil, fmt.Errorf("directory.ldif: %w", err)
+			}
+		}
+		if a.directory, err = ldapauth.StartDirectory(ldif, log); err != nil {
+			return nil, fmt.Errorf("directory.ldif: %w", err)
+		}
+		lc = a.directory.AuthorizerConfig(lc)
+		if cfg.Directory.LDIF == "" {
+			log.Warn("running on the built-in DEMO directory (alice, bob, carol with published passwords): set ldap.urls for a real directory",
+				"url", a.directory.URL())
+		} else {
+			log.Info("embedded directory", "ldif", cfg.Directory.LDIF, "url", a.directory.URL())
+		}
+	} else if err := lc.Validate(); err != nil {
+		return nil, err
+	}
+	a.auth = ldapauth.New(lc, log)
+	a.core = gateway.New(a.auth, gateway.NewMemoryStore(), gateway.NewMemoryEventLog(0), registry, log, gateway.Config{
+		IdleTimeout: cfg.Session.IdleTimeout, AbsoluteTimeout: cfg.Session.AbsoluteTimeout,
+	})
+	var trusted []*net.IPNet
+	for _, p := range cfg.TrustedProxies {
+		_, n, _ := net.ParseCIDR(p) // validated
+		trusted = append(trusted, n)
+	}
+	mux := http.NewServeMux()
+	mux.Handle("/xmlrpc", xmlrpc.New(a.core, xmlrpc.Options{
+		MaxBodyBytes: cfg.Limits.MaxBodyBytes, MaxDepth: cfg.Limits.MaxDepth, MaxMulticall: cfg.Limits.MaxMulticall,
+		Remote: httpx.RemoteAddr{Trusted: trusted}, Log: log,
+	}))
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		_, _ = io.WriteString(w, "ok\n")
+	})
+	mux.HandleFunc("GET /readyz", a.readyz)
+	a.handler = mux
+	return a, nil
+}
+
+// readyz reports whether the directory and the session store answer.
+func (a *app) readyz(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), 3*time.Second)
+	defer cancel()
+	status := map[string]string{"directory": "up", "sessions": "up"}
+	code := http.StatusOK
+	if err := a.auth.Ready(ctx); err != nil {
+		status["directory"] = "down"
+		code = http.StatusServiceUnavailable
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(code)
+	_ = json.NewEncoder(w).Encode(status)
+}
+
+func (a *app) banner(w io.Writer, addr string, tls bool) {
+	scheme := "http"
+	if tls {
+		scheme = "https"
+	}
+	base := fmt.Sprintf("%s://%s", scheme, addr)
+	fmt.Fprintf(w, "gateway listening on %s\n", base)
+	fmt.Fprintf(w, "  XML-RPC   POST %s/xmlrpc\n", base)
+	fmt.Fprintf(w, "  health    %s/healthz   %s/readyz\n", base, base)
+	for _, s := range a.core.Services().Services() {
+		fmt.Fprintf(w, "  service   %s (%d operations, groups %v)\n", s.Name, len(s.Definition.Operations), s.AllowGroups)
+	}
+	if a.directory != nil && a.cfg.Directory.LDIF == "" {
+		fmt.Fprintln(w, "  demo users (built-in directory, NOT for production):")
+		fmt.Fprintln(w, "    alice / wonderland   groups staff, admins")
+		fmt.Fprintln(w, "    bob   / builder      group staff")
+		fmt.Fprintln(w, "    carol / carol-pass   no group (may log in, may not use inventory)")
+	}
+}
+
+func (a *app) close() {
+	if a.directory != nil {
+		_ = a.directory.Stop()
+	}
+}

@@ -1,0 +1,215 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/url"
+	"os"
+	"strings"
+	"time"
+
+	"gopkg.in/yaml.v3"
+)
+
+// Config is the YAML configuration of the contract. Every key is optional.
+type Config struct {
+	Listen         string          `yaml:"listen"`
+	PublicURL      string          `yaml:"public_url"`
+	TrustedProxies []string        `yaml:"trusted_proxies"`
+	TLS            TLSConfig       `yaml:"tls"`
+	Session        SessionConfig   `yaml:"session"`
+	LDAP           LDAPConfig      `yaml:"ldap"`
+	Directory      DirectoryConfig `yaml:"directory"`
+	Services       []ServiceConfig `yaml:"services"`
+	Limits         LimitsConfig    `yaml:"limits"`
+}
+
+type TLSConfig struct {
+	CertFile string `yaml:"cert_file"`
+	KeyFile  string `yaml:"key_file"`
+}
+
+type SessionConfig struct {
+	IdleTimeout     time.Duration `yaml:"idle_timeout"`
+	AbsoluteTimeout time.Duration `yaml:"absolute_timeout"`
+	Store           string        `yaml:"store"`
+	RedisURL        string        `yaml:"redis_url"`
+}
+
+type LDAPConfig struct {
+	URLs               []string      `yaml:"urls"`
+	StartTLS           bool          `yaml:"start_tls"`
+	CAFile             string        `yaml:"ca_file"`
+	InsecureSkipVerify bool          `yaml:"insecure_skip_verify"`
+	BindDN             string        `yaml:"bind_dn"`
+	BindPassword       string        `yaml:"bind_password"`
+	BindPasswordFile   string        `yaml:"bind_password_file"`
+	UserBase           string        `yaml:"user_base"`
+	UserFilter         string        `yaml:"user_filter"`
+	GroupBase          string        `yaml:"group_base"`
+	GroupFilter        *string       `yaml:"group_filter"` // nil: the default; "": the user's memberOf
+	GroupAttr          string        `yaml:"group_attr"`
+	Timeout            time.Duration `yaml:"timeout"`
+	PoolSize           int           `yaml:"pool_size"`
+}
+
+type DirectoryConfig struct {
+	LDIF string `yaml:"ldif"`
+}
+
+type ServiceConfig struct {
+	Name        string         `yaml:"name"`
+	WSDL        string         `yaml:"wsdl"`
+	Builtin     string         `yaml:"builtin"`
+	AllowGroups []string       `yaml:"allow_groups"`
+	Backend     *BackendConfig `yaml:"backend"`
+}
+
+// BackendConfig is accepted so that configurations written for upstream
+// backends parse; forwarding to upstreams is not built yet and such a
+// service is refused by validation with a message saying so.
+type BackendConfig struct {
+	Kind    string        `yaml:"kind"`
+	URL     string        `yaml:"url"`
+	Timeout time.Duration `yaml:"timeout"`
+}
+
+type LimitsConfig struct {
+	MaxBodyBytes int64 `yaml:"max_body_bytes"`
+	MaxDepth     int   `yaml:"max_depth"`
+	MaxMulticall int   `yaml:"max_multicall"`
+}
+
+// defaultConfig is the embedded default: the demo directory and inventory.
+func defaultConfig() Config {
+	return Config{
+		Listen:  "127.0.0.1:8080",
+		Session: SessionConfig{IdleTimeout: 15 * time.Minute, AbsoluteTimeout: 12 * time.Hour, Store: "memory"},
+		LDAP:    LDAPConfig{UserFilter: "(uid={username})", GroupAttr: "cn", Timeout: 5 * time.Second, PoolSize: 8},
+		Services: []ServiceConfig{{
+			Name: "inventory", WSDL: "examples/inventory/inventory.wsdl", Builtin: "inventory", AllowGroups: []string{"staff"},
+		}},
+		Limits: LimitsConfig{MaxBodyBytes: 4 << 20, MaxDepth: 64, MaxMulticall: 100},
+	}
+}
+
+// loadConfig reads path over the defaults (an empty path: defaults only),
+// then applies the environment overrides. Unknown keys are errors: a typo
+// must not silently fall back to a default.
+func loadConfig(path string, getenv func(string) string) (Config, error) {
+	cfg := defaultConfig()
+	if path != "" {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return cfg, err
+		}
+		cfg.Services = nil // a file that names services replaces the demo list
+		dec := yaml.NewDecoder(bytes.NewReader(data))
+		dec.KnownFields(true)
+		if err := dec.Decode(&cfg); err != nil && !errors.Is(err, io.EOF) { // io.EOF: an empty file
+			return cfg, fmt.Errorf("%s: %w", path, err)
+		}
+		if cfg.Services == nil {
+			cfg.Services = defaultConfig().Services
+		}
+	}
+	if v := getenv("GATEWAY_LISTEN"); v != "" {
+		cfg.Listen = v
+	}
+	if v := getenv("GATEWAY_LDAP_URLS"); v != "" {
+		cfg.LDAP.URLs = nil
+		for _, u := range strings.Split(v, ",") {
+			if u = strings.TrimSpace(u); u != "" {
+				cfg.LDAP.URLs = append(cfg.LDAP.URLs, u)
+			}
+		}
+	}
+	if v := getenv("GATEWAY_SESSION_STORE"); v != "" {
+		cfg.Session.Store = v
+	}
+	if v := getenv("GATEWAY_REDIS_URL"); v != "" {
+		cfg.Session.RedisURL = v
+	}
+	if cfg.LDAP.BindPasswordFile != "" {
+		pw, err := os.ReadFile(cfg.LDAP.BindPasswordFile)
+		if err != nil {
+			return cfg, fmt.Errorf("ldap.bind_password_file: %w", err)
+		}
+		cfg.LDAP.BindPassword = strings.TrimRight(string(pw), "\r\n")
+	}
+	return cfg, nil
+}
+
+// validate checks what can be checked without starting anything; each error
+// names the key at fault.
+func (c Config) validate() error {
+	if _, _, err := net.SplitHostPort(c.Listen); err != nil {
+		return fmt.Errorf("listen: %q is not host:port", c.Listen)
+	}
+	if c.PublicURL != "" {
+		if u, err := url.Parse(c.PublicURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return fmt.Errorf("public_url: %q is not an http(s) URL", c.PublicURL)
+		}
+	}
+	for _, p := range c.TrustedProxies {
+		if _, _, err := net.ParseCIDR(p); err != nil {
+			return fmt.Errorf("trusted_proxies: %q is not a CIDR", p)
+		}
+	}
+	if (c.TLS.CertFile == "") != (c.TLS.KeyFile == "") {
+		return errors.New("tls: cert_file and key_file go together")
+	}
+	if c.Session.IdleTimeout <= 0 {
+		return errors.New("session.idle_timeout: must be positive")
+	}
+	if c.Session.AbsoluteTimeout < c.Session.IdleTimeout {
+		return errors.New("session.absolute_timeout: must not be shorter than idle_timeout")
+	}
+	switch c.Session.Store {
+	case "memory":
+	case "redis":
+		return errors.New("session.store: redis is not available in this build yet (use memory)")
+	default:
+		return fmt.Errorf("session.store: %q is not memory or redis", c.Session.Store)
+	}
+	if c.LDAP.Timeout <= 0 {
+		return errors.New("ldap.timeout: must be positive")
+	}
+	if c.LDAP.PoolSize <= 0 {
+		return errors.New("ldap.pool_size: must be positive")
+	}
+	if len(c.LDAP.URLs) > 0 && c.Directory.LDIF != "" {
+		return errors.New("directory.ldif: only used without ldap.urls")
+	}
+	if c.Limits.MaxBodyBytes <= 0 || c.Limits.MaxDepth <= 0 || c.Limits.MaxMulticall <= 0 {
+		return errors.New("limits: every limit must be positive")
+	}
+	if len(c.Services) == 0 {
+		return errors.New("services: at least one service")
+	}
+	seen := map[string]bool{}
+	for i, s := range c.Services {
+		key := fmt.Sprintf("services[%d]", i)
+		switch {
+		case s.Name == "":
+			return fmt.Errorf("%s.name: required", key)
+		case s.Name == "session" || s.Name == "system":
+			return fmt.Errorf("%s.name: %q is reserved", key, s.Name)
+		case seen[s.Name]:
+			return fmt.Errorf("%s.name: %q is defined twice", key, s.Name)
+		case s.WSDL == "":
+			return fmt.Errorf("%s.wsdl: required", key)
+		case s.Builtin == "" && s.Backend == nil:
+			return fmt.Errorf("%s: needs builtin or backend", key)
+		case s.Builtin != "" && s.Backend != nil:
+			return fmt.Errorf("%s: builtin and backend are exclusive", key)
+		case s.Backend != nil:
+			return fmt.Errorf("%s.backend: upstream backends are not available in this build yet", key)
+		}
+		seen[s.Name] = true
+	}
+	return nil
+}

@@ -1,0 +1,102 @@
+// Command gateway publishes WSDL-defined services over XML-RPC (and, as
+// they land, SOAP and a browser portal), behind LDAP login and shared
+// perspectives.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+)
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr, os.Getenv))
+}
+
+func run(args []string, stdout, stderr io.Writer, getenv func(string) string) int {
+	fs := flag.NewFlagSet("gateway", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	configPath := fs.String("config", "", "YAML configuration file (default: the embedded defaults)")
+	checkOnly := fs.Bool("check-config", false, "validate the configuration and exit (0 good, 2 bad)")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	cfg, err := loadConfig(*configPath, getenv)
+	if err == nil {
+		err = cfg.validate()
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "gateway: configuration: %v\n", err)
+		return 2
+	}
+	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	if *checkOnly {
+		if err := checkServices(cfg); err != nil {
+			fmt.Fprintf(stderr, "gateway: configuration: %v\n", err)
+			return 2
+		}
+		fmt.Fprintln(stdout, "configuration ok")
+		return 0
+	}
+
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+	defer stop()
+	app, err := build(cfg, log)
+	if err != nil {
+		fmt.Fprintf(stderr, "gateway: %v\n", err)
+		return 2
+	}
+	defer app.close()
+
+	ln, err := net.Listen("tcp", cfg.Listen)
+	if err != nil {
+		fmt.Fprintf(stderr, "gateway: listen: %v\n", err)
+		return 1
+	}
+	srv := &http.Server{
+		Handler:           app.handler,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       60 * time.Second,
+		WriteTimeout:      90 * time.Second, // above the 30 s long-poll of session.events
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	go app.core.Run(ctx)
+	app.banner(stdout, ln.Addr().String(), cfg.TLS.CertFile != "")
+
+	served := make(chan error, 1)
+	go func() {
+		if cfg.TLS.CertFile != "" {
+			served <- srv.ServeTLS(ln, cfg.TLS.CertFile, cfg.TLS.KeyFile)
+		} else {
+			served <- srv.Serve(ln)
+		}
+	}()
+	select {
+	case err := <-served:
+		log.Error("server stopped", "err", err)
+		return 1
+	case <-ctx.Done():
+	}
+	log.Info("shutting down: finishing in-flight calls")
+	app.core.Drain() // long-polls return now instead of holding shutdown for 30 s
+	shutCtx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		log.Error("shutdown", "err", err)
+	}
+	// In memory mode the sessions die with the process: tell every client.
+	app.core.DetachAll(shutCtx, "shutdown")
+	log.Info("stopped")
+	return 0
+}

@@ -1,0 +1,218 @@
+package ldapauth
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net"
+	"strings"
+	"time"
+
+	"github.com/go-ldap/ldap/v3"
+
+	"gateway/gateway"
+)
+
+// maxUsernameLen bounds what is sent to the directory at all.
+const maxUsernameLen = 256
+
+// Authorizer authenticates by searching for the user's entry (as the service
+// account or anonymously), then binding as that entry with the password.
+//
+// Searches and user binds use separate pools: a search connection stays
+// bound as the service account, and a bind connection's identity does not
+// matter after its bind, so no login ever needs a rebind round trip.
+type Authorizer struct {
+	cfg     Config
+	search  *pool
+	binds   *pool
+	log     *slog.Logger
+	invalid *gateway.Fault
+}
+
+// New returns an authorizer; cfg must have passed Validate. No connection is
+// made until the first login (a directory down at start does not stop the
+// gateway; /readyz reports it).
+func New(cfg Config, log *slog.Logger) *Authorizer {
+	cfg = cfg.withDefaults()
+	return &Authorizer{
+		cfg: cfg, search: newPool(cfg, true), binds: newPool(cfg, false), log: log,
+		invalid: gateway.NewFault(gateway.FaultUnauthenticated, "invalid username or password"),
+	}
+}
+
+// Authenticate implements gateway.Authorizer.
+func (a *Authorizer) Authenticate(ctx context.Context, creds gateway.Credentials) (gateway.Identity, error) {
+	username := strings.TrimSpace(creds.Username)
+	// Refused before the wire: an empty password would be an unauthenticated
+	// bind, which many directories accept as success.
+	if username == "" || creds.Password == "" || len(username) > maxUsernameLen || len(creds.Password) > 1024 {
+		return gateway.Identity{}, a.invalid
+	}
+	entry, err := a.findUser(ctx, username)
+	if err != nil {
+		return gateway.Identity{}, err
+	}
+	if err := a.bindAs(ctx, entry.DN, creds.Password); err != nil {
+		return gateway.Identity{}, err
+	}
+	groups, err := a.groups(ctx, username, entry)
+	if err != nil {
+		return gateway.Identity{}, err
+	}
+	display := entry.GetAttributeValue("displayName")
+	if display == "" {
+		display = entry.GetAttributeValue("cn")
+	}
+	if display == "" {
+		display = username
+	}
+	return gateway.Identity{Username: strings.ToLower(username), DN: entry.DN, DisplayName: display, Groups: groups}, nil
+}
+
+// Ready dials the directory and runs a trivial search.
+func (a *Authorizer) Ready(ctx context.Context) error {
+	return a.withConn(ctx, a.search, func(c *ldap.Conn) error {
+		_, err := c.Search(ldap.NewSearchRequest(a.cfg.UserBase, ldap.ScopeBaseObject, ldap.NeverDerefAliases,
+			1, 0, false, "(objectClass=*)", []string{"1.1"}, nil))
+		return err
+	})
+}
+
+func (a *Authorizer) findUser(ctx context.Context, username string) (*ldap.Entry, error) {
+	filter := strings.ReplaceAll(a.cfg.UserFilter, "{username}", ldap.EscapeFilter(username))
+	var res *ldap.SearchResult
+	err := a.withConn(ctx, a.search, func(c *ldap.Conn) error {
+		var err error
+		res, err = c.Search(ldap.NewSearchRequest(a.cfg.UserBase, ldap.ScopeWholeSubtree, ldap.NeverDerefAliases,
+			2, timeLimit(ctx, a.cfg.Timeout), false, filter, []string{"displayName", "cn", "memberOf"}, nil))
+		return err
+	})
+	if ldap.IsErrorWithCode(err, ldap.LDAPResultSizeLimitExceeded) {
+		a.log.Warn("ldap: more than one entry matches the user filter; refusing", "user", username)
+		return nil, a.invalid
+	}
+	if ldap.IsErrorWithCode(err, ldap.LDAPResultNoSuchObject) {
+		a.log.Error("ldap: user_base does not exist", "user_base", a.cfg.UserBase)
+		return nil, gateway.WrapFault(gateway.FaultUnavailable, err, "directory unavailable")
+	}
+	if err != nil {
+		return nil, classify(err)
+	}
+	switch len(res.Entries) {
+	case 1:
+		return res.Entries[0], nil
+	case 0:
+		return nil, a.invalid // the same answer as a bad password: no user enumeration
+	default:
+		a.log.Warn("ldap: more than one entry matches the user filter; refusing", "user", username)
+		return nil, a.invalid
+	}
+}
+
+func (a *Authorizer) bindAs(ctx context.Context, dn, password string) error {
+	err := a.withConn(ctx, a.binds, func(c *ldap.Conn) error { return c.Bind(dn, password) })
+	if err != nil {
+		if f := classify(err); f.Kind != gateway.FaultUnauthenticated {
+			return f
+		}
+		return a.invalid
+	}
+	return nil
+}
+
+func (a *Authorizer) groups(ctx context.Context, username string, entry *ldap.Entry) ([]string, error) {
+	if a.cfg.GroupFilter == "" {
+		var out []string
+		for _, dn := range entry.GetAttributeValues("memberOf") {
+			if parsed, err := ldap.ParseDN(dn); err == nil && len(parsed.RDNs) > 0 && len(parsed.RDNs[0].Attributes) > 0 {
+				out = append(out, parsed.RDNs[0].Attributes[0].Value)
+			}
+		}
+		return out, nil
+	}
+	filter := strings.NewReplacer("{dn}", ldap.EscapeFilter(entry.DN), "{username}", ldap.EscapeFilter(username)).Replace(a.cfg.GroupFilter)
+	var res *ldap.SearchResult
+	err := a.withConn(ctx, a.search, func(c *ldap.Conn) error {
+		var err error
+		res, err = c.Search(ldap.NewSearchRequest(a.cfg.GroupBase, ldap.ScopeWholeSubtree, ldap.NeverDerefAliases,
+			0, timeLimit(ctx, a.cfg.Timeout), false, filter, []string{a.cfg.GroupAttr}, nil))
+		return err
+	})
+	if err != nil {
+		return nil, classify(err)
+	}
+	out := make([]string, 0, len(res.Entries))
+	for _, e := range res.Entries {
+		if v := e.GetAttributeValue(a.cfg.GroupAttr); v != "" {
+			out = append(out, v)
+		}
+	}
+	return out, nil
+}
+
+// withConn runs op on a pooled connection. A connection that fails on the
+// wire (the server restarted, a proxy cut it) is dropped and op is tried once
+// more on a fresh one, so a directory that comes back is used at once.
+func (a *Authorizer) withConn(ctx context.Context, p *pool, op func(*ldap.Conn) error) error {
+	ctx, cancel := context.WithTimeout(ctx, a.cfg.Timeout*2)
+	defer cancel()
+	var err error
+	for attempt := 0; attempt < 2; attempt++ {
+		var c *ldap.Conn
+		if c, err = p.get(ctx); err != nil {
+			return err
+		}
+		c.SetTimeout(requestTimeout(ctx, a.cfg.Timeout))
+		err = op(c)
+		broken := isNetwork(err)
+		p.put(c, broken)
+		if !broken {
+			return err
+		}
+	}
+	return err
+}
+
+func isNetwork(err error) bool {
+	if err == nil {
+		return false
+	}
+	var ne net.Error
+	return ldap.IsErrorAnyOf(err, ldap.ErrorNetwork, ldap.LDAPResultServerDown, ldap.LDAPResultConnectError) ||
+		errors.As(err, &ne)
+}
+
+// classify turns a directory error into a fault: refused credentials are
+// Unauthenticated; everything else means the directory cannot answer now.
+func classify(err error) *gateway.Fault {
+	var f *gateway.Fault
+	if errors.As(err, &f) {
+		return f
+	}
+	if ldap.IsErrorAnyOf(err, ldap.LDAPResultInvalidCredentials, ldap.LDAPResultUnwillingToPerform,
+		ldap.LDAPResultInappropriateAuthentication, ldap.LDAPResultConstraintViolation) {
+		return gateway.WrapFault(gateway.FaultUnauthenticated, err, "invalid username or password")
+	}
+	return unavailable(err)
+}
+
+func unavailable(err error) *gateway.Fault {
+	return gateway.WrapFault(gateway.FaultUnavailable, err, "directory unavailable")
+}
+
+// requestTimeout is the configured timeout, or less if ctx ends sooner.
+func requestTimeout(ctx context.Context, d time.Duration) time.Duration {
+	if dl, ok := ctx.Deadline(); ok {
+		if left := time.Until(dl); left < d {
+			return max(left, time.Millisecond)
+		}
+	}
+	return d
+}
+
+// timeLimit is the server-side search time limit, in whole seconds.
+func timeLimit(ctx context.Context, d time.Duration) int {
+	return max(int(requestTimeout(ctx, d)/time.Second), 1)
+}
+

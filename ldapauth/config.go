@@ -1,0 +1,124 @@
+// Package ldapauth is the LDAP authorizer (search, then bind as the user)
+// and the embedded directory the gateway runs on by default. It knows
+// nothing of HTTP.
+package ldapauth
+
+import (
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/go-ldap/ldap/v3"
+)
+
+// Config is the directory the authorizer speaks to (the contract's ldap: keys).
+type Config struct {
+	URLs               []string      // tried in order; the next on failure
+	StartTLS           bool          // upgrade ldap:// connections
+	CAFile             string        // PEM CAs for LDAPS and StartTLS; system roots when empty
+	InsecureSkipVerify bool          // for tests against self-signed directories only
+	ServerName         string        // TLS name to verify; the URL's host when empty
+	BindDN             string        // service account for searches; anonymous when empty
+	BindPassword       string        //
+	UserBase           string        // subtree searched for users
+	UserFilter         string        // e.g. (uid={username}) or (sAMAccountName={username})
+	GroupBase          string        // subtree searched for groups; the parent of UserBase when empty
+	GroupFilter        string        // e.g. (member={dn}); empty: the user entry's memberOf values
+	GroupAttr          string        // the group attribute reported as its name, e.g. cn
+	Timeout            time.Duration // dial and per-request timeout
+	PoolSize           int           // connections kept per pool
+}
+
+// withDefaults fills the contract's defaults.
+func (c Config) withDefaults() Config {
+	if c.UserFilter == "" {
+		c.UserFilter = "(uid={username})"
+	}
+	if c.GroupAttr == "" {
+		c.GroupAttr = "cn"
+	}
+	if c.GroupBase == "" {
+		c.GroupBase = parentDN(c.UserBase)
+	}
+	if c.Timeout <= 0 {
+		c.Timeout = 5 * time.Second
+	}
+	if c.PoolSize <= 0 {
+		c.PoolSize = 8
+	}
+	return c
+}
+
+// parentDN drops the first RDN: ou=people,dc=example,dc=org -> dc=example,dc=org.
+func parentDN(dn string) string {
+	parsed, err := ldap.ParseDN(dn)
+	if err != nil || len(parsed.RDNs) < 2 {
+		return dn
+	}
+	parent := &ldap.DN{RDNs: parsed.RDNs[1:]}
+	return parent.String()
+}
+
+// Validate checks the configuration; errors name the key at fault.
+func (c Config) Validate() error {
+	if len(c.URLs) == 0 {
+		return errors.New("ldap.urls: at least one URL")
+	}
+	for _, u := range c.URLs {
+		p, err := url.Parse(u)
+		if err != nil || (p.Scheme != "ldap" && p.Scheme != "ldaps") || p.Host == "" {
+			return fmt.Errorf("ldap.urls: %q is not an ldap:// or ldaps:// URL", u)
+		}
+		if p.Scheme == "ldaps" && c.StartTLS {
+			return fmt.Errorf("ldap.start_tls: cannot be used with the ldaps:// URL %q", u)
+		}
+	}
+	if c.UserBase == "" {
+		return errors.New("ldap.user_base: required with ldap.urls")
+	}
+	if !strings.Contains(c.UserFilter, "{username}") && c.UserFilter != "" {
+		return errors.New("ldap.user_filter: must contain {username}")
+	}
+	for key, f := range map[string]string{"ldap.user_filter": c.UserFilter, "ldap.group_filter": c.GroupFilter} {
+		if f == "" {
+			continue
+		}
+		probe := strings.NewReplacer("{username}", "x", "{dn}", "x").Replace(f)
+		if _, err := ldap.CompileFilter(probe); err != nil {
+			return fmt.Errorf("%s: %q is not a valid LDAP filter: %v", key, f, err)
+		}
+	}
+	if c.BindDN != "" && c.BindPassword == "" {
+		return errors.New("ldap.bind_password: required with ldap.bind_dn")
+	}
+	if c.CAFile != "" {
+		if _, err := c.tlsConfig(""); err != nil {
+			return fmt.Errorf("ldap.ca_file: %w", err)
+		}
+	}
+	return nil
+}
+
+func (c Config) tlsConfig(host string) (*tls.Config, error) {
+	cfg := &tls.Config{MinVersion: tls.VersionTLS12, InsecureSkipVerify: c.InsecureSkipVerify, ServerName: host}
+	if c.ServerName != "" {
+		cfg.ServerName = c.ServerName
+	}
+	if c.CAFile != "" {
+		pem, err := os.ReadFile(c.CAFile)
+		if err != nil {
+			return nil, err
+		}
+		pool := x509.NewCertPool()
+		if !pool.AppendCertsFromPEM(pem) {
+			return nil, fmt.Errorf("%s holds no PEM certificate", c.CAFile)
+		}
+		cfg.RootCAs = pool
+	}
+	return cfg, nil
+}

@@ -1,0 +1,275 @@
+package ldapauth
+
+import (
+	_ "embed"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"strings"
+	"time"
+
+	"github.com/go-ldap/ldap/v3"
+	"github.com/hashicorp/go-hclog"
+	"github.com/jimlambrt/gldap"
+)
+
+// DemoLDIF is the built-in demo directory: alice, bob and carol.
+//
+//go:embed demo.ldif
+var DemoLDIF []byte
+
+// Directory is the embedded directory: an in-process LDAP server (gldap) on
+// a loopback port, serving entries read from LDIF. The gateway reaches it
+// with the same ldapauth code, over real LDAP, as it would a real directory.
+// It is read-only and answers simple binds and searches.
+type Directory struct {
+	srv     *gldap.Server
+	url     string
+	suffix  string
+	entries []*dirEntry
+	log     *slog.Logger
+}
+
+type dirEntry struct {
+	*Entry
+	dn *ldap.DN
+}
+
+func (e *dirEntry) values(attr string) []string {
+	if strings.EqualFold(attr, "userPassword") {
+		return nil // never matched or returned
+	}
+	return e.Values(attr)
+}
+
+// StartDirectory serves ldif on a random loopback port until Stop.
+func StartDirectory(ldif []byte, log *slog.Logger) (*Directory, error) {
+	entries, err := ParseLDIF(ldif)
+	if err != nil {
+		return nil, err
+	}
+	d := &Directory{log: log}
+	for _, e := range entries {
+		dn, err := ldap.ParseDN(e.DN)
+		if err != nil {
+			return nil, fmt.Errorf("ldif: bad dn %q: %w", e.DN, err)
+		}
+		d.entries = append(d.entries, &dirEntry{Entry: e, dn: dn})
+	}
+	d.suffix = entries[0].DN
+	// Pick a free port, then let gldap listen on it; retry if another
+	// process takes it in between.
+	for attempt := 0; attempt < 5; attempt++ {
+		if err = d.start(); err == nil {
+			return d, nil
+		}
+	}
+	return nil, err
+}
+
+func (d *Directory) start() error {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return err
+	}
+	addr := l.Addr().String()
+	l.Close()
+	srv, err := gldap.NewServer(gldap.WithLogger(hclog.New(&hclog.LoggerOptions{Output: io.Discard, Level: hclog.Off})))
+	if err != nil {
+		return err
+	}
+	mux, err := gldap.NewMux()
+	if err != nil {
+		return err
+	}
+	_ = mux.Bind(d.bind)
+	_ = mux.Search(d.search)
+	_ = mux.DefaultRoute(d.unsupported)
+	if err := srv.Router(mux); err != nil {
+		return err
+	}
+	failed := make(chan error, 1)
+	go func() { failed <- srv.Run(addr) }()
+	deadline := time.Now().Add(3 * time.Second)
+	for time.Now().Before(deadline) {
+		select {
+		case err := <-failed:
+			if err == nil {
+				err = errors.New("directory stopped at start")
+			}
+			return err
+		default:
+		}
+		if srv.Ready() {
+			if c, err := net.DialTimeout("tcp", addr, time.Second); err == nil {
+				c.Close()
+				d.srv, d.url = srv, "ldap://"+addr
+				return nil
+			}
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	_ = srv.Stop()
+	return errors.New("embedded directory did not start")
+}
+
+// URL is where the directory listens.
+func (d *Directory) URL() string { return d.url }
+
+// Suffix is the DN of the LDIF's first entry, the directory's root.
+func (d *Directory) Suffix() string { return d.suffix }
+
+// Stop closes the listener and every connection.
+func (d *Directory) Stop() error { return d.srv.Stop() }
+
+func (d *Directory) bind(w *gldap.ResponseWriter, r *gldap.Request) {
+	resp := r.NewBindResponse(gldap.WithResponseCode(gldap.ResultInvalidCredentials))
+	defer func() { _ = w.Write(resp) }()
+	m, err := r.GetSimpleBindMessage()
+	if err != nil || m.AuthChoice != gldap.SimpleAuthChoice {
+		resp.SetResultCode(gldap.ResultAuthMethodNotSupported)
+		return
+	}
+	if m.UserName == "" && m.Password == "" {
+		resp.SetResultCode(gldap.ResultSuccess) // anonymous
+		return
+	}
+	if m.Password == "" {
+		resp.SetResultCode(gldap.ResultUnwillingToPerform) // RFC 4513 5.1.2: unauthenticated bind refused
+		return
+	}
+	dn, err := ldap.ParseDN(m.UserName)
+	if err != nil {
+		return
+	}
+	for _, e := range d.entries {
+		if e.dn.EqualFold(dn) {
+			for _, stored := range e.Values("userPassword") {
+				if checkPassword(stored, string(m.Password)) {
+					resp.SetResultCode(gldap.ResultSuccess)
+					return
+				}
+			}
+			return
+		}
+	}
+}
+
+func (d *Directory) search(w *gldap.ResponseWriter, r *gldap.Request) {
+	done := r.NewSearchDoneResponse(gldap.WithResponseCode(gldap.ResultSuccess))
+	defer func() { _ = w.Write(done) }()
+	m, err := r.GetSearchMessage()
+	if err != nil {
+		done.SetResultCode(gldap.ResultProtocolError)
+		return
+	}
+	base, err := ldap.ParseDN(m.BaseDN)
+	if err != nil {
+		done.SetResultCode(gldap.ResultInvalidDNSyntax)
+		return
+	}
+	filter, err := ldap.CompileFilter(m.Filter)
+	if err != nil {
+		done.SetResultCode(gldap.ResultProtocolError)
+		return
+	}
+	if !d.exists(base) {
+		done.SetResultCode(gldap.ResultNoSuchObject)
+		return
+	}
+	sent := int64(0)
+	for _, e := range d.entries {
+		if !inScope(e.dn, base, m.Scope) {
+			continue
+		}
+		ok, err := matchFilter(filter, e)
+		if err != nil {
+			done.SetResultCode(gldap.ResultUnwillingToPerform)
+			return
+		}
+		if !ok {
+			continue
+		}
+		if m.SizeLimit > 0 && sent >= m.SizeLimit {
+			done.SetResultCode(gldap.ResultSizeLimitExceeded)
+			return
+		}
+		_ = w.Write(r.NewSearchResponseEntry(e.DN, gldap.WithAttributes(selectAttrs(e, m.Attributes))))
+		sent++
+	}
+}
+
+func (d *Directory) exists(dn *ldap.DN) bool {
+	if len(dn.RDNs) == 0 {
+		return true // the root DSE
+	}
+	for _, e := range d.entries {
+		if e.dn.EqualFold(dn) {
+			return true
+		}
+	}
+	return false
+}
+
+func inScope(dn, base *ldap.DN, scope gldap.Scope) bool {
+	switch scope {
+	case gldap.BaseObject:
+		return dn.EqualFold(base)
+	case gldap.SingleLevel:
+		return len(dn.RDNs) == len(base.RDNs)+1 && base.AncestorOfFold(dn)
+	}
+	return dn.EqualFold(base) || base.AncestorOfFold(dn) || len(base.RDNs) == 0
+}
+
+// selectAttrs returns the requested attributes ("*" or none: all user
+// attributes; "1.1": none). userPassword is never returned.
+func selectAttrs(e *dirEntry, requested []string) map[string][]string {
+	out := make(map[string][]string)
+	all := len(requested) == 0
+	for _, a := range requested {
+		if a == "*" {
+			all = true
+		}
+	}
+	for _, a := range e.Attrs {
+		if strings.EqualFold(a.Name, "userPassword") {
+			continue
+		}
+		if all || containsFold(requested, a.Name) {
+			out[a.Name] = a.Values
+		}
+	}
+	return out
+}
+
+func containsFold(list []string, s string) bool {
+	for _, x := range list {
+		if strings.EqualFold(x, s) {
+			return true
+		}
+	}
+	return false
+}
+
+func (d *Directory) unsupported(w *gldap.ResponseWriter, r *gldap.Request) {
+	_ = w.Write(r.NewResponse(gldap.WithResponseCode(gldap.ResultUnwillingToPerform), gldap.WithDiagnosticMessage("the embedded directory is read-only")))
+}
+
+// AuthorizerConfig points base at this directory: anonymous search from the
+// suffix (unless user_base or group_base say otherwise), groups by member.
+func (d *Directory) AuthorizerConfig(base Config) Config {
+	base.URLs = []string{d.url}
+	if base.UserBase == "" {
+		base.UserBase = d.suffix
+	}
+	if base.GroupBase == "" {
+		base.GroupBase = d.suffix
+	}
+	if base.GroupFilter == "" {
+		base.GroupFilter = "(member={dn})"
+	}
+	base.StartTLS, base.CAFile, base.BindDN, base.BindPassword = false, "", "", ""
+	return base
+}

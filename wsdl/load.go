@@ -1,0 +1,440 @@
+package wsdl
+
+import (
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+
+	"github.com/hooklift/gowsdl"
+)
+
+// LoadError names the file and the construct a WSDL cannot be served for.
+type LoadError struct {
+	File      string
+	Construct string
+	Err       error
+}
+
+func (e *LoadError) Error() string {
+	return fmt.Sprintf("wsdl %s: %s: %v", e.File, e.Construct, e.Err)
+}
+
+func (e *LoadError) Unwrap() error { return e.Err }
+
+// ErrUnsupported marks constructs the gateway refuses to serve.
+var ErrUnsupported = errors.New("not supported")
+
+// wsdlDoc is one WSDL file, the root or an import, with its own prefixes.
+type wsdlDoc struct {
+	path string
+	w    *gowsdl.WSDL
+}
+
+// schemaDoc is one schema with the file it came from (for relative locations).
+type schemaDoc struct {
+	path string
+	s    *gowsdl.XSDSchema
+}
+
+type loader struct {
+	root      string
+	docs      []*wsdlDoc
+	schemas   []*schemaDoc
+	seen      map[string]bool // files already loaded, by absolute path
+	elements  map[xml.Name]*globalElement
+	complex   map[xml.Name]*globalComplex
+	simple    map[xml.Name]*globalSimple
+	resolved  map[xml.Name]*Type
+	resolving map[*gowsdl.XSDElement]*Element
+}
+
+type globalElement struct {
+	sd *schemaDoc
+	e  *gowsdl.XSDElement
+}
+type globalComplex struct {
+	sd *schemaDoc
+	t  *gowsdl.XSDComplexType
+}
+type globalSimple struct {
+	sd *schemaDoc
+	t  *gowsdl.XSDSimpleType
+}
+
+// Load reads the WSDL at path, its wsdl:imports and its schemas' imports and
+// includes (relative file locations), and checks that every operation is
+// document/literal with element parts that resolve.
+func Load(path string) (*Definition, error) {
+	l := &loader{
+		root:      path,
+		seen:      make(map[string]bool),
+		elements:  make(map[xml.Name]*globalElement),
+		complex:   make(map[xml.Name]*globalComplex),
+		simple:    make(map[xml.Name]*globalSimple),
+		resolved:  make(map[xml.Name]*Type),
+		resolving: make(map[*gowsdl.XSDElement]*Element),
+	}
+	if err := l.loadWSDL(path); err != nil {
+		return nil, err
+	}
+	for _, sd := range l.schemas {
+		l.index(sd)
+	}
+	return l.build()
+}
+
+func (l *loader) fail(file, construct string, err error) error {
+	return &LoadError{File: file, Construct: construct, Err: err}
+}
+
+// locate resolves a location relative to the file that names it. Remote
+// locations are refused: the gateway serves what it can check at start.
+func locate(from, location string) (string, error) {
+	if strings.Contains(location, "://") {
+		return "", fmt.Errorf("remote location %q: %w (copy it beside the WSDL)", location, ErrUnsupported)
+	}
+	if filepath.IsAbs(location) {
+		return location, nil
+	}
+	return filepath.Join(filepath.Dir(from), location), nil
+}
+
+func (l *loader) loadWSDL(path string) error {
+	abs, _ := filepath.Abs(path)
+	if l.seen[abs] {
+		return nil
+	}
+	l.seen[abs] = true
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return l.fail(path, "file (or wsdl:import)", err)
+	}
+	var w gowsdl.WSDL
+	if err := xml.Unmarshal(data, &w); err != nil {
+		return l.fail(path, "document", err)
+	}
+	if w.Xmlns == nil {
+		return l.fail(path, "document", errors.New("not a wsdl:definitions document"))
+	}
+	doc := &wsdlDoc{path: path, w: &w}
+	l.docs = append(l.docs, doc)
+	for _, s := range w.Types.Schemas {
+		if err := l.addSchema(path, s); err != nil {
+			return err
+		}
+	}
+	for _, imp := range w.Imports {
+		if imp.Location == "" {
+			continue
+		}
+		p, err := locate(path, imp.Location)
+		if err != nil {
+			return l.fail(path, "wsdl:import", err)
+		}
+		if strings.HasSuffix(strings.ToLower(p), ".xsd") {
+			if err := l.loadSchemaFile(path, imp.Location, ""); err != nil {
+				return err
+			}
+			continue
+		}
+		if err := l.loadWSDL(p); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (l *loader) addSchema(path string, s *gowsdl.XSDSchema) error {
+	sd := &schemaDoc{path: path, s: s}
+	l.schemas = append(l.schemas, sd)
+	for _, inc := range s.Includes {
+		if err := l.loadSchemaFile(path, inc.SchemaLocation, s.TargetNamespace); err != nil {
+			return err
+		}
+	}
+	for _, imp := range s.Imports {
+		if imp.SchemaLocation == "" {
+			continue // the namespace must be defined by another schema; checked on resolution
+		}
+		if err := l.loadSchemaFile(path, imp.SchemaLocation, ""); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// loadSchemaFile loads an imported or included schema; an included schema
+// without a targetNamespace takes its includer's (a "chameleon" include).
+func (l *loader) loadSchemaFile(from, location, chameleonNS string) error {
+	p, err := locate(from, location)
+	if err != nil {
+		return l.fail(from, "schema import/include", err)
+	}
+	abs, _ := filepath.Abs(p)
+	if l.seen[abs] {
+		return nil
+	}
+	l.seen[abs] = true
+	data, err := os.ReadFile(p)
+	if err != nil {
+		return l.fail(from, fmt.Sprintf("schema import/include %q", location), err)
+	}
+	var s gowsdl.XSDSchema
+	if err := xml.Unmarshal(data, &s); err != nil {
+		return l.fail(p, "schema", err)
+	}
+	if s.TargetNamespace == "" {
+		s.TargetNamespace = chameleonNS
+	}
+	return l.addSchema(p, &s)
+}
+
+func (l *loader) index(sd *schemaDoc) {
+	ns := sd.s.TargetNamespace
+	for _, e := range sd.s.Elements {
+		l.elements[xml.Name{Space: ns, Local: e.Name}] = &globalElement{sd, e}
+	}
+	for _, t := range sd.s.ComplexTypes {
+		l.complex[xml.Name{Space: ns, Local: t.Name}] = &globalComplex{sd, t}
+	}
+	for _, t := range sd.s.SimpleType {
+		l.simple[xml.Name{Space: ns, Local: t.Name}] = &globalSimple{sd, t}
+	}
+}
+
+// qname resolves a prefixed name against a document's namespace
+// declarations. gowsdl does not keep the default namespace, so an unprefixed
+// name is looked up in the target namespace, then among XSD's built-ins.
+func qname(raw string, xmlns map[string]string, tns string) (xml.Name, error) {
+	prefix, local, ok := strings.Cut(raw, ":")
+	if !ok {
+		return xml.Name{Space: tns, Local: raw}, nil
+	}
+	if ns, ok := xmlns[prefix]; ok {
+		return xml.Name{Space: ns, Local: local}, nil
+	}
+	if prefix == "xs" || prefix == "xsd" {
+		return xml.Name{Space: XSD, Local: local}, nil
+	}
+	return xml.Name{}, fmt.Errorf("undeclared namespace prefix %q in %q", prefix, raw)
+}
+
+var builtinKinds = map[string]Kind{
+	"string": KindString, "normalizedString": KindString, "token": KindString, "anyURI": KindString,
+	"QName": KindString, "NCName": KindString, "Name": KindString, "ID": KindString, "IDREF": KindString,
+	"language": KindString, "NMTOKEN": KindString, "date": KindString, "time": KindString,
+	"duration": KindString, "gYear": KindString, "gYearMonth": KindString, "gMonth": KindString,
+	"gMonthDay": KindString, "gDay": KindString,
+	"int": KindInt, "short": KindInt, "byte": KindInt, "unsignedShort": KindInt, "unsignedByte": KindInt,
+	"long": KindLong, "integer": KindLong, "unsignedInt": KindLong, "unsignedLong": KindLong,
+	"nonNegativeInteger": KindLong, "positiveInteger": KindLong, "negativeInteger": KindLong,
+	"nonPositiveInteger": KindLong,
+	"boolean":            KindBool,
+	"double":             KindDouble, "float": KindDouble, "decimal": KindDouble,
+	"dateTime":     KindDateTime,
+	"base64Binary": KindBase64,
+	"hexBinary":    KindHex,
+	"anyType":      KindAny, "anySimpleType": KindString,
+}
+
+func (l *loader) typeByName(name xml.Name, ctx string) (*Type, error) {
+	if t := l.resolved[name]; t != nil {
+		return t, nil
+	}
+	if c := l.complex[name]; c != nil {
+		t := &Type{Name: name, Kind: KindStruct, MinLen: -1, MaxLen: -1}
+		l.resolved[name] = t // before the fields: recursive types refer to themselves
+		if err := l.fillComplex(t, c.sd, c.t); err != nil {
+			return nil, err
+		}
+		return t, nil
+	}
+	if s := l.simple[name]; s != nil {
+		t, err := l.simpleType(s.sd, s.t)
+		if err != nil {
+			return nil, err
+		}
+		t.Name = name
+		l.resolved[name] = t
+		return t, nil
+	}
+	if k, ok := builtinKinds[name.Local]; ok && (name.Space == XSD || l.isUnprefixedFallback(name)) {
+		return &Type{Name: xml.Name{Space: XSD, Local: name.Local}, Kind: k, XSDName: name.Local, MinLen: -1, MaxLen: -1}, nil
+	}
+	return nil, fmt.Errorf("%s: type {%s}%s is not defined by any schema", ctx, name.Space, name.Local)
+}
+
+// isUnprefixedFallback is true for a name qname() put in the target
+// namespace that the target namespace does not define: a built-in written
+// without prefix under xmlns="http://www.w3.org/2001/XMLSchema".
+func (l *loader) isUnprefixedFallback(name xml.Name) bool {
+	return l.complex[name] == nil && l.simple[name] == nil
+}
+
+func (l *loader) simpleType(sd *schemaDoc, st *gowsdl.XSDSimpleType) (*Type, error) {
+	r := st.Restriction
+	if r.Base == "" {
+		// list and union: carried as their lexical form
+		return &Type{Kind: KindString, XSDName: "string", MinLen: -1, MaxLen: -1}, nil
+	}
+	bn, err := qname(r.Base, sd.s.Xmlns, sd.s.TargetNamespace)
+	if err != nil {
+		return nil, err
+	}
+	base, err := l.typeByName(bn, "restriction base")
+	if err != nil {
+		return nil, err
+	}
+	t := *base
+	t.Name = xml.Name{}
+	t.Enum = nil
+	for _, e := range r.Enumeration {
+		t.Enum = append(t.Enum, e.Value)
+	}
+	if r.Pattern.Value != "" {
+		re, err := regexp.Compile("^(?:" + r.Pattern.Value + ")$")
+		if err == nil { // an XSD pattern Go's regexp cannot read is not enforced
+			t.Pattern = re
+		}
+	}
+	t.MinLen, t.MaxLen = atoiOr(r.MinLength.Value, t.MinLen), atoiOr(r.MaxLength.Value, t.MaxLen)
+	if r.Length.Value != "" {
+		t.MinLen, t.MaxLen = atoiOr(r.Length.Value, -1), atoiOr(r.Length.Value, -1)
+	}
+	return &t, nil
+}
+
+func (l *loader) fillComplex(t *Type, sd *schemaDoc, ct *gowsdl.XSDComplexType) error {
+	if ct.SimpleContent.Extension.Base != "" {
+		bn, err := qname(ct.SimpleContent.Extension.Base, sd.s.Xmlns, sd.s.TargetNamespace)
+		if err != nil {
+			return err
+		}
+		base, err := l.typeByName(bn, "simpleContent base")
+		if err != nil {
+			return err
+		}
+		t.Kind, t.XSDName, t.Enum = base.Kind, base.XSDName, base.Enum
+		return nil
+	}
+	if ext := ct.ComplexContent.Extension; ext.Base != "" {
+		bn, err := qname(ext.Base, sd.s.Xmlns, sd.s.TargetNamespace)
+		if err != nil {
+			return err
+		}
+		base, err := l.typeByName(bn, "complexContent base")
+		if err != nil {
+			return err
+		}
+		t.Fields = append(t.Fields, base.Fields...)
+		for i := range ext.Sequence {
+			if err := l.addField(t, sd, &ext.Sequence[i], false); err != nil {
+				return err
+			}
+		}
+		for _, e := range ext.Choice {
+			if err := l.addField(t, sd, e, true); err != nil {
+				return err
+			}
+		}
+	}
+	groups := []struct {
+		elems    []*gowsdl.XSDElement
+		optional bool
+	}{{ct.Sequence, false}, {ct.All, false}, {ct.Choice, true}, {ct.SequenceChoice, true}}
+	for _, g := range groups {
+		for _, e := range g.elems {
+			if err := l.addField(t, sd, e, g.optional); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func (l *loader) addField(t *Type, sd *schemaDoc, e *gowsdl.XSDElement, optional bool) error {
+	el, err := l.element(sd, e, false)
+	if err != nil {
+		return err
+	}
+	if optional {
+		cp := *el
+		cp.Min = 0
+		el = &cp
+	}
+	t.Fields = append(t.Fields, el)
+	return nil
+}
+
+// element resolves a schema element; global is true for a top-level one.
+func (l *loader) element(sd *schemaDoc, e *gowsdl.XSDElement, global bool) (*Element, error) {
+	if done := l.resolving[e]; done != nil {
+		return done, nil
+	}
+	el := &Element{Min: atoiOr(e.MinOccurs, 1), Max: 1, Nillable: e.Nillable, Doc: strings.TrimSpace(e.Doc)}
+	if e.MaxOccurs == "unbounded" {
+		el.Max = -1
+	} else {
+		el.Max = atoiOr(e.MaxOccurs, 1)
+	}
+	if e.Ref != "" {
+		rn, err := qname(e.Ref, sd.s.Xmlns, sd.s.TargetNamespace)
+		if err != nil {
+			return nil, err
+		}
+		g := l.elements[rn]
+		if g == nil {
+			return nil, fmt.Errorf("element ref %q is not defined by any schema", e.Ref)
+		}
+		target, err := l.element(g.sd, g.e, true)
+		if err != nil {
+			return nil, err
+		}
+		el.Name, el.Type, el.Nillable = target.Name, target.Type, target.Nillable || el.Nillable
+		return el, nil
+	}
+	if global || sd.s.ElementFormDefault == "qualified" {
+		el.Name = xml.Name{Space: sd.s.TargetNamespace, Local: e.Name}
+	} else {
+		el.Name = xml.Name{Local: e.Name}
+	}
+	l.resolving[e] = el
+	var err error
+	switch {
+	case e.Type != "":
+		var tn xml.Name
+		if tn, err = qname(e.Type, sd.s.Xmlns, sd.s.TargetNamespace); err == nil {
+			el.Type, err = l.typeByName(tn, "element "+e.Name)
+		}
+	case e.ComplexType != nil:
+		el.Type = &Type{Kind: KindStruct, MinLen: -1, MaxLen: -1}
+		err = l.fillComplex(el.Type, sd, e.ComplexType)
+	case e.SimpleType != nil:
+		el.Type, err = l.simpleType(sd, e.SimpleType)
+	default:
+		el.Type = &Type{Kind: KindAny, XSDName: "anyType", MinLen: -1, MaxLen: -1}
+	}
+	if err != nil {
+		delete(l.resolving, e)
+		return nil, err
+	}
+	return el, nil
+}
+
+func atoiOr(s string, def int) int {
+	if s == "" {
+		return def
+	}
+	n := 0
+	for _, c := range s {
+		if c < '0' || c > '9' {
+			return def
+		}
+		n = n*10 + int(c-'0')
+	}
+	return n
+}

@@ -1,0 +1,109 @@
+// Package wsdl loads WSDL 1.1 documents and their XML Schemas (through
+// gowsdl's model) into the operation and type model that every front end
+// dispatches and type-checks with.
+package wsdl
+
+import (
+	"encoding/xml"
+	"regexp"
+)
+
+// Kind is the neutral kind an XSD type maps to.
+type Kind int
+
+const (
+	KindString   Kind = iota // xsd:string and its kin, dates and times other than dateTime
+	KindInt                  // xsd:int, short, byte and unsigned kin that fit in 32 bits
+	KindLong                 // xsd:long, integer, unsignedInt and wider
+	KindBool                 // xsd:boolean
+	KindDouble               // xsd:double, float, decimal
+	KindDateTime             // xsd:dateTime
+	KindBase64               // xsd:base64Binary
+	KindHex                  // xsd:hexBinary (bytes, hex on the SOAP wire)
+	KindStruct               // a complex type with element content
+	KindAny                  // xsd:anyType: whatever the caller sends
+)
+
+var kindNames = [...]string{"string", "int", "long", "boolean", "double", "dateTime", "base64", "hexBinary", "struct", "any"}
+
+func (k Kind) String() string { return kindNames[k] }
+
+// XSD is the XML Schema namespace.
+const XSD = "http://www.w3.org/2001/XMLSchema"
+
+// Type is a resolved schema type.
+type Type struct {
+	Name    xml.Name // empty for an anonymous type
+	Kind    Kind
+	XSDName string     // the built-in type it derives from, e.g. "decimal"
+	Fields  []*Element // KindStruct: child elements in schema order
+	Enum    []string   // enumeration facet, if any
+	Pattern *regexp.Regexp
+	MinLen  int // -1 when not set
+	MaxLen  int // -1 when not set
+}
+
+// Element is a schema element: a wrapper, a field or a fault.
+type Element struct {
+	Name     xml.Name // Space is "" for an unqualified local element
+	Type     *Type
+	Min      int
+	Max      int // -1: unbounded
+	Nillable bool
+	Doc      string
+}
+
+// Repeated reports whether the element may occur more than once (an array).
+func (e *Element) Repeated() bool { return e.Max != 1 }
+
+// Field returns the child element called local, or nil.
+func (e *Element) Field(local string) *Element {
+	if e.Type == nil {
+		return nil
+	}
+	for _, f := range e.Type.Fields {
+		if f.Name.Local == local {
+			return f
+		}
+	}
+	return nil
+}
+
+// Fault is a fault an operation declares.
+type Fault struct {
+	Name    string
+	Element *Element
+}
+
+// Operation is one operation of a service: document/literal wrapped, so its
+// input and output are each one element whose children are the parameters.
+type Operation struct {
+	Name   string
+	Doc    string
+	Action string // soapAction of the binding, if any
+	Input  *Element
+	Output *Element
+	Faults []*Fault
+}
+
+// Fault returns the declared fault called name, or nil.
+func (op *Operation) Fault(name string) *Fault {
+	for _, f := range op.Faults {
+		if f.Name == name {
+			return f
+		}
+	}
+	return nil
+}
+
+// Definition is one loaded WSDL.
+type Definition struct {
+	Name            string
+	TargetNamespace string
+	Path            string
+	Operations      []*Operation
+	byName          map[string]*Operation
+}
+
+// Operation returns the operation called name, or nil.
+func (d *Definition) Operation(name string) *Operation { return d.byName[name] }
