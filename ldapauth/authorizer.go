@@ -70,6 +70,12 @@ func (a *Authorizer) Authenticate(ctx context.Context, creds gateway.Credentials
 	return gateway.Identity{Username: strings.ToLower(username), DN: entry.DN, DisplayName: display, Groups: groups}, nil
 }
 
+// Close hangs up the pooled connections.
+func (a *Authorizer) Close() {
+	a.search.close()
+	a.binds.close()
+}
+
 // Ready dials the directory and runs a trivial search.
 func (a *Authorizer) Ready(ctx context.Context) error {
 	return a.withConn(ctx, a.search, func(c *ldap.Conn) error {
@@ -215,4 +221,3 @@ func requestTimeout(ctx context.Context, d time.Duration) time.Duration {
 func timeLimit(ctx context.Context, d time.Duration) int {
 	return max(int(requestTimeout(ctx, d)/time.Second), 1)
 }
-

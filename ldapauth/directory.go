@@ -121,8 +121,19 @@ func (d *Directory) URL() string { return d.url }
 // Suffix is the DN of the LDIF's first entry, the directory's root.
 func (d *Directory) Suffix() string { return d.suffix }
 
-// Stop closes the listener and every connection.
-func (d *Directory) Stop() error { return d.srv.Stop() }
+// Stop closes the listener and waits (at most two seconds) for clients to
+// hang up: gldap waits for every connection, and a client that keeps an
+// idle connection open must not hold the gateway's shutdown.
+func (d *Directory) Stop() error {
+	done := make(chan error, 1)
+	go func() { done <- d.srv.Stop() }()
+	select {
+	case err := <-done:
+		return err
+	case <-time.After(2 * time.Second):
+		return errors.New("embedded directory: clients still connected at stop")
+	}
+}
 
 func (d *Directory) bind(w *gldap.ResponseWriter, r *gldap.Request) {
 	resp := r.NewBindResponse(gldap.WithResponseCode(gldap.ResultInvalidCredentials))

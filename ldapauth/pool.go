@@ -113,3 +113,15 @@ func (p *pool) dialOne(ctx context.Context, raw string) (*ldap.Conn, error) {
 	}
 	return c, nil
 }
+
+// close closes the idle connections; connections in use close when put back.
+func (p *pool) close() {
+	for {
+		select {
+		case c := <-p.idle:
+			c.Close()
+		default:
+			return
+		}
+	}
+}

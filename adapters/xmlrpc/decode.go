@@ -129,6 +129,9 @@ func (d *decoder) next() (xml.Token, error) {
 			return t, nil
 		case xml.CharData:
 			if len(bytes.TrimSpace(t)) > 0 {
+				if d.depth == 0 {
+					return nil, &DecodeError{Kind: gateway.FaultParse, Msg: "parse error: text outside the document element"}
+				}
 				return t, nil
 			}
 		case xml.Directive:

@@ -159,6 +159,7 @@ func (a *app) banner(w io.Writer, addr string, tls bool) {
 }
 
 func (a *app) close() {
+	a.auth.Close()
 	if a.directory != nil {
 		_ = a.directory.Stop()
 	}

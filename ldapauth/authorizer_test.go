@@ -1,0 +1,283 @@
+package ldapauth_test
+
+import (
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"net"
+	"slices"
+	"testing"
+	"time"
+
+	"gateway/gateway"
+	"gateway/ldapauth"
+	"gateway/ldapauth/slapdtest"
+)
+
+var quiet = slog.New(slog.NewTextHandler(io.Discard, nil))
+
+// directory is one directory the suite runs against.
+type directory struct {
+	name string
+	cfg  ldapauth.Config // URLs and bases filled in
+}
+
+// testData is the demo directory plus two more entries: a service account
+// and a user whose uid would match a wildcard, to prove filters are escaped.
+var testData = append(append([]byte{}, ldapauth.DemoLDIF...), []byte(slapdtest.ReaderLDIF+`
+dn: uid=a*b,ou=people,dc=example,dc=org
+objectClass: inetOrgPerson
+uid: a*b
+cn: Star
+sn: Star
+userPassword: star-pass
+`)...)
+
+func baseConfig() ldapauth.Config {
+	return ldapauth.Config{
+		UserBase: "ou=people,dc=example,dc=org", UserFilter: "(uid={username})",
+		GroupBase: "ou=groups,dc=example,dc=org", GroupFilter: "(member={dn})", GroupAttr: "cn",
+		Timeout: 2 * time.Second, PoolSize: 4,
+	}
+}
+
+func directories(t *testing.T) []directory {
+	slapd := slapdtest.Start(t, testData, nil)
+	embedded, err := ldapauth.StartDirectory(testData, quiet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = embedded.Stop() })
+	withURL := func(u string) ldapauth.Config { c := baseConfig(); c.URLs = []string{u}; return c }
+	return []directory{{"slapd", withURL(slapd.URL)}, {"embedded", withURL(embedded.URL())}}
+}
+
+func TestAuthenticate(t *testing.T) {
+	for _, d := range directories(t) {
+		t.Run(d.name, func(t *testing.T) {
+			for _, account := range []struct{ name, dn, password string }{{"anonymous", "", ""}, {"service account", slapdtest.ReaderDN, slapdtest.ReaderPassword}} {
+				t.Run(account.name, func(t *testing.T) {
+					cfg := d.cfg
+					cfg.BindDN, cfg.BindPassword = account.dn, account.password
+					if err := cfg.Validate(); err != nil {
+						t.Fatal(err)
+					}
+					a := ldapauth.New(cfg, quiet)
+					defer a.Close()
+					runSuite(t, a)
+				})
+			}
+		})
+	}
+}
+
+func runSuite(t *testing.T, a *ldapauth.Authorizer) {
+	ctx := context.Background()
+	id, err := a.Authenticate(ctx, gateway.Credentials{Username: "alice", Password: "wonderland"})
+	if err != nil {
+		t.Fatalf("alice: %v", err)
+	}
+	if id.Username != "alice" || id.DN != "uid=alice,ou=people,dc=example,dc=org" || id.DisplayName != "Alice Liddell" {
+		t.Errorf("alice identity = %+v", id)
+	}
+	slices.Sort(id.Groups)
+	if !slices.Equal(id.Groups, []string{"admins", "staff"}) {
+		t.Errorf("alice is in two groups, got %v", id.Groups)
+	}
+	bob, err := a.Authenticate(ctx, gateway.Credentials{Username: "bob", Password: "builder"})
+	if err != nil || !slices.Equal(bob.Groups, []string{"staff"}) {
+		t.Errorf("bob: %+v, %v", bob, err)
+	}
+	carol, err := a.Authenticate(ctx, gateway.Credentials{Username: "carol", Password: "carol-pass"})
+	if err != nil || len(carol.Groups) != 0 {
+		t.Errorf("carol: %+v, %v", carol, err)
+	}
+	refused := []struct{ name, user, password string }{
+		{"wrong password", "alice", "nope"},
+		{"unknown user", "mallory", "wonderland"},
+		{"empty password", "alice", ""},
+		{"wildcard username", "*", "wonderland"},
+		{"filter injection", "alice)(uid=*", "wonderland"},
+		{"injection with own password", "a*)(|(uid=*", "star-pass"},
+		{"NUL in username", "a\x00b", "wonderland"},
+		{"long password", "alice", string(make([]byte, 10240))},
+	}
+	for _, c := range refused {
+		_, err := a.Authenticate(ctx, gateway.Credentials{Username: c.user, Password: c.password})
+		if !errors.Is(err, gateway.ErrUnauthenticated) {
+			t.Errorf("%s: want Unauthenticated, got %v", c.name, err)
+		}
+	}
+	// The literal uid "a*b" logs in: the * was escaped, not a wildcard.
+	if _, err := a.Authenticate(ctx, gateway.Credentials{Username: "a*b", Password: "star-pass"}); err != nil {
+		t.Errorf("uid a*b: %v", err)
+	}
+	if err := a.Ready(ctx); err != nil {
+		t.Errorf("Ready: %v", err)
+	}
+}
+
+// recorder is a fake directory that counts binds: the empty-password case
+// must never reach the wire.
+func TestEmptyPasswordSendsNoBind(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	accepted := make(chan struct{}, 10)
+	go func() {
+		for {
+			c, err := l.Accept()
+			if err != nil {
+				return
+			}
+			accepted <- struct{}{}
+			c.Close()
+		}
+	}()
+	cfg := baseConfig()
+	cfg.URLs = []string{"ldap://" + l.Addr().String()}
+	a := ldapauth.New(cfg, quiet)
+	_, err = a.Authenticate(context.Background(), gateway.Credentials{Username: "alice", Password: ""})
+	if !errors.Is(err, gateway.ErrUnauthenticated) {
+		t.Fatalf("want Unauthenticated, got %v", err)
+	}
+	select {
+	case <-accepted:
+		t.Fatal("an empty password opened a connection to the directory")
+	case <-time.After(100 * time.Millisecond):
+	}
+}
+
+func deadURL(t *testing.T) string {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	l.Close()
+	return "ldap://" + addr
+}
+
+func TestUnavailable(t *testing.T) {
+	// A port nobody listens on, and one that accepts but never answers.
+	silent, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer silent.Close()
+	go func() {
+		var held []net.Conn
+		for {
+			c, err := silent.Accept()
+			if err != nil {
+				for _, c := range held {
+					c.Close()
+				}
+				return
+			}
+			held = append(held, c)
+		}
+	}()
+	for _, c := range []struct{ name, url string }{{"refused", deadURL(t)}, {"silent", "ldap://" + silent.Addr().String()}} {
+		t.Run(c.name, func(t *testing.T) {
+			cfg := baseConfig()
+			cfg.URLs = []string{c.url}
+			cfg.Timeout = 300 * time.Millisecond
+			a := ldapauth.New(cfg, quiet)
+			start := time.Now()
+			_, err := a.Authenticate(context.Background(), gateway.Credentials{Username: "alice", Password: "wonderland"})
+			if !errors.Is(err, gateway.ErrUnavailable) {
+				t.Fatalf("want Unavailable, got %v", err)
+			}
+			if errors.Is(err, gateway.ErrUnauthenticated) {
+				t.Fatal("a directory that is down must not read as a bad password")
+			}
+			if elapsed := time.Since(start); elapsed > 5*time.Second {
+				t.Errorf("gave up after %v; the timeout is 300ms per request", elapsed)
+			}
+			if a.Ready(context.Background()) == nil {
+				t.Error("Ready with the directory down")
+			}
+		})
+	}
+}
+
+func TestFailoverAndRecovery(t *testing.T) {
+	slapd := slapdtest.Start(t, testData, nil)
+	cfg := baseConfig()
+	cfg.URLs = []string{deadURL(t), slapd.URL}
+	a := ldapauth.New(cfg, quiet)
+	ctx := context.Background()
+	if _, err := a.Authenticate(ctx, gateway.Credentials{Username: "bob", Password: "builder"}); err != nil {
+		t.Fatalf("first URL dead, second up: %v", err)
+	}
+	// The directory dies: Unavailable. It comes back: pooled connections
+	// that died with it are replaced, no restart needed.
+	slapd.Stop()
+	if _, err := a.Authenticate(ctx, gateway.Credentials{Username: "bob", Password: "builder"}); !errors.Is(err, gateway.ErrUnavailable) {
+		t.Fatalf("slapd down: want Unavailable, got %v", err)
+	}
+	if err := slapd.Restart(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.Authenticate(ctx, gateway.Credentials{Username: "bob", Password: "builder"}); err != nil {
+		t.Fatalf("slapd back: %v", err)
+	}
+}
+
+func TestStartTLSAndLDAPS(t *testing.T) {
+	certs := slapdtest.NewTLS(t)
+	slapd := slapdtest.Start(t, testData, certs)
+	cfg := baseConfig()
+	cfg.URLs = []string{slapd.URL}
+	cfg.StartTLS = true
+	cfg.CAFile = certs.CAFile
+	if err := cfg.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	a := ldapauth.New(cfg, quiet)
+	if _, err := a.Authenticate(context.Background(), gateway.Credentials{Username: "alice", Password: "wonderland"}); err != nil {
+		t.Fatalf("StartTLS with the test CA: %v", err)
+	}
+	// Without the CA the certificate is not trusted: Unavailable, not a bad password.
+	cfg.CAFile = ""
+	_, err := ldapauth.New(cfg, quiet).Authenticate(context.Background(), gateway.Credentials{Username: "alice", Password: "wonderland"})
+	if !errors.Is(err, gateway.ErrUnavailable) {
+		t.Fatalf("untrusted certificate: want Unavailable, got %v", err)
+	}
+}
+
+func TestValidate(t *testing.T) {
+	good := baseConfig()
+	good.URLs = []string{"ldap://127.0.0.1:389"}
+	cases := []struct {
+		name string
+		edit func(*ldapauth.Config)
+		key  string
+	}{
+		{"no urls", func(c *ldapauth.Config) { c.URLs = nil }, "ldap.urls"},
+		{"bad scheme", func(c *ldapauth.Config) { c.URLs = []string{"http://x"} }, "ldap.urls"},
+		{"ldaps with starttls", func(c *ldapauth.Config) { c.URLs = []string{"ldaps://x:636"}; c.StartTLS = true }, "ldap.start_tls"},
+		{"no user base", func(c *ldapauth.Config) { c.UserBase = "" }, "ldap.user_base"},
+		{"filter without username", func(c *ldapauth.Config) { c.UserFilter = "(uid=x)" }, "ldap.user_filter"},
+		{"broken filter", func(c *ldapauth.Config) { c.GroupFilter = "(member={dn}" }, "ldap.group_filter"},
+		{"bind dn without password", func(c *ldapauth.Config) { c.BindDN = "cn=x" }, "ldap.bind_password"},
+		{"missing ca file", func(c *ldapauth.Config) { c.CAFile = "/nonexistent.pem" }, "ldap.ca_file"},
+	}
+	if err := good.Validate(); err != nil {
+		t.Fatalf("good config: %v", err)
+	}
+	for _, c := range cases {
+		cfg := good
+		c.edit(&cfg)
+		err := cfg.Validate()
+		if err == nil || !containsKey(err.Error(), c.key) {
+			t.Errorf("%s: want an error naming %s, got %v", c.name, c.key, err)
+		}
+	}
+}
+
+func containsKey(msg, key string) bool { return len(msg) >= len(key) && msg[:len(key)] == key }
