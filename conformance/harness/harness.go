@@ -1,0 +1,169 @@
+// Package harness builds the gateway binary and runs it as a user would, for
+// the conformance suites: a config file, a free loopback port, logs kept for
+// the test to read, SIGTERM at the end.
+package harness
+
+import (
+	"bufio"
+	"bytes"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// Root is the repository root (where go.mod is).
+func Root(t testing.TB) string {
+	t.Helper()
+	out, err := exec.Command("go", "env", "GOMOD").Output()
+	if err != nil {
+		t.Fatalf("go env GOMOD: %v", err)
+	}
+	return filepath.Dir(strings.TrimSpace(string(out)))
+}
+
+// Build compiles ./cmd/gateway into dir and returns the binary's path.
+func Build(t testing.TB, dir string) string {
+	t.Helper()
+	bin := filepath.Join(dir, "gateway")
+	cmd := exec.Command("go", "build", "-o", bin, "./cmd/gateway")
+	cmd.Dir = Root(t)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	return bin
+}
+
+// Gateway is a running gateway process.
+type Gateway struct {
+	URL    string // http://127.0.0.1:PORT
+	cmd    *exec.Cmd
+	logs   *buffer
+	done   chan struct{}
+	exitAt error
+}
+
+type buffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (b *buffer) Write(p []byte) (int, error) { b.mu.Lock(); defer b.mu.Unlock(); return b.b.Write(p) }
+func (b *buffer) String() string              { b.mu.Lock(); defer b.mu.Unlock(); return b.b.String() }
+
+// Start runs bin from the repository root with configYAML, or with no
+// -config at all (the embedded defaults) when configYAML is empty, on a free
+// loopback port (GATEWAY_LISTEN), and waits until it listens.
+func Start(t testing.TB, bin, configYAML string, env ...string) *Gateway {
+	t.Helper()
+	var args []string
+	if configYAML != "" {
+		cfgPath := filepath.Join(t.TempDir(), "gateway.yaml")
+		if err := os.WriteFile(cfgPath, []byte(configYAML), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		args = []string{"-config", cfgPath}
+	}
+	g := &Gateway{logs: &buffer{}, done: make(chan struct{})}
+	g.cmd = exec.Command(bin, args...)
+	g.cmd.Dir = Root(t)
+	g.cmd.Env = append(append(os.Environ(), "GATEWAY_LISTEN=127.0.0.1:0"), env...)
+	g.cmd.Stderr = g.logs
+	stdout, err := g.cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := g.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	found := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(stdout)
+		for sc.Scan() {
+			line := sc.Text()
+			fmt.Fprintln(g.logs, line)
+			if rest, ok := strings.CutPrefix(line, "gateway listening on "); ok {
+				found <- strings.TrimSpace(rest)
+			}
+		}
+	}()
+	go func() { g.exitAt = g.cmd.Wait(); close(g.done) }()
+	select {
+	case g.URL = <-found:
+	case <-g.done:
+		t.Fatalf("gateway exited at start: %v\n%s", g.exitAt, g.logs)
+	case <-time.After(30 * time.Second):
+		_ = g.cmd.Process.Kill()
+		t.Fatalf("gateway did not start within 30s\n%s", g.logs)
+	}
+	t.Cleanup(func() {
+		g.Stop(t)
+		if t.Failed() {
+			t.Logf("gateway logs:\n%s", g.logs)
+		}
+	})
+	return g
+}
+
+// WaitLog waits up to d for the output to contain substr.
+func (g *Gateway) WaitLog(substr string, d time.Duration) bool {
+	deadline := time.Now().Add(d)
+	for !strings.Contains(g.Logs(), substr) {
+		if time.Now().After(deadline) {
+			return false
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	return true
+}
+
+// Logs is everything the gateway printed so far.
+func (g *Gateway) Logs() string { return g.logs.String() }
+
+// Stop sends SIGTERM and waits for a clean exit.
+func (g *Gateway) Stop(t testing.TB) {
+	select {
+	case <-g.done:
+		return
+	default:
+	}
+	_ = g.cmd.Process.Signal(syscall.SIGTERM)
+	select {
+	case <-g.done:
+		if g.exitAt != nil {
+			t.Errorf("gateway exit after SIGTERM: %v", g.exitAt)
+		}
+	case <-time.After(40 * time.Second):
+		_ = g.cmd.Process.Kill()
+		t.Errorf("gateway did not stop within 40s of SIGTERM")
+	}
+}
+
+// Python is the interpreter with Debian's python3-* packages (twisted, zeep).
+func Python(t testing.TB) string {
+	t.Helper()
+	for _, p := range []string{"/usr/bin/python3"} {
+		if _, err := os.Stat(p); err == nil {
+			return p
+		}
+	}
+	t.Fatal("/usr/bin/python3 is not installed (make test installs python3 and python3-twisted)")
+	return ""
+}
+
+// RunScript runs a Python client script with args and fails the test with
+// its output if it fails.
+func RunScript(t testing.TB, script string, args ...string) string {
+	t.Helper()
+	cmd := exec.Command(Python(t), append([]string{script}, args...)...)
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("%s: %v\n%s", filepath.Base(script), err, out)
+	}
+	return string(out)
+}
