@@ -97,8 +97,6 @@ func build(cfg Config, log *slog.Logger) (*app, error) {
 		} else {
 			log.Info("embedded directory", "ldif", cfg.Directory.LDIF, "url", a.directory.URL())
 		}
-	} else if err := lc.Validate(); err != nil {
-		return nil, err
 	}
 	a.auth = ldapauth.New(lc, log)
 	a.core = gateway.New(a.auth, gateway.NewMemoryStore(), gateway.NewMemoryEventLog(0), registry, log, gateway.Config{

@@ -181,8 +181,13 @@ func (c Config) validate() error {
 	if c.LDAP.PoolSize <= 0 {
 		return errors.New("ldap.pool_size: must be positive")
 	}
-	if len(c.LDAP.URLs) > 0 && c.Directory.LDIF != "" {
-		return errors.New("directory.ldif: only used without ldap.urls")
+	if len(c.LDAP.URLs) > 0 {
+		if c.Directory.LDIF != "" {
+			return errors.New("directory.ldif: only used without ldap.urls")
+		}
+		if err := c.LDAP.authorizerConfig().Validate(); err != nil {
+			return err
+		}
 	}
 	if c.Limits.MaxBodyBytes <= 0 || c.Limits.MaxDepth <= 0 || c.Limits.MaxMulticall <= 0 {
 		return errors.New("limits: every limit must be positive")

@@ -1,0 +1,32 @@
+# The gateway's commands. `make run` and `make test` are the two a new user needs.
+GO ?= go
+export PATH := $(PATH):/usr/local/go/bin
+
+.PHONY: run build test deps unit conformance fuzz bench lint
+
+run: ## the gateway on 127.0.0.1:8080 with its embedded defaults
+	$(GO) run ./cmd/gateway
+
+build:
+	$(GO) build -o bin/gateway ./cmd/gateway
+
+deps: ## install the Debian packages the tests drive (slapd, Python clients)
+	./scripts/install-test-deps.sh
+
+test: deps lint ## every test: unit, slapd, conformance, and a short fuzz run
+	$(GO) test -race -count=1 ./...
+	$(MAKE) fuzz FUZZTIME=10s
+
+conformance: deps ## the real-client suites against the built binary
+	$(GO) test -count=1 -v ./conformance/...
+
+FUZZTIME ?= 30s
+fuzz: ## each fuzz target for FUZZTIME
+	$(GO) test -run '^$$' -fuzz '^FuzzDecodeCall$$' -fuzztime $(FUZZTIME) ./adapters/xmlrpc
+
+bench: ## codec and core benchmarks
+	$(GO) test -run '^$$' -bench . -benchmem -count 3 ./adapters/xmlrpc ./gateway
+
+lint:
+	@unformatted=$$(gofmt -l .); if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted"; exit 1; fi
+	$(GO) vet ./...

@@ -1,0 +1,95 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+func writeConfig(t *testing.T, yaml string) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), "gateway.yaml")
+	if err := os.WriteFile(p, []byte(yaml), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func noEnv(string) string { return "" }
+
+func TestDefaultsAndOverrides(t *testing.T) {
+	cfg, err := loadConfig("", noEnv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Listen != "127.0.0.1:8080" || cfg.Session.IdleTimeout != 15*time.Minute || cfg.Session.AbsoluteTimeout != 12*time.Hour ||
+		cfg.Session.Store != "memory" || len(cfg.Services) != 1 || cfg.Services[0].Name != "inventory" || cfg.Limits.MaxMulticall != 100 {
+		t.Errorf("defaults: %+v", cfg)
+	}
+	if err := cfg.validate(); err != nil {
+		t.Fatal(err)
+	}
+	env := map[string]string{"GATEWAY_LISTEN": "127.0.0.1:9999", "GATEWAY_LDAP_URLS": "ldap://a:389, ldaps://b:636", "GATEWAY_SESSION_STORE": "redis", "GATEWAY_REDIS_URL": "redis://x"}
+	p := writeConfig(t, "listen: 127.0.0.1:7000\nsession: {idle_timeout: 2m}\nldap: {user_base: 'ou=people,dc=x', group_filter: ''}\n")
+	cfg, err = loadConfig(p, func(k string) string { return env[k] })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Listen != "127.0.0.1:9999" || strings.Join(cfg.LDAP.URLs, "|") != "ldap://a:389|ldaps://b:636" ||
+		cfg.Session.Store != "redis" || cfg.Session.RedisURL != "redis://x" || cfg.Session.IdleTimeout != 2*time.Minute {
+		t.Errorf("overrides: %+v", cfg)
+	}
+	if cfg.Session.AbsoluteTimeout != 12*time.Hour || len(cfg.Services) != 1 {
+		t.Errorf("keys the file does not set keep their defaults: %+v", cfg)
+	}
+	if lc := cfg.LDAP.authorizerConfig(); lc.GroupFilter != "" {
+		t.Errorf("an explicit empty group_filter selects memberOf, got %q", lc.GroupFilter)
+	}
+	if lc := defaultConfig().LDAP.authorizerConfig(); lc.GroupFilter != "(member={dn})" {
+		t.Errorf("default group_filter %q", lc.GroupFilter)
+	}
+}
+
+func TestCheckConfig(t *testing.T) {
+	cases := []struct {
+		name, yaml string
+		code       int
+		key        string
+	}{
+		{"empty file", "", 0, ""},
+		{"good", "session: {idle_timeout: 1m, absolute_timeout: 1h}\nservices:\n  - {name: inventory, wsdl: examples/inventory/inventory.wsdl, builtin: inventory, allow_groups: [staff]}\n", 0, ""},
+		{"unknown key", "sesion: {}\n", 2, "sesion"},
+		{"bad duration", "session: {idle_timeout: soon}\n", 2, "soon"},
+		{"bad listen", "listen: nowhere\n", 2, "listen"},
+		{"bad proxy", "trusted_proxies: [10.0.0.1]\n", 2, "trusted_proxies"},
+		{"absolute below idle", "session: {idle_timeout: 1h, absolute_timeout: 1m}\n", 2, "session.absolute_timeout"},
+		{"bad store", "session: {store: disk}\n", 2, "session.store"},
+		{"ldap without base", "ldap: {urls: ['ldap://127.0.0.1:1']}\n", 2, "ldap.user_base"},
+		{"ldap bad url", "ldap: {urls: ['http://x'], user_base: 'dc=x'}\n", 2, "ldap.urls"},
+		{"missing wsdl", "services:\n  - {name: s, wsdl: nope.wsdl, builtin: inventory}\n", 2, "services[0].wsdl"},
+		{"unknown builtin", "services:\n  - {name: s, wsdl: examples/inventory/inventory.wsdl, builtin: nope}\n", 2, "services[0].builtin"},
+		{"reserved name", "services:\n  - {name: session, wsdl: examples/inventory/inventory.wsdl, builtin: inventory}\n", 2, "services[0].name"},
+		{"no implementation", "services:\n  - {name: s, wsdl: examples/inventory/inventory.wsdl}\n", 2, "services[0]"},
+		{"zero limit", "limits: {max_body_bytes: 0, max_depth: 1, max_multicall: 1}\n", 2, "limits"},
+	}
+	wd, _ := os.Getwd()
+	if err := os.Chdir("../.."); err != nil { // service WSDL paths are relative to the repository root
+		t.Fatal(err)
+	}
+	defer os.Chdir(wd)
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			var stdout, stderr bytes.Buffer
+			code := run([]string{"-check-config", "-config", writeConfig(t, c.yaml)}, &stdout, &stderr, noEnv)
+			if code != c.code {
+				t.Fatalf("exit %d, want %d: %s", code, c.code, stderr.String())
+			}
+			if c.key != "" && !strings.Contains(stderr.String(), c.key) {
+				t.Errorf("message %q does not name %s", stderr.String(), c.key)
+			}
+		})
+	}
+}
