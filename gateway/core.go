@@ -1,0 +1,339 @@
+package gateway
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"runtime/debug"
+	"strings"
+	"sync"
+	"time"
+
+	"golang.org/x/sync/singleflight"
+
+	"gateway/wsdl"
+)
+
+// Default session timeouts of the contract.
+const (
+	DefaultIdleTimeout     = 15 * time.Minute
+	DefaultAbsoluteTimeout = 12 * time.Hour
+)
+
+// Config tunes the core.
+type Config struct {
+	IdleTimeout     time.Duration
+	AbsoluteTimeout time.Duration
+	Now             func() time.Time // for tests; time.Now when nil
+}
+
+// Core is the gateway's centre (cred's Portal): it turns credentials into
+// sessions, tokens into perspectives, and dispatches operations. Protocol
+// adapters talk to it and to nothing else of the gateway.
+type Core struct {
+	auth     Authorizer
+	sessions SessionStore
+	events   EventLog
+	services *Registry
+	log      *slog.Logger
+	idle     time.Duration
+	absolute time.Duration
+	now      func() time.Time
+
+	// Per-call credentials (HTTP Basic, WS-Security) of one (user, protocol,
+	// password) share one session. The cache key is an HMAC under a key that
+	// lives only in this process, so the cache never holds a password or a
+	// plain hash of one.
+	credKey   []byte
+	credMu    sync.Mutex
+	credToken map[string]string // cache key -> session token
+	credOf    map[string]string // client ID -> cache key
+	credGroup singleflight.Group
+
+	// draining ends when the node shuts down, releasing long-polls at once.
+	draining context.Context
+	drain    context.CancelFunc
+}
+
+// New wires a core. log receives the audit lines.
+func New(auth Authorizer, sessions SessionStore, events EventLog, services *Registry, log *slog.Logger, cfg Config) *Core {
+	c := &Core{
+		auth: auth, sessions: sessions, events: events, services: services, log: log,
+		idle: cfg.IdleTimeout, absolute: cfg.AbsoluteTimeout, now: cfg.Now,
+		credKey: make([]byte, 32), credToken: make(map[string]string), credOf: make(map[string]string),
+	}
+	if c.idle <= 0 {
+		c.idle = DefaultIdleTimeout
+	}
+	if c.absolute <= 0 {
+		c.absolute = DefaultAbsoluteTimeout
+	}
+	if c.now == nil {
+		c.now = time.Now
+	}
+	_, _ = rand.Read(c.credKey)
+	c.draining, c.drain = context.WithCancel(context.Background())
+	return c
+}
+
+// Drain releases every waiting long-poll (with no events) and makes new ones
+// return at once: the node is shutting down.
+func (c *Core) Drain() { c.drain() }
+
+// Services is the registry the core dispatches to.
+func (c *Core) Services() *Registry { return c.services }
+
+// IdleTimeout is the configured idle timeout.
+func (c *Core) IdleTimeout() time.Duration { return c.idle }
+
+// Login authenticates creds and attaches a new client with a new token.
+// The token is returned only here: the store keeps its hash.
+func (c *Core) Login(ctx context.Context, creds Credentials, client ClientInfo) (string, *Session, error) {
+	id, err := c.auth.Authenticate(ctx, creds)
+	if err != nil {
+		f := AsFault(err)
+		if f.Kind == FaultInternal {
+			f = WrapFault(FaultUnavailable, err, "directory unavailable")
+		}
+		c.log.Warn("login failed", "audit", "login_failure", "user", safeUser(creds.Username),
+			"protocol", client.Protocol, "remote", client.Remote, "reason", f.Kind.String(), "err", err)
+		return "", nil, f
+	}
+	now := c.now()
+	token := NewToken()
+	if client.ID == "" {
+		client.ID = newClientID()
+	}
+	client.AttachedAt = now
+	s := &Session{
+		TokenHash: HashToken(token), Identity: id, Client: client,
+		CreatedAt: now, LastSeen: now, IdleExpiry: now.Add(c.idle), Deadline: now.Add(c.absolute),
+	}
+	if err := c.sessions.Create(ctx, s); err != nil {
+		return "", nil, WrapFault(FaultUnavailable, err, "session store unavailable")
+	}
+	c.log.Info("login", "audit", "login_success", "user", id.Username, "protocol", client.Protocol,
+		"remote", client.Remote, "client", client.ID)
+	c.attached(ctx, s)
+	return token, s, nil
+}
+
+// safeUser keeps a typed username fit for a log line.
+func safeUser(u string) string {
+	if len(u) > 64 {
+		u = u[:64] + "..."
+	}
+	return strings.ToValidUTF8(u, "?")
+}
+
+// Authenticate finds the live session of token and marks it used.
+func (c *Core) Authenticate(ctx context.Context, token string) (*Session, error) {
+	if token == "" {
+		return nil, NewFault(FaultUnauthenticated, "no session: log in first")
+	}
+	s, expired, err := c.sessions.Touch(ctx, HashToken(token), c.now(), c.idle)
+	switch {
+	case errors.Is(err, ErrNoSession):
+		return nil, NewFault(FaultUnauthenticated, "unknown or expired session")
+	case err != nil:
+		return nil, WrapFault(FaultUnavailable, err, "session store unavailable")
+	case expired != "":
+		c.detached(ctx, s, expired)
+		return nil, NewFault(FaultUnauthenticated, "session expired")
+	}
+	return s, nil
+}
+
+// CredentialSession returns the session of per-call credentials, logging in
+// only when this (user, protocol, password) has no live session yet.
+func (c *Core) CredentialSession(ctx context.Context, creds Credentials, client ClientInfo) (*Session, error) {
+	if creds.Username == "" || creds.Password == "" {
+		return nil, NewFault(FaultUnauthenticated, "empty username or password")
+	}
+	mac := hmac.New(sha256.New, c.credKey)
+	fmt.Fprintf(mac, "%s\x00%s\x00%s", client.Protocol, creds.Username, creds.Password)
+	key := hex.EncodeToString(mac.Sum(nil))
+
+	c.credMu.Lock()
+	token := c.credToken[key]
+	c.credMu.Unlock()
+	if token != "" {
+		if s, err := c.Authenticate(ctx, token); err == nil {
+			return s, nil
+		}
+	}
+	// One login for concurrent first calls with the same credentials.
+	v, err, _ := c.credGroup.Do(key, func() (any, error) {
+		c.credMu.Lock()
+		token := c.credToken[key]
+		c.credMu.Unlock()
+		if token != "" {
+			if s, err := c.Authenticate(ctx, token); err == nil {
+				return s, nil
+			}
+		}
+		token, s, err := c.Login(ctx, creds, client)
+		if err != nil {
+			return nil, err
+		}
+		c.credMu.Lock()
+		c.credToken[key] = token
+		c.credOf[s.Client.ID] = key
+		c.credMu.Unlock()
+		return s, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return v.(*Session), nil
+}
+
+// Perspective is the perspective of a session's identity.
+func (c *Core) Perspective(s *Session) *Perspective {
+	return &Perspective{core: c, Identity: s.Identity}
+}
+
+// Logout detaches the session's client; a second logout finds nothing.
+func (c *Core) Logout(ctx context.Context, s *Session) error {
+	return c.Detach(ctx, s.Client.ID, ReasonLogout)
+}
+
+// Detach ends the session of a client for reason (logout, forced). It raises
+// detached only if this call is the one that removed the session.
+func (c *Core) Detach(ctx context.Context, clientID string, reason DetachReason) error {
+	s, err := c.sessions.Remove(ctx, clientID)
+	if errors.Is(err, ErrNoSession) {
+		return NewFault(FaultUnauthenticated, "no such session")
+	}
+	if err != nil {
+		return WrapFault(FaultUnavailable, err, "session store unavailable")
+	}
+	c.detached(ctx, s, reason)
+	return nil
+}
+
+// Sessions lists every live session (for admins).
+func (c *Core) Sessions(ctx context.Context) ([]*Session, error) {
+	return c.sessions.All(ctx)
+}
+
+func (c *Core) attached(ctx context.Context, s *Session) {
+	p := c.Perspective(s)
+	if _, err := c.events.Append(ctx, s.Identity.Username, Event{Kind: EventAttached, Client: s.Client, At: c.now()}); err != nil {
+		c.log.Error("event feed", "err", err)
+	}
+	c.log.Info("attach", "audit", "attach", "user", s.Identity.Username, "client", s.Client.ID, "protocol", s.Client.Protocol)
+	for _, svc := range c.services.Services() {
+		if h, ok := svc.Impl.(ClientHooks); ok {
+			c.safely("attached hook", func() { h.Attached(ctx, p, s.Client) })
+		}
+	}
+}
+
+// detached runs once per session, by whoever removed it from the store.
+func (c *Core) detached(ctx context.Context, s *Session, reason DetachReason) {
+	ctx = context.WithoutCancel(ctx) // a detach must be told even if the caller left
+	c.credMu.Lock()
+	if key, ok := c.credOf[s.Client.ID]; ok {
+		delete(c.credOf, s.Client.ID)
+		delete(c.credToken, key)
+	}
+	c.credMu.Unlock()
+	if _, err := c.events.Append(ctx, s.Identity.Username, Event{Kind: EventDetached, Client: s.Client, At: c.now(), Reason: reason}); err != nil {
+		c.log.Error("event feed", "err", err)
+	}
+	c.log.Info("detach", "audit", "detach", "user", s.Identity.Username, "client", s.Client.ID,
+		"protocol", s.Client.Protocol, "reason", string(reason))
+	p := c.Perspective(s)
+	for _, svc := range c.services.Services() {
+		if h, ok := svc.Impl.(ClientHooks); ok {
+			c.safely("detached hook", func() { h.Detached(ctx, p, s.Client, reason) })
+		}
+	}
+}
+
+func (c *Core) safely(what string, fn func()) {
+	defer func() {
+		if r := recover(); r != nil {
+			c.log.Error("panic in "+what, "panic", r, "stack", string(debug.Stack()))
+		}
+	}()
+	fn()
+}
+
+// Invoke authorizes and checks a call, then runs it. A panic in the
+// implementation becomes an Internal fault; the process stays up.
+func (c *Core) Invoke(ctx context.Context, s *Session, svc *Service, op *wsdl.Operation, params Struct) (result Struct, err error) {
+	if !s.Identity.InAnyGroup(svc.AllowGroups) {
+		return nil, NewFault(FaultForbidden, "user %s may not use service %s", s.Identity.Username, svc.Name)
+	}
+	checked, err := CheckInput(op.Input, params)
+	if err != nil {
+		return nil, err
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			c.log.Error("panic in operation", "service", svc.Name, "operation", op.Name, "panic", r, "stack", string(debug.Stack()))
+			result, err = nil, NewFault(FaultInternal, "internal error")
+		}
+	}()
+	result, err = svc.Impl.Invoke(ctx, &Call{Service: svc, Operation: op, Params: checked, Perspective: c.Perspective(s), Client: s.Client})
+	if err != nil {
+		f := AsFault(err)
+		if f.Kind == FaultInternal {
+			c.log.Error("operation failed", "service", svc.Name, "operation", op.Name, "err", err)
+		}
+		return nil, f
+	}
+	return result, nil
+}
+
+// Sweep detaches every expired session once; Run calls it periodically.
+func (c *Core) Sweep(ctx context.Context) {
+	now := c.now()
+	expired, err := c.sessions.Expire(ctx, now)
+	if err != nil {
+		c.log.Error("session sweep", "err", err)
+		return
+	}
+	for _, s := range expired {
+		c.detached(ctx, s, s.ExpiryReason(now))
+	}
+}
+
+// SweepInterval is how often Run sweeps: a tenth of the idle timeout, kept
+// between 100ms and 30s, so an idle session is detached within 10% of its time.
+func (c *Core) SweepInterval() time.Duration {
+	return min(max(c.idle/10, 100*time.Millisecond), 30*time.Second)
+}
+
+// Run sweeps expired sessions until ctx ends.
+func (c *Core) Run(ctx context.Context) {
+	t := time.NewTicker(c.SweepInterval())
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			c.Sweep(ctx)
+		}
+	}
+}
+
+// DetachAll ends every session with reason (shutdown of a single node).
+func (c *Core) DetachAll(ctx context.Context, reason DetachReason) {
+	all, err := c.sessions.All(ctx)
+	if err != nil {
+		c.log.Error("detach all", "err", err)
+		return
+	}
+	for _, s := range all {
+		_ = c.Detach(ctx, s.Client.ID, reason)
+	}
+}

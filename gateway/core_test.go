@@ -1,0 +1,289 @@
+package gateway_test
+
+import (
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"gateway/gateway"
+	"gateway/wsdl"
+)
+
+var quiet = slog.New(slog.NewTextHandler(io.Discard, nil))
+
+// fakeAuth accepts password "pw" for any user and counts calls.
+type fakeAuth struct{ calls atomic.Int32 }
+
+func (f *fakeAuth) Authenticate(_ context.Context, c gateway.Credentials) (gateway.Identity, error) {
+	f.calls.Add(1)
+	switch c.Password {
+	case "pw":
+		return gateway.Identity{Username: c.Username, DN: "uid=" + c.Username, Groups: []string{"staff"}}, nil
+	case "down":
+		return gateway.Identity{}, gateway.NewFault(gateway.FaultUnavailable, "directory unavailable")
+	}
+	return gateway.Identity{}, gateway.NewFault(gateway.FaultUnauthenticated, "invalid username or password")
+}
+
+// clock is a settable time source.
+type clock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func (c *clock) Now() time.Time          { c.mu.Lock(); defer c.mu.Unlock(); return c.now }
+func (c *clock) Advance(d time.Duration) { c.mu.Lock(); c.now = c.now.Add(d); c.mu.Unlock() }
+
+// hooks records attached/detached calls.
+type hooks struct {
+	mu     sync.Mutex
+	events []string
+	panics bool
+}
+
+func (h *hooks) Invoke(_ context.Context, call *gateway.Call) (gateway.Struct, error) {
+	if h.panics {
+		panic("boom")
+	}
+	return gateway.Struct{{Name: "cancelled", Value: true}}, nil
+}
+func (h *hooks) Attached(_ context.Context, p *gateway.Perspective, c gateway.ClientInfo) {
+	h.mu.Lock()
+	h.events = append(h.events, "attached "+p.Name())
+	h.mu.Unlock()
+}
+func (h *hooks) Detached(_ context.Context, p *gateway.Perspective, c gateway.ClientInfo, r gateway.DetachReason) {
+	h.mu.Lock()
+	h.events = append(h.events, "detached "+p.Name()+" "+string(r))
+	h.mu.Unlock()
+}
+
+type fixture struct {
+	core  *gateway.Core
+	auth  *fakeAuth
+	clock *clock
+	hooks *hooks
+	svc   *gateway.Service
+}
+
+func newFixture(t testing.TB) *fixture {
+	t.Helper()
+	def, err := wsdl.Load("../examples/inventory/inventory.wsdl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := &fixture{auth: &fakeAuth{}, clock: &clock{now: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)}, hooks: &hooks{}}
+	f.svc = &gateway.Service{Name: "inventory", Definition: def, AllowGroups: []string{"staff"}, Impl: f.hooks}
+	reg, err := gateway.NewRegistry(f.svc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.core = gateway.New(f.auth, gateway.NewMemoryStore(), gateway.NewMemoryEventLog(0), reg, quiet,
+		gateway.Config{IdleTimeout: time.Minute, AbsoluteTimeout: time.Hour, Now: f.clock.Now})
+	return f
+}
+
+func (f *fixture) login(t testing.TB, user string) (string, *gateway.Session) {
+	t.Helper()
+	token, s, err := f.core.Login(context.Background(), gateway.Credentials{Username: user, Password: "pw"}, gateway.ClientInfo{Protocol: "xmlrpc"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return token, s
+}
+
+func kinds(evs []gateway.Event) []string {
+	var out []string
+	for _, e := range evs {
+		s := e.Kind + " " + e.Client.ID
+		if e.Reason != "" {
+			s += " " + string(e.Reason)
+		}
+		out = append(out, s)
+	}
+	return out
+}
+
+func TestLoginSharesPerspectiveAndDetachesOnce(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	t1, s1 := f.login(t, "alice")
+	_, s2 := f.login(t, "alice")
+	if len(t1) != 43 {
+		t.Errorf("token %q is not 256 bits in URL-safe base64", t1)
+	}
+	clients, err := f.core.Perspective(s1).Clients(ctx)
+	if err != nil || len(clients) != 2 {
+		t.Fatalf("alice's perspective has %d clients, %v", len(clients), err)
+	}
+	if err := f.core.Logout(ctx, s2); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.core.Logout(ctx, s2); !errors.Is(err, gateway.ErrUnauthenticated) {
+		t.Errorf("second logout: %v", err)
+	}
+	evs, next, err := f.core.Perspective(s1).Events(ctx, 0, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"attached " + s1.Client.ID, "attached " + s2.Client.ID, "detached " + s2.Client.ID + " logout"}
+	if got := kinds(evs); !equal(got, want) {
+		t.Errorf("events = %v, want %v", got, want)
+	}
+	if next != 3 {
+		t.Errorf("next = %d", next)
+	}
+	if got := f.hooks.events; len(got) != 3 || got[2] != "detached alice logout" {
+		t.Errorf("hooks = %v", got)
+	}
+	if _, err := f.core.Authenticate(ctx, t1); err != nil {
+		t.Errorf("first client still logged in: %v", err)
+	}
+}
+
+func equal(a, b []string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+func TestIdleAndAbsoluteExpiry(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	token, s := f.login(t, "bob")
+	f.clock.Advance(50 * time.Second)
+	if _, err := f.core.Authenticate(ctx, token); err != nil {
+		t.Fatalf("used within the idle timeout: %v", err)
+	}
+	f.clock.Advance(50 * time.Second) // 50s since last use: still alive
+	f.core.Sweep(ctx)
+	if _, err := f.core.Authenticate(ctx, token); err != nil {
+		t.Fatalf("touched 50s ago: %v", err)
+	}
+	f.clock.Advance(61 * time.Second)
+	// The sweeper and a late call race for the expired session: exactly one detach.
+	var wg sync.WaitGroup
+	for i := 0; i < 8; i++ {
+		wg.Add(2)
+		go func() { defer wg.Done(); f.core.Sweep(ctx) }()
+		go func() {
+			defer wg.Done()
+			if _, err := f.core.Authenticate(ctx, token); !errors.Is(err, gateway.ErrUnauthenticated) {
+				t.Errorf("expired session: %v", err)
+			}
+		}()
+	}
+	wg.Wait()
+	evs, _, _ := f.core.Perspective(s).Events(ctx, 0, 0)
+	if got := kinds(evs); !equal(got, []string{"attached " + s.Client.ID, "detached " + s.Client.ID + " idle"}) {
+		t.Errorf("events = %v", got)
+	}
+
+	// Absolute timeout: used every 30 s, still ends after an hour.
+	token, s = f.login(t, "carol")
+	for i := 0; i < 121; i++ {
+		f.clock.Advance(30 * time.Second)
+		_, _ = f.core.Authenticate(ctx, token)
+	}
+	if _, err := f.core.Authenticate(ctx, token); !errors.Is(err, gateway.ErrUnauthenticated) {
+		t.Fatalf("past the absolute timeout: %v", err)
+	}
+	evs, _, _ = f.core.Perspective(s).Events(ctx, 0, 0)
+	if got := kinds(evs); len(got) != 2 || got[1] != "detached "+s.Client.ID+" expired" {
+		t.Errorf("events = %v", got)
+	}
+}
+
+func TestCredentialSessionReusesOneSession(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	client := gateway.ClientInfo{Protocol: "xmlrpc"}
+	var wg sync.WaitGroup
+	ids := make([]string, 10)
+	for i := range ids {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			s, err := f.core.CredentialSession(ctx, gateway.Credentials{Username: "alice", Password: "pw"}, client)
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			ids[i] = s.Client.ID
+		}()
+	}
+	wg.Wait()
+	for _, id := range ids {
+		if id != ids[0] {
+			t.Fatalf("per-call credentials made several sessions: %v", ids)
+		}
+	}
+	if n := f.auth.calls.Load(); n != 1 {
+		t.Errorf("directory asked %d times, want 1", n)
+	}
+	// Another password (even if it were valid) or protocol is another session.
+	if _, err := f.core.CredentialSession(ctx, gateway.Credentials{Username: "alice", Password: "bad"}, client); !errors.Is(err, gateway.ErrUnauthenticated) {
+		t.Errorf("bad password: %v", err)
+	}
+	s, _ := f.core.CredentialSession(ctx, gateway.Credentials{Username: "alice", Password: "pw"}, gateway.ClientInfo{Protocol: "soap"})
+	if s == nil || s.Client.ID == ids[0] {
+		t.Error("another protocol must get its own session")
+	}
+	if _, err := f.core.CredentialSession(ctx, gateway.Credentials{Username: "alice", Password: "down"}, client); !errors.Is(err, gateway.ErrUnavailable) {
+		t.Errorf("directory down: %v", err)
+	}
+}
+
+func TestInvokeChecksGroupsParamsAndPanics(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	_, s := f.login(t, "bob")
+	svc, op, err := f.core.Services().Lookup("inventory", "Reserve")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.core.Invoke(ctx, s, svc, op, gateway.Struct{{Name: "sku", Value: "A-1"}, {Name: "quantity", Value: int64(1)}}); err != nil {
+		t.Fatalf("valid call: %v", err)
+	}
+	if _, err := f.core.Invoke(ctx, s, svc, op, gateway.Struct{{Name: "sku", Value: "A-1"}}); !errors.Is(err, gateway.ErrInvalidParams) {
+		t.Errorf("missing quantity: %v", err)
+	}
+	f.hooks.panics = true
+	if _, err := f.core.Invoke(ctx, s, svc, op, gateway.Struct{{Name: "sku", Value: "A-1"}, {Name: "quantity", Value: int64(1)}}); gateway.AsFault(err).Kind != gateway.FaultInternal {
+		t.Errorf("panic: %v", err)
+	}
+	s.Identity.Groups = nil
+	if _, err := f.core.Invoke(ctx, s, svc, op, nil); !errors.Is(err, gateway.ErrForbidden) {
+		t.Errorf("no group: %v", err)
+	}
+	if _, _, err := f.core.Services().Lookup("inventory", "Nope"); !errors.Is(err, gateway.ErrNoSuchMethod) {
+		t.Errorf("unknown operation: %v", err)
+	}
+}
+
+func TestDetachAllOnShutdown(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	_, s1 := f.login(t, "alice")
+	f.login(t, "bob")
+	f.core.DetachAll(ctx, gateway.ReasonShutdown)
+	all, _ := f.core.Sessions(ctx)
+	if len(all) != 0 {
+		t.Errorf("%d sessions left", len(all))
+	}
+	evs, _, _ := f.core.Perspective(s1).Events(ctx, 0, 0)
+	if got := kinds(evs); len(got) != 2 || got[1] != "detached "+s1.Client.ID+" shutdown" {
+		t.Errorf("events = %v", got)
+	}
+}

@@ -1,0 +1,78 @@
+package gateway
+
+import (
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"time"
+)
+
+// Protocols a client can attach by.
+const (
+	ProtocolXMLRPC = "xmlrpc"
+	ProtocolSOAP   = "soap"
+	ProtocolPortal = "portal"
+)
+
+// ClientInfo describes the other side of one session: the cred "client object".
+type ClientInfo struct {
+	ID         string
+	Protocol   string
+	Remote     string
+	UserAgent  string
+	AttachedAt time.Time
+}
+
+// Session binds one client to one identity. The token itself is never stored:
+// only its SHA-256, so that neither a memory dump nor a shared store yields
+// usable tokens, and lookups by hash do not leak timing about the token.
+type Session struct {
+	TokenHash  string
+	Identity   Identity
+	Client     ClientInfo
+	CreatedAt  time.Time
+	LastSeen   time.Time
+	IdleExpiry time.Time // LastSeen + idle timeout
+	Deadline   time.Time // CreatedAt + absolute timeout
+}
+
+// ExpiresAt is when the session ends if it is not used again.
+func (s *Session) ExpiresAt() time.Time {
+	if s.IdleExpiry.Before(s.Deadline) {
+		return s.IdleExpiry
+	}
+	return s.Deadline
+}
+
+// ExpiryReason says why a session is over at now, or "" if it is not.
+func (s *Session) ExpiryReason(now time.Time) DetachReason {
+	switch {
+	case !now.Before(s.Deadline):
+		return ReasonAbsoluteTimeout
+	case !now.Before(s.IdleExpiry):
+		return ReasonIdleTimeout
+	}
+	return ""
+}
+
+// NewToken returns 256 bits from crypto/rand, URL-safe.
+func NewToken() string {
+	var b [32]byte
+	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails on supported platforms
+	return base64.RawURLEncoding.EncodeToString(b[:])
+}
+
+// HashToken is the key a session is stored under.
+func HashToken(token string) string {
+	sum := sha256.Sum256([]byte(token))
+	return hex.EncodeToString(sum[:])
+}
+
+// newClientID is a short public identifier for a client, safe to show to
+// other clients (it is not the token and cannot be turned into it).
+func newClientID() string {
+	var b [9]byte
+	_, _ = rand.Read(b[:])
+	return base64.RawURLEncoding.EncodeToString(b[:])
+}

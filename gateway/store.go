@@ -1,0 +1,30 @@
+package gateway
+
+import (
+	"context"
+	"errors"
+	"time"
+)
+
+// ErrNoSession is returned by a SessionStore for a token it does not hold.
+var ErrNoSession = errors.New("no such session")
+
+// SessionStore keeps sessions. Remove and the expiry methods hand a session
+// back to exactly one caller, which is how detach happens exactly once even
+// when a logout, the sweeper and a lookup race for the same session.
+type SessionStore interface {
+	// Create stores a new session.
+	Create(ctx context.Context, s *Session) error
+	// Touch finds the session by token hash and extends its idle expiry to
+	// now+idle. A session found past its expiry is removed and returned with
+	// its ExpiryReason set; only that caller sees it (others get ErrNoSession).
+	Touch(ctx context.Context, tokenHash string, now time.Time, idle time.Duration) (s *Session, expired DetachReason, err error)
+	// Remove deletes the session with the client ID; nil, ErrNoSession if it is gone.
+	Remove(ctx context.Context, clientID string) (*Session, error)
+	// ByUser lists the live sessions of one user: the perspective's clients.
+	ByUser(ctx context.Context, username string) ([]*Session, error)
+	// All lists every live session (for admins and shutdown).
+	All(ctx context.Context) ([]*Session, error)
+	// Expire removes and returns every session past its expiry at now.
+	Expire(ctx context.Context, now time.Time) ([]*Session, error)
+}
