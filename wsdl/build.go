@@ -12,7 +12,7 @@ import (
 // the gateway can serve: document style, literal use, element parts.
 func (l *loader) build() (*Definition, error) {
 	root := l.docs[0]
-	def := &Definition{Name: root.w.Name, TargetNamespace: root.w.TargetNamespace, Path: l.root, byName: make(map[string]*Operation)}
+	def := &Definition{Name: root.w.Name, TargetNamespace: root.w.TargetNamespace, Path: l.root, byName: make(map[string]*Operation), read: l.read}
 	actions, err := l.checkBindings()
 	if err != nil {
 		return nil, err

@@ -4,6 +4,7 @@ import (
 	"encoding/xml"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -41,6 +42,7 @@ type schemaDoc struct {
 }
 
 type loader struct {
+	read      func(path string) ([]byte, error)
 	root      string
 	docs      []*wsdlDoc
 	schemas   []*schemaDoc
@@ -69,7 +71,17 @@ type globalSimple struct {
 // includes (relative file locations), and checks that every operation is
 // document/literal with element parts that resolve.
 func Load(path string) (*Definition, error) {
+	return load(os.ReadFile, path)
+}
+
+// LoadFS is Load reading from fsys (for WSDLs embedded in the binary).
+func LoadFS(fsys fs.FS, path string) (*Definition, error) {
+	return load(func(p string) ([]byte, error) { return fs.ReadFile(fsys, filepath.ToSlash(p)) }, path)
+}
+
+func load(read func(string) ([]byte, error), path string) (*Definition, error) {
 	l := &loader{
+		read:      read,
 		root:      path,
 		seen:      make(map[string]bool),
 		elements:  make(map[xml.Name]*globalElement),
@@ -104,12 +116,12 @@ func locate(from, location string) (string, error) {
 }
 
 func (l *loader) loadWSDL(path string) error {
-	abs, _ := filepath.Abs(path)
-	if l.seen[abs] {
+	key := filepath.Clean(path)
+	if l.seen[key] {
 		return nil
 	}
-	l.seen[abs] = true
-	data, err := os.ReadFile(path)
+	l.seen[key] = true
+	data, err := l.read(path)
 	if err != nil {
 		return l.fail(path, "file (or wsdl:import)", err)
 	}
@@ -174,12 +186,12 @@ func (l *loader) loadSchemaFile(from, location, chameleonNS string) error {
 	if err != nil {
 		return l.fail(from, "schema import/include", err)
 	}
-	abs, _ := filepath.Abs(p)
-	if l.seen[abs] {
+	key := filepath.Clean(p)
+	if l.seen[key] {
 		return nil
 	}
-	l.seen[abs] = true
-	data, err := os.ReadFile(p)
+	l.seen[key] = true
+	data, err := l.read(p)
 	if err != nil {
 		return l.fail(from, fmt.Sprintf("schema import/include %q", location), err)
 	}

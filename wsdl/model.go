@@ -103,7 +103,30 @@ type Definition struct {
 	Path            string
 	Operations      []*Operation
 	byName          map[string]*Operation
+	read            func(path string) ([]byte, error) // how Path and its imports were read
 }
 
 // Operation returns the operation called name, or nil.
 func (d *Definition) Operation(name string) *Operation { return d.byName[name] }
+
+// OperationByElement returns the operation whose input wrapper is the
+// element called name. A wrapper in the wrong namespace (or none), as some
+// hand-rolled clients send, still finds its operation when its local name
+// is unambiguous.
+func (d *Definition) OperationByElement(name xml.Name) *Operation {
+	var byLocal *Operation
+	n := 0
+	for _, op := range d.Operations {
+		if op.Input.Name == name {
+			return op
+		}
+		if op.Input.Name.Local == name.Local {
+			byLocal = op
+			n++
+		}
+	}
+	if n == 1 {
+		return byLocal
+	}
+	return nil
+}

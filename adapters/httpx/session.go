@@ -56,14 +56,14 @@ func ClearSession(w http.ResponseWriter, r *http.Request) {
 	})
 }
 
-// RemoteAddr returns the client's address. Forwarded headers are believed
-// only from trusted proxies.
-type RemoteAddr struct {
+// Proxies knows which peers are trusted reverse proxies: only their
+// X-Forwarded-* headers are believed.
+type Proxies struct {
 	Trusted []*net.IPNet
 }
 
-// Of returns the address of the client that sent r.
-func (ra RemoteAddr) Of(r *http.Request) string {
+// ClientAddr returns the address of the client that sent r.
+func (ra Proxies) ClientAddr(r *http.Request) string {
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
 	if err != nil {
 		host = r.RemoteAddr
@@ -78,7 +78,7 @@ func (ra RemoteAddr) Of(r *http.Request) string {
 	return host
 }
 
-func (ra RemoteAddr) trusts(host string) bool {
+func (ra Proxies) trusts(host string) bool {
 	ip := net.ParseIP(host)
 	if ip == nil {
 		return false
@@ -92,10 +92,35 @@ func (ra RemoteAddr) trusts(host string) bool {
 }
 
 // Client describes the client of a request on protocol.
-func (ra RemoteAddr) Client(r *http.Request, protocol string) gateway.ClientInfo {
+func (ra Proxies) Client(r *http.Request, protocol string) gateway.ClientInfo {
 	ua := r.UserAgent()
 	if len(ua) > 200 {
 		ua = ua[:200]
 	}
-	return gateway.ClientInfo{Protocol: protocol, Remote: ra.Of(r), UserAgent: strings.ToValidUTF8(ua, "?")}
+	return gateway.ClientInfo{Protocol: protocol, Remote: ra.ClientAddr(r), UserAgent: strings.ToValidUTF8(ua, "?")}
+}
+
+// BaseURL is the URL the client used to reach the gateway, without a path:
+// publicURL when set; else the request's scheme and Host, or the
+// X-Forwarded-Proto and X-Forwarded-Host of a trusted proxy.
+func (ra Proxies) BaseURL(r *http.Request, publicURL string) string {
+	if publicURL != "" {
+		return strings.TrimRight(publicURL, "/")
+	}
+	scheme, host := "http", r.Host
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	if peer, _, err := net.SplitHostPort(r.RemoteAddr); err == nil && ra.trusts(peer) {
+		if p := r.Header.Get("X-Forwarded-Proto"); p == "http" || p == "https" {
+			scheme = p
+		}
+		if h := r.Header.Get("X-Forwarded-Host"); h != "" {
+			host = strings.TrimSpace(strings.Split(h, ",")[0])
+		}
+	}
+	if host == "" || strings.ContainsAny(host, "/\\ \"<>") {
+		host = "localhost"
+	}
+	return scheme + "://" + host
 }

@@ -18,7 +18,7 @@ type Options struct {
 	MaxBodyBytes int64 // a larger body is refused with 413
 	MaxDepth     int   // element nesting
 	MaxMulticall int   // calls in one system.multicall
-	Remote       httpx.RemoteAddr
+	Remote       httpx.Proxies
 	Log          *slog.Logger
 }
 

@@ -109,11 +109,7 @@ func (h *Handler) login(ctx context.Context, req *request, params []any) (any, e
 	}
 	httpx.SetSession(req.w, req.r, token)
 	req.resolved, req.session, req.err = true, s, nil // later calls of a multicall use it
-	return gateway.Struct{
-		{Name: "token", Value: token},
-		{Name: "username", Value: s.Identity.Username},
-		{Name: "expires", Value: s.ExpiresAt().UTC().Truncate(time.Second)},
-	}, nil
+	return gateway.LoginValue(token, s), nil
 }
 
 func (h *Handler) sessionCall(ctx context.Context, req *request, method string, params []any) (any, error) {
@@ -140,7 +136,7 @@ func (h *Handler) sessionCall(ctx context.Context, req *request, method string, 
 		if err != nil {
 			return nil, err
 		}
-		return whoami(s.Identity, clients), nil
+		return gateway.WhoAmIValue(s.Identity, clients), nil
 	default:
 		since, wait, err := eventParams(params)
 		if err != nil {
@@ -150,11 +146,7 @@ func (h *Handler) sessionCall(ctx context.Context, req *request, method string, 
 		if err != nil {
 			return nil, err
 		}
-		list := make([]any, len(evs))
-		for i, ev := range evs {
-			list[i] = eventValue(ev)
-		}
-		return gateway.Struct{{Name: "next", Value: int64(next)}, {Name: "events", Value: list}}, nil
+		return gateway.EventsValue(evs, next), nil
 	}
 }
 
@@ -185,42 +177,6 @@ func eventParams(params []any) (since uint64, wait time.Duration, err error) {
 		return 0, 0, gateway.NewFault(gateway.FaultInvalidParams, "session.events: since and wait must not be negative")
 	}
 	return uint64(nums[0]), time.Duration(min(nums[1], gateway.MaxEventWait.Seconds()) * float64(time.Second)), nil
-}
-
-func clientValue(c gateway.ClientInfo) gateway.Struct {
-	return gateway.Struct{
-		{Name: "id", Value: c.ID}, {Name: "protocol", Value: c.Protocol}, {Name: "remote", Value: c.Remote},
-		{Name: "userAgent", Value: c.UserAgent}, {Name: "attachedAt", Value: c.AttachedAt.UTC().Truncate(time.Second)},
-	}
-}
-
-func whoami(id gateway.Identity, clients []gateway.ClientInfo) gateway.Struct {
-	groups := make([]any, len(id.Groups))
-	for i, g := range id.Groups {
-		groups[i] = g
-	}
-	cl := make([]any, len(clients))
-	for i, c := range clients {
-		cl[i] = clientValue(c)
-	}
-	return gateway.Struct{
-		{Name: "username", Value: id.Username}, {Name: "dn", Value: id.DN}, {Name: "displayName", Value: id.DisplayName},
-		{Name: "groups", Value: groups}, {Name: "clients", Value: cl},
-	}
-}
-
-func eventValue(ev gateway.Event) gateway.Struct {
-	st := gateway.Struct{
-		{Name: "seq", Value: int64(ev.Seq)}, {Name: "kind", Value: ev.Kind},
-		{Name: "client", Value: clientValue(ev.Client)}, {Name: "at", Value: ev.At.UTC().Truncate(time.Second)},
-	}
-	if ev.Reason != "" {
-		st = append(st, gateway.Member{Name: "reason", Value: string(ev.Reason)})
-	}
-	if ev.Data != nil {
-		st = append(st, gateway.Member{Name: "data", Value: ev.Data})
-	}
-	return st
 }
 
 // bindParams turns XML-RPC parameters into the input wrapper's members: one

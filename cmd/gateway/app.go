@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"gateway/adapters/httpx"
+	"gateway/adapters/soap"
 	"gateway/adapters/xmlrpc"
 	"gateway/examples/inventory"
 	"gateway/gateway"
@@ -107,11 +108,20 @@ func build(cfg Config, log *slog.Logger) (*app, error) {
 		_, n, _ := net.ParseCIDR(p) // validated
 		trusted = append(trusted, n)
 	}
+	proxies := httpx.Proxies{Trusted: trusted}
+	soapHandler, err := soap.New(a.core, soap.Options{
+		MaxBodyBytes: cfg.Limits.MaxBodyBytes, MaxDepth: cfg.Limits.MaxDepth,
+		PublicURL: cfg.PublicURL, Proxies: proxies, Log: log,
+	})
+	if err != nil {
+		return nil, err
+	}
 	mux := http.NewServeMux()
 	mux.Handle("/xmlrpc", xmlrpc.New(a.core, xmlrpc.Options{
 		MaxBodyBytes: cfg.Limits.MaxBodyBytes, MaxDepth: cfg.Limits.MaxDepth, MaxMulticall: cfg.Limits.MaxMulticall,
-		Remote: httpx.RemoteAddr{Trusted: trusted}, Log: log,
+		Remote: proxies, Log: log,
 	}))
+	mux.Handle("/soap/", soapHandler)
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		_, _ = io.WriteString(w, "ok\n")
@@ -144,6 +154,7 @@ func (a *app) banner(w io.Writer, addr string, tls bool) {
 	base := fmt.Sprintf("%s://%s", scheme, addr)
 	fmt.Fprintf(w, "gateway listening on %s\n", base)
 	fmt.Fprintf(w, "  XML-RPC   POST %s/xmlrpc\n", base)
+	fmt.Fprintf(w, "  SOAP      POST %s/soap/{service}   WSDL %s/soap/{service}?wsdl   session %s/soap/session?wsdl\n", base, base, base)
 	fmt.Fprintf(w, "  health    %s/healthz   %s/readyz\n", base, base)
 	for _, s := range a.core.Services().Services() {
 		fmt.Fprintf(w, "  service   %s (%d operations, groups %v)\n", s.Name, len(s.Definition.Operations), s.AllowGroups)

@@ -1,0 +1,304 @@
+package soap
+
+import (
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/xml"
+	"fmt"
+	"math"
+	"strconv"
+	"time"
+	"unicode/utf8"
+
+	"gateway/gateway"
+	"gateway/wsdl"
+)
+
+// encoder writes schema-driven XML. The wrapper element's namespace gets
+// the prefix "m"; an element of another namespace declares its own; an
+// unqualified element has no prefix (no default namespace is ever declared,
+// so that is unambiguous).
+type encoder struct {
+	b  []byte
+	ns string // the namespace bound to "m"
+}
+
+func envelopeStart(b []byte, v Version) []byte {
+	b = append(b, `<?xml version="1.0" encoding="UTF-8"?>`...)
+	b = append(b, `<soap:Envelope xmlns:soap="`...)
+	b = append(b, v.ns()...)
+	return append(b, `">`...)
+}
+
+func envelopeEnd(b []byte) []byte { return append(b, "</soap:Body></soap:Envelope>"...) }
+
+// appendResponse writes a whole response envelope; sessionToken, if set, is
+// echoed as the gw:Session header (Login).
+func appendResponse(b []byte, v Version, el *wsdl.Element, value gateway.Struct, sessionToken string) ([]byte, error) {
+	b = envelopeStart(b, v)
+	if sessionToken != "" {
+		b = append(b, `<soap:Header><gw:Session xmlns:gw="`+NSSession+`">`...)
+		b = appendText(b, sessionToken)
+		b = append(b, `</gw:Session></soap:Header>`...)
+	}
+	b = append(b, "<soap:Body>"...)
+	if el != nil {
+		e := &encoder{b: b, ns: el.Name.Space}
+		if err := e.wrapper(el, value); err != nil {
+			return nil, err
+		}
+		b = e.b
+	}
+	return envelopeEnd(b), nil
+}
+
+// wrapper writes el with the "m" prefix declared on it.
+func (e *encoder) wrapper(el *wsdl.Element, value gateway.Struct) error {
+	e.b = append(e.b, '<')
+	e.open(el.Name)
+	if el.Name.Space != "" {
+		e.b = append(e.b, ` xmlns:m="`...)
+		e.b = appendText(e.b, el.Name.Space)
+		e.b = append(e.b, '"')
+	}
+	e.b = append(e.b, '>')
+	if err := e.fields(el.Type, value, el.Name.Local); err != nil {
+		return err
+	}
+	e.close(el.Name)
+	return nil
+}
+
+// open writes the element name (after '<'), declaring a foreign namespace.
+func (e *encoder) open(n xml.Name) {
+	switch n.Space {
+	case "":
+		e.b = append(e.b, n.Local...)
+	case e.ns:
+		e.b = append(e.b, "m:"...)
+		e.b = append(e.b, n.Local...)
+	default:
+		e.b = append(e.b, "n:"...)
+		e.b = append(e.b, n.Local...)
+		e.b = append(e.b, ` xmlns:n="`...)
+		e.b = appendText(e.b, n.Space)
+		e.b = append(e.b, '"')
+	}
+}
+
+func (e *encoder) close(n xml.Name) {
+	e.b = append(e.b, "</"...)
+	switch n.Space {
+	case "":
+	case e.ns:
+		e.b = append(e.b, "m:"...)
+	default:
+		e.b = append(e.b, "n:"...)
+	}
+	e.b = append(e.b, n.Local...)
+	e.b = append(e.b, '>')
+}
+
+func (e *encoder) fields(t *wsdl.Type, value gateway.Struct, path string) error {
+	for _, f := range t.Fields {
+		v, present := value.Get(f.Name.Local)
+		if err := e.field(f, v, present, path+"."+f.Name.Local); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (e *encoder) field(f *wsdl.Element, v any, present bool, path string) error {
+	if !present || v == nil {
+		switch {
+		case f.Nillable:
+			e.b = append(e.b, '<')
+			e.open(f.Name)
+			e.b = append(e.b, ` xsi:nil="true" xmlns:xsi="`+NSXSI+`"/>`...)
+			return nil
+		case f.Min == 0:
+			return nil
+		}
+		return fmt.Errorf("soap encode: required element %s has no value", path)
+	}
+	if f.Repeated() {
+		list, ok := v.([]any)
+		if !ok {
+			list = []any{v}
+		}
+		for _, item := range list {
+			if err := e.one(f, item, path); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	return e.one(f, v, path)
+}
+
+func (e *encoder) one(f *wsdl.Element, v any, path string) error {
+	e.b = append(e.b, '<')
+	e.open(f.Name)
+	e.b = append(e.b, '>')
+	var err error
+	switch f.Type.Kind {
+	case wsdl.KindStruct:
+		st, ok := v.(gateway.Struct)
+		if !ok {
+			return fmt.Errorf("soap encode: %s: %s where a struct is due", path, gateway.KindOf(v))
+		}
+		err = e.fields(f.Type, st, path)
+	case wsdl.KindAny:
+		err = e.anyValue(v)
+	default:
+		e.b, err = appendScalar(e.b, f.Type.Kind, v, path)
+	}
+	if err != nil {
+		return err
+	}
+	e.close(f.Name)
+	return nil
+}
+
+// anyValue writes an xsd:anyType value: structs as unqualified elements.
+func (e *encoder) anyValue(v any) error {
+	switch x := v.(type) {
+	case gateway.Struct:
+		for _, m := range x {
+			list, isList := m.Value.([]any)
+			if !isList {
+				list = []any{m.Value}
+			}
+			for _, item := range list {
+				e.b = append(e.b, '<')
+				e.b = append(e.b, m.Name...)
+				e.b = append(e.b, '>')
+				if err := e.anyValue(item); err != nil {
+					return err
+				}
+				e.b = append(e.b, "</"...)
+				e.b = append(e.b, m.Name...)
+				e.b = append(e.b, '>')
+			}
+		}
+		return nil
+	case nil:
+		return nil
+	}
+	var err error
+	e.b, err = appendScalar(e.b, kindOfValue(v), v, "")
+	return err
+}
+
+func kindOfValue(v any) wsdl.Kind {
+	switch v.(type) {
+	case int64:
+		return wsdl.KindLong
+	case bool:
+		return wsdl.KindBool
+	case float64:
+		return wsdl.KindDouble
+	case time.Time:
+		return wsdl.KindDateTime
+	case []byte:
+		return wsdl.KindBase64
+	}
+	return wsdl.KindString
+}
+
+// appendScalar writes v in the XSD lexical form of kind.
+func appendScalar(b []byte, kind wsdl.Kind, v any, path string) ([]byte, error) {
+	wrong := fmt.Errorf("soap encode: %s: %s where %s is due", path, gateway.KindOf(v), kind)
+	switch kind {
+	case wsdl.KindString:
+		s, ok := v.(string)
+		if !ok {
+			return nil, wrong
+		}
+		return appendText(b, s), nil
+	case wsdl.KindInt, wsdl.KindLong:
+		n, ok := v.(int64)
+		if !ok {
+			return nil, wrong
+		}
+		return strconv.AppendInt(b, n, 10), nil
+	case wsdl.KindBool:
+		x, ok := v.(bool)
+		if !ok {
+			return nil, wrong
+		}
+		return strconv.AppendBool(b, x), nil
+	case wsdl.KindDouble:
+		var f float64
+		switch x := v.(type) {
+		case float64:
+			f = x
+		case int64:
+			f = float64(x)
+		default:
+			return nil, wrong
+		}
+		switch {
+		case math.IsInf(f, 1):
+			return append(b, "INF"...), nil
+		case math.IsInf(f, -1):
+			return append(b, "-INF"...), nil
+		case math.IsNaN(f):
+			return append(b, "NaN"...), nil
+		}
+		return strconv.AppendFloat(b, f, 'f', -1, 64), nil
+	case wsdl.KindDateTime:
+		t, ok := v.(time.Time)
+		if !ok {
+			return nil, wrong
+		}
+		return t.UTC().AppendFormat(b, time.RFC3339Nano), nil
+	case wsdl.KindBase64, wsdl.KindHex:
+		raw, ok := v.([]byte)
+		if !ok {
+			return nil, wrong
+		}
+		if kind == wsdl.KindHex {
+			return hex.AppendEncode(b, raw), nil
+		}
+		return base64.StdEncoding.AppendEncode(b, raw), nil
+	}
+	return nil, wrong
+}
+
+// appendText escapes s as XML text or attribute content; characters XML 1.0
+// cannot carry become U+FFFD so the reply stays well-formed.
+func appendText(b []byte, s string) []byte {
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			switch {
+			case c == '<':
+				b = append(b, "&lt;"...)
+			case c == '>':
+				b = append(b, "&gt;"...)
+			case c == '&':
+				b = append(b, "&amp;"...)
+			case c == '"':
+				b = append(b, "&quot;"...)
+			case c == '\r':
+				b = append(b, "&#xD;"...)
+			case c < 0x20 && c != '\t' && c != '\n':
+				b = append(b, "\uFFFD"...)
+			default:
+				b = append(b, c)
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 || r == 0xFFFE || r == 0xFFFF {
+			b = append(b, "\uFFFD"...)
+		} else {
+			b = append(b, s[i:i+size]...)
+		}
+		i += size
+	}
+	return b
+}

@@ -1,0 +1,313 @@
+package soap
+
+import (
+	"context"
+	"embed"
+	"errors"
+	"log/slog"
+	"mime"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"gateway/adapters/httpx"
+	"gateway/gateway"
+	"gateway/wsdl"
+)
+
+//go:embed session.wsdl
+var sessionFS embed.FS
+
+// SessionService is the name of the built-in session endpoint.
+const SessionService = "session"
+
+// Options configure the SOAP front end.
+type Options struct {
+	MaxBodyBytes int64
+	MaxDepth     int
+	PublicURL    string // base for published addresses; the request's own when empty
+	Proxies      httpx.Proxies
+	Log          *slog.Logger
+	Now          func() time.Time // for tests
+}
+
+// Handler serves /soap/{service}.
+type Handler struct {
+	core      *gateway.Core
+	opts      Options
+	endpoints map[string]*endpoint
+	nonces    *nonceCache
+	bufs      sync.Pool
+}
+
+type endpoint struct {
+	name    string
+	def     *wsdl.Definition
+	pub     *wsdl.Publication
+	service *gateway.Service // nil for the session service
+}
+
+// New prepares every service's published WSDL and the session service.
+func New(core *gateway.Core, opts Options) (*Handler, error) {
+	if opts.MaxBodyBytes <= 0 {
+		opts.MaxBodyBytes = 4 << 20
+	}
+	if opts.Log == nil {
+		opts.Log = slog.Default()
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	h := &Handler{core: core, opts: opts, endpoints: map[string]*endpoint{}, nonces: newNonceCache(),
+		bufs: sync.Pool{New: func() any { b := make([]byte, 0, 4096); return &b }}}
+	sessionDef, err := wsdl.LoadFS(sessionFS, "session.wsdl")
+	if err != nil {
+		return nil, err
+	}
+	if err := h.add(&endpoint{name: SessionService, def: sessionDef}); err != nil {
+		return nil, err
+	}
+	for _, svc := range core.Services().Services() {
+		if err := h.add(&endpoint{name: svc.Name, def: svc.Definition, service: svc}); err != nil {
+			return nil, err
+		}
+	}
+	return h, nil
+}
+
+func (h *Handler) add(ep *endpoint) error {
+	pub, err := wsdl.Publish(ep.def)
+	if err != nil {
+		return err
+	}
+	ep.pub = pub
+	h.endpoints[ep.name] = ep
+	return nil
+}
+
+// ServeHTTP implements http.Handler.
+func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	name := strings.TrimPrefix(r.URL.Path, "/soap/")
+	ep := h.endpoints[name]
+	if ep == nil {
+		http.NotFound(w, r)
+		return
+	}
+	switch r.Method {
+	case http.MethodGet, http.MethodHead:
+		h.serveDocument(w, r, ep)
+	case http.MethodPost:
+		h.serveCall(w, r, ep)
+	default:
+		w.Header().Set("Allow", "GET, POST")
+		http.Error(w, "SOAP takes POST (and GET with ?wsdl)", http.StatusMethodNotAllowed)
+	}
+}
+
+// serveDocument answers ?wsdl, ?wsdl=N and ?xsd=N.
+func (h *Handler) serveDocument(w http.ResponseWriter, r *http.Request, ep *endpoint) {
+	q := r.URL.Query()
+	endpointURL := h.opts.Proxies.BaseURL(r, h.opts.PublicURL) + "/soap/" + ep.name
+	var doc []byte
+	switch {
+	case q.Has("wsdl") && q.Get("wsdl") == "":
+		doc = ep.pub.WSDL(endpointURL)
+	case q.Has("wsdl") || q.Has("xsd"):
+		kind := "xsd"
+		if q.Has("wsdl") {
+			kind = "wsdl"
+		}
+		n, err := strconv.Atoi(q.Get(kind))
+		var ok bool
+		if err == nil {
+			doc, ok = ep.pub.Import(kind, n, endpointURL)
+		}
+		if !ok {
+			http.NotFound(w, r)
+			return
+		}
+	default:
+		w.Header().Set("Allow", "GET, POST")
+		http.Error(w, "GET takes ?wsdl (or ?xsd=N); calls are POSTed", http.StatusMethodNotAllowed)
+		return
+	}
+	w.Header().Set("Content-Type", "text/xml; charset=utf-8")
+	w.Header().Set("Content-Length", strconv.Itoa(len(doc)))
+	_, _ = w.Write(doc)
+}
+
+// version reads the SOAP version and action from the request headers.
+func version(r *http.Request) (Version, string, bool) {
+	mt, params, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if err != nil {
+		return 0, "", false
+	}
+	switch mt {
+	case "text/xml":
+		return V11, strings.Trim(strings.TrimSpace(r.Header.Get("SOAPAction")), `"`), true
+	case "application/soap+xml":
+		return V12, strings.Trim(params["action"], `"`), true
+	}
+	return 0, "", false
+}
+
+func (h *Handler) serveCall(w http.ResponseWriter, r *http.Request, ep *endpoint) {
+	v, action, ok := version(r)
+	if !ok {
+		http.Error(w, "SOAP 1.1 takes text/xml, SOAP 1.2 application/soap+xml", http.StatusUnsupportedMediaType)
+		return
+	}
+	if r.ContentLength > h.opts.MaxBodyBytes {
+		http.Error(w, "request body too large", http.StatusRequestEntityTooLarge)
+		return
+	}
+	req, err := Decode(http.MaxBytesReader(w, r.Body, h.opts.MaxBodyBytes), v, ep.def, h.opts.MaxDepth)
+	if err != nil {
+		var tooLarge *http.MaxBytesError
+		if errors.As(err, &tooLarge) {
+			http.Error(w, "request body too large", http.StatusRequestEntityTooLarge)
+			return
+		}
+		h.writeError(w, v, err, nil)
+		return
+	}
+	if other := actionNamesOther(ep.def, action, req.Operation); other != "" {
+		h.writeError(w, v, clientFault("the SOAP action names operation %s but the body is %s", other, req.Operation.Name), req.Operation)
+		return
+	}
+	var result gateway.Struct
+	var echoToken string
+	if ep.service == nil {
+		result, echoToken, err = h.sessionCall(r.Context(), w, r, req)
+	} else {
+		result, err = h.serviceCall(r.Context(), r, ep, req)
+	}
+	if err != nil {
+		h.writeError(w, v, err, req.Operation)
+		return
+	}
+	bp := h.bufs.Get().(*[]byte)
+	defer h.bufs.Put(bp)
+	out, err := appendResponse((*bp)[:0], v, req.Operation.Output, result, echoToken)
+	if err != nil {
+		h.opts.Log.Error("soap encode", "service", ep.name, "operation", req.Operation.Name, "err", err)
+		h.writeError(w, v, gateway.NewFault(gateway.FaultInternal, "internal error"), nil)
+		return
+	}
+	*bp = out
+	h.write(w, v, http.StatusOK, out)
+}
+
+// actionNamesOther returns the operation an action names when that is not
+// op: an action equal to another operation's soapAction, or ending in
+// another operation's name. Unknown actions are tolerated (clients send
+// URLs, names, or nothing).
+func actionNamesOther(def *wsdl.Definition, action string, op *wsdl.Operation) string {
+	if action == "" || action == op.Action {
+		return ""
+	}
+	for _, o := range def.Operations {
+		if o == op {
+			continue
+		}
+		if action == o.Action || action == o.Name || strings.HasSuffix(action, "#"+o.Name) || strings.HasSuffix(action, "/"+o.Name) {
+			return o.Name
+		}
+	}
+	return ""
+}
+
+func (h *Handler) write(w http.ResponseWriter, v Version, status int, body []byte) {
+	w.Header().Set("Content-Type", v.contentType())
+	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
+	w.WriteHeader(status)
+	_, _ = w.Write(body)
+}
+
+// writeError answers a fault with HTTP 500, in the request's SOAP version.
+func (h *Handler) writeError(w http.ResponseWriter, v Version, err error, op *wsdl.Operation) {
+	var fe *faultError
+	if !errors.As(err, &fe) {
+		fe = &faultError{fault: gateway.AsFault(err)}
+	}
+	h.write(w, v, http.StatusInternalServerError, appendFault(nil, v, fe.fault, fe.soapCode, fe.headers, op))
+}
+
+// session finds the caller's session: the gw:Session header, the
+// X-Gateway-Session header or cookie, a WS-Security UsernameToken, or HTTP
+// Basic, in that order.
+func (h *Handler) session(ctx context.Context, r *http.Request, req *Request) (*gateway.Session, error) {
+	if req.SessionToken != "" {
+		return h.core.Authenticate(ctx, req.SessionToken)
+	}
+	if token := httpx.Token(r); token != "" {
+		return h.core.Authenticate(ctx, token)
+	}
+	client := h.opts.Proxies.Client(r, gateway.ProtocolSOAP)
+	if ut := req.UsernameToken; ut != nil && ut.Username != "" {
+		creds, err := h.nonces.checkUsernameToken(ut, h.opts.Now())
+		if err != nil {
+			return nil, err
+		}
+		return h.core.CredentialSession(ctx, creds, client)
+	}
+	if creds, ok := httpx.BasicCredentials(r); ok {
+		return h.core.CredentialSession(ctx, creds, client)
+	}
+	return nil, gateway.NewFault(gateway.FaultUnauthenticated, "no session: send the gw:Session header (from session Login), WS-Security UsernameToken or HTTP Basic")
+}
+
+func (h *Handler) serviceCall(ctx context.Context, r *http.Request, ep *endpoint, req *Request) (gateway.Struct, error) {
+	s, err := h.session(ctx, r, req)
+	if err != nil {
+		return nil, err
+	}
+	return h.core.Invoke(ctx, s, ep.service, req.Operation, req.Params)
+}
+
+// sessionCall runs the session service's operations.
+func (h *Handler) sessionCall(ctx context.Context, w http.ResponseWriter, r *http.Request, req *Request) (gateway.Struct, string, error) {
+	if _, err := gateway.CheckInput(req.Operation.Input, req.Params); err != nil {
+		return nil, "", err
+	}
+	if req.Operation.Name == "Login" {
+		creds := gateway.Credentials{Username: req.Params.String("username"), Password: req.Params.String("password")}
+		token, s, err := h.core.Login(ctx, creds, h.opts.Proxies.Client(r, gateway.ProtocolSOAP))
+		if err != nil {
+			return nil, "", err
+		}
+		httpx.SetSession(w, r, token)
+		return gateway.LoginValue(token, s), token, nil
+	}
+	s, err := h.session(ctx, r, req)
+	if err != nil {
+		return nil, "", err
+	}
+	switch req.Operation.Name {
+	case "Logout":
+		if err := h.core.Logout(ctx, s); err != nil {
+			return nil, "", err
+		}
+		httpx.ClearSession(w, r)
+		return gateway.Struct{{Name: "result", Value: true}}, "", nil
+	case "WhoAmI":
+		clients, err := h.core.Perspective(s).Clients(ctx)
+		if err != nil {
+			return nil, "", err
+		}
+		return gateway.WhoAmIValue(s.Identity, clients), "", nil
+	case "Events":
+		since, wait := req.Params.Int("since"), req.Params.Int("wait")
+		if since < 0 || wait < 0 {
+			return nil, "", gateway.NewFault(gateway.FaultInvalidParams, "since and wait must not be negative")
+		}
+		evs, next, err := h.core.Perspective(s).Events(ctx, uint64(since), time.Duration(wait)*time.Second)
+		if err != nil {
+			return nil, "", err
+		}
+		return gateway.EventsValue(evs, next), "", nil
+	}
+	return nil, "", gateway.NewFault(gateway.FaultNoSuchMethod, "no operation %s", req.Operation.Name)
+}
