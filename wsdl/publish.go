@@ -99,7 +99,9 @@ func Publish(def *Definition) (*Publication, error) {
 }
 
 // WSDL is the root WSDL with addresses at endpoint (e.g. http://h/soap/inventory).
-func (p *Publication) WSDL(endpoint string) []byte { return bytes.ReplaceAll(p.docs[0], []byte(baseMarker), []byte(endpoint)) }
+func (p *Publication) WSDL(endpoint string) []byte {
+	return bytes.ReplaceAll(p.docs[0], []byte(baseMarker), []byte(endpoint))
+}
 
 // Import returns imported document n of kind ("xsd" or "wsdl").
 func (p *Publication) Import(kind string, n int, endpoint string) ([]byte, bool) {

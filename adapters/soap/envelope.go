@@ -60,7 +60,7 @@ func (v Version) contentType() string {
 // one of SOAP's own codes (VersionMismatch, MustUnderstand).
 type faultError struct {
 	fault    *gateway.Fault
-	soapCode string   // "VersionMismatch" or "MustUnderstand"; "" for a neutral fault
+	soapCode string     // "VersionMismatch" or "MustUnderstand"; "" for a neutral fault
 	headers  []xml.Name // for MustUnderstand: the headers not understood
 }
 
