@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the tests drive, if they are missing:
-# slapd and ldap-utils (a real OpenLDAP for the ldapauth suite), python3 and
-# python3-twisted (real XML-RPC clients for the conformance suite).
+# slapd and ldap-utils (a real OpenLDAP for the ldapauth suite); python3,
+# python3-twisted, python3-zeep, python3-suds, php-cli + php-soap,
+# libsoap-lite-perl (real XML-RPC and SOAP clients for the conformance
+# suites); gsoap (wsdl2h) and libxml2-utils (xmllint) to check the WSDL.
 set -euo pipefail
 need=()
 [ -x /usr/sbin/slapd ] || need+=(slapd)
@@ -9,6 +11,13 @@ need=()
 command -v ldapsearch >/dev/null || need+=(ldap-utils)
 [ -x /usr/bin/python3 ] || need+=(python3)
 /usr/bin/python3 -c 'import twisted.web.xmlrpc' 2>/dev/null || need+=(python3-twisted)
+/usr/bin/python3 -c 'import zeep' 2>/dev/null || need+=(python3-zeep)
+/usr/bin/python3 -c 'import suds' 2>/dev/null || need+=(python3-suds)
+command -v php >/dev/null || need+=(php-cli)
+php -m 2>/dev/null | grep -qx soap || need+=(php-soap)
+perl -MSOAP::Lite -e1 2>/dev/null || need+=(libsoap-lite-perl)
+command -v wsdl2h >/dev/null || need+=(gsoap)
+command -v xmllint >/dev/null || need+=(libxml2-utils)
 [ ${#need[@]} -eq 0 ] && exit 0
 echo "installing: ${need[*]}"
 sudo=""
