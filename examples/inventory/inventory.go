@@ -11,6 +11,9 @@ import (
 	"sync"
 	"time"
 
+	"github.com/hooklift/gowsdl/soap"
+
+	"gateway/examples/inventory/invsoap"
 	"gateway/gateway"
 )
 
@@ -53,27 +56,40 @@ func New() *Service {
 	return s
 }
 
-// Invoke implements gateway.Implementation.
+// Invoke implements gateway.Implementation. Requests and responses are the
+// gowsdl-generated types of inventory.wsdl (package invsoap).
 func (s *Service) Invoke(_ context.Context, call *gateway.Call) (gateway.Struct, error) {
 	owner := call.Perspective.Name()
-	p := call.Params
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	var resp any
 	switch call.Operation.Name {
 	case "ListItems":
-		list := make([]any, 0, len(s.order))
+		out := &invsoap.ListItemsResponse{Item: make([]*invsoap.Item, 0, len(s.order))}
 		for _, sku := range s.order {
-			list = append(list, s.items[sku].value())
+			out.Item = append(out.Item, s.items[sku].generated())
 		}
-		return gateway.Struct{{Name: "item", Value: list}}, nil
+		resp = out
 	case "GetItem":
-		it, err := s.item(p.String("sku"))
+		var req invsoap.GetItem
+		if err := gateway.Bind(call.Params, &req); err != nil {
+			return nil, err
+		}
+		it, err := s.item(req.Sku)
 		if err != nil {
 			return nil, err
 		}
-		return gateway.Struct{{Name: "item", Value: it.value()}}, nil
+		resp = &invsoap.GetItemResponse{Item: it.generated()}
 	case "Reserve":
-		return s.reserve(owner, p.String("sku"), p.Int("quantity"))
+		var req invsoap.Reserve
+		if err := gateway.Bind(call.Params, &req); err != nil {
+			return nil, err
+		}
+		r, err := s.reserve(owner, req.Sku, int64(req.Quantity))
+		if err != nil {
+			return nil, err
+		}
+		resp = &invsoap.ReserveResponse{Reservation: r.generated()}
 	case "MyReservations":
 		var mine []*reservation
 		for _, r := range s.reservations {
@@ -81,64 +97,68 @@ func (s *Service) Invoke(_ context.Context, call *gateway.Call) (gateway.Struct,
 				mine = append(mine, r)
 			}
 		}
-		sort.Slice(mine, func(i, j int) bool {
-			return mine[i].at.Before(mine[j].at) || mine[i].at.Equal(mine[j].at) && mine[i].id < mine[j].id
-		})
-		list := make([]any, len(mine))
+		sort.Slice(mine, func(i, j int) bool { return mine[i].at.Before(mine[j].at) || mine[i].at.Equal(mine[j].at) && mine[i].id < mine[j].id })
+		out := &invsoap.MyReservationsResponse{Reservation: make([]*invsoap.Reservation, len(mine))}
 		for i, r := range mine {
-			list[i] = r.value()
+			out.Reservation[i] = r.generated()
 		}
-		return gateway.Struct{{Name: "reservation", Value: list}}, nil
+		resp = out
 	case "CancelReservation":
-		id := p.String("id")
-		r := s.reservations[id]
-		if r == nil || r.owner != owner { // another user's reservation is not yours to know of
-			return nil, gateway.AppFault("UnknownReservation", fmt.Sprintf("no reservation %s", id),
-				gateway.Struct{{Name: "id", Value: id}, {Name: "message", Value: "no such reservation"}})
+		var req invsoap.CancelReservation
+		if err := gateway.Bind(call.Params, &req); err != nil {
+			return nil, err
 		}
-		delete(s.reservations, id)
+		r := s.reservations[req.Id]
+		if r == nil || r.owner != owner { // another user's reservation is not yours to know of
+			return nil, fault("UnknownReservation", fmt.Sprintf("no reservation %s", req.Id),
+				&invsoap.UnknownReservation{Id: req.Id, Message: "no such reservation"})
+		}
+		delete(s.reservations, req.Id)
 		s.items[r.sku].stock += r.quantity
-		return gateway.Struct{{Name: "cancelled", Value: true}}, nil
+		resp = &invsoap.CancelReservationResponse{Cancelled: true}
+	default:
+		return nil, gateway.NewFault(gateway.FaultNoSuchMethod, "inventory has no operation %s", call.Operation.Name)
 	}
-	return nil, gateway.NewFault(gateway.FaultNoSuchMethod, "inventory has no operation %s", call.Operation.Name)
+	return gateway.ValueOf(resp).(gateway.Struct), nil
+}
+
+// fault is a WSDL-declared fault whose detail is its generated element.
+func fault(name, message string, detail any) error {
+	return gateway.AppFault(name, message, gateway.ValueOf(detail).(gateway.Struct))
 }
 
 func (s *Service) item(sku string) (*item, error) {
 	it := s.items[sku]
 	if it == nil {
-		return nil, gateway.AppFault("UnknownItem", fmt.Sprintf("no item %s", sku),
-			gateway.Struct{{Name: "sku", Value: sku}, {Name: "message", Value: "no such item"}})
+		return nil, fault("UnknownItem", fmt.Sprintf("no item %s", sku), &invsoap.UnknownItem{Sku: sku, Message: "no such item"})
 	}
 	return it, nil
 }
 
-func (s *Service) reserve(owner, sku string, quantity int64) (gateway.Struct, error) {
+func (s *Service) reserve(owner, sku string, quantity int64) (*reservation, error) {
 	if quantity <= 0 {
-		return nil, gateway.AppFault("InvalidQuantity", fmt.Sprintf("quantity must be positive, got %d", quantity),
-			gateway.Struct{{Name: "quantity", Value: quantity}, {Name: "message", Value: "quantity must be positive"}})
+		return nil, fault("InvalidQuantity", fmt.Sprintf("quantity must be positive, got %d", quantity),
+			&invsoap.InvalidQuantity{Quantity: int32(quantity), Message: "quantity must be positive"})
 	}
 	it, err := s.item(sku)
 	if err != nil {
 		return nil, err
 	}
 	if it.stock < quantity {
-		return nil, gateway.AppFault("OutOfStock", fmt.Sprintf("%s: %d requested, %d available", sku, quantity, it.stock),
-			gateway.Struct{{Name: "sku", Value: sku}, {Name: "requested", Value: quantity},
-				{Name: "available", Value: it.stock}, {Name: "message", Value: "not enough stock"}})
+		return nil, fault("OutOfStock", fmt.Sprintf("%s: %d requested, %d available", sku, quantity, it.stock),
+			&invsoap.OutOfStock{Sku: sku, Requested: int32(quantity), Available: int32(it.stock), Message: "not enough stock"})
 	}
 	it.stock -= quantity
 	s.nextID++
 	r := &reservation{id: fmt.Sprintf("R-%d", s.nextID), sku: sku, owner: owner, quantity: quantity, at: s.now().UTC().Truncate(time.Second)}
 	s.reservations[r.id] = r
-	return gateway.Struct{{Name: "reservation", Value: r.value()}}, nil
+	return r, nil
 }
 
-func (it *item) value() gateway.Struct {
-	return gateway.Struct{{Name: "sku", Value: it.sku}, {Name: "name", Value: it.name},
-		{Name: "stock", Value: it.stock}, {Name: "price", Value: it.price}}
+func (it *item) generated() *invsoap.Item {
+	return &invsoap.Item{Sku: it.sku, Name: it.name, Stock: int32(it.stock), Price: it.price}
 }
 
-func (r *reservation) value() gateway.Struct {
-	return gateway.Struct{{Name: "id", Value: r.id}, {Name: "sku", Value: r.sku},
-		{Name: "quantity", Value: r.quantity}, {Name: "reservedAt", Value: r.at}}
+func (r *reservation) generated() *invsoap.Reservation {
+	return &invsoap.Reservation{Id: r.id, Sku: r.sku, Quantity: int32(r.quantity), ReservedAt: soap.CreateXsdDateTime(r.at, true)}
 }
