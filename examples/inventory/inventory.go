@@ -97,7 +97,9 @@ func (s *Service) Invoke(_ context.Context, call *gateway.Call) (gateway.Struct,
 				mine = append(mine, r)
 			}
 		}
-		sort.Slice(mine, func(i, j int) bool { return mine[i].at.Before(mine[j].at) || mine[i].at.Equal(mine[j].at) && mine[i].id < mine[j].id })
+		sort.Slice(mine, func(i, j int) bool {
+			return mine[i].at.Before(mine[j].at) || mine[i].at.Equal(mine[j].at) && mine[i].id < mine[j].id
+		})
 		out := &invsoap.MyReservationsResponse{Reservation: make([]*invsoap.Reservation, len(mine))}
 		for i, r := range mine {
 			out.Reservation[i] = r.generated()
