@@ -23,9 +23,10 @@ conformance: deps ## the real-client suites against the built binary
 FUZZTIME ?= 30s
 fuzz: ## each fuzz target for FUZZTIME
 	$(GO) test -run '^$$' -fuzz '^FuzzDecodeCall$$' -fuzztime $(FUZZTIME) ./adapters/xmlrpc
+	$(GO) test -run '^$$' -fuzz '^FuzzDecodeEnvelope$$' -fuzztime $(FUZZTIME) ./adapters/soap
 
 bench: ## codec and core benchmarks
-	$(GO) test -run '^$$' -bench . -benchmem -count 3 ./adapters/xmlrpc ./gateway
+	$(GO) test -run '^$$' -bench . -benchmem -count 3 ./adapters/xmlrpc ./adapters/soap ./gateway
 
 lint:
 	@unformatted=$$(gofmt -l .); if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted"; exit 1; fi

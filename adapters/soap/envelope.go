@@ -135,6 +135,9 @@ func Decode(r io.Reader, v Version, def *wsdl.Definition, maxDepth int) (*Reques
 	}
 	wrapper, err := d.start()
 	if err != nil {
+		if fe := (*faultError)(nil); errors.As(err, &fe) && fe.fault.Kind == gateway.FaultParse {
+			return nil, err
+		}
 		return nil, clientFault("the SOAP Body is empty")
 	}
 	op := def.OperationByElement(wrapper.Name)
