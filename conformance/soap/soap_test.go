@@ -365,6 +365,23 @@ func TestGowsdlClient(t *testing.T) {
 	if code, msg := gowsdlFault(t, err); code != "soap:Server" || !strings.HasPrefix(msg, "UnknownItem") {
 		t.Fatalf("GetItem Z-9: %s %s", code, msg)
 	}
+	for _, c := range []struct {
+		call func() error
+		name string
+	}{
+		{func() error { _, err := inv.Reserve(&invsoap.Reserve{Sku: "C-3", Quantity: 1}); return err }, "OutOfStock"},
+		{func() error { _, err := inv.Reserve(&invsoap.Reserve{Sku: "A-1", Quantity: -1}); return err }, "InvalidQuantity"},
+		{func() error { _, err := inv.CancelReservation(&invsoap.CancelReservation{Id: "R-0"}); return err }, "UnknownReservation"},
+	} {
+		if code, msg := gowsdlFault(t, c.call()); code != "soap:Server" || !strings.HasPrefix(msg, c.name) {
+			t.Errorf("%s: %s %s", c.name, code, msg)
+		}
+	}
+	carol := invsoap.NewInventoryPortType(gosoap.NewClient(gw.URL+"/soap/inventory", gosoap.WithBasicAuth("carol", "carol-pass")))
+	_, err = carol.ListItems(&invsoap.ListItems{})
+	if code, msg := gowsdlFault(t, err); code != "soap:Client" || !strings.Contains(msg, "may not use") {
+		t.Errorf("carol: %s %s", code, msg)
+	}
 	anon := invsoap.NewInventoryPortType(gosoap.NewClient(gw.URL + "/soap/inventory"))
 	_, err = anon.ListItems(&invsoap.ListItems{})
 	if code, _ := gowsdlFault(t, err); code != "soap:Client" {
