@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"gateway/adapters/httpx"
+	"gateway/adapters/portal"
 	"gateway/adapters/soap"
 	"gateway/adapters/xmlrpc"
 	"gateway/examples/inventory"
@@ -122,6 +123,12 @@ func build(cfg Config, log *slog.Logger) (*app, error) {
 		Remote: proxies, Log: log,
 	}))
 	mux.Handle("/soap/", soapHandler)
+	portalHandler, err := portal.New(a.core, portal.Options{Proxies: proxies, Log: log})
+	if err != nil {
+		return nil, err
+	}
+	mux.Handle("/portal/", portalHandler)
+	mux.Handle("GET /{$}", http.RedirectHandler("/portal/", http.StatusSeeOther))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		_, _ = io.WriteString(w, "ok\n")
@@ -155,6 +162,7 @@ func (a *app) banner(w io.Writer, addr string, tls bool) {
 	fmt.Fprintf(w, "gateway listening on %s\n", base)
 	fmt.Fprintf(w, "  XML-RPC   POST %s/xmlrpc\n", base)
 	fmt.Fprintf(w, "  SOAP      POST %s/soap/{service}   WSDL %s/soap/{service}?wsdl   session %s/soap/session?wsdl\n", base, base, base)
+	fmt.Fprintf(w, "  portal    %s/portal/\n", base)
 	fmt.Fprintf(w, "  health    %s/healthz   %s/readyz\n", base, base)
 	for _, s := range a.core.Services().Services() {
 		fmt.Fprintf(w, "  service   %s (%d operations, groups %v)\n", s.Name, len(s.Definition.Operations), s.AllowGroups)

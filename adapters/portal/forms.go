@@ -1,0 +1,223 @@
+package portal
+
+import (
+	"encoding/base64"
+	"fmt"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"gateway/gateway"
+	"gateway/wsdl"
+)
+
+// repeatedStructRows is how many blank rows a form offers for a repeated
+// complex element; empty rows are ignored on submit.
+const repeatedStructRows = 2
+
+// field is one form control (or fieldset) generated from a schema element.
+type field struct {
+	Name     string // the form key, e.g. "line[0].sku"
+	Label    string
+	Input    string // text, number, checkbox, datetime-local, select, textarea, fieldset
+	Step     string // for number inputs
+	Options  []string
+	Required bool
+	Help     string
+	Children []*field // for fieldset
+}
+
+// formFields builds the controls for an operation's input element.
+func formFields(input *wsdl.Element) []*field {
+	return fieldsOf(input.Type, "")
+}
+
+func fieldsOf(t *wsdl.Type, prefix string) []*field {
+	var out []*field
+	for _, el := range t.Fields {
+		name := prefix + el.Name.Local
+		switch {
+		case el.Type.Kind == wsdl.KindStruct && el.Repeated():
+			for i := 0; i < repeatedStructRows; i++ {
+				key := fmt.Sprintf("%s[%d]", name, i)
+				out = append(out, &field{Name: key, Label: fmt.Sprintf("%s %d", el.Name.Local, i+1), Input: "fieldset",
+					Children: fieldsOf(el.Type, key+".")})
+			}
+		case el.Type.Kind == wsdl.KindStruct:
+			out = append(out, &field{Name: name, Label: el.Name.Local, Input: "fieldset", Required: el.Min > 0,
+				Children: fieldsOf(el.Type, name+".")})
+		case el.Repeated():
+			out = append(out, &field{Name: name, Label: el.Name.Local, Input: "textarea", Required: el.Min > 0,
+				Help: "one " + kindHelp(el.Type) + " per line"})
+		default:
+			out = append(out, scalarField(el, name))
+		}
+	}
+	return out
+}
+
+func kindHelp(t *wsdl.Type) string {
+	switch t.Kind {
+	case wsdl.KindInt, wsdl.KindLong:
+		return "whole number"
+	case wsdl.KindDouble:
+		return "number"
+	case wsdl.KindBool:
+		return "true or false"
+	case wsdl.KindDateTime:
+		return "date and time (2026-01-02T15:04:05Z)"
+	case wsdl.KindBase64, wsdl.KindHex:
+		return "base64 value"
+	}
+	return "value"
+}
+
+func scalarField(el *wsdl.Element, name string) *field {
+	f := &field{Name: name, Label: el.Name.Local, Required: el.Min > 0 && !el.Nillable, Help: strings.TrimSpace(el.Doc)}
+	switch {
+	case len(el.Type.Enum) > 0:
+		f.Input, f.Options = "select", el.Type.Enum
+	case el.Type.Kind == wsdl.KindInt || el.Type.Kind == wsdl.KindLong:
+		f.Input, f.Step = "number", "1"
+	case el.Type.Kind == wsdl.KindDouble:
+		f.Input, f.Step = "number", "any"
+	case el.Type.Kind == wsdl.KindBool:
+		f.Input, f.Required = "checkbox", false
+	case el.Type.Kind == wsdl.KindDateTime:
+		f.Input = "datetime-local"
+	case el.Type.Kind == wsdl.KindBase64 || el.Type.Kind == wsdl.KindHex:
+		f.Input, f.Help = "textarea", "base64"
+	default:
+		f.Input = "text"
+	}
+	return f
+}
+
+// formError is a value the user typed that does not fit the schema.
+type formError struct{ msg string }
+
+func (e *formError) Error() string { return e.msg }
+
+// decodeForm reads an operation's parameters from a submitted form, by the
+// same schema the form was generated from. Empty optional controls are left
+// out; the core then checks the result like any other protocol's.
+func decodeForm(input *wsdl.Element, form url.Values) (gateway.Struct, error) {
+	return decodeStruct(input.Type, form, "")
+}
+
+func decodeStruct(t *wsdl.Type, form url.Values, prefix string) (gateway.Struct, error) {
+	out := gateway.Struct{}
+	for _, el := range t.Fields {
+		name := prefix + el.Name.Local
+		switch {
+		case el.Type.Kind == wsdl.KindStruct && el.Repeated():
+			var list []any
+			for i := 0; i < repeatedStructRows; i++ {
+				key := fmt.Sprintf("%s[%d]", name, i)
+				st, err := decodeStruct(el.Type, form, key+".")
+				if err != nil {
+					return nil, err
+				}
+				if len(st) > 0 {
+					list = append(list, st)
+				}
+			}
+			if len(list) > 0 {
+				out = append(out, gateway.Member{Name: el.Name.Local, Value: list})
+			}
+		case el.Type.Kind == wsdl.KindStruct:
+			st, err := decodeStruct(el.Type, form, name+".")
+			if err != nil {
+				return nil, err
+			}
+			if len(st) > 0 || el.Min > 0 {
+				out = append(out, gateway.Member{Name: el.Name.Local, Value: st})
+			}
+		case el.Repeated():
+			var list []any
+			for _, line := range strings.Split(form.Get(name), "\n") {
+				if line = strings.TrimSpace(line); line == "" {
+					continue
+				}
+				v, err := parseFormValue(el.Type, line, name)
+				if err != nil {
+					return nil, err
+				}
+				list = append(list, v)
+			}
+			if len(list) > 0 {
+				out = append(out, gateway.Member{Name: el.Name.Local, Value: list})
+			}
+		case el.Type.Kind == wsdl.KindBool:
+			// An unchecked box sends nothing: false, for a required boolean.
+			v := form.Get(name)
+			if v != "" || el.Min > 0 {
+				out = append(out, gateway.Member{Name: el.Name.Local, Value: v == "on" || v == "true" || v == "1"})
+			}
+		default:
+			raw := form.Get(name)
+			if strings.TrimSpace(raw) == "" && el.Type.Kind != wsdl.KindString {
+				continue
+			}
+			if raw == "" {
+				continue
+			}
+			v, err := parseFormValue(el.Type, raw, name)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, gateway.Member{Name: el.Name.Local, Value: v})
+		}
+	}
+	return out, nil
+}
+
+func parseFormValue(t *wsdl.Type, raw, name string) (any, error) {
+	s := strings.TrimSpace(raw)
+	bad := func() error { return &formError{fmt.Sprintf("%s: %q is not a %s", name, clip(raw), kindHelp(t))} }
+	switch t.Kind {
+	case wsdl.KindInt, wsdl.KindLong:
+		n, err := strconv.ParseInt(s, 10, 64)
+		if err != nil {
+			return nil, bad()
+		}
+		return n, nil
+	case wsdl.KindDouble:
+		f, err := strconv.ParseFloat(s, 64)
+		if err != nil {
+			return nil, bad()
+		}
+		return f, nil
+	case wsdl.KindBool:
+		switch strings.ToLower(s) {
+		case "true", "on", "1", "yes":
+			return true, nil
+		case "false", "off", "0", "no":
+			return false, nil
+		}
+		return nil, bad()
+	case wsdl.KindDateTime:
+		// datetime-local sends no zone and maybe no seconds: read it as UTC.
+		for _, layout := range []string{time.RFC3339Nano, "2006-01-02T15:04:05", "2006-01-02T15:04"} {
+			if v, err := time.Parse(layout, s); err == nil {
+				return v, nil
+			}
+		}
+		return nil, bad()
+	case wsdl.KindBase64, wsdl.KindHex:
+		b, err := base64.StdEncoding.DecodeString(strings.Join(strings.Fields(s), ""))
+		if err != nil {
+			return nil, bad()
+		}
+		return b, nil
+	}
+	return raw, nil
+}
+
+func clip(s string) string {
+	if len(s) > 40 {
+		s = s[:40] + "..."
+	}
+	return strings.ToValidUTF8(s, "?")
+}

@@ -1,0 +1,269 @@
+// Package portal is the browser front end: LDAP login, a dashboard with the
+// user's live clients, forms generated from each operation's WSDL input, and
+// an admin view of every perspective. It works with cookies on or off: the
+// session is negotiated as Twisted's guard did (set a cookie, redirect, see
+// whether it came back) and, when cookies are refused, the token rides in a
+// URL path segment (/portal/s/TOKEN/...) of every link and form.
+package portal
+
+import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"crypto/subtle"
+	"embed"
+	"encoding/base64"
+	"errors"
+	"html/template"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"gateway/adapters/httpx"
+	"gateway/gateway"
+)
+
+//go:embed templates/*.html
+var templateFS embed.FS
+
+//go:embed static
+var staticFS embed.FS
+
+// AdminGroup may see every perspective and log any client out.
+const AdminGroup = "admins"
+
+// maxFormBytes bounds a submitted form.
+const maxFormBytes = 1 << 20
+
+// Options configure the portal.
+type Options struct {
+	Proxies httpx.Proxies
+	Log     *slog.Logger
+}
+
+// Handler serves /portal/.
+type Handler struct {
+	core   *gateway.Core
+	opts   Options
+	pages  map[string]*template.Template
+	static http.Handler
+}
+
+// New parses the templates.
+func New(core *gateway.Core, opts Options) (*Handler, error) {
+	if opts.Log == nil {
+		opts.Log = slog.Default()
+	}
+	h := &Handler{core: core, opts: opts, pages: map[string]*template.Template{}}
+	funcs := template.FuncMap{
+		"isStruct": func(v any) bool { _, ok := v.(gateway.Struct); return ok },
+		"isList":   func(v any) bool { _, ok := v.([]any); return ok },
+		"isGrid":   isGrid,
+		"columns":  columns,
+		"rows":     rows,
+		"scalar":   scalar,
+		"since":    func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04:05 UTC") },
+	}
+	for _, page := range []string{"login", "dashboard", "operation", "admin"} {
+		t, err := template.New(page).Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/"+page+".html")
+		if err != nil {
+			return nil, err
+		}
+		h.pages[page] = t
+	}
+	sub, err := fs.Sub(staticFS, "static")
+	if err != nil {
+		return nil, err
+	}
+	h.static = http.StripPrefix("/portal/static/", http.FileServer(http.FS(sub)))
+	return h, nil
+}
+
+// request is one portal request with its session, if any.
+type request struct {
+	w       http.ResponseWriter
+	r       *http.Request
+	token   string
+	urlMode bool   // the token came in the path: cookies are off
+	base    string // "/portal/" or "/portal/s/TOKEN/": every link and form starts here
+	path    string // the rest of the path after base
+	session *gateway.Session
+}
+
+// csrf is the per-session form token: an HMAC keyed by the session token,
+// so only a page that knows the token can make it, and every node computes
+// the same one without storing anything.
+func (q *request) csrf() string {
+	mac := hmac.New(sha256.New, []byte(q.token))
+	mac.Write([]byte("gateway portal csrf"))
+	return base64.RawURLEncoding.EncodeToString(mac.Sum(nil))
+}
+
+func (q *request) csrfOK() bool {
+	return subtle.ConstantTimeCompare([]byte(q.r.PostFormValue("csrf")), []byte(q.csrf())) == 1
+}
+
+// securityHeaders go on every portal response. The referrer policy keeps a
+// token in the URL from leaving in a Referer header.
+func securityHeaders(w http.ResponseWriter) {
+	h := w.Header()
+	h.Set("Content-Security-Policy", "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
+	h.Set("X-Frame-Options", "DENY")
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Referrer-Policy", "no-referrer")
+	h.Set("Cache-Control", "no-store")
+}
+
+// ServeHTTP implements http.Handler.
+func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	securityHeaders(w)
+	rest := strings.TrimPrefix(r.URL.Path, "/portal")
+	if strings.HasPrefix(rest, "/static/") {
+		w.Header().Set("Cache-Control", "public, max-age=3600")
+		h.static.ServeHTTP(w, r)
+		return
+	}
+	q := &request{w: w, r: r, base: "/portal/"}
+	if tail, ok := strings.CutPrefix(rest, "/s/"); ok {
+		token, after, _ := strings.Cut(tail, "/")
+		q.token, q.urlMode, q.path = token, true, after
+		q.base = "/portal/s/" + url.PathEscape(token) + "/"
+	} else {
+		q.path = strings.TrimPrefix(rest, "/")
+		if c, err := r.Cookie(httpx.CookieName); err == nil {
+			q.token = c.Value
+		}
+	}
+	switch {
+	case q.path == "login" && !q.urlMode:
+		h.login(q)
+		return
+	case q.path == "check":
+		h.check(q)
+		return
+	}
+	if q.token == "" {
+		http.Redirect(w, r, "/portal/login", http.StatusSeeOther)
+		return
+	}
+	s, err := h.core.Authenticate(r.Context(), q.token)
+	if err != nil {
+		if !q.urlMode {
+			httpx.ClearSession(w, r)
+		}
+		if errors.Is(err, gateway.ErrUnavailable) {
+			h.render(q, http.StatusServiceUnavailable, "login", &view{Title: "Sign in", Error: "The session store is unavailable; try again shortly."})
+			return
+		}
+		http.Redirect(w, r, "/portal/login?ended=1", http.StatusSeeOther)
+		return
+	}
+	q.session = s
+	if r.Method == http.MethodPost {
+		r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
+		if err := r.ParseForm(); err != nil || !q.csrfOK() {
+			http.Error(w, "forbidden: missing or wrong form token (reload the page)", http.StatusForbidden)
+			return
+		}
+	}
+	switch {
+	case q.path == "" && r.Method == http.MethodGet:
+		h.dashboard(q)
+	case q.path == "events" && r.Method == http.MethodGet:
+		h.events(q)
+	case q.path == "logout" && r.Method == http.MethodPost:
+		h.logout(q)
+	case q.path == "admin" && r.Method == http.MethodGet:
+		h.admin(q, "")
+	case q.path == "admin/logout" && r.Method == http.MethodPost:
+		h.adminLogout(q)
+	case strings.HasPrefix(q.path, "op/"):
+		h.operation(q)
+	default:
+		http.NotFound(w, r)
+	}
+}
+
+// render writes a page.
+func (h *Handler) render(q *request, status int, page string, v *view) {
+	if v.Base == "" {
+		v.Base = q.base
+	}
+	if q.session != nil {
+		v.Identity = &q.session.Identity
+		v.IsAdmin = q.session.Identity.InAnyGroup([]string{AdminGroup})
+		v.CSRF = q.csrf()
+		v.Self = q.session.Client.ID
+	}
+	q.w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	q.w.WriteHeader(status)
+	if err := h.pages[page].ExecuteTemplate(q.w, "layout", v); err != nil {
+		h.opts.Log.Error("portal render", "page", page, "err", err)
+	}
+}
+
+// login shows the form, and on POST authenticates, starts a new session
+// (a new token at every login: no fixation) and begins the cookie check.
+func (h *Handler) login(q *request) {
+	v := &view{Title: "Sign in"}
+	if q.r.URL.Query().Get("ended") != "" {
+		v.Flash = "Your session has ended. Please sign in again."
+	}
+	if q.r.Method != http.MethodPost {
+		h.render(q, http.StatusOK, "login", v)
+		return
+	}
+	// Login CSRF: a login form posted from another site is refused.
+	if origin := q.r.Header.Get("Origin"); origin != "" && origin != "null" {
+		if u, err := url.Parse(origin); err != nil || u.Host != q.r.Host {
+			http.Error(q.w, "forbidden: cross-site login", http.StatusForbidden)
+			return
+		}
+	}
+	q.r.Body = http.MaxBytesReader(q.w, q.r.Body, maxFormBytes)
+	if err := q.r.ParseForm(); err != nil {
+		http.Error(q.w, "bad form", http.StatusBadRequest)
+		return
+	}
+	creds := gateway.Credentials{Username: q.r.PostFormValue("username"), Password: q.r.PostFormValue("password")}
+	token, _, err := h.core.Login(q.r.Context(), creds, h.opts.Proxies.Client(q.r, gateway.ProtocolPortal))
+	if err != nil {
+		status, msg := http.StatusUnauthorized, "Invalid username or password."
+		switch gateway.AsFault(err).Kind {
+		case gateway.FaultUnavailable:
+			status, msg = http.StatusServiceUnavailable, "The directory is unavailable; try again shortly."
+		case gateway.FaultTooManyRequests:
+			status, msg = http.StatusTooManyRequests, "Too many attempts; wait a minute and try again."
+		}
+		v.Error = msg
+		h.render(q, status, "login", v)
+		return
+	}
+	httpx.SetSession(q.w, q.r, token)
+	q.w.Header().Del(httpx.HeaderName) // a browser needs the cookie, not the header
+	http.Redirect(q.w, q.r, "/portal/s/"+url.PathEscape(token)+"/check", http.StatusSeeOther)
+}
+
+// check is the second half of the negotiation: if the cookie came back, go on
+// with cookies (and a token-free URL); if not, stay in URL mode.
+func (h *Handler) check(q *request) {
+	if !q.urlMode {
+		http.Redirect(q.w, q.r, "/portal/", http.StatusSeeOther)
+		return
+	}
+	if c, err := q.r.Cookie(httpx.CookieName); err == nil && subtle.ConstantTimeCompare([]byte(c.Value), []byte(q.token)) == 1 {
+		http.Redirect(q.w, q.r, "/portal/", http.StatusSeeOther)
+		return
+	}
+	http.Redirect(q.w, q.r, q.base, http.StatusSeeOther)
+}
+
+func (h *Handler) logout(q *request) {
+	_ = h.core.Logout(q.r.Context(), q.session)
+	if !q.urlMode {
+		httpx.ClearSession(q.w, q.r)
+	}
+	http.Redirect(q.w, q.r, "/portal/login?ended=1", http.StatusSeeOther)
+}
