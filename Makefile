@@ -13,17 +13,22 @@ build:
 deps: ## install the Debian packages the tests drive (slapd, Python clients)
 	./scripts/install-test-deps.sh
 
-test: deps lint ## every test: unit, slapd, conformance, and a short fuzz run
-	$(GO) test -race -count=1 ./...
+ARTIFACTS := $(CURDIR)/test-output
+
+test: deps lint ## every test: unit, slapd, conformance, browser, and a short fuzz run
+	mkdir -p $(ARTIFACTS)
+	$(GO) test -race -count=1 -artifacts -outputdir $(ARTIFACTS) ./...
 	$(MAKE) fuzz FUZZTIME=10s
 
-conformance: deps ## the real-client suites against the built binary
-	$(GO) test -count=1 -v ./conformance/...
+conformance: deps ## the real-client and browser suites against the built binary (screenshots in test-output/)
+	mkdir -p $(ARTIFACTS)
+	$(GO) test -count=1 -v -artifacts -outputdir $(ARTIFACTS) ./conformance/...
 
 FUZZTIME ?= 30s
 fuzz: ## each fuzz target for FUZZTIME
 	$(GO) test -run '^$$' -fuzz '^FuzzDecodeCall$$' -fuzztime $(FUZZTIME) ./adapters/xmlrpc
 	$(GO) test -run '^$$' -fuzz '^FuzzDecodeEnvelope$$' -fuzztime $(FUZZTIME) ./adapters/soap
+	$(GO) test -run '^$$' -fuzz '^FuzzDecodeForm$$' -fuzztime $(FUZZTIME) ./adapters/portal
 
 bench: ## codec and core benchmarks
 	$(GO) test -run '^$$' -bench . -benchmem -count 3 ./adapters/xmlrpc ./adapters/soap ./gateway

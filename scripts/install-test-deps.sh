@@ -3,7 +3,8 @@
 # slapd and ldap-utils (a real OpenLDAP for the ldapauth suite); python3,
 # python3-twisted, python3-zeep, python3-suds, php-cli + php-soap,
 # libsoap-lite-perl (real XML-RPC and SOAP clients for the conformance
-# suites); gsoap (wsdl2h) and libxml2-utils (xmllint) to check the WSDL.
+# suites); gsoap (wsdl2h) and libxml2-utils (xmllint) to check the WSDL;
+# chromium for the portal's browser tests.
 set -euo pipefail
 need=()
 [ -x /usr/sbin/slapd ] || need+=(slapd)
@@ -18,6 +19,7 @@ php -m 2>/dev/null | grep -qx soap || need+=(php-soap)
 perl -MSOAP::Lite -e1 2>/dev/null || need+=(libsoap-lite-perl)
 command -v wsdl2h >/dev/null || need+=(gsoap)
 command -v xmllint >/dev/null || need+=(libxml2-utils)
+command -v chromium >/dev/null || need+=(chromium)
 [ ${#need[@]} -eq 0 ] && exit 0
 echo "installing: ${need[*]}"
 sudo=""

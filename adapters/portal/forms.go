@@ -157,11 +157,8 @@ func decodeStruct(t *wsdl.Type, form url.Values, prefix string) (gateway.Struct,
 			}
 		default:
 			raw := form.Get(name)
-			if strings.TrimSpace(raw) == "" && el.Type.Kind != wsdl.KindString {
-				continue
-			}
-			if raw == "" {
-				continue
+			if raw == "" || (strings.TrimSpace(raw) == "" && el.Type.Kind != wsdl.KindString) {
+				continue // left empty: absent (the core says if it was required)
 			}
 			v, err := parseFormValue(el.Type, raw, name)
 			if err != nil {

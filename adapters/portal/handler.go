@@ -7,6 +7,7 @@
 package portal
 
 import (
+	"bytes"
 	"crypto/hmac"
 	"crypto/sha256"
 	"crypto/subtle"
@@ -197,11 +198,17 @@ func (h *Handler) render(q *request, status int, page string, v *view) {
 		v.CSRF = q.csrf()
 		v.Self = q.session.Client.ID
 	}
+	// Rendered whole before anything is sent, so a template error is a
+	// clean 500 and never half a page.
+	var buf bytes.Buffer
+	if err := h.pages[page].ExecuteTemplate(&buf, "layout", v); err != nil {
+		h.opts.Log.Error("portal render", "page", page, "err", err)
+		http.Error(q.w, "internal error", http.StatusInternalServerError)
+		return
+	}
 	q.w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	q.w.WriteHeader(status)
-	if err := h.pages[page].ExecuteTemplate(q.w, "layout", v); err != nil {
-		h.opts.Log.Error("portal render", "page", page, "err", err)
-	}
+	_, _ = q.w.Write(buf.Bytes())
 }
 
 // login shows the form, and on POST authenticates, starts a new session
