@@ -17,10 +17,26 @@ func CheckInput(input *wsdl.Element, params Struct) (Struct, error) {
 	return checkStruct(input.Type, params, "")
 }
 
+// CheckOutput checks what an upstream returned against an operation's output
+// element, as CheckInput does, except that members the schema does not know
+// are dropped: an upstream that adds a field must not break its callers.
+func CheckOutput(output *wsdl.Element, result Struct) (Struct, error) {
+	if output == nil {
+		return Struct{}, nil
+	}
+	return checkStructMode(output.Type, result, "", true)
+}
+
 func checkStruct(t *wsdl.Type, s Struct, path string) (Struct, error) {
-	for _, m := range s {
-		if !hasField(t, m.Name) {
-			return nil, NewFault(FaultInvalidParams, "unknown parameter %s", join(path, m.Name))
+	return checkStructMode(t, s, path, false)
+}
+
+func checkStructMode(t *wsdl.Type, s Struct, path string, lenient bool) (Struct, error) {
+	if !lenient {
+		for _, m := range s {
+			if !hasField(t, m.Name) {
+				return nil, NewFault(FaultInvalidParams, "unknown parameter %s", join(path, m.Name))
+			}
 		}
 	}
 	out := make(Struct, 0, len(t.Fields))
@@ -37,7 +53,7 @@ func checkStruct(t *wsdl.Type, s Struct, path string) (Struct, error) {
 			}
 			continue
 		}
-		cv, err := checkElement(f, v, p)
+		cv, err := checkElement(f, v, p, lenient)
 		if err != nil {
 			return nil, err
 		}
@@ -62,9 +78,9 @@ func join(path, name string) string {
 	return path + "." + name
 }
 
-func checkElement(f *wsdl.Element, v Value, path string) (Value, error) {
+func checkElement(f *wsdl.Element, v Value, path string, lenient bool) (Value, error) {
 	if !f.Repeated() {
-		return checkValue(f.Type, v, path)
+		return checkValue(f.Type, v, path, lenient)
 	}
 	list, ok := v.([]any)
 	if !ok {
@@ -78,7 +94,7 @@ func checkElement(f *wsdl.Element, v Value, path string) (Value, error) {
 	}
 	out := make([]any, len(list))
 	for i, item := range list {
-		cv, err := checkValue(f.Type, item, fmt.Sprintf("%s[%d]", path, i))
+		cv, err := checkValue(f.Type, item, fmt.Sprintf("%s[%d]", path, i), lenient)
 		if err != nil {
 			return nil, err
 		}
@@ -87,7 +103,7 @@ func checkElement(f *wsdl.Element, v Value, path string) (Value, error) {
 	return out, nil
 }
 
-func checkValue(t *wsdl.Type, v Value, path string) (Value, error) {
+func checkValue(t *wsdl.Type, v Value, path string, lenient bool) (Value, error) {
 	wrong := func() error {
 		return NewFault(FaultInvalidParams, "%s: expected %s, got %s", path, t.Kind, KindOf(v))
 	}
@@ -143,7 +159,7 @@ func checkValue(t *wsdl.Type, v Value, path string) (Value, error) {
 		if !ok {
 			return nil, wrong()
 		}
-		return checkStruct(t, s, path)
+		return checkStructMode(t, s, path, lenient)
 	}
 	return nil, wrong()
 }

@@ -50,6 +50,7 @@ type Fault struct {
 	Name    string // for FaultApplication: the WSDL fault's name, e.g. "UnknownItem"
 	Message string
 	Detail  Struct // for FaultApplication: the fault element's content
+	Code    int    // an upstream XML-RPC faultCode passed through as it came; 0 otherwise
 	cause   error
 }
 

@@ -36,6 +36,7 @@ func (l *loader) build() (*Definition, error) {
 	if len(def.Operations) == 0 {
 		return nil, l.fail(l.root, "wsdl:portType", errors.New("no operations"))
 	}
+	def.SOAP12Only = l.soap12Only
 	if def.Name == "" && len(root.w.Service) > 0 {
 		def.Name = root.w.Service[0].Name
 	}

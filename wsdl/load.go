@@ -1,6 +1,7 @@
 package wsdl
 
 import (
+	"bytes"
 	"encoding/xml"
 	"errors"
 	"fmt"
@@ -42,16 +43,17 @@ type schemaDoc struct {
 }
 
 type loader struct {
-	read      func(path string) ([]byte, error)
-	root      string
-	docs      []*wsdlDoc
-	schemas   []*schemaDoc
-	seen      map[string]bool // files already loaded, by absolute path
-	elements  map[xml.Name]*globalElement
-	complex   map[xml.Name]*globalComplex
-	simple    map[xml.Name]*globalSimple
-	resolved  map[xml.Name]*Type
-	resolving map[*gowsdl.XSDElement]*Element
+	read       func(path string) ([]byte, error)
+	root       string
+	docs       []*wsdlDoc
+	schemas    []*schemaDoc
+	seen       map[string]bool // files already loaded, by absolute path
+	elements   map[xml.Name]*globalElement
+	complex    map[xml.Name]*globalComplex
+	simple     map[xml.Name]*globalSimple
+	resolved   map[xml.Name]*Type
+	resolving  map[*gowsdl.XSDElement]*Element
+	soap12Only bool
 }
 
 type globalElement struct {
@@ -72,6 +74,17 @@ type globalSimple struct {
 // document/literal with element parts that resolve.
 func Load(path string) (*Definition, error) {
 	return load(os.ReadFile, path)
+}
+
+// LoadBytes loads a WSDL held in memory (fetched from an upstream), named
+// name in messages; it may not import other files.
+func LoadBytes(name string, data []byte) (*Definition, error) {
+	return load(func(p string) ([]byte, error) {
+		if p == name {
+			return data, nil
+		}
+		return nil, fmt.Errorf("%s: only the fetched WSDL itself is available", p)
+	}, name)
 }
 
 // LoadFS is Load reading from fsys (for WSDLs embedded in the binary).
@@ -134,6 +147,13 @@ func (l *loader) loadWSDL(path string) error {
 	}
 	doc := &wsdlDoc{path: path, w: &w}
 	l.docs = append(l.docs, doc)
+	if len(l.docs) == 1 { // gowsdl reads only SOAP 1.1 bindings: a 1.2-only WSDL shows none
+		has11 := false
+		for _, b := range w.Binding {
+			has11 = has11 || b.SOAPBinding.Transport != "" || b.SOAPBinding.Style != ""
+		}
+		l.soap12Only = !has11 && bytes.Contains(data, []byte(NSSOAP12))
+	}
 	for _, s := range w.Types.Schemas {
 		if err := l.addSchema(path, s); err != nil {
 			return err

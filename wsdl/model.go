@@ -102,6 +102,7 @@ type Definition struct {
 	TargetNamespace string
 	Path            string
 	Operations      []*Operation
+	SOAP12Only      bool // its SOAP bindings are all 1.2 (how to call it as an upstream)
 	byName          map[string]*Operation
 	read            func(path string) ([]byte, error) // how Path and its imports were read
 }

@@ -35,11 +35,24 @@ func envelopeEnd(b []byte) []byte { return append(b, "</soap:Body></soap:Envelop
 // appendResponse writes a whole response envelope; sessionToken, if set, is
 // echoed as the gw:Session header (Login).
 func appendResponse(b []byte, v Version, el *wsdl.Element, value gateway.Struct, sessionToken string) ([]byte, error) {
-	b = envelopeStart(b, v)
+	var header []byte
 	if sessionToken != "" {
-		b = append(b, `<soap:Header><gw:Session xmlns:gw="`+NSSession+`">`...)
-		b = appendText(b, sessionToken)
-		b = append(b, `</gw:Session></soap:Header>`...)
+		header = append(header, `<gw:Session xmlns:gw="`+NSSession+`">`...)
+		header = appendText(header, sessionToken)
+		header = append(header, `</gw:Session>`...)
+	}
+	return AppendEnvelope(b, v, header, el, value)
+}
+
+// AppendEnvelope writes an envelope whose body is el with value, encoded by
+// el's schema; header, if any, is the Header's already-encoded content. The
+// SOAP upstream backend sends its requests with it.
+func AppendEnvelope(b []byte, v Version, header []byte, el *wsdl.Element, value gateway.Struct) ([]byte, error) {
+	b = envelopeStart(b, v)
+	if len(header) > 0 {
+		b = append(b, "<soap:Header>"...)
+		b = append(b, header...)
+		b = append(b, "</soap:Header>"...)
 	}
 	b = append(b, "<soap:Body>"...)
 	if el != nil {
@@ -266,6 +279,9 @@ func appendScalar(b []byte, kind wsdl.Kind, v any, path string) ([]byte, error) 
 	}
 	return nil, wrong
 }
+
+// AppendText escapes s as XML text, for callers building header content.
+func AppendText(b []byte, s string) []byte { return appendText(b, s) }
 
 // appendText escapes s as XML text or attribute content; characters XML 1.0
 // cannot carry become U+FFFD so the reply stays well-formed.

@@ -28,7 +28,7 @@ func faultCodes(k gateway.FaultKind) (client bool, subcode string) {
 // faultString is the human-readable reason; an application fault's starts
 // with its name, as over XML-RPC.
 func faultString(f *gateway.Fault) string {
-	if f.Kind == gateway.FaultApplication {
+	if f.Kind == gateway.FaultApplication && f.Name != "" {
 		return f.Name + ": " + f.Message
 	}
 	return f.Message

@@ -182,3 +182,29 @@ func FuzzDecodeCall(f *testing.F) {
 		}
 	})
 }
+
+func TestClientSide(t *testing.T) {
+	call, err := AppendCall(nil, "svc.Op", []any{"a&b", int64(7), gateway.Struct{{Name: "k", Value: true}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	method, params, err := DecodeCall(bytes.NewReader(call), 0)
+	if err != nil || method != "svc.Op" || !reflect.DeepEqual(params, []any{"a&b", int64(7), gateway.Struct{{Name: "k", Value: true}}}) {
+		t.Fatalf("%q %#v %v", method, params, err)
+	}
+	resp, _ := AppendResponse(nil, gateway.Struct{{Name: "x", Value: 1.5}})
+	v, err := DecodeResponse(bytes.NewReader(resp), 0)
+	if err != nil || !reflect.DeepEqual(v, gateway.Struct{{Name: "x", Value: 1.5}}) {
+		t.Fatalf("%#v %v", v, err)
+	}
+	_, err = DecodeResponse(bytes.NewReader(AppendFault(nil, 42, "boom")), 0)
+	var rf *ResponseFault
+	if !errors.As(err, &rf) || rf.Code != 42 || rf.String != "boom" {
+		t.Fatalf("fault: %v", err)
+	}
+	for _, bad := range []string{"<html/>", "<methodResponse><params></params></methodResponse>", "<methodResponse>"} {
+		if _, err := DecodeResponse(strings.NewReader(bad), 0); err == nil || errors.As(err, &rf) {
+			t.Errorf("%s: %v", bad, err)
+		}
+	}
+}

@@ -501,3 +501,75 @@ func (l *latin1Reader) Read(p []byte) (int, error) {
 	l.out = l.out[n:]
 	return n, nil
 }
+
+// ResponseFault is a fault an XML-RPC server answered with.
+type ResponseFault struct {
+	Code   int
+	String string
+}
+
+func (f *ResponseFault) Error() string { return fmt.Sprintf("fault %d: %s", f.Code, f.String) }
+
+// DecodeResponse reads a methodResponse (from an XML-RPC upstream): its one
+// value, or a *ResponseFault.
+func DecodeResponse(r io.Reader, maxDepth int) (any, error) {
+	if maxDepth <= 0 {
+		maxDepth = 64
+	}
+	d := &decoder{x: xml.NewDecoder(r), maxDepth: maxDepth}
+	d.x.Strict = true
+	d.x.CharsetReader = charsetReader
+	if err := d.expectStart("methodResponse"); err != nil {
+		return nil, err
+	}
+	tok, err := d.next()
+	if err != nil {
+		return nil, err
+	}
+	se, ok := tok.(xml.StartElement)
+	if !ok {
+		return nil, invalid("empty methodResponse")
+	}
+	var result any
+	switch se.Name.Local {
+	case "params":
+		params, err := d.params()
+		if err != nil {
+			return nil, err
+		}
+		if len(params) != 1 {
+			return nil, invalid("a methodResponse has one param, not %d", len(params))
+		}
+		result = params[0]
+	case "fault":
+		if err := d.expectStart("value"); err != nil {
+			return nil, err
+		}
+		v, err := d.value()
+		if err != nil {
+			return nil, err
+		}
+		if err := d.expectEnd("fault"); err != nil {
+			return nil, err
+		}
+		st, _ := v.(gateway.Struct)
+		code, _ := st.Get("faultCode")
+		n, ok := code.(int64)
+		if !ok {
+			return nil, invalid("fault without an integer faultCode")
+		}
+		result = &ResponseFault{Code: int(n), String: st.String("faultString")}
+	default:
+		return nil, invalid("unexpected <%s> in methodResponse", se.Name.Local)
+	}
+	if err := d.expectEnd("methodResponse"); err != nil {
+		return nil, err
+	}
+	if err := d.expectEOF(); err != nil {
+		return nil, err
+	}
+	if f, ok := result.(*ResponseFault); ok {
+		return nil, f
+	}
+	return result, nil
+}

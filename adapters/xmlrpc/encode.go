@@ -30,9 +30,13 @@ const (
 	CodeTooManyRequests = -32029
 )
 
-// FaultCode maps a neutral fault kind to its XML-RPC faultCode.
-func FaultCode(k gateway.FaultKind) int {
-	switch k {
+// FaultCode is a fault's XML-RPC faultCode: an upstream's own code when the
+// fault came from an XML-RPC upstream, else the contract's code for its kind.
+func FaultCode(f *gateway.Fault) int {
+	if f.Code != 0 {
+		return f.Code
+	}
+	switch f.Kind {
 	case gateway.FaultParse:
 		return CodeParse
 	case gateway.FaultInvalidRequest:
@@ -57,7 +61,7 @@ func FaultCode(k gateway.FaultKind) int {
 
 // FaultString is the faultString: an application fault's starts with its name.
 func FaultString(f *gateway.Fault) string {
-	if f.Kind == gateway.FaultApplication {
+	if f.Kind == gateway.FaultApplication && f.Name != "" {
 		return f.Name + ": " + f.Message
 	}
 	return f.Message
@@ -74,6 +78,23 @@ func AppendResponse(b []byte, v any) ([]byte, error) {
 		return nil, err
 	}
 	return append(b, "</value></param></params></methodResponse>\n"...), nil
+}
+
+// AppendCall appends a methodCall (for XML-RPC upstreams).
+func AppendCall(b []byte, method string, params []any) ([]byte, error) {
+	b = append(b, header...)
+	b = append(b, "<methodCall><methodName>"...)
+	b = appendEscaped(b, method)
+	b = append(b, "</methodName><params>"...)
+	for _, p := range params {
+		b = append(b, "<param><value>"...)
+		var err error
+		if b, err = AppendValue(b, p); err != nil {
+			return nil, err
+		}
+		b = append(b, "</value></param>"...)
+	}
+	return append(b, "</params></methodCall>\n"...), nil
 }
 
 // AppendFault appends a methodResponse carrying a fault.

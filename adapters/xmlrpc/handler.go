@@ -105,7 +105,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Handler) writeFault(w http.ResponseWriter, f *gateway.Fault) {
-	h.write(w, AppendFault(nil, FaultCode(f.Kind), FaultString(f)))
+	h.write(w, AppendFault(nil, FaultCode(f), FaultString(f)))
 }
 
 func (h *Handler) write(w http.ResponseWriter, body []byte) {

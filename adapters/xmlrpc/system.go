@@ -171,7 +171,7 @@ func (h *Handler) multicall(ctx context.Context, req *request, params []any) (an
 		v, err := h.subcall(ctx, req, c)
 		if err != nil {
 			f := gateway.AsFault(err)
-			out[i] = gateway.Struct{{Name: "faultCode", Value: int64(FaultCode(f.Kind))}, {Name: "faultString", Value: FaultString(f)}}
+			out[i] = gateway.Struct{{Name: "faultCode", Value: int64(FaultCode(f))}, {Name: "faultString", Value: FaultString(f)}}
 			continue
 		}
 		out[i] = []any{v}

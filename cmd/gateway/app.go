@@ -14,6 +14,7 @@ import (
 	"gateway/adapters/httpx"
 	"gateway/adapters/portal"
 	"gateway/adapters/soap"
+	"gateway/adapters/upstream"
 	"gateway/adapters/xmlrpc"
 	"gateway/examples/inventory"
 	"gateway/gateway"
@@ -36,26 +37,69 @@ type app struct {
 	handler   http.Handler
 }
 
-// checkServices loads every WSDL and checks every builtin name.
+// checkServices loads every WSDL file and checks every builtin name and
+// backend; a WSDL to be fetched from an upstream is not fetched.
 func checkServices(cfg Config) error {
-	_, err := loadServices(cfg)
+	_, err := loadServices(cfg, slog.New(slog.DiscardHandler), false)
 	return err
 }
 
-func loadServices(cfg Config) ([]*gateway.Service, error) {
+// loadServices makes the services. A soap backend without a wsdl file has
+// its WSDL fetched from the upstream's ?wsdl (when fetch is set); an
+// upstream that cannot give it leaves its service out, logged, and the
+// gateway starts with the others.
+func loadServices(cfg Config, log *slog.Logger, fetch bool) ([]*gateway.Service, error) {
 	var out []*gateway.Service
 	for i, sc := range cfg.Services {
-		def, err := wsdl.Load(sc.WSDL)
-		if err != nil {
-			return nil, fmt.Errorf("services[%d].wsdl: %w", i, err)
+		key := fmt.Sprintf("services[%d]", i)
+		var def *wsdl.Definition
+		var err error
+		switch {
+		case sc.WSDL != "":
+			if def, err = wsdl.Load(sc.WSDL); err != nil {
+				return nil, fmt.Errorf("%s.wsdl: %w", key, err)
+			}
+		case !fetch:
+			continue
+		default:
+			if def, err = fetchWSDL(sc); err != nil {
+				log.Error("service left out: its upstream's WSDL could not be fetched", "service", sc.Name, "err", err)
+				continue
+			}
 		}
-		mk := builtins[sc.Builtin]
-		if mk == nil {
-			return nil, fmt.Errorf("services[%d].builtin: no built-in implementation %q", i, sc.Builtin)
+		svc := &gateway.Service{Name: sc.Name, Definition: def, AllowGroups: sc.AllowGroups}
+		if sc.Backend != nil {
+			if svc.Impl, err = upstream.New(sc.Name, def, *sc.Backend, log); err != nil {
+				return nil, err
+			}
+		} else {
+			mk := builtins[sc.Builtin]
+			if mk == nil {
+				return nil, fmt.Errorf("%s.builtin: no built-in implementation %q", key, sc.Builtin)
+			}
+			svc.Impl = mk()
 		}
-		out = append(out, &gateway.Service{Name: sc.Name, Definition: def, AllowGroups: sc.AllowGroups, Impl: mk()})
+		out = append(out, svc)
 	}
 	return out, nil
+}
+
+// fetchWSDL gets a SOAP upstream's WSDL from its ?wsdl.
+func fetchWSDL(sc ServiceConfig) (*wsdl.Definition, error) {
+	client := &http.Client{Timeout: 10 * time.Second}
+	resp, err := client.Get(sc.Backend.URL + "?wsdl")
+	if err != nil {
+		return nil, fmt.Errorf("fetch %s?wsdl: %w", sc.Backend.URL, err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return nil, fmt.Errorf("fetch %s?wsdl: HTTP %d", sc.Backend.URL, resp.StatusCode)
+	}
+	data, err := io.ReadAll(io.LimitReader(resp.Body, 8<<20))
+	if err != nil {
+		return nil, err
+	}
+	return wsdl.LoadBytes(sc.Name+".wsdl", data)
 }
 
 func (c LDAPConfig) authorizerConfig() ldapauth.Config {
@@ -73,7 +117,7 @@ func (c LDAPConfig) authorizerConfig() ldapauth.Config {
 
 func build(cfg Config, log *slog.Logger) (*app, error) {
 	a := &app{cfg: cfg, log: log}
-	services, err := loadServices(cfg)
+	services, err := loadServices(cfg, log, true)
 	if err != nil {
 		return nil, err
 	}
@@ -142,11 +186,31 @@ func build(cfg Config, log *slog.Logger) (*app, error) {
 func (a *app) readyz(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), 3*time.Second)
 	defer cancel()
-	status := map[string]string{"directory": "up", "sessions": "up"}
+	status := map[string]any{"directory": "up", "sessions": "up"}
 	code := http.StatusOK
 	if err := a.auth.Ready(ctx); err != nil {
 		status["directory"] = "down"
 		code = http.StatusServiceUnavailable
+	}
+	// An upstream that is down takes its own service down, not the node:
+	// readiness names it but stays 200 for the others' sake.
+	backends := map[string]string{}
+	for _, svc := range a.core.Services().Services() {
+		if b, ok := svc.Impl.(*upstream.Backend); ok {
+			state := "up"
+			if err := b.Ready(ctx); err != nil {
+				state = "down"
+			}
+			backends[svc.Name] = state + " (breaker " + b.State() + ")"
+		}
+	}
+	for _, sc := range a.cfg.Services {
+		if a.core.Services().Service(sc.Name) == nil {
+			backends[sc.Name] = "down (WSDL not fetched at start)"
+		}
+	}
+	if len(backends) > 0 {
+		status["backends"] = backends
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(code)

@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"gopkg.in/yaml.v3"
+
+	"gateway/adapters/upstream"
 )
 
 // Config is the YAML configuration of the contract. Every key is optional.
@@ -61,20 +63,11 @@ type DirectoryConfig struct {
 }
 
 type ServiceConfig struct {
-	Name        string         `yaml:"name"`
-	WSDL        string         `yaml:"wsdl"`
-	Builtin     string         `yaml:"builtin"`
-	AllowGroups []string       `yaml:"allow_groups"`
-	Backend     *BackendConfig `yaml:"backend"`
-}
-
-// BackendConfig is accepted so that configurations written for upstream
-// backends parse; forwarding to upstreams is not built yet and such a
-// service is refused by validation with a message saying so.
-type BackendConfig struct {
-	Kind    string        `yaml:"kind"`
-	URL     string        `yaml:"url"`
-	Timeout time.Duration `yaml:"timeout"`
+	Name        string           `yaml:"name"`
+	WSDL        string           `yaml:"wsdl"` // for a soap backend, empty: fetched from the upstream's ?wsdl at start
+	Builtin     string           `yaml:"builtin"`
+	AllowGroups []string         `yaml:"allow_groups"`
+	Backend     *upstream.Config `yaml:"backend"`
 }
 
 type LimitsConfig struct {
@@ -205,14 +198,17 @@ func (c Config) validate() error {
 			return fmt.Errorf("%s.name: %q is reserved", key, s.Name)
 		case seen[s.Name]:
 			return fmt.Errorf("%s.name: %q is defined twice", key, s.Name)
-		case s.WSDL == "":
-			return fmt.Errorf("%s.wsdl: required", key)
+		case s.WSDL == "" && (s.Backend == nil || s.Backend.Kind != upstream.KindSOAP):
+			return fmt.Errorf("%s.wsdl: required (only a soap backend's WSDL can be fetched from the upstream)", key)
 		case s.Builtin == "" && s.Backend == nil:
 			return fmt.Errorf("%s: needs builtin or backend", key)
 		case s.Builtin != "" && s.Backend != nil:
 			return fmt.Errorf("%s: builtin and backend are exclusive", key)
-		case s.Backend != nil:
-			return fmt.Errorf("%s.backend: upstream backends are not available in this build yet", key)
+		}
+		if s.Backend != nil {
+			if err := s.Backend.Validate(key+".backend", nil); err != nil {
+				return err
+			}
 		}
 		seen[s.Name] = true
 	}

@@ -1,0 +1,191 @@
+package soap
+
+import (
+	"encoding/xml"
+	"io"
+	"strings"
+
+	"gateway/gateway"
+	"gateway/wsdl"
+)
+
+// ContentType is the request content type of version v; for SOAP 1.2 the
+// action travels in it.
+func ContentType(v Version, action string) string {
+	if v == V12 {
+		if action != "" {
+			return `application/soap+xml; charset=utf-8; action="` + action + `"`
+		}
+		return "application/soap+xml; charset=utf-8"
+	}
+	return "text/xml; charset=utf-8"
+}
+
+// DecodeResponse reads the response to a call of op (from a SOAP upstream):
+// the output wrapper's content, or the fault as a *gateway.Fault of kind
+// Application; a fault op declares comes with its name and its detail
+// decoded by the schema.
+func DecodeResponse(r io.Reader, v Version, op *wsdl.Operation, maxDepth int) (gateway.Struct, error) {
+	if maxDepth <= 0 {
+		maxDepth = 64
+	}
+	d := &decoder{x: xml.NewDecoder(r), maxDepth: maxDepth}
+	d.x.Strict = true
+	d.x.CharsetReader = charsetReader
+	env, err := d.start()
+	if err != nil {
+		return nil, err
+	}
+	if env.Name != (xml.Name{Space: v.ns(), Local: "Envelope"}) {
+		return nil, clientFault("the response is not a SOAP %s envelope", map[Version]string{V11: "1.1", V12: "1.2"}[v])
+	}
+	el, err := d.start()
+	if err != nil {
+		return nil, err
+	}
+	if el.Name == (xml.Name{Space: v.ns(), Local: "Header"}) {
+		if err := d.skip(); err != nil {
+			return nil, err
+		}
+		if el, err = d.start(); err != nil {
+			return nil, err
+		}
+	}
+	if el.Name != (xml.Name{Space: v.ns(), Local: "Body"}) {
+		return nil, clientFault("no SOAP Body in the response")
+	}
+	first, err := d.start()
+	if err != nil {
+		return nil, clientFault("the response Body is empty")
+	}
+	if first.Name == (xml.Name{Space: v.ns(), Local: "Fault"}) {
+		return nil, d.fault(v, op)
+	}
+	if op.Output == nil || first.Name.Local != op.Output.Name.Local {
+		return nil, clientFault("the response body is <%s>, not the output of %s", first.Name.Local, op.Name)
+	}
+	out, err := d.element(first, op.Output, op.Output.Name.Local)
+	if err != nil {
+		return nil, err
+	}
+	st, _ := out.(gateway.Struct)
+	if st == nil {
+		st = gateway.Struct{}
+	}
+	return st, nil
+}
+
+// fault reads a Fault element of either version.
+func (d *decoder) fault(v Version, op *wsdl.Operation) error {
+	var code, reason string
+	var detail gateway.Struct
+	var name string
+	for {
+		tok, err := d.token()
+		if err != nil {
+			return err
+		}
+		switch t := tok.(type) {
+		case xml.EndElement:
+			f := gateway.AppFault(name, strings.TrimSpace(reason), detail)
+			if name == "" && code != "" && reason == "" {
+				f.Message = code
+			}
+			return f
+		case xml.StartElement:
+			switch t.Name.Local {
+			case "faultcode", "faultstring":
+				text, err := d.textContent(t.Name.Local)
+				if err != nil {
+					return err
+				}
+				if t.Name.Local == "faultcode" {
+					code = strings.TrimSpace(text)
+				} else {
+					reason = text
+				}
+			case "Code":
+				if err := d.skip(); err != nil {
+					return err
+				}
+			case "Reason":
+				if reason, err = d.reasonText(); err != nil {
+					return err
+				}
+			case "detail", "Detail":
+				if name, detail, err = d.detail(op); err != nil {
+					return err
+				}
+			default:
+				if err := d.skip(); err != nil {
+					return err
+				}
+			}
+		}
+	}
+}
+
+func (d *decoder) reasonText() (string, error) {
+	var text string
+	for {
+		tok, err := d.token()
+		if err != nil {
+			return "", err
+		}
+		switch t := tok.(type) {
+		case xml.EndElement:
+			return text, nil
+		case xml.StartElement:
+			s, err := d.textContent(t.Name.Local)
+			if err != nil {
+				return "", err
+			}
+			if text == "" {
+				text = s
+			}
+		}
+	}
+}
+
+// detail decodes the first declared fault element found in a detail.
+func (d *decoder) detail(op *wsdl.Operation) (string, gateway.Struct, error) {
+	var name string
+	var detail gateway.Struct
+	for {
+		tok, err := d.token()
+		if err != nil {
+			return "", nil, err
+		}
+		switch t := tok.(type) {
+		case xml.EndElement:
+			return name, detail, nil
+		case xml.StartElement:
+			var decl *wsdl.Fault
+			if op != nil && name == "" {
+				for _, f := range op.Faults {
+					if f.Element != nil && f.Element.Name.Local == t.Name.Local {
+						decl = f
+					}
+				}
+			}
+			if decl == nil {
+				if err := d.skip(); err != nil {
+					return "", nil, err
+				}
+				continue
+			}
+			v, err := d.element(t, decl.Element, decl.Element.Name.Local)
+			if err != nil {
+				return "", nil, err
+			}
+			name, detail = decl.Name, asStruct(v)
+		}
+	}
+}
+
+func asStruct(v any) gateway.Struct {
+	if st, ok := v.(gateway.Struct); ok {
+		return st
+	}
+	return gateway.Struct{}
+}

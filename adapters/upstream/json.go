@@ -1,0 +1,162 @@
+package upstream
+
+import (
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"gateway/gateway"
+	"gateway/wsdl"
+)
+
+// toJSON is a neutral value as JSON: structs as objects, dateTimes as
+// RFC 3339 strings, bytes as base64 strings.
+func toJSON(v any) any {
+	switch x := v.(type) {
+	case gateway.Struct:
+		m := make(map[string]any, len(x))
+		for _, mem := range x {
+			m[mem.Name] = toJSON(mem.Value)
+		}
+		return m
+	case []any:
+		out := make([]any, len(x))
+		for i, item := range x {
+			out[i] = toJSON(item)
+		}
+		return out
+	case time.Time:
+		return x.UTC().Format(time.RFC3339Nano)
+	case []byte:
+		return base64.StdEncoding.EncodeToString(x)
+	}
+	return v
+}
+
+// fromJSON reads a JSON object as el's content, by its schema: numbers as
+// the schema's int or double, strings as dateTime or base64 where due.
+// Members the schema does not know are left out.
+func fromJSON(el *wsdl.Element, obj map[string]any) (gateway.Struct, error) {
+	if el == nil {
+		return gateway.Struct{}, nil
+	}
+	return jsonStruct(el.Type, obj, el.Name.Local)
+}
+
+func jsonStruct(t *wsdl.Type, obj map[string]any, path string) (gateway.Struct, error) {
+	out := gateway.Struct{}
+	for _, f := range t.Fields {
+		raw, ok := obj[f.Name.Local]
+		if !ok {
+			continue
+		}
+		v, err := jsonElement(f, raw, path+"."+f.Name.Local)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, gateway.Member{Name: f.Name.Local, Value: v})
+	}
+	return out, nil
+}
+
+func jsonElement(f *wsdl.Element, raw any, path string) (any, error) {
+	if raw == nil {
+		return nil, nil
+	}
+	if f.Repeated() {
+		list, ok := raw.([]any)
+		if !ok {
+			list = []any{raw}
+		}
+		out := make([]any, len(list))
+		for i, item := range list {
+			v, err := jsonValue(f.Type, item, fmt.Sprintf("%s[%d]", path, i))
+			if err != nil {
+				return nil, err
+			}
+			out[i] = v
+		}
+		return out, nil
+	}
+	return jsonValue(f.Type, raw, path)
+}
+
+func jsonValue(t *wsdl.Type, raw any, path string) (any, error) {
+	bad := fmt.Errorf("%s: JSON %T does not fit %s", path, raw, t.Kind)
+	switch t.Kind {
+	case wsdl.KindStruct:
+		obj, ok := raw.(map[string]any)
+		if !ok {
+			return nil, bad
+		}
+		return jsonStruct(t, obj, path)
+	case wsdl.KindInt, wsdl.KindLong:
+		n, ok := raw.(json.Number)
+		if !ok {
+			return nil, bad
+		}
+		i, err := n.Int64()
+		if err != nil {
+			return nil, bad
+		}
+		return i, nil
+	case wsdl.KindDouble:
+		n, ok := raw.(json.Number)
+		if !ok {
+			return nil, bad
+		}
+		return n.Float64()
+	case wsdl.KindBool:
+		if b, ok := raw.(bool); ok {
+			return b, nil
+		}
+		return nil, bad
+	case wsdl.KindDateTime:
+		s, ok := raw.(string)
+		if !ok {
+			return nil, bad
+		}
+		v, err := time.Parse(time.RFC3339Nano, s)
+		if err != nil {
+			return nil, bad
+		}
+		return v, nil
+	case wsdl.KindBase64, wsdl.KindHex:
+		s, ok := raw.(string)
+		if !ok {
+			return nil, bad
+		}
+		return base64.StdEncoding.DecodeString(s)
+	case wsdl.KindString:
+		if s, ok := raw.(string); ok {
+			return s, nil
+		}
+		return nil, bad
+	}
+	return jsonAny(raw), nil
+}
+
+func jsonAny(raw any) any {
+	switch x := raw.(type) {
+	case map[string]any:
+		st := gateway.Struct{}
+		for k, v := range x {
+			st = append(st, gateway.Member{Name: k, Value: jsonAny(v)})
+		}
+		return st
+	case []any:
+		out := make([]any, len(x))
+		for i, v := range x {
+			out[i] = jsonAny(v)
+		}
+		return out
+	case json.Number:
+		if i, err := x.Int64(); err == nil {
+			return i
+		}
+		f, _ := x.Float64()
+		return f
+	}
+	return raw
+}

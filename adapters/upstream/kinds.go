@@ -1,0 +1,169 @@
+package upstream
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"mime"
+	"net/http"
+	"strconv"
+
+	"gateway/adapters/soap"
+	"gateway/adapters/xmlrpc"
+	"gateway/gateway"
+	"gateway/wsdl"
+)
+
+// soapCodec calls a SOAP upstream in the version its binding says, with
+// the caller as a gw:Caller header.
+type soapCodec struct{ v12 bool }
+
+func (c *soapCodec) version() soap.Version {
+	if c.v12 {
+		return soap.V12
+	}
+	return soap.V11
+}
+
+func (c *soapCodec) suffix(*gateway.Call) string { return "" }
+
+func (c *soapCodec) body(call *gateway.Call, who caller) (string, http.Header, []byte, error) {
+	h := []byte(`<gw:Caller xmlns:gw="` + soap.NSSession + `"><gw:User>`)
+	h = soap.AppendText(h, who.user)
+	h = append(h, "</gw:User><gw:Groups>"...)
+	h = soap.AppendText(h, who.groups)
+	h = append(h, "</gw:Groups>"...)
+	if who.signature != "" {
+		h = append(h, "<gw:Timestamp>"...)
+		h = strconv.AppendInt(h, who.timestamp, 10)
+		h = append(h, "</gw:Timestamp><gw:Signature>"...)
+		h = append(h, who.signature...)
+		h = append(h, "</gw:Signature>"...)
+	}
+	h = append(h, "</gw:Caller>"...)
+	body, err := soap.AppendEnvelope(nil, c.version(), h, call.Operation.Input, call.Params)
+	if err != nil {
+		return "", nil, nil, err
+	}
+	header := http.Header{}
+	if !c.v12 {
+		header.Set("SOAPAction", `"`+call.Operation.Action+`"`)
+	}
+	return soap.ContentType(c.version(), call.Operation.Action), header, body, nil
+}
+
+func (c *soapCodec) decode(resp *http.Response, body []byte, call *gateway.Call) (gateway.Struct, error) {
+	if resp.StatusCode != http.StatusOK && resp.StatusCode != http.StatusInternalServerError {
+		return nil, fmt.Errorf("HTTP %d", resp.StatusCode)
+	}
+	return soap.DecodeResponse(bytes.NewReader(body), c.version(), call.Operation, 0)
+}
+
+// xmlrpcCodec calls an XML-RPC upstream: method names from methods (the
+// operation's name by default), parameters as one struct or positionally.
+type xmlrpcCodec struct {
+	methods    map[string]string
+	positional bool
+}
+
+func (c *xmlrpcCodec) suffix(*gateway.Call) string { return "" }
+
+func (c *xmlrpcCodec) body(call *gateway.Call, _ caller) (string, http.Header, []byte, error) {
+	method := call.Operation.Name
+	if m := c.methods[method]; m != "" {
+		method = m
+	}
+	params := []any{call.Params}
+	if c.positional {
+		params = params[:0]
+		for _, f := range call.Operation.Input.Type.Fields {
+			v, _ := call.Params.Get(f.Name.Local)
+			params = append(params, v)
+		}
+		for len(params) > 0 && params[len(params)-1] == nil { // trailing absent optionals
+			params = params[:len(params)-1]
+		}
+	}
+	body, err := xmlrpc.AppendCall(nil, method, params)
+	return "text/xml", nil, body, err
+}
+
+func (c *xmlrpcCodec) decode(resp *http.Response, body []byte, call *gateway.Call) (gateway.Struct, error) {
+	if resp.StatusCode != http.StatusOK {
+		return nil, fmt.Errorf("HTTP %d", resp.StatusCode)
+	}
+	v, err := xmlrpc.DecodeResponse(bytes.NewReader(body), 0)
+	if rf, ok := err.(*xmlrpc.ResponseFault); ok {
+		// The upstream's own fault, with its code and string as they came.
+		f := gateway.AppFault("", rf.String, nil)
+		f.Code = rf.Code
+		return nil, f
+	}
+	if err != nil {
+		return nil, err
+	}
+	return asOutput(call.Operation, v), nil
+}
+
+// asOutput fits a returned value to the output element: a struct that names
+// the output's members is taken as is; any other value is the output's one
+// member.
+func asOutput(op *wsdl.Operation, v any) gateway.Struct {
+	fields := op.OutputFields()
+	if st, ok := v.(gateway.Struct); ok {
+		for _, f := range fields {
+			if _, named := st.Get(f.Name.Local); named {
+				return st
+			}
+		}
+	}
+	if len(fields) == 1 {
+		return gateway.Struct{{Name: fields[0].Name.Local, Value: v}}
+	}
+	if st, ok := v.(gateway.Struct); ok {
+		return st
+	}
+	return gateway.Struct{}
+}
+
+// jsonCodec calls POST {url}/{Op} with the input as JSON.
+type jsonCodec struct{}
+
+func (jsonCodec) suffix(call *gateway.Call) string { return "/" + call.Operation.Name }
+
+func (jsonCodec) body(call *gateway.Call, _ caller) (string, http.Header, []byte, error) {
+	body, err := json.Marshal(toJSON(call.Params))
+	return "application/json", http.Header{"Accept": {"application/json"}}, body, err
+}
+
+func (jsonCodec) decode(resp *http.Response, body []byte, call *gateway.Call) (gateway.Struct, error) {
+	mt, _, _ := mime.ParseMediaType(resp.Header.Get("Content-Type"))
+	if mt != "application/json" {
+		return nil, fmt.Errorf("HTTP %d with content type %q", resp.StatusCode, mt)
+	}
+	var doc any
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.UseNumber()
+	if err := dec.Decode(&doc); err != nil {
+		return nil, fmt.Errorf("HTTP %d: malformed JSON", resp.StatusCode)
+	}
+	obj, isObject := doc.(map[string]any)
+	switch {
+	case resp.StatusCode >= 200 && resp.StatusCode < 300 && isObject:
+		return fromJSON(call.Operation.Output, obj)
+	case resp.StatusCode >= 400 && isObject:
+		name, _ := obj["fault"].(string)
+		if name == "" {
+			return nil, fmt.Errorf("HTTP %d without a fault", resp.StatusCode)
+		}
+		msg, _ := obj["message"].(string)
+		f := gateway.AppFault(name, msg, nil)
+		if decl := call.Operation.Fault(name); decl != nil && decl.Element != nil {
+			if d, ok := obj["detail"].(map[string]any); ok {
+				f.Detail, _ = fromJSON(decl.Element, d)
+			}
+		}
+		return nil, f
+	}
+	return nil, fmt.Errorf("HTTP %d: not a JSON object", resp.StatusCode)
+}
