@@ -197,3 +197,32 @@ func FuzzDecodeEnvelope(f *testing.F) {
 		}
 	})
 }
+
+func TestDecodeResponse(t *testing.T) {
+	def := inventory(t)
+	op := def.Operation("GetItem")
+	item := gateway.Struct{{Name: "item", Value: gateway.Struct{{Name: "sku", Value: "A-1"}, {Name: "name", Value: "W"}, {Name: "stock", Value: int64(3)}, {Name: "price", Value: 2.5}}}}
+	for _, v := range []Version{V11, V12} {
+		body, err := appendResponse(nil, v, op.Output, item, "tok")
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := DecodeResponse(bytes.NewReader(body), v, op, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		st := got[0].Value.(gateway.Struct)
+		if st.String("sku") != "A-1" || st.Int("stock") != 3 {
+			t.Errorf("%v: %#v", v, got)
+		}
+		fault := appendFault(nil, v, gateway.AppFault("UnknownItem", "no item Z", gateway.Struct{{Name: "sku", Value: "Z"}, {Name: "message", Value: "m"}}), "", nil, op)
+		_, err = DecodeResponse(bytes.NewReader(fault), v, op, 0)
+		var f *gateway.Fault
+		if !errors.As(err, &f) || f.Name != "UnknownItem" || f.Message != "no item Z" || f.Detail.String("sku") != "Z" {
+			t.Errorf("%v fault: %#v", v, err)
+		}
+	}
+	if _, err := DecodeResponse(strings.NewReader(`<html>oops</html>`), V11, op, 0); err == nil {
+		t.Error("garbage decoded")
+	}
+}

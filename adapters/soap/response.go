@@ -87,7 +87,10 @@ func (d *decoder) fault(v Version, op *wsdl.Operation) error {
 		}
 		switch t := tok.(type) {
 		case xml.EndElement:
-			f := gateway.AppFault(name, strings.TrimSpace(reason), detail)
+			// A faultstring that already starts with the fault's name (as the
+			// gateway's own do) is not prefixed twice downstream.
+			reason = strings.TrimPrefix(strings.TrimSpace(reason), name+": ")
+			f := gateway.AppFault(name, reason, detail)
 			if name == "" && code != "" && reason == "" {
 				f.Message = code
 			}
