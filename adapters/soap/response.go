@@ -89,7 +89,10 @@ func (d *decoder) fault(v Version, op *wsdl.Operation) error {
 		case xml.EndElement:
 			// A faultstring that already starts with the fault's name (as the
 			// gateway's own do) is not prefixed twice downstream.
-			reason = strings.TrimPrefix(strings.TrimSpace(reason), name+": ")
+			reason = strings.TrimSpace(reason)
+			if name != "" {
+				reason = strings.TrimPrefix(reason, name+": ")
+			}
 			f := gateway.AppFault(name, reason, detail)
 			if name == "" && code != "" && reason == "" {
 				f.Message = code
