@@ -312,18 +312,43 @@ func (c *Core) SweepInterval() time.Duration {
 	return min(max(c.idle/10, 100*time.Millisecond), 30*time.Second)
 }
 
-// Run sweeps expired sessions until ctx ends.
+// Run sweeps expired sessions until ctx ends. With a shared store only the
+// node holding the lease sweeps; the lease outlives three sweeps, so a dead
+// node's sessions are swept by another within that time.
 func (c *Core) Run(ctx context.Context) {
 	t := time.NewTicker(c.SweepInterval())
 	defer t.Stop()
+	shared, isShared := c.sessions.(SharedStore)
+	node := newClientID()
 	for {
 		select {
 		case <-ctx.Done():
 			return
 		case <-t.C:
+			if isShared {
+				held, err := shared.Lease(ctx, node, 3*c.SweepInterval())
+				if err != nil || !held {
+					continue
+				}
+			}
 			c.Sweep(ctx)
 		}
 	}
+}
+
+// SharedSessions reports whether sessions belong to a cluster (and so
+// survive this node's shutdown).
+func (c *Core) SharedSessions() bool {
+	_, ok := c.sessions.(SharedStore)
+	return ok
+}
+
+// StoreReady reports whether the session store answers.
+func (c *Core) StoreReady(ctx context.Context) error {
+	if r, ok := c.sessions.(ReadinessChecker); ok {
+		return r.Ready(ctx)
+	}
+	return nil
 }
 
 // DetachAll ends every session with reason (shutdown of a single node).

@@ -28,3 +28,11 @@ type SessionStore interface {
 	// Expire removes and returns every session past its expiry at now.
 	Expire(ctx context.Context, now time.Time) ([]*Session, error)
 }
+
+// SharedStore is implemented by stores whose sessions belong to a cluster of
+// nodes: a node's shutdown does not detach them, and one node at a time
+// sweeps, by a lease.
+type SharedStore interface {
+	SessionStore
+	Lease(ctx context.Context, holder string, ttl time.Duration) (bool, error)
+}

@@ -11,6 +11,8 @@ import (
 	"os"
 	"time"
 
+	"github.com/redis/go-redis/v9"
+
 	"gateway/adapters/httpx"
 	"gateway/adapters/portal"
 	"gateway/adapters/soap"
@@ -22,9 +24,19 @@ import (
 	"gateway/wsdl"
 )
 
+// deps are what a built-in implementation may keep its state in.
+type deps struct {
+	redis redis.UniversalClient // nil in memory mode
+}
+
 // builtins are the Go implementations a service may name with builtin:.
-var builtins = map[string]func() gateway.Implementation{
-	"inventory": func() gateway.Implementation { return inventory.New() },
+var builtins = map[string]func(context.Context, deps) (gateway.Implementation, error){
+	"inventory": func(ctx context.Context, d deps) (gateway.Implementation, error) {
+		if d.redis != nil {
+			return inventory.NewRedis(ctx, d.redis)
+		}
+		return inventory.New(), nil
+	},
 }
 
 // app is the wired gateway.
@@ -34,13 +46,14 @@ type app struct {
 	core      *gateway.Core
 	auth      *ldapauth.Authorizer
 	directory *ldapauth.Directory // nil with a real directory
+	redis     redis.UniversalClient // nil in memory mode
 	handler   http.Handler
 }
 
 // checkServices loads every WSDL file and checks every builtin name and
 // backend; a WSDL to be fetched from an upstream is not fetched.
 func checkServices(cfg Config) error {
-	_, err := loadServices(cfg, slog.New(slog.DiscardHandler), false)
+	_, err := loadServices(context.Background(), cfg, deps{}, slog.New(slog.DiscardHandler), false)
 	return err
 }
 
@@ -48,7 +61,7 @@ func checkServices(cfg Config) error {
 // its WSDL fetched from the upstream's ?wsdl (when fetch is set); an
 // upstream that cannot give it leaves its service out, logged, and the
 // gateway starts with the others.
-func loadServices(cfg Config, log *slog.Logger, fetch bool) ([]*gateway.Service, error) {
+func loadServices(ctx context.Context, cfg Config, d deps, log *slog.Logger, fetch bool) ([]*gateway.Service, error) {
 	var out []*gateway.Service
 	for i, sc := range cfg.Services {
 		key := fmt.Sprintf("services[%d]", i)
@@ -77,7 +90,9 @@ func loadServices(cfg Config, log *slog.Logger, fetch bool) ([]*gateway.Service,
 			if mk == nil {
 				return nil, fmt.Errorf("%s.builtin: no built-in implementation %q", key, sc.Builtin)
 			}
-			svc.Impl = mk()
+			if svc.Impl, err = mk(ctx, d); err != nil {
+				return nil, err
+			}
 		}
 		out = append(out, svc)
 	}
@@ -115,9 +130,25 @@ func (c LDAPConfig) authorizerConfig() ldapauth.Config {
 	return out
 }
 
-func build(cfg Config, log *slog.Logger) (*app, error) {
+func build(ctx context.Context, cfg Config, log *slog.Logger) (*app, error) {
 	a := &app{cfg: cfg, log: log}
-	services, err := loadServices(cfg, log, true)
+	var d deps
+	var sessions gateway.SessionStore = gateway.NewMemoryStore()
+	var events gateway.EventLog = gateway.NewMemoryEventLog(0)
+	if cfg.Session.Store == "redis" {
+		opts, err := redisOptions(cfg.Session.RedisURL) // validated
+		if err != nil {
+			return nil, err
+		}
+		d.redis = redis.NewUniversalClient(opts)
+		a.redis = d.redis
+		// Redis may be down at start: the node starts, /readyz says so, and
+		// calls get Unavailable until it is back.
+		sessions = gateway.NewRedisStore(d.redis)
+		events = gateway.NewRedisEventLog(ctx, d.redis, log)
+		log.Info("sessions in Redis", "addrs", opts.Addrs)
+	}
+	services, err := loadServices(ctx, cfg, d, log, true)
 	if err != nil {
 		return nil, err
 	}
@@ -145,7 +176,7 @@ func build(cfg Config, log *slog.Logger) (*app, error) {
 		}
 	}
 	a.auth = ldapauth.New(lc, log)
-	a.core = gateway.New(a.auth, gateway.NewMemoryStore(), gateway.NewMemoryEventLog(0), registry, log, gateway.Config{
+	a.core = gateway.New(a.auth, sessions, events, registry, log, gateway.Config{
 		IdleTimeout: cfg.Session.IdleTimeout, AbsoluteTimeout: cfg.Session.AbsoluteTimeout,
 	})
 	var trusted []*net.IPNet
@@ -190,6 +221,10 @@ func (a *app) readyz(w http.ResponseWriter, r *http.Request) {
 	code := http.StatusOK
 	if err := a.auth.Ready(ctx); err != nil {
 		status["directory"] = "down"
+		code = http.StatusServiceUnavailable
+	}
+	if err := a.core.StoreReady(ctx); err != nil {
+		status["sessions"] = "down"
 		code = http.StatusServiceUnavailable
 	}
 	// An upstream that is down takes its own service down, not the node:
@@ -241,6 +276,9 @@ func (a *app) banner(w io.Writer, addr string, tls bool) {
 
 func (a *app) close() {
 	a.auth.Close()
+	if a.redis != nil {
+		_ = a.redis.Close()
+	}
 	if a.directory != nil {
 		_ = a.directory.Stop()
 	}

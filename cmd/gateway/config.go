@@ -164,7 +164,12 @@ func (c Config) validate() error {
 	switch c.Session.Store {
 	case "memory":
 	case "redis":
-		return errors.New("session.store: redis is not available in this build yet (use memory)")
+		if c.Session.RedisURL == "" {
+			return errors.New("session.redis_url: required with session.store: redis")
+		}
+		if _, err := redisOptions(c.Session.RedisURL); err != nil {
+			return err
+		}
 	default:
 		return fmt.Errorf("session.store: %q is not memory or redis", c.Session.Store)
 	}

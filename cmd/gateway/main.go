@@ -50,7 +50,7 @@ func run(args []string, stdout, stderr io.Writer, getenv func(string) string) in
 
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
-	app, err := build(cfg, log)
+	app, err := build(ctx, cfg, log)
 	if err != nil {
 		fmt.Fprintf(stderr, "gateway: %v\n", err)
 		return 2
@@ -96,7 +96,10 @@ func run(args []string, stdout, stderr io.Writer, getenv func(string) string) in
 		log.Error("shutdown", "err", err)
 	}
 	// In memory mode the sessions die with the process: tell every client.
-	app.core.DetachAll(shutCtx, "shutdown")
+	// In Redis mode they belong to the cluster and stay.
+	if !app.core.SharedSessions() {
+		app.core.DetachAll(shutCtx, "shutdown")
+	}
 	log.Info("stopped")
 	return 0
 }

@@ -7,8 +7,6 @@ package inventory
 import (
 	"context"
 	"fmt"
-	"sort"
-	"sync"
 	"time"
 
 	"github.com/hooklift/gowsdl/soap"
@@ -20,10 +18,26 @@ import (
 // WSDLPath is the contract, relative to the repository root.
 const WSDLPath = "examples/inventory/inventory.wsdl"
 
-type item struct {
+// product is a catalogue entry; the catalogue is fixed, the stock is not.
+type product struct {
 	sku, name string
-	stock     int64
+	stock     int64 // initial stock
 	price     float64
+}
+
+var catalogue = []product{
+	{"A-1", "Widget", 40, 2.50},
+	{"B-2", "Gadget", 5, 19.99},
+	{"C-3", "Gizmo", 0, 7.25},
+}
+
+func find(sku string) (product, bool) {
+	for _, p := range catalogue {
+		if p.sku == sku {
+			return p, true
+		}
+	}
+	return product{}, false
 }
 
 type reservation struct {
@@ -32,42 +46,43 @@ type reservation struct {
 	at             time.Time
 }
 
-// Service is the in-memory inventory.
-type Service struct {
-	now          func() time.Time
-	mu           sync.Mutex
-	items        map[string]*item
-	order        []string // SKUs in catalogue order
-	reservations map[string]*reservation
-	nextID       int
+// store keeps the stock and the reservations: in memory for one node, in
+// Redis for several (so that every node agrees, and stock never goes below
+// zero whichever nodes the reservations come through).
+type store interface {
+	stock(ctx context.Context) (map[string]int64, error)
+	// reserve takes quantity of sku for owner; it returns the stock left
+	// over (ok false: not enough, with the stock available).
+	reserve(ctx context.Context, owner, sku string, quantity int64, at time.Time) (r reservation, available int64, ok bool, err error)
+	mine(ctx context.Context, owner string) ([]reservation, error)
+	// cancel removes owner's reservation id and restores its stock; false
+	// when there is no such reservation of owner's.
+	cancel(ctx context.Context, owner, id string) (bool, error)
 }
 
-// New returns the inventory with the contract's three items.
-func New() *Service {
-	s := &Service{now: time.Now, items: make(map[string]*item), reservations: make(map[string]*reservation)}
-	for _, it := range []item{
-		{"A-1", "Widget", 40, 2.50},
-		{"B-2", "Gadget", 5, 19.99},
-		{"C-3", "Gizmo", 0, 7.25},
-	} {
-		s.items[it.sku] = &it
-		s.order = append(s.order, it.sku)
-	}
-	return s
+// Service is the inventory.
+type Service struct {
+	now   func() time.Time
+	store store
 }
+
+// New returns the inventory with the contract's three items, in memory.
+func New() *Service { return &Service{now: time.Now, store: newMemoryStore()} }
 
 // Invoke implements gateway.Implementation. Requests and responses are the
 // gowsdl-generated types of inventory.wsdl (package invsoap).
-func (s *Service) Invoke(_ context.Context, call *gateway.Call) (gateway.Struct, error) {
+func (s *Service) Invoke(ctx context.Context, call *gateway.Call) (gateway.Struct, error) {
 	owner := call.Perspective.Name()
-	s.mu.Lock()
-	defer s.mu.Unlock()
 	var resp any
 	switch call.Operation.Name {
 	case "ListItems":
-		out := &invsoap.ListItemsResponse{Item: make([]*invsoap.Item, 0, len(s.order))}
-		for _, sku := range s.order {
-			out.Item = append(out.Item, s.items[sku].generated())
+		stock, err := s.store.stock(ctx)
+		if err != nil {
+			return nil, unavailable(err)
+		}
+		out := &invsoap.ListItemsResponse{Item: make([]*invsoap.Item, 0, len(catalogue))}
+		for _, p := range catalogue {
+			out.Item = append(out.Item, generated(p, stock[p.sku]))
 		}
 		resp = out
 	case "GetItem":
@@ -75,31 +90,30 @@ func (s *Service) Invoke(_ context.Context, call *gateway.Call) (gateway.Struct,
 		if err := gateway.Bind(call.Params, &req); err != nil {
 			return nil, err
 		}
-		it, err := s.item(req.Sku)
-		if err != nil {
-			return nil, err
+		p, ok := find(req.Sku)
+		if !ok {
+			return nil, unknownItem(req.Sku)
 		}
-		resp = &invsoap.GetItemResponse{Item: it.generated()}
+		stock, err := s.store.stock(ctx)
+		if err != nil {
+			return nil, unavailable(err)
+		}
+		resp = &invsoap.GetItemResponse{Item: generated(p, stock[p.sku])}
 	case "Reserve":
 		var req invsoap.Reserve
 		if err := gateway.Bind(call.Params, &req); err != nil {
 			return nil, err
 		}
-		r, err := s.reserve(owner, req.Sku, int64(req.Quantity))
+		r, err := s.reserve(ctx, owner, req.Sku, int64(req.Quantity))
 		if err != nil {
 			return nil, err
 		}
 		resp = &invsoap.ReserveResponse{Reservation: r.generated()}
 	case "MyReservations":
-		var mine []*reservation
-		for _, r := range s.reservations {
-			if r.owner == owner {
-				mine = append(mine, r)
-			}
+		mine, err := s.store.mine(ctx, owner)
+		if err != nil {
+			return nil, unavailable(err)
 		}
-		sort.Slice(mine, func(i, j int) bool {
-			return mine[i].at.Before(mine[j].at) || mine[i].at.Equal(mine[j].at) && mine[i].id < mine[j].id
-		})
 		out := &invsoap.MyReservationsResponse{Reservation: make([]*invsoap.Reservation, len(mine))}
 		for i, r := range mine {
 			out.Reservation[i] = r.generated()
@@ -110,13 +124,14 @@ func (s *Service) Invoke(_ context.Context, call *gateway.Call) (gateway.Struct,
 		if err := gateway.Bind(call.Params, &req); err != nil {
 			return nil, err
 		}
-		r := s.reservations[req.Id]
-		if r == nil || r.owner != owner { // another user's reservation is not yours to know of
+		found, err := s.store.cancel(ctx, owner, req.Id)
+		if err != nil {
+			return nil, unavailable(err)
+		}
+		if !found { // another user's reservation is not yours to know of
 			return nil, fault("UnknownReservation", fmt.Sprintf("no reservation %s", req.Id),
 				&invsoap.UnknownReservation{Id: req.Id, Message: "no such reservation"})
 		}
-		delete(s.reservations, req.Id)
-		s.items[r.sku].stock += r.quantity
 		resp = &invsoap.CancelReservationResponse{Cancelled: true}
 	default:
 		return nil, gateway.NewFault(gateway.FaultNoSuchMethod, "inventory has no operation %s", call.Operation.Name)
@@ -124,43 +139,42 @@ func (s *Service) Invoke(_ context.Context, call *gateway.Call) (gateway.Struct,
 	return gateway.ValueOf(resp).(gateway.Struct), nil
 }
 
+func (s *Service) reserve(ctx context.Context, owner, sku string, quantity int64) (reservation, error) {
+	if quantity <= 0 {
+		return reservation{}, fault("InvalidQuantity", fmt.Sprintf("quantity must be positive, got %d", quantity),
+			&invsoap.InvalidQuantity{Quantity: int32(quantity), Message: "quantity must be positive"})
+	}
+	if _, ok := find(sku); !ok {
+		return reservation{}, unknownItem(sku)
+	}
+	r, available, ok, err := s.store.reserve(ctx, owner, sku, quantity, s.now().UTC().Truncate(time.Second))
+	switch {
+	case err != nil:
+		return reservation{}, unavailable(err)
+	case !ok:
+		return reservation{}, fault("OutOfStock", fmt.Sprintf("%s: %d requested, %d available", sku, quantity, available),
+			&invsoap.OutOfStock{Sku: sku, Requested: int32(quantity), Available: int32(available), Message: "not enough stock"})
+	}
+	return r, nil
+}
+
 // fault is a WSDL-declared fault whose detail is its generated element.
 func fault(name, message string, detail any) error {
 	return gateway.AppFault(name, message, gateway.ValueOf(detail).(gateway.Struct))
 }
 
-func (s *Service) item(sku string) (*item, error) {
-	it := s.items[sku]
-	if it == nil {
-		return nil, fault("UnknownItem", fmt.Sprintf("no item %s", sku), &invsoap.UnknownItem{Sku: sku, Message: "no such item"})
-	}
-	return it, nil
+func unknownItem(sku string) error {
+	return fault("UnknownItem", fmt.Sprintf("no item %s", sku), &invsoap.UnknownItem{Sku: sku, Message: "no such item"})
 }
 
-func (s *Service) reserve(owner, sku string, quantity int64) (*reservation, error) {
-	if quantity <= 0 {
-		return nil, fault("InvalidQuantity", fmt.Sprintf("quantity must be positive, got %d", quantity),
-			&invsoap.InvalidQuantity{Quantity: int32(quantity), Message: "quantity must be positive"})
-	}
-	it, err := s.item(sku)
-	if err != nil {
-		return nil, err
-	}
-	if it.stock < quantity {
-		return nil, fault("OutOfStock", fmt.Sprintf("%s: %d requested, %d available", sku, quantity, it.stock),
-			&invsoap.OutOfStock{Sku: sku, Requested: int32(quantity), Available: int32(it.stock), Message: "not enough stock"})
-	}
-	it.stock -= quantity
-	s.nextID++
-	r := &reservation{id: fmt.Sprintf("R-%d", s.nextID), sku: sku, owner: owner, quantity: quantity, at: s.now().UTC().Truncate(time.Second)}
-	s.reservations[r.id] = r
-	return r, nil
+func unavailable(err error) error {
+	return gateway.WrapFault(gateway.FaultUnavailable, err, "inventory store unavailable")
 }
 
-func (it *item) generated() *invsoap.Item {
-	return &invsoap.Item{Sku: it.sku, Name: it.name, Stock: int32(it.stock), Price: it.price}
+func generated(p product, stock int64) *invsoap.Item {
+	return &invsoap.Item{Sku: p.sku, Name: p.name, Stock: int32(stock), Price: p.price}
 }
 
-func (r *reservation) generated() *invsoap.Reservation {
+func (r reservation) generated() *invsoap.Reservation {
 	return &invsoap.Reservation{Id: r.id, Sku: r.sku, Quantity: int32(r.quantity), ReservedAt: soap.CreateXsdDateTime(r.at, true)}
 }

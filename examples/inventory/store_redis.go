@@ -1,0 +1,128 @@
+package inventory
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"sync/atomic"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+)
+
+// NewRedis returns the inventory kept in Redis, shared by every gateway
+// node. The stock is seeded once (HSETNX): a node that joins later finds the
+// cluster's stock as it is.
+//
+//	{gw}:inv:stock       hash sku -> stock
+//	{gw}:inv:r:<id>      hash sku, owner, quantity, at (Unix s)
+//	{gw}:inv:mine:<user> sorted set of the user's reservation IDs by time
+//	{gw}:inv:next        the last reservation number
+//
+// Redis may be down when the node starts: the stock is then seeded on the
+// first call that finds it up.
+func NewRedis(ctx context.Context, rdb redis.UniversalClient) (*Service, error) {
+	s := &redisStore{rdb: rdb}
+	_ = s.seed(ctx)
+	return &Service{now: time.Now, store: s}, nil
+}
+
+type redisStore struct {
+	rdb    redis.UniversalClient
+	seeded atomic.Bool
+}
+
+func (r *redisStore) seed(ctx context.Context) error {
+	if r.seeded.Load() {
+		return nil
+	}
+	pipe := r.rdb.Pipeline()
+	for _, p := range catalogue {
+		pipe.HSetNX(ctx, "{gw}:inv:stock", p.sku, p.stock)
+	}
+	if _, err := pipe.Exec(ctx); err != nil {
+		return fmt.Errorf("inventory: seed the stock in Redis: %w", err)
+	}
+	r.seeded.Store(true)
+	return nil
+}
+
+func (r *redisStore) stock(ctx context.Context) (map[string]int64, error) {
+	if err := r.seed(ctx); err != nil {
+		return nil, err
+	}
+	vals, err := r.rdb.HGetAll(ctx, "{gw}:inv:stock").Result()
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]int64, len(vals))
+	for k, v := range vals {
+		out[k], _ = strconv.ParseInt(v, 10, 64)
+	}
+	return out, nil
+}
+
+// reserveScript checks and takes the stock in one step: concurrent
+// reservations through any nodes never oversell.
+var reserveScript = redis.NewScript(`
+local left = tonumber(redis.call('HGET', '{gw}:inv:stock', ARGV[2]) or '0')
+local q = tonumber(ARGV[3])
+if left < q then return {0, left} end
+left = redis.call('HINCRBY', '{gw}:inv:stock', ARGV[2], -q)
+local id = 'R-' .. redis.call('INCR', '{gw}:inv:next')
+redis.call('HSET', '{gw}:inv:r:' .. id, 'sku', ARGV[2], 'owner', ARGV[1], 'quantity', q, 'at', ARGV[4])
+redis.call('ZADD', '{gw}:inv:mine:' .. ARGV[1], ARGV[4], id)
+return {1, left, id}`)
+
+func (r *redisStore) reserve(ctx context.Context, owner, sku string, quantity int64, at time.Time) (reservation, int64, bool, error) {
+	if err := r.seed(ctx); err != nil {
+		return reservation{}, 0, false, err
+	}
+	res, err := reserveScript.Run(ctx, r.rdb, []string{"{gw}:inv:stock"}, owner, sku, quantity, at.Unix()).Slice()
+	if err != nil {
+		return reservation{}, 0, false, err
+	}
+	left, _ := res[1].(int64)
+	if ok, _ := res[0].(int64); ok == 0 {
+		return reservation{}, left, false, nil
+	}
+	id, _ := res[2].(string)
+	return reservation{id: id, sku: sku, owner: owner, quantity: quantity, at: at}, left, true, nil
+}
+
+var mineScript = redis.NewScript(`
+local out = {}
+for _, id in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do
+  local v = redis.call('HMGET', '{gw}:inv:r:' .. id, 'sku', 'quantity', 'at')
+  if v[1] then table.insert(out, id) table.insert(out, v[1]) table.insert(out, v[2]) table.insert(out, v[3]) end
+end
+return out`)
+
+func (r *redisStore) mine(ctx context.Context, owner string) ([]reservation, error) {
+	flat, err := mineScript.Run(ctx, r.rdb, []string{"{gw}:inv:mine:" + owner}).StringSlice()
+	if err != nil && err != redis.Nil {
+		return nil, err
+	}
+	var out []reservation
+	for i := 0; i+3 < len(flat); i += 4 {
+		q, _ := strconv.ParseInt(flat[i+2], 10, 64)
+		at, _ := strconv.ParseInt(flat[i+3], 10, 64)
+		out = append(out, reservation{id: flat[i], sku: flat[i+1], owner: owner, quantity: q, at: time.Unix(at, 0).UTC()})
+	}
+	sortReservations(out)
+	return out, nil
+}
+
+var cancelScript = redis.NewScript(`
+local key = '{gw}:inv:r:' .. ARGV[2]
+local v = redis.call('HMGET', key, 'owner', 'sku', 'quantity')
+if v[1] ~= ARGV[1] then return 0 end
+redis.call('DEL', key)
+redis.call('ZREM', '{gw}:inv:mine:' .. ARGV[1], ARGV[2])
+redis.call('HINCRBY', '{gw}:inv:stock', v[2], tonumber(v[3]))
+return 1`)
+
+func (r *redisStore) cancel(ctx context.Context, owner, id string) (bool, error) {
+	n, err := cancelScript.Run(ctx, r.rdb, []string{"{gw}:inv:stock"}, owner, id).Int()
+	return n == 1, err
+}

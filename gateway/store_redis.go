@@ -1,0 +1,214 @@
+package gateway
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+)
+
+// RedisStore is the SessionStore shared by several gateway nodes. Every key
+// carries the hash tag {gw}, so a Redis Cluster keeps them in one slot and
+// the scripts below stay atomic there too.
+//
+//	{gw}:s:<tokenHash>  hash: data (the session as JSON), idle, deadline (Unix ms)
+//	{gw}:id:<clientID>  string: the token hash
+//	{gw}:u:<username>   set of client IDs: the perspective's clients
+//	{gw}:exp            sorted set of token hashes by expiry (Unix ms)
+//
+// A session leaves {gw}:exp exactly once (ZREM returns 1 to one caller),
+// and only that caller gets it back to raise detached: exactly once across
+// every node, whether a logout, a lookup or the sweeper gets there first.
+type RedisStore struct {
+	rdb redis.UniversalClient
+}
+
+// NewRedisStore uses rdb.
+func NewRedisStore(rdb redis.UniversalClient) *RedisStore { return &RedisStore{rdb: rdb} }
+
+// keys outlive their expiry by this much, so a session can still be swept
+// (and its detach told) after a sweep was missed; then Redis drops them.
+const redisGrace = time.Hour
+
+func ms(t time.Time) int64 { return t.UnixMilli() }
+
+var createScript = redis.NewScript(`
+redis.call('HSET', KEYS[1], 'data', ARGV[1], 'idle', ARGV[2], 'deadline', ARGV[3])
+redis.call('PEXPIREAT', KEYS[1], ARGV[4])
+redis.call('SET', KEYS[2], ARGV[5], 'PXAT', ARGV[4])
+redis.call('SADD', KEYS[3], ARGV[6])
+redis.call('ZADD', KEYS[4], math.min(tonumber(ARGV[2]), tonumber(ARGV[3])), ARGV[5])
+return 1`)
+
+// Create implements SessionStore.
+func (r *RedisStore) Create(ctx context.Context, s *Session) error {
+	data, err := json.Marshal(s)
+	if err != nil {
+		return err
+	}
+	keep := ms(s.Deadline.Add(redisGrace))
+	return createScript.Run(ctx, r.rdb,
+		[]string{"{gw}:s:" + s.TokenHash, "{gw}:id:" + s.Client.ID, "{gw}:u:" + s.Identity.Username, "{gw}:exp"},
+		data, ms(s.IdleExpiry), ms(s.Deadline), keep, s.TokenHash, s.Client.ID).Err()
+}
+
+// removeLua removes the session whose token hash is ARGV[1] if this call is
+// the one that takes it out of {gw}:exp; it returns the session's data.
+const removeLua = `
+local function remove(h)
+  if redis.call('ZREM', '{gw}:exp', h) == 0 then return false end
+  local data = redis.call('HGET', '{gw}:s:' .. h, 'data')
+  redis.call('DEL', '{gw}:s:' .. h)
+  if data then
+    local s = cjson.decode(data)
+    redis.call('DEL', '{gw}:id:' .. s.Client.ID)
+    redis.call('SREM', '{gw}:u:' .. s.Identity.Username, s.Client.ID)
+  end
+  return data
+end
+`
+
+var touchScript = redis.NewScript(removeLua + `
+local h, now, idle = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3])
+local v = redis.call('HMGET', '{gw}:s:' .. h, 'data', 'idle', 'deadline')
+if not v[1] then return false end
+local deadline = tonumber(v[3])
+if now >= deadline then return {'expired', remove(h) or ''} end
+if now >= tonumber(v[2]) then return {'idle', remove(h) or ''} end
+local nextIdle = now + idle
+redis.call('HSET', '{gw}:s:' .. h, 'idle', nextIdle)
+redis.call('ZADD', '{gw}:exp', math.min(nextIdle, deadline), h)
+return {'ok', v[1]}`)
+
+// Touch implements SessionStore.
+func (r *RedisStore) Touch(ctx context.Context, tokenHash string, now time.Time, idle time.Duration) (*Session, DetachReason, error) {
+	res, err := touchScript.Run(ctx, r.rdb, []string{"{gw}:exp"}, tokenHash, ms(now), idle.Milliseconds()).Slice()
+	if errors.Is(err, redis.Nil) {
+		return nil, "", ErrNoSession
+	}
+	if err != nil {
+		return nil, "", err
+	}
+	status, _ := res[0].(string)
+	data, _ := res[1].(string)
+	if data == "" {
+		return nil, "", ErrNoSession // expired, and another caller took it
+	}
+	var s Session
+	if err := json.Unmarshal([]byte(data), &s); err != nil {
+		return nil, "", err
+	}
+	switch status {
+	case "ok":
+		s.LastSeen, s.IdleExpiry = now, now.Add(idle)
+		return &s, "", nil
+	case "expired":
+		return &s, ReasonAbsoluteTimeout, nil
+	}
+	return &s, ReasonIdleTimeout, nil
+}
+
+var removeByIDScript = redis.NewScript(removeLua + `
+local h = redis.call('GET', '{gw}:id:' .. ARGV[1])
+if not h then return false end
+return remove(h)`)
+
+// Remove implements SessionStore.
+func (r *RedisStore) Remove(ctx context.Context, clientID string) (*Session, error) {
+	data, err := removeByIDScript.Run(ctx, r.rdb, []string{"{gw}:exp"}, clientID).Text()
+	if errors.Is(err, redis.Nil) || err == nil && data == "" {
+		return nil, ErrNoSession
+	}
+	if err != nil {
+		return nil, err
+	}
+	var s Session
+	return &s, json.Unmarshal([]byte(data), &s)
+}
+
+var expireScript = redis.NewScript(removeLua + `
+local out = {}
+for _, h in ipairs(redis.call('ZRANGEBYSCORE', '{gw}:exp', '-inf', ARGV[1], 'LIMIT', 0, 500)) do
+  local data = remove(h)
+  if data then table.insert(out, data) end
+end
+return out`)
+
+// Expire implements SessionStore: it removes and returns up to 500 expired
+// sessions per call (the sweeper runs often).
+func (r *RedisStore) Expire(ctx context.Context, now time.Time) ([]*Session, error) {
+	datas, err := expireScript.Run(ctx, r.rdb, []string{"{gw}:exp"}, ms(now)).StringSlice()
+	if err != nil && !errors.Is(err, redis.Nil) {
+		return nil, err
+	}
+	return decodeSessions(datas), nil
+}
+
+func decodeSessions(datas []string) []*Session {
+	out := make([]*Session, 0, len(datas))
+	for _, d := range datas {
+		var s Session
+		if json.Unmarshal([]byte(d), &s) == nil {
+			out = append(out, &s)
+		}
+	}
+	return out
+}
+
+var byUserScript = redis.NewScript(`
+local out = {}
+for _, id in ipairs(redis.call('SMEMBERS', KEYS[1])) do
+  local h = redis.call('GET', '{gw}:id:' .. id)
+  local data = h and redis.call('HGET', '{gw}:s:' .. h, 'data')
+  if data then table.insert(out, data) else redis.call('SREM', KEYS[1], id) end
+end
+return out`)
+
+// ByUser implements SessionStore.
+func (r *RedisStore) ByUser(ctx context.Context, username string) ([]*Session, error) {
+	datas, err := byUserScript.Run(ctx, r.rdb, []string{"{gw}:u:" + username}).StringSlice()
+	if err != nil && !errors.Is(err, redis.Nil) {
+		return nil, err
+	}
+	return decodeSessions(datas), nil
+}
+
+var allScript = redis.NewScript(`
+local out = {}
+for _, h in ipairs(redis.call('ZRANGE', '{gw}:exp', 0, -1)) do
+  local data = redis.call('HGET', '{gw}:s:' .. h, 'data')
+  if data then table.insert(out, data) end
+end
+return out`)
+
+// All implements SessionStore.
+func (r *RedisStore) All(ctx context.Context) ([]*Session, error) {
+	datas, err := allScript.Run(ctx, r.rdb, []string{"{gw}:exp"}).StringSlice()
+	if err != nil && !errors.Is(err, redis.Nil) {
+		return nil, err
+	}
+	return decodeSessions(datas), nil
+}
+
+var leaseScript = redis.NewScript(`
+if redis.call('GET', KEYS[1]) == ARGV[1] then
+  redis.call('PEXPIRE', KEYS[1], ARGV[2])
+  return 1
+end
+if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then return 1 end
+return 0`)
+
+// Lease takes or renews the sweeper's lease for holder: one node at a time
+// sweeps, and when it dies another takes over after ttl.
+func (r *RedisStore) Lease(ctx context.Context, holder string, ttl time.Duration) (bool, error) {
+	n, err := leaseScript.Run(ctx, r.rdb, []string{"{gw}:sweeper"}, holder, ttl.Milliseconds()).Int()
+	return n == 1, err
+}
+
+// Ready pings Redis.
+func (r *RedisStore) Ready(ctx context.Context) error { return r.rdb.Ping(ctx).Err() }
+
+// Shared reports that sessions outlive this node (no detach at shutdown).
+func (r *RedisStore) Shared() bool { return true }
