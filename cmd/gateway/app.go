@@ -45,7 +45,7 @@ type app struct {
 	log       *slog.Logger
 	core      *gateway.Core
 	auth      *ldapauth.Authorizer
-	directory *ldapauth.Directory // nil with a real directory
+	directory *ldapauth.Directory   // nil with a real directory
 	redis     redis.UniversalClient // nil in memory mode
 	handler   http.Handler
 }

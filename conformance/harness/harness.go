@@ -72,7 +72,7 @@ func Start(t testing.TB, bin, configYAML string, env ...string) *Gateway {
 	g := &Gateway{logs: &buffer{}, done: make(chan struct{})}
 	g.cmd = exec.Command(bin, args...)
 	g.cmd.Dir = Root(t)
-	g.cmd.Env = append(append(os.Environ(), "GATEWAY_LISTEN=127.0.0.1:0"), env...)
+	g.cmd.Env = append(append(append(os.Environ(), "GATEWAY_LISTEN=127.0.0.1:0"), StoreEnv(t)...), env...)
 	g.cmd.Stderr = g.logs
 	stdout, err := g.cmd.StdoutPipe()
 	if err != nil {
@@ -124,6 +124,12 @@ func (g *Gateway) WaitLog(substr string, d time.Duration) bool {
 
 // Logs is everything the gateway printed so far.
 func (g *Gateway) Logs() string { return g.logs.String() }
+
+// Kill ends the process with SIGKILL, as a crash would.
+func (g *Gateway) Kill() {
+	_ = g.cmd.Process.Kill()
+	<-g.done
+}
 
 // Stop sends SIGTERM and waits for a clean exit.
 func (g *Gateway) Stop(t testing.TB) {
