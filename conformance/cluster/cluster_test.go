@@ -1,0 +1,367 @@
+// Package cluster_test runs several gateway processes on one Redis
+// (Debian's redis-server, started by the test) and checks that any node
+// serves any session, that every node sees every attach and detach, that a
+// node's death loses no session, that reservations never oversell, and that
+// the nodes recover when Redis comes back.
+package cluster_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/rpc"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+	"github.com/kolo/xmlrpc"
+
+	"gateway/conformance/harness"
+)
+
+var (
+	buildOnce sync.Once
+	binPath   string
+	binDir    string
+)
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if binDir != "" {
+		os.RemoveAll(binDir)
+	}
+	os.Exit(code)
+}
+
+func binary(t *testing.T) string {
+	buildOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "gateway-cluster")
+		if err != nil {
+			t.Fatal(err)
+		}
+		binDir = dir
+		binPath = harness.Build(t, dir)
+	})
+	if binPath == "" {
+		t.Fatal("gateway binary did not build")
+	}
+	return binPath
+}
+
+// nodes starts n gateways on one Redis.
+func nodes(t *testing.T, r *harness.Redis, n int, config string) []*harness.Gateway {
+	t.Helper()
+	out := make([]*harness.Gateway, n)
+	for i := range out {
+		out[i] = harness.Start(t, binary(t), config, "GATEWAY_SESSION_STORE=redis", "GATEWAY_REDIS_URL="+r.URL)
+	}
+	return out
+}
+
+// session is an XML-RPC client (kolo) that sends a token as X-Gateway-Session.
+func session(t *testing.T, base, token string) *xmlrpc.Client {
+	t.Helper()
+	c, err := xmlrpc.NewClient(base+"/xmlrpc", tokenTransport(token))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+type tokenTransport string
+
+func (tok tokenTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	if tok != "" {
+		r.Header.Set("X-Gateway-Session", string(tok))
+	}
+	return http.DefaultTransport.RoundTrip(r)
+}
+
+func login(t *testing.T, base, user, password string) string {
+	t.Helper()
+	var res struct {
+		Token string `xmlrpc:"token"`
+	}
+	if err := session(t, base, "").Call("session.login", []any{user, password}, &res); err != nil {
+		t.Fatalf("login on %s: %v", base, err)
+	}
+	return res.Token
+}
+
+type event struct {
+	Seq    int    `xmlrpc:"seq"`
+	Kind   string `xmlrpc:"kind"`
+	Reason string `xmlrpc:"reason"`
+	Client struct {
+		ID       string `xmlrpc:"id"`
+		Protocol string `xmlrpc:"protocol"`
+	} `xmlrpc:"client"`
+}
+
+type feed struct {
+	Next   int     `xmlrpc:"next"`
+	Events []event `xmlrpc:"events"`
+}
+
+func events(t *testing.T, c *xmlrpc.Client, since, wait int) feed {
+	t.Helper()
+	var f feed
+	if err := c.Call("session.events", []any{since, wait}, &f); err != nil {
+		t.Fatalf("session.events: %v", err)
+	}
+	return f
+}
+
+func faultCode(err error) int {
+	var se rpc.ServerError
+	if !errors.As(err, &se) {
+		return 0
+	}
+	var code int
+	fmt.Sscanf(string(se), "Fault(%d):", &code)
+	return code
+}
+
+func TestAnyNodeServesAnySessionAndSeesEveryEvent(t *testing.T) {
+	r := harness.StartRedis(t)
+	ns := nodes(t, r, 3, "")
+	a, b, c := ns[0], ns[1], ns[2]
+	token := login(t, a.URL, "alice", "wonderland")
+	onB := session(t, b.URL, token)
+	var res struct {
+		Reservation struct {
+			ID string `xmlrpc:"id"`
+		} `xmlrpc:"reservation"`
+	}
+	if err := onB.Call("inventory.Reserve", []any{"B-2", 1}, &res); err != nil {
+		t.Fatalf("a session made on A, used on B: %v", err)
+	}
+	var mine struct {
+		Reservation []struct {
+			ID string `xmlrpc:"id"`
+		} `xmlrpc:"reservation"`
+	}
+	if err := session(t, c.URL, token).Call("inventory.MyReservations", nil, &mine); err != nil || len(mine.Reservation) != 1 || mine.Reservation[0].ID != res.Reservation.ID {
+		t.Fatalf("the reservation seen on C: %+v %v", mine, err)
+	}
+
+	// A long-poll on B sees a client attach on A and detach on C.
+	since := events(t, onB, 0, 0).Next
+	got := make(chan feed, 1)
+	go func() { got <- events(t, onB, since, 10) }()
+	time.Sleep(300 * time.Millisecond)
+	start := time.Now()
+	second := login(t, a.URL, "alice", "wonderland")
+	f := <-got
+	if len(f.Events) != 1 || f.Events[0].Kind != "attached" {
+		t.Fatalf("B saw %+v", f)
+	}
+	if d := time.Since(start); d > time.Second {
+		t.Errorf("attach on A reached B's long-poll after %v", d)
+	}
+	if err := session(t, c.URL, second).Call("session.logout", nil, nil); err != nil {
+		t.Fatal(err)
+	}
+	f = events(t, onB, f.Next, 5)
+	if len(f.Events) != 1 || f.Events[0].Kind != "detached" || f.Events[0].Reason != "logout" {
+		t.Fatalf("B saw %+v", f)
+	}
+	if f = events(t, onB, f.Next, 1); len(f.Events) != 0 {
+		t.Errorf("an event twice: %+v", f)
+	}
+}
+
+func TestNodeDeathLosesNoSessionAndIdleExpiresOnce(t *testing.T) {
+	r := harness.StartRedis(t)
+	ns := nodes(t, r, 2, "session: {idle_timeout: 2s}\n")
+	a, b := ns[0], ns[1]
+	watcher := login(t, b.URL, "bob", "builder")
+	sleeper := login(t, a.URL, "bob", "builder")
+	alive := login(t, a.URL, "bob", "builder")
+	w := session(t, b.URL, watcher)
+	since := events(t, w, 0, 0).Next
+	a.Kill() // SIGKILL: no shutdown, no detach
+	// A's sessions go on working on B.
+	if err := session(t, b.URL, alive).Call("inventory.ListItems", nil, nil); err != nil {
+		t.Fatalf("A's session on B after A died: %v", err)
+	}
+	// Keep the watcher and the live session busy; the sleeper idles out and
+	// is swept by B (B takes the sweeper's lease when A's lapses).
+	var seen []event
+	deadline := time.Now().Add(15 * time.Second)
+	for time.Now().Before(deadline) {
+		f := events(t, w, since, 1)
+		since = f.Next
+		seen = append(seen, f.Events...)
+		_ = session(t, b.URL, alive).Call("session.whoami", nil, nil)
+		n := 0
+		for _, e := range seen {
+			if e.Kind == "detached" {
+				n++
+			}
+		}
+		if n > 0 {
+			break
+		}
+	}
+	var detached []event
+	for _, e := range seen {
+		if e.Kind == "detached" {
+			detached = append(detached, e)
+		}
+	}
+	if len(detached) != 1 || detached[0].Reason != "idle" {
+		t.Fatalf("detached events %+v", seen)
+	}
+	time.Sleep(time.Second)
+	if f := events(t, w, since, 0); len(f.Events) != 0 {
+		t.Errorf("after the idle detach: %+v", f.Events)
+	}
+	if code := faultCode(session(t, b.URL, sleeper).Call("session.whoami", nil, nil)); code != -32001 {
+		t.Errorf("the idle session: %d", code)
+	}
+}
+
+func TestConcurrentReservationsNeverOversell(t *testing.T) {
+	r := harness.StartRedis(t)
+	ns := nodes(t, r, 2, "")
+	tokens := []string{login(t, ns[0].URL, "alice", "wonderland"), login(t, ns[1].URL, "bob", "builder")}
+	var granted, outOfStock atomic.Int32
+	var wg sync.WaitGroup
+	for i := 0; i < 60; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			node := ns[i%2]
+			err := session(t, node.URL, tokens[i%2]).Call("inventory.Reserve", []any{"A-1", 1}, nil)
+			switch {
+			case err == nil:
+				granted.Add(1)
+			case faultCode(err) == -32500:
+				outOfStock.Add(1)
+			default:
+				t.Errorf("reserve: %v", err)
+			}
+		}()
+	}
+	wg.Wait()
+	if granted.Load() != 40 || outOfStock.Load() != 20 {
+		t.Errorf("granted %d, out of stock %d, of a stock of 40", granted.Load(), outOfStock.Load())
+	}
+	var item struct {
+		Item struct {
+			Stock int `xmlrpc:"stock"`
+		} `xmlrpc:"item"`
+	}
+	if err := session(t, ns[1].URL, tokens[1]).Call("inventory.GetItem", []any{"A-1"}, &item); err != nil || item.Item.Stock != 0 {
+		t.Errorf("stock left: %d %v", item.Item.Stock, err)
+	}
+}
+
+func TestRedisRestart(t *testing.T) {
+	r := harness.StartRedis(t)
+	ns := nodes(t, r, 2, "")
+	token := login(t, ns[0].URL, "alice", "wonderland")
+	r.Stop()
+	if code := faultCode(session(t, ns[1].URL, token).Call("inventory.ListItems", nil, nil)); code != -32005 {
+		t.Errorf("Redis down: fault %d, want -32005", code)
+	}
+	var lf struct{}
+	if code := faultCode(session(t, ns[1].URL, "").Call("session.login", []any{"bob", "builder"}, &lf)); code != -32005 {
+		t.Errorf("login with Redis down: %d", code)
+	}
+	resp, err := http.Get(ns[0].URL + "/readyz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusServiceUnavailable || !strings.Contains(string(body), `"sessions":"down"`) {
+		t.Errorf("readyz with Redis down: %d %s", resp.StatusCode, body)
+	}
+	if err := r.Start(); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		err := session(t, ns[1].URL, token).Call("inventory.ListItems", nil, nil)
+		if err == nil {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no recovery after Redis came back: %v", err)
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	// The event feed recovers too: a long-poll on one node sees a login on the other.
+	c := session(t, ns[1].URL, token)
+	since := events(t, c, 0, 0).Next
+	got := make(chan feed, 1)
+	go func() { got <- events(t, c, since, 10) }()
+	time.Sleep(500 * time.Millisecond)
+	login(t, ns[0].URL, "alice", "wonderland")
+	if f := <-got; len(f.Events) == 0 || f.Events[0].Kind != "attached" {
+		t.Errorf("after the restart: %+v", f)
+	}
+}
+
+// TestPortalLivePanelOnAnotherNode: bob's browser is on node B; an XML-RPC
+// client of bob's attaches on node A and appears in B's live panel.
+func TestPortalLivePanelOnAnotherNode(t *testing.T) {
+	r := harness.StartRedis(t)
+	ns := nodes(t, r, 2, "")
+	chromium, err := exec.LookPath("chromium")
+	if err != nil {
+		t.Fatalf("chromium is not installed: %v", err)
+	}
+	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(chromium), chromedp.UserDataDir(t.TempDir()),
+		chromedp.NoSandbox, chromedp.DisableGPU, chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true), chromedp.Flag("disable-sync", true))
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	defer cancelAlloc()
+	ctx, cancel := chromedp.NewContext(allocCtx)
+	defer cancel()
+	if err := chromedp.Do(ctx); err != nil {
+		t.Fatal(err)
+	}
+	step, stepCancel := context.WithTimeout(ctx, 30*time.Second)
+	defer stepCancel()
+	if err := chromedp.Do(step,
+		chromedp.Navigate(ns[1].URL+"/portal/"),
+		chromedp.WaitVisible(chromedp.CSS("#username")),
+		chromedp.SendKeys(chromedp.CSS("#username"), "bob"),
+		chromedp.SendKeys(chromedp.CSS("#password"), "builder"),
+		chromedp.Click(chromedp.CSS("#signin")),
+		chromedp.WaitVisible(chromedp.CSS("#clients")),
+	); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(300 * time.Millisecond)
+	login(t, ns[0].URL, "bob", "builder")
+	start := time.Now()
+	for {
+		n, err := chromedp.Run(step, chromedp.Evaluate[int](`document.querySelectorAll('#clients tr[data-protocol="xmlrpc"]').length`))
+		if err == nil && n == 1 {
+			break
+		}
+		if time.Since(start) > 3*time.Second {
+			png, _ := chromedp.Run(step, chromedp.FullScreenshot(100))
+			os.WriteFile(filepath.Join(t.ArtifactDir(), "panel.png"), png, 0o644)
+			t.Fatalf("the XML-RPC client on A did not appear on B's panel: %v", err)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	t.Logf("attach on A shown on B after %v", time.Since(start))
+	png, err := chromedp.Run(step, chromedp.FullScreenshot(100))
+	if err == nil {
+		os.WriteFile(filepath.Join(t.ArtifactDir(), "panel-on-b.png"), png, 0o644)
+	}
+}
