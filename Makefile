@@ -2,7 +2,7 @@
 GO ?= go
 export PATH := $(PATH):/usr/local/go/bin
 
-.PHONY: run build test deps unit conformance fuzz bench lint
+.PHONY: run build test deps unit conformance conformance-redis fuzz bench lint
 
 run: ## the gateway on 127.0.0.1:8080 with its embedded defaults
 	$(GO) run ./cmd/gateway
@@ -18,7 +18,11 @@ ARTIFACTS := $(CURDIR)/test-output
 test: deps lint ## every test: unit, slapd, conformance, browser, and a short fuzz run
 	mkdir -p $(ARTIFACTS)
 	$(GO) test -race -count=1 -artifacts -outputdir $(ARTIFACTS) ./...
+	$(MAKE) conformance-redis
 	$(MAKE) fuzz FUZZTIME=10s
+
+conformance-redis: ## the XML-RPC and SOAP suites again, each gateway on a Redis of its own
+	GATEWAY_TEST_STORE=redis $(GO) test -count=1 ./conformance/xmlrpc ./conformance/soap
 
 conformance: deps ## the real-client and browser suites against the built binary (screenshots in test-output/)
 	mkdir -p $(ARTIFACTS)
@@ -30,8 +34,9 @@ fuzz: ## each fuzz target for FUZZTIME
 	$(GO) test -run '^$$' -fuzz '^FuzzDecodeEnvelope$$' -fuzztime $(FUZZTIME) ./adapters/soap
 	$(GO) test -run '^$$' -fuzz '^FuzzDecodeForm$$' -fuzztime $(FUZZTIME) ./adapters/portal
 
-bench: ## codec and core benchmarks
+bench: ## codec and core benchmarks, and calls/s through 1-3 nodes on Redis against memory
 	$(GO) test -run '^$$' -bench . -benchmem -count 3 ./adapters/xmlrpc ./adapters/soap ./gateway
+	$(GO) test -run '^$$' -bench Nodes -benchtime 20000x ./conformance/cluster
 
 lint:
 	@unformatted=$$(gofmt -l .); if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted"; exit 1; fi

@@ -365,3 +365,81 @@ func TestPortalLivePanelOnAnotherNode(t *testing.T) {
 		os.WriteFile(filepath.Join(t.ArtifactDir(), "panel-on-b.png"), png, 0o644)
 	}
 }
+
+// BenchmarkNodes measures XML-RPC inventory.GetItem calls per second
+// through 1, 2 and 3 nodes on Redis, and through 1 node in memory mode, side
+// by side in one run (32 concurrent clients, round-robin over the nodes).
+// On one 2-core machine the nodes share the cores with Redis and the load
+// generator, so this shows the cost of Redis per call, not how N machines
+// scale.
+func BenchmarkNodes(b *testing.B) {
+	cases := []struct {
+		name  string
+		redis bool
+		n     int
+	}{{"memory-1", false, 1}, {"redis-1", true, 1}, {"redis-2", true, 2}, {"redis-3", true, 3}}
+	for _, c := range cases {
+		b.Run(c.name, func(b *testing.B) {
+			var env []string
+			if c.redis {
+				r := harness.StartRedis(b)
+				env = []string{"GATEWAY_SESSION_STORE=redis", "GATEWAY_REDIS_URL=" + r.URL}
+			}
+			var urls []string
+			for i := 0; i < c.n; i++ {
+				urls = append(urls, harness.Start(b, benchBinary(b), "", env...).URL)
+			}
+			token := benchLogin(b, urls[0])
+			body := `<?xml version="1.0"?><methodCall><methodName>inventory.GetItem</methodName><params><param><value><string>A-1</string></value></param></params></methodCall>`
+			client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64}}
+			var next atomic.Int64
+			b.SetParallelism(16) // 32 clients on 2 cores
+			b.ResetTimer()
+			start := time.Now()
+			b.RunParallel(func(pb *testing.PB) {
+				for pb.Next() {
+					u := urls[int(next.Add(1))%len(urls)]
+					req, _ := http.NewRequest(http.MethodPost, u+"/xmlrpc", strings.NewReader(body))
+					req.Header.Set("Content-Type", "text/xml")
+					req.Header.Set("X-Gateway-Session", token)
+					resp, err := client.Do(req)
+					if err != nil {
+						b.Error(err)
+						return
+					}
+					out, _ := io.ReadAll(resp.Body)
+					resp.Body.Close()
+					if !strings.Contains(string(out), "Widget") {
+						b.Errorf("unexpected response: %s", out)
+						return
+					}
+				}
+			})
+			b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "calls/s")
+		})
+	}
+}
+
+var benchBuild sync.Once
+
+func benchBinary(b *testing.B) string {
+	benchBuild.Do(func() {
+		dir, err := os.MkdirTemp("", "gateway-bench")
+		if err != nil {
+			b.Fatal(err)
+		}
+		binDir, binPath = dir, harness.Build(b, dir)
+	})
+	return binPath
+}
+
+func benchLogin(b *testing.B, base string) string {
+	c, _ := xmlrpc.NewClient(base+"/xmlrpc", nil)
+	var res struct {
+		Token string `xmlrpc:"token"`
+	}
+	if err := c.Call("session.login", []any{"alice", "wonderland"}, &res); err != nil {
+		b.Fatal(err)
+	}
+	return res.Token
+}
