@@ -30,6 +30,7 @@ type Config struct {
 	IdleTimeout     time.Duration
 	AbsoluteTimeout time.Duration
 	Now             func() time.Time // for tests; time.Now when nil
+	Metrics         *Metrics         // nil: counted, not exported
 }
 
 // Core is the gateway's centre (cred's Portal): it turns credentials into
@@ -55,6 +56,9 @@ type Core struct {
 	credOf    map[string]string // client ID -> cache key
 	credGroup singleflight.Group
 
+	throttle *throttle
+	metrics  *Metrics
+
 	// draining ends when the node shuts down, releasing long-polls at once.
 	draining context.Context
 	drain    context.CancelFunc
@@ -77,6 +81,11 @@ func New(auth Authorizer, sessions SessionStore, events EventLog, services *Regi
 		c.now = time.Now
 	}
 	_, _ = rand.Read(c.credKey)
+	c.throttle = newThrottle(c.now)
+	c.metrics = cfg.Metrics
+	if c.metrics == nil {
+		c.metrics = NewMetrics(nil)
+	}
 	c.draining, c.drain = context.WithCancel(context.Background())
 	return c
 }
@@ -84,6 +93,9 @@ func New(auth Authorizer, sessions SessionStore, events EventLog, services *Regi
 // Drain releases every waiting long-poll (with no events) and makes new ones
 // return at once: the node is shutting down.
 func (c *Core) Drain() { c.drain() }
+
+// Metrics is where the front ends count their calls.
+func (c *Core) Metrics() *Metrics { return c.metrics }
 
 // Services is the registry the core dispatches to.
 func (c *Core) Services() *Registry { return c.services }
@@ -94,16 +106,28 @@ func (c *Core) IdleTimeout() time.Duration { return c.idle }
 // Login authenticates creds and attaches a new client with a new token.
 // The token is returned only here: the store keeps its hash.
 func (c *Core) Login(ctx context.Context, creds Credentials, client ClientInfo) (string, *Session, error) {
+	if c.throttle.blocked(creds.Username, client.Remote) {
+		c.metrics.logins.WithLabelValues("throttled").Inc()
+		c.log.WarnContext(ctx, "login throttled", "audit", "login_throttled", "user", safeUser(creds.Username),
+			"protocol", client.Protocol, "remote", client.Remote)
+		return "", nil, NewFault(FaultTooManyRequests, "too many failed logins: wait a few minutes")
+	}
 	id, err := c.auth.Authenticate(ctx, creds)
 	if err != nil {
 		f := AsFault(err)
 		if f.Kind == FaultInternal {
 			f = WrapFault(FaultUnavailable, err, "directory unavailable")
 		}
-		c.log.Warn("login failed", "audit", "login_failure", "user", safeUser(creds.Username),
+		if f.Kind == FaultUnauthenticated {
+			c.throttle.failed(creds.Username, client.Remote)
+		}
+		c.metrics.logins.WithLabelValues(strings.ToLower(f.Kind.String())).Inc()
+		c.log.WarnContext(ctx, "login failed", "audit", "login_failure", "user", safeUser(creds.Username),
 			"protocol", client.Protocol, "remote", client.Remote, "reason", f.Kind.String(), "err", err)
 		return "", nil, f
 	}
+	c.throttle.succeeded(creds.Username)
+	c.metrics.logins.WithLabelValues("success").Inc()
 	now := c.now()
 	token := NewToken()
 	if client.ID == "" {
@@ -117,7 +141,7 @@ func (c *Core) Login(ctx context.Context, creds Credentials, client ClientInfo) 
 	if err := c.sessions.Create(ctx, s); err != nil {
 		return "", nil, WrapFault(FaultUnavailable, err, "session store unavailable")
 	}
-	c.log.Info("login", "audit", "login_success", "user", id.Username, "protocol", client.Protocol,
+	c.log.InfoContext(ctx, "login", "audit", "login_success", "user", id.Username, "protocol", client.Protocol,
 		"remote", client.Remote, "client", client.ID)
 	c.attached(ctx, s)
 	return token, s, nil
@@ -225,12 +249,14 @@ func (c *Core) Sessions(ctx context.Context) ([]*Session, error) {
 func (c *Core) attached(ctx context.Context, s *Session) {
 	p := c.Perspective(s)
 	if _, err := c.events.Append(ctx, s.Identity.Username, Event{Kind: EventAttached, Client: s.Client, At: c.now()}); err != nil {
-		c.log.Error("event feed", "err", err)
+		c.log.ErrorContext(ctx, "event feed", "err", err)
+	} else {
+		c.metrics.events.WithLabelValues(EventAttached).Inc()
 	}
-	c.log.Info("attach", "audit", "attach", "user", s.Identity.Username, "client", s.Client.ID, "protocol", s.Client.Protocol)
+	c.log.InfoContext(ctx, "attach", "audit", "attach", "user", s.Identity.Username, "client", s.Client.ID, "protocol", s.Client.Protocol)
 	for _, svc := range c.services.Services() {
 		if h, ok := svc.Impl.(ClientHooks); ok {
-			c.safely("attached hook", func() { h.Attached(ctx, p, s.Client) })
+			c.safely(ctx, "attached hook", func() { h.Attached(ctx, p, s.Client) })
 		}
 	}
 }
@@ -245,22 +271,24 @@ func (c *Core) detached(ctx context.Context, s *Session, reason DetachReason) {
 	}
 	c.credMu.Unlock()
 	if _, err := c.events.Append(ctx, s.Identity.Username, Event{Kind: EventDetached, Client: s.Client, At: c.now(), Reason: reason}); err != nil {
-		c.log.Error("event feed", "err", err)
+		c.log.ErrorContext(ctx, "event feed", "err", err)
+	} else {
+		c.metrics.events.WithLabelValues(EventDetached).Inc()
 	}
-	c.log.Info("detach", "audit", "detach", "user", s.Identity.Username, "client", s.Client.ID,
+	c.log.InfoContext(ctx, "detach", "audit", "detach", "user", s.Identity.Username, "client", s.Client.ID,
 		"protocol", s.Client.Protocol, "reason", string(reason))
 	p := c.Perspective(s)
 	for _, svc := range c.services.Services() {
 		if h, ok := svc.Impl.(ClientHooks); ok {
-			c.safely("detached hook", func() { h.Detached(ctx, p, s.Client, reason) })
+			c.safely(ctx, "detached hook", func() { h.Detached(ctx, p, s.Client, reason) })
 		}
 	}
 }
 
-func (c *Core) safely(what string, fn func()) {
+func (c *Core) safely(ctx context.Context, what string, fn func()) {
 	defer func() {
 		if r := recover(); r != nil {
-			c.log.Error("panic in "+what, "panic", r, "stack", string(debug.Stack()))
+			c.log.ErrorContext(ctx, "panic in "+what, "panic", r, "stack", string(debug.Stack()))
 		}
 	}()
 	fn()
@@ -278,7 +306,7 @@ func (c *Core) Invoke(ctx context.Context, s *Session, svc *Service, op *wsdl.Op
 	}
 	defer func() {
 		if r := recover(); r != nil {
-			c.log.Error("panic in operation", "service", svc.Name, "operation", op.Name, "panic", r, "stack", string(debug.Stack()))
+			c.log.ErrorContext(ctx, "panic in operation", "service", svc.Name, "operation", op.Name, "panic", r, "stack", string(debug.Stack()))
 			result, err = nil, NewFault(FaultInternal, "internal error")
 		}
 	}()
@@ -286,7 +314,7 @@ func (c *Core) Invoke(ctx context.Context, s *Session, svc *Service, op *wsdl.Op
 	if err != nil {
 		f := AsFault(err)
 		if f.Kind == FaultInternal {
-			c.log.Error("operation failed", "service", svc.Name, "operation", op.Name, "err", err)
+			c.log.ErrorContext(ctx, "operation failed", "service", svc.Name, "operation", op.Name, "err", err)
 		}
 		return nil, f
 	}
@@ -298,7 +326,7 @@ func (c *Core) Sweep(ctx context.Context) {
 	now := c.now()
 	expired, err := c.sessions.Expire(ctx, now)
 	if err != nil {
-		c.log.Error("session sweep", "err", err)
+		c.log.ErrorContext(ctx, "session sweep", "err", err)
 		return
 	}
 	for _, s := range expired {
@@ -355,7 +383,7 @@ func (c *Core) StoreReady(ctx context.Context) error {
 func (c *Core) DetachAll(ctx context.Context, reason DetachReason) {
 	all, err := c.sessions.All(ctx)
 	if err != nil {
-		c.log.Error("detach all", "err", err)
+		c.log.ErrorContext(ctx, "detach all", "err", err)
 		return
 	}
 	for _, s := range all {

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/go-ldap/ldap/v3"
+	"github.com/prometheus/client_golang/prometheus"
 
 	"gateway/gateway"
 )
@@ -23,6 +24,7 @@ const maxUsernameLen = 256
 // bound as the service account, and a bind connection's identity does not
 // matter after its bind, so no login ever needs a rebind round trip.
 type Authorizer struct {
+	latency *prometheus.HistogramVec // directory request latency by operation
 	cfg     Config
 	search  *pool
 	binds   *pool
@@ -36,6 +38,10 @@ type Authorizer struct {
 func New(cfg Config, log *slog.Logger) *Authorizer {
 	cfg = cfg.withDefaults()
 	return &Authorizer{
+		latency: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name: "gateway_ldap_request_duration_seconds", Help: "Directory requests (search, bind) by operation and outcome.",
+			Buckets: []float64{.0005, .001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5},
+		}, []string{"operation", "outcome"}),
 		cfg: cfg, search: newPool(cfg, true), binds: newPool(cfg, false), log: log,
 		invalid: gateway.NewFault(gateway.FaultUnauthenticated, "invalid username or password"),
 	}
@@ -68,6 +74,19 @@ func (a *Authorizer) Authenticate(ctx context.Context, creds gateway.Credentials
 		display = username
 	}
 	return gateway.Identity{Username: strings.ToLower(username), DN: entry.DN, DisplayName: display, Groups: groups}, nil
+}
+
+// RegisterMetrics exports the directory's request latency and its pools' use.
+func (a *Authorizer) RegisterMetrics(reg prometheus.Registerer) {
+	reg.MustRegister(a.latency)
+	for name, p := range map[string]*pool{"search": a.search, "bind": a.binds} {
+		reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+			Name: "gateway_ldap_pool_in_use", Help: "Directory connections in use, by pool.", ConstLabels: prometheus.Labels{"pool": name},
+		}, func() float64 { return float64(len(p.slots)) }))
+		reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+			Name: "gateway_ldap_pool_idle", Help: "Idle directory connections, by pool.", ConstLabels: prometheus.Labels{"pool": name},
+		}, func() float64 { return float64(len(p.idle)) }))
+	}
 }
 
 // Close hangs up the pooled connections.
@@ -160,10 +179,21 @@ func (a *Authorizer) groups(ctx context.Context, username string, entry *ldap.En
 // withConn runs op on a pooled connection. A connection that fails on the
 // wire (the server restarted, a proxy cut it) is dropped and op is tried once
 // more on a fresh one, so a directory that comes back is used at once.
-func (a *Authorizer) withConn(ctx context.Context, p *pool, op func(*ldap.Conn) error) error {
+func (a *Authorizer) withConn(ctx context.Context, p *pool, op func(*ldap.Conn) error) (err error) {
 	ctx, cancel := context.WithTimeout(ctx, a.cfg.Timeout*2)
 	defer cancel()
-	var err error
+	start := time.Now()
+	defer func() {
+		kind := "search"
+		if p == a.binds {
+			kind = "bind"
+		}
+		outcome := "ok"
+		if err != nil {
+			outcome = classify(err).Kind.String()
+		}
+		a.latency.WithLabelValues(kind, outcome).Observe(time.Since(start).Seconds())
+	}()
 	for attempt := 0; attempt < 2; attempt++ {
 		var c *ldap.Conn
 		if c, err = p.get(ctx); err != nil {

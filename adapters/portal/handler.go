@@ -108,8 +108,11 @@ func (q *request) csrfOK() bool {
 
 // securityHeaders go on every portal response. The referrer policy keeps a
 // token in the URL from leaving in a Referer header.
-func securityHeaders(w http.ResponseWriter) {
+func securityHeaders(w http.ResponseWriter, r *http.Request) {
 	h := w.Header()
+	if r.TLS != nil {
+		h.Set("Strict-Transport-Security", "max-age=31536000")
+	}
 	h.Set("Content-Security-Policy", "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
 	h.Set("X-Frame-Options", "DENY")
 	h.Set("X-Content-Type-Options", "nosniff")
@@ -119,7 +122,7 @@ func securityHeaders(w http.ResponseWriter) {
 
 // ServeHTTP implements http.Handler.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	securityHeaders(w)
+	securityHeaders(w, r)
 	rest := strings.TrimPrefix(r.URL.Path, "/portal")
 	if strings.HasPrefix(rest, "/static/") {
 		w.Header().Set("Cache-Control", "public, max-age=3600")

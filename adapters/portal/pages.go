@@ -95,8 +95,11 @@ func (h *Handler) operation(q *request) {
 	status := http.StatusOK
 	params, err := decodeForm(op.Input, q.r.PostForm)
 	if err == nil {
+		start := time.Now()
 		var result gateway.Struct
-		if result, err = h.core.Invoke(q.r.Context(), q.session, svc, op, params); err == nil {
+		result, err = h.core.Invoke(q.r.Context(), q.session, svc, op, params)
+		h.core.Metrics().ObserveCall(gateway.ProtocolPortal, svc.Name, op.Name, err, time.Since(start))
+		if err == nil {
 			v.Result, v.HasResult = unwrap(op, result), true
 		}
 	}
@@ -161,7 +164,7 @@ func (h *Handler) adminLogout(q *request) {
 	if err := h.core.Detach(q.r.Context(), client, gateway.ReasonForced); err != nil {
 		msg = "That client had already gone."
 	}
-	h.opts.Log.Info("forced logout", "audit", "forced_logout", "admin", q.session.Identity.Username, "client", client)
+	h.opts.Log.InfoContext(q.r.Context(), "forced logout", "audit", "forced_logout", "admin", q.session.Identity.Username, "client", client)
 	if client == q.session.Client.ID {
 		http.Redirect(q.w, q.r, "/portal/login?ended=1", http.StatusSeeOther)
 		return

@@ -179,11 +179,13 @@ func (h *Handler) serveCall(w http.ResponseWriter, r *http.Request, ep *endpoint
 	}
 	var result gateway.Struct
 	var echoToken string
+	start := time.Now()
 	if ep.service == nil {
 		result, echoToken, err = h.sessionCall(r.Context(), w, r, req)
 	} else {
 		result, err = h.serviceCall(r.Context(), r, ep, req)
 	}
+	h.core.Metrics().ObserveCall(gateway.ProtocolSOAP, ep.name, req.Operation.Name, err, time.Since(start))
 	if err != nil {
 		h.writeError(w, v, err, req.Operation)
 		return
@@ -192,7 +194,7 @@ func (h *Handler) serveCall(w http.ResponseWriter, r *http.Request, ep *endpoint
 	defer h.bufs.Put(bp)
 	out, err := appendResponse((*bp)[:0], v, req.Operation.Output, result, echoToken)
 	if err != nil {
-		h.opts.Log.Error("soap encode", "service", ep.name, "operation", req.Operation.Name, "err", err)
+		h.opts.Log.ErrorContext(r.Context(), "soap encode", "service", ep.name, "operation", req.Operation.Name, "err", err)
 		h.writeError(w, v, gateway.NewFault(gateway.FaultInternal, "internal error"), nil)
 		return
 	}

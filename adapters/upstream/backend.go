@@ -178,7 +178,7 @@ func (b *Backend) Invoke(ctx context.Context, call *gateway.Call) (gateway.Struc
 			break
 		}
 	}
-	b.log.Warn("upstream call failed", "service", b.service, "operation", call.Operation.Name, "err", err)
+	b.log.WarnContext(ctx, "upstream call failed", "service", b.service, "operation", call.Operation.Name, "err", err)
 	var f *gateway.Fault
 	if errors.As(err, &f) && f.Kind == gateway.FaultUnavailable {
 		return nil, f
@@ -215,6 +215,9 @@ func (b *Backend) once(ctx context.Context, call *gateway.Call) (gateway.Struct,
 	}
 	req.Header.Set("Content-Type", ctype)
 	req.Header.Set("User-Agent", "gateway")
+	if id := gateway.RequestID(ctx); id != "" {
+		req.Header.Set("X-Request-ID", id) // the upstream's logs join the gateway's
+	}
 	req.Header.Set(HeaderUser, c.user)
 	req.Header.Set(HeaderGroups, c.groups)
 	if len(b.secret) > 0 {

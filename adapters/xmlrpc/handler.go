@@ -96,7 +96,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	defer h.bufs.Put(bp)
 	out, err := AppendResponse((*bp)[:0], result)
 	if err != nil {
-		h.opts.Log.Error("xmlrpc encode", "method", method, "err", err)
+		h.opts.Log.ErrorContext(r.Context(), "xmlrpc encode", "method", method, "err", err)
 		h.writeFault(w, gateway.NewFault(gateway.FaultInternal, "internal error"))
 		return
 	}

@@ -69,6 +69,16 @@ func (h *Handler) call(ctx context.Context, req *request, method string, params 
 	if err != nil {
 		return nil, gateway.NewFault(gateway.FaultNoSuchMethod, "no such method %q", method)
 	}
+	start := time.Now()
+	out, err := h.invoke(ctx, req, svc, op, params)
+	h.core.Metrics().ObserveCall(gateway.ProtocolXMLRPC, svc.Name, op.Name, err, time.Since(start))
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (h *Handler) invoke(ctx context.Context, req *request, svc *gateway.Service, op *wsdl.Operation, params []any) (gateway.Struct, error) {
 	s, err := h.session(ctx, req)
 	if err != nil {
 		return nil, err
@@ -77,11 +87,7 @@ func (h *Handler) call(ctx context.Context, req *request, method string, params 
 	if err != nil {
 		return nil, err
 	}
-	out, err := h.core.Invoke(ctx, s, svc, op, in)
-	if err != nil {
-		return nil, err
-	}
-	return out, nil
+	return h.core.Invoke(ctx, s, svc, op, in)
 }
 
 func (h *Handler) login(ctx context.Context, req *request, params []any) (any, error) {

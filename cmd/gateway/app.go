@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -11,6 +13,9 @@ import (
 	"os"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"github.com/redis/go-redis/v9"
 
 	"gateway/adapters/httpx"
@@ -176,9 +181,27 @@ func build(ctx context.Context, cfg Config, log *slog.Logger) (*app, error) {
 		}
 	}
 	a.auth = ldapauth.New(lc, log)
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	a.core = gateway.New(a.auth, sessions, events, registry, log, gateway.Config{
 		IdleTimeout: cfg.Session.IdleTimeout, AbsoluteTimeout: cfg.Session.AbsoluteTimeout,
+		Metrics: gateway.NewMetrics(reg),
 	})
+	gateway.RegisterSessionGauges(reg, a.core)
+	a.auth.RegisterMetrics(reg)
+	for _, svc := range services {
+		if b, ok := svc.Impl.(*upstream.Backend); ok {
+			reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+				Name: "gateway_upstream_breaker_open", Help: "1 while the service's upstream circuit breaker is open or half-open.",
+				ConstLabels: prometheus.Labels{"service": svc.Name},
+			}, func() float64 {
+				if b.State() == upstream.StateClosed {
+					return 0
+				}
+				return 1
+			}))
+		}
+	}
 	var trusted []*net.IPNet
 	for _, p := range cfg.TrustedProxies {
 		_, n, _ := net.ParseCIDR(p) // validated
@@ -209,8 +232,37 @@ func build(ctx context.Context, cfg Config, log *slog.Logger) (*app, error) {
 		_, _ = io.WriteString(w, "ok\n")
 	})
 	mux.HandleFunc("GET /readyz", a.readyz)
-	a.handler = mux
+	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
+	a.handler = withRequestID(mux)
 	return a, nil
+}
+
+// withRequestID gives every request an ID: the caller's X-Request-ID when it
+// is a sane one, else a new one. It is echoed in the response, carried in the
+// context to every log line of the call and sent on to upstreams.
+func withRequestID(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		id := r.Header.Get("X-Request-ID")
+		if !saneRequestID(id) {
+			var b [12]byte
+			_, _ = rand.Read(b[:])
+			id = hex.EncodeToString(b[:])
+		}
+		w.Header().Set("X-Request-ID", id)
+		next.ServeHTTP(w, r.WithContext(gateway.WithRequestID(r.Context(), id)))
+	})
+}
+
+func saneRequestID(id string) bool {
+	if id == "" || len(id) > 64 {
+		return false
+	}
+	for _, c := range id {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_' || c == '.') {
+			return false
+		}
+	}
+	return true
 }
 
 // readyz reports whether the directory and the session store answer.
@@ -262,7 +314,7 @@ func (a *app) banner(w io.Writer, addr string, tls bool) {
 	fmt.Fprintf(w, "  XML-RPC   POST %s/xmlrpc\n", base)
 	fmt.Fprintf(w, "  SOAP      POST %s/soap/{service}   WSDL %s/soap/{service}?wsdl   session %s/soap/session?wsdl\n", base, base, base)
 	fmt.Fprintf(w, "  portal    %s/portal/\n", base)
-	fmt.Fprintf(w, "  health    %s/healthz   %s/readyz\n", base, base)
+	fmt.Fprintf(w, "  health    %s/healthz   %s/readyz   %s/metrics\n", base, base, base)
 	for _, s := range a.core.Services().Services() {
 		fmt.Fprintf(w, "  service   %s (%d operations, groups %v)\n", s.Name, len(s.Definition.Operations), s.AllowGroups)
 	}

@@ -5,6 +5,7 @@ package main
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"flag"
 	"fmt"
@@ -16,6 +17,8 @@ import (
 	"os/signal"
 	"syscall"
 	"time"
+
+	"gateway/gateway"
 )
 
 func main() {
@@ -27,6 +30,7 @@ func run(args []string, stdout, stderr io.Writer, getenv func(string) string) in
 	fs.SetOutput(stderr)
 	configPath := fs.String("config", "", "YAML configuration file (default: the embedded defaults)")
 	checkOnly := fs.Bool("check-config", false, "validate the configuration and exit (0 good, 2 bad)")
+	logFormat := fs.String("log-format", "text", "log format: text or json")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -38,7 +42,17 @@ func run(args []string, stdout, stderr io.Writer, getenv func(string) string) in
 		fmt.Fprintf(stderr, "gateway: configuration: %v\n", err)
 		return 2
 	}
-	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	var handler slog.Handler
+	switch *logFormat {
+	case "text":
+		handler = slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo})
+	case "json":
+		handler = slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo})
+	default:
+		fmt.Fprintf(stderr, "gateway: -log-format: %q is not text or json\n", *logFormat)
+		return 2
+	}
+	log := slog.New(gateway.LogHandler{Handler: handler})
 	if *checkOnly {
 		if err := checkServices(cfg); err != nil {
 			fmt.Fprintf(stderr, "gateway: configuration: %v\n", err)
@@ -64,6 +78,7 @@ func run(args []string, stdout, stderr io.Writer, getenv func(string) string) in
 	}
 	srv := &http.Server{
 		Handler:           app.handler,
+		TLSConfig:         &tls.Config{MinVersion: tls.VersionTLS12},
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       60 * time.Second,
 		WriteTimeout:      90 * time.Second, // above the 30 s long-poll of session.events
