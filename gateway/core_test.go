@@ -3,6 +3,7 @@ package gateway_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"sync"
@@ -285,5 +286,39 @@ func TestDetachAllOnShutdown(t *testing.T) {
 	evs, _, _ := f.core.Perspective(s1).Events(ctx, 0, 0)
 	if got := kinds(evs); len(got) != 2 || got[1] != "detached "+s1.Client.ID+" shutdown" {
 		t.Errorf("events = %v", got)
+	}
+}
+
+func TestLoginThrottle(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	from := func(addr string) gateway.ClientInfo { return gateway.ClientInfo{Protocol: "xmlrpc", Remote: addr} }
+	for i := 0; i < gateway.MaxFailsPerUser; i++ {
+		if _, _, err := f.core.Login(ctx, gateway.Credentials{Username: "alice", Password: "wrong"}, from("10.0.0.1")); !errors.Is(err, gateway.ErrUnauthenticated) {
+			t.Fatalf("attempt %d: %v", i, err)
+		}
+	}
+	asked := f.auth.calls.Load()
+	// The right password, from another address: still refused, and the
+	// directory is not asked.
+	_, _, err := f.core.Login(ctx, gateway.Credentials{Username: "Alice", Password: "pw"}, from("10.0.0.2"))
+	if gateway.AsFault(err).Kind != gateway.FaultTooManyRequests || f.auth.calls.Load() != asked {
+		t.Fatalf("throttled login: %v, directory asked %d more times", err, f.auth.calls.Load()-asked)
+	}
+	// Other users are not affected; an unknown username is counted like a known one.
+	if _, _, err := f.core.Login(ctx, gateway.Credentials{Username: "bob", Password: "pw"}, from("10.0.0.3")); err != nil {
+		t.Fatal(err)
+	}
+	// One address spraying many usernames is throttled too.
+	for i := 0; i < gateway.MaxFailsPerAddr; i++ {
+		f.core.Login(ctx, gateway.Credentials{Username: fmt.Sprintf("user%d", i), Password: "x"}, from("10.0.0.9"))
+	}
+	if _, _, err := f.core.Login(ctx, gateway.Credentials{Username: "carol", Password: "pw"}, from("10.0.0.9")); gateway.AsFault(err).Kind != gateway.FaultTooManyRequests {
+		t.Errorf("address throttle: %v", err)
+	}
+	// The window passes: alice may try again.
+	f.clock.Advance(gateway.ThrottleWindow)
+	if _, _, err := f.core.Login(ctx, gateway.Credentials{Username: "alice", Password: "pw"}, from("10.0.0.2")); err != nil {
+		t.Errorf("after the window: %v", err)
 	}
 }

@@ -125,6 +125,34 @@ func (g *Gateway) WaitLog(substr string, d time.Duration) bool {
 // Logs is everything the gateway printed so far.
 func (g *Gateway) Logs() string { return g.logs.String() }
 
+// RSS is the process's resident memory in bytes, from /proc.
+func (g *Gateway) RSS(t testing.TB) int64 {
+	t.Helper()
+	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", g.cmd.Process.Pid))
+	if err != nil {
+		t.Fatalf("read RSS: %v", err)
+	}
+	for _, line := range strings.Split(string(data), "\n") {
+		if rest, ok := strings.CutPrefix(line, "VmRSS:"); ok {
+			var kb int64
+			fmt.Sscanf(strings.TrimSpace(rest), "%d", &kb)
+			return kb * 1024
+		}
+	}
+	t.Fatal("no VmRSS")
+	return 0
+}
+
+// Alive reports whether the process is still running.
+func (g *Gateway) Alive() bool {
+	select {
+	case <-g.done:
+		return false
+	default:
+		return true
+	}
+}
+
 // Kill ends the process with SIGKILL, as a crash would.
 func (g *Gateway) Kill() {
 	_ = g.cmd.Process.Kill()
