@@ -30,9 +30,10 @@ conformance: deps ## the real-client and browser suites against the built binary
 
 FUZZTIME ?= 30s
 fuzz: ## each fuzz target for FUZZTIME
-	$(GO) test -run '^$$' -fuzz '^FuzzDecodeCall$$' -fuzztime $(FUZZTIME) ./adapters/xmlrpc
-	$(GO) test -run '^$$' -fuzz '^FuzzDecodeEnvelope$$' -fuzztime $(FUZZTIME) ./adapters/soap
-	$(GO) test -run '^$$' -fuzz '^FuzzDecodeForm$$' -fuzztime $(FUZZTIME) ./adapters/portal
+	$(GO) test -run '^$$' -fuzz '^FuzzDecodeCall$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 2s ./adapters/xmlrpc
+	$(GO) test -run '^$$' -fuzz '^FuzzDecodeEnvelope$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 2s ./adapters/soap
+	$(GO) test -run '^$$' -fuzz '^FuzzDecodeForm$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 2s ./adapters/portal
+	$(GO) test -run '^$$' -fuzz '^FuzzLoad$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 2s ./wsdl
 
 bench: ## codec and core benchmarks, and calls/s through 1-3 nodes on Redis against memory
 	$(GO) test -run '^$$' -bench . -benchmem -count 3 ./adapters/xmlrpc ./adapters/soap ./gateway

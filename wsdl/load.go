@@ -53,6 +53,8 @@ type loader struct {
 	simple     map[xml.Name]*globalSimple
 	resolved   map[xml.Name]*Type
 	resolving  map[*gowsdl.XSDElement]*Element
+	inSimple   map[xml.Name]bool           // simple types being resolved: a cycle is an error
+	inRef      map[*gowsdl.XSDElement]bool // element refs being followed
 	soap12Only bool
 }
 
@@ -102,6 +104,8 @@ func load(read func(string) ([]byte, error), path string) (*Definition, error) {
 		simple:    make(map[xml.Name]*globalSimple),
 		resolved:  make(map[xml.Name]*Type),
 		resolving: make(map[*gowsdl.XSDElement]*Element),
+		inSimple:  make(map[xml.Name]bool),
+		inRef:     make(map[*gowsdl.XSDElement]bool),
 	}
 	if err := l.loadWSDL(path); err != nil {
 		return nil, err
@@ -286,6 +290,11 @@ func (l *loader) typeByName(name xml.Name, ctx string) (*Type, error) {
 		return t, nil
 	}
 	if s := l.simple[name]; s != nil {
+		if l.inSimple[name] {
+			return nil, fmt.Errorf("%s: simple type {%s}%s derives from itself", ctx, name.Space, name.Local)
+		}
+		l.inSimple[name] = true
+		defer delete(l.inSimple, name)
 		t, err := l.simpleType(s.sd, s.t)
 		if err != nil {
 			return nil, err
@@ -422,6 +431,11 @@ func (l *loader) element(sd *schemaDoc, e *gowsdl.XSDElement, global bool) (*Ele
 		if g == nil {
 			return nil, fmt.Errorf("element ref %q is not defined by any schema", e.Ref)
 		}
+		if l.inRef[e] {
+			return nil, fmt.Errorf("element ref %q refers to itself", e.Ref)
+		}
+		l.inRef[e] = true
+		defer delete(l.inRef, e)
 		target, err := l.element(g.sd, g.e, true)
 		if err != nil {
 			return nil, err

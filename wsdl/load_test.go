@@ -193,3 +193,23 @@ func TestLoadRefusesWhatItCannotServe(t *testing.T) {
 		t.Error("a non-WSDL document loaded")
 	}
 }
+
+// Cycles in a schema are refused, not followed forever.
+func TestLoadRefusesCycles(t *testing.T) {
+	for name, schema := range map[string]string{
+		"simple type": `<xs:simpleType name="Loop"><xs:restriction base="t:Loop"/></xs:simpleType>
+			<xs:element name="Op"><xs:complexType><xs:sequence><xs:element name="x" type="t:Loop"/></xs:sequence></xs:complexType></xs:element>`,
+		"element ref": `<xs:element name="Op"><xs:complexType><xs:sequence><xs:element ref="t:Self"/></xs:sequence></xs:complexType></xs:element>
+			<xs:element name="Self" ref="t:Self"/>`,
+	} {
+		doc := `<definitions xmlns="http://schemas.xmlsoap.org/wsdl/" xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:t="urn:t" targetNamespace="urn:t">
+  <types><xs:schema targetNamespace="urn:t">` + schema + `</xs:schema></types>
+  <message name="In"><part name="p" element="t:Op"/></message>
+  <portType name="P"><operation name="Op"><input message="t:In"/></operation></portType></definitions>`
+		_, err := wsdl.LoadBytes("cycle.wsdl", []byte(doc))
+		var le *wsdl.LoadError
+		if !errors.As(err, &le) {
+			t.Errorf("%s: want a LoadError, got %v", name, err)
+		}
+	}
+}
