@@ -61,13 +61,24 @@ func (b *buffer) String() string              { b.mu.Lock(); defer b.mu.Unlock()
 // loopback port (GATEWAY_LISTEN), and waits until it listens.
 func Start(t testing.TB, bin, configYAML string, env ...string) *Gateway {
 	t.Helper()
-	var args []string
+	return start(t, bin, configYAML, nil, env)
+}
+
+// StartArgs is Start on the embedded defaults with extra command-line flags.
+func StartArgs(t testing.TB, bin string, flags []string, env ...string) *Gateway {
+	t.Helper()
+	return start(t, bin, "", flags, env)
+}
+
+func start(t testing.TB, bin, configYAML string, flags, env []string) *Gateway {
+	t.Helper()
+	args := flags
 	if configYAML != "" {
 		cfgPath := filepath.Join(t.TempDir(), "gateway.yaml")
 		if err := os.WriteFile(cfgPath, []byte(configYAML), 0o600); err != nil {
 			t.Fatal(err)
 		}
-		args = []string{"-config", cfgPath}
+		args = append(args, "-config", cfgPath)
 	}
 	g := &Gateway{logs: &buffer{}, done: make(chan struct{})}
 	g.cmd = exec.Command(bin, args...)
@@ -152,6 +163,9 @@ func (g *Gateway) Alive() bool {
 		return true
 	}
 }
+
+// Signal sends sig to the process.
+func (g *Gateway) Signal(sig os.Signal) { _ = g.cmd.Process.Signal(sig) }
 
 // Kill ends the process with SIGKILL, as a crash would.
 func (g *Gateway) Kill() {

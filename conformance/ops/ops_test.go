@@ -1,0 +1,294 @@
+// Package ops_test checks what an operator relies on, against the built
+// binary: TLS, metrics, request IDs and JSON logs, a directory that dies and
+// comes back, and SIGTERM under load.
+package ops_test
+
+import (
+	"crypto/tls"
+	"crypto/x509"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"os"
+	"regexp"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"testing"
+	"time"
+
+	"gateway/conformance/harness"
+	"gateway/ldapauth"
+	"gateway/ldapauth/slapdtest"
+)
+
+var (
+	buildOnce sync.Once
+	binPath   string
+	binDir    string
+)
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if binDir != "" {
+		os.RemoveAll(binDir)
+	}
+	os.Exit(code)
+}
+
+func binary(t *testing.T) string {
+	buildOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "gateway-ops")
+		if err != nil {
+			t.Fatal(err)
+		}
+		binDir = dir
+		binPath = harness.Build(t, dir)
+	})
+	if binPath == "" {
+		t.Fatal("gateway binary did not build")
+	}
+	return binPath
+}
+
+func call(c *http.Client, base, token, body string) (*http.Response, string, error) {
+	req, _ := http.NewRequest(http.MethodPost, base+"/xmlrpc", strings.NewReader(body))
+	req.Header.Set("Content-Type", "text/xml")
+	if token != "" {
+		req.Header.Set("X-Gateway-Session", token)
+	}
+	resp, err := c.Do(req)
+	if err != nil {
+		return nil, "", err
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	return resp, string(b), err
+}
+
+func loginBody(user, password string) string {
+	return fmt.Sprintf(`<methodCall><methodName>session.login</methodName><params><param><value>%s</value></param><param><value>%s</value></param></params></methodCall>`, user, password)
+}
+
+const getItem = `<methodCall><methodName>inventory.GetItem</methodName><params><param><value>A-1</value></param></params></methodCall>`
+
+var tokenRE = regexp.MustCompile(`<name>token</name><value><string>([^<]+)`)
+
+func login(t *testing.T, c *http.Client, base, user, password string) string {
+	t.Helper()
+	_, body, err := call(c, base, "", loginBody(user, password))
+	m := tokenRE.FindStringSubmatch(body)
+	if err != nil || m == nil {
+		t.Fatalf("login: %v %s", err, body)
+	}
+	return m[1]
+}
+
+func TestTLS(t *testing.T) {
+	certs := slapdtest.NewTLS(t)
+	gw := harness.Start(t, binary(t), fmt.Sprintf("tls: {cert_file: %s, key_file: %s}\n", certs.CertFile, certs.KeyFile))
+	if !strings.HasPrefix(gw.URL, "https://") {
+		t.Fatalf("banner URL %s", gw.URL)
+	}
+	pem, _ := os.ReadFile(certs.CAFile)
+	pool := x509.NewCertPool()
+	pool.AppendCertsFromPEM(pem)
+	client := &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool}}}
+	token := login(t, client, gw.URL, "bob", "builder")
+	if _, body, err := call(client, gw.URL, token, getItem); err != nil || !strings.Contains(body, "Widget") {
+		t.Fatalf("over TLS: %v %s", err, body)
+	}
+	old := &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool, MaxVersion: tls.VersionTLS11}}}
+	if _, err := old.Get(gw.URL + "/healthz"); err == nil {
+		t.Error("TLS 1.1 accepted")
+	}
+	resp, err := client.PostForm(gw.URL+"/portal/login", url.Values{"username": {"bob"}, "password": {"builder"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if !strings.HasPrefix(resp.Header.Get("Strict-Transport-Security"), "max-age=") {
+		t.Error("no HSTS on the portal over TLS")
+	}
+	noFollow := &http.Client{Transport: client.Transport, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	first, err := noFollow.PostForm(gw.URL+"/portal/login", url.Values{"username": {"bob"}, "password": {"builder"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	first.Body.Close()
+	var secure bool
+	for _, c := range first.Cookies() {
+		secure = secure || c.Name == "gw_session" && c.Secure
+	}
+	if !secure {
+		t.Error("the session cookie is not Secure over TLS")
+	}
+}
+
+func TestMetricsRequestIDsAndJSONLogs(t *testing.T) {
+	gw := harness.Start(t, binary(t), "")
+	c := http.DefaultClient
+	token := login(t, c, gw.URL, "bob", "builder")
+	req, _ := http.NewRequest(http.MethodPost, gw.URL+"/xmlrpc", strings.NewReader(getItem))
+	req.Header.Set("Content-Type", "text/xml")
+	req.Header.Set("X-Gateway-Session", token)
+	req.Header.Set("X-Request-ID", "trace-me-42")
+	resp, err := c.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.Header.Get("X-Request-ID") != "trace-me-42" {
+		t.Errorf("request ID not echoed: %q", resp.Header.Get("X-Request-ID"))
+	}
+	if r2, _, _ := call(c, gw.URL, "", loginBody("bob", "nope")); len(r2.Header.Get("X-Request-ID")) != 24 {
+		t.Errorf("no request ID made: %q", r2.Header.Get("X-Request-ID"))
+	}
+	call(c, gw.URL, token, `<methodCall><methodName>inventory.GetItem</methodName><params><param><value>Z-9</value></param></params></methodCall>`)
+	mresp, err := http.Get(gw.URL + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	metrics, _ := io.ReadAll(mresp.Body)
+	mresp.Body.Close()
+	for _, want := range []string{
+		`gateway_requests_total{operation="GetItem",outcome="ok",protocol="xmlrpc",service="inventory"} 1`,
+		`gateway_requests_total{operation="GetItem",outcome="Application",protocol="xmlrpc",service="inventory"} 1`,
+		`gateway_logins_total{outcome="success"} 1`,
+		`gateway_logins_total{outcome="unauthenticated"} 1`,
+		`gateway_attached_clients{protocol="xmlrpc"} 1`,
+		`gateway_events_published_total{kind="attached"} 1`,
+		`gateway_request_duration_seconds_bucket{protocol="xmlrpc",service="inventory",le="+Inf"} 2`,
+		`gateway_ldap_request_duration_seconds_count{operation="bind",outcome="ok"}`,
+		`gateway_ldap_pool_idle{pool="search"}`,
+		`go_goroutines`,
+	} {
+		if !strings.Contains(string(metrics), want) {
+			t.Errorf("/metrics lacks %s", want)
+		}
+	}
+	logs := gw.Logs()
+	if !strings.Contains(logs, "request_id=") {
+		t.Errorf("no request_id in the logs:\n%s", logs)
+	}
+}
+
+// TestJSONLogs runs the binary with -log-format json.
+func TestJSONLogs(t *testing.T) {
+	gw := harness.StartArgs(t, binary(t), []string{"-log-format", "json"})
+	login(t, http.DefaultClient, gw.URL, "alice", "wonderland")
+	gw.WaitLog(`"audit":"login_success"`, 5*time.Second)
+	var lines int
+	for _, l := range strings.Split(gw.Logs(), "\n") {
+		if !strings.HasPrefix(l, "{") {
+			continue
+		}
+		var rec map[string]any
+		if err := json.Unmarshal([]byte(l), &rec); err != nil {
+			t.Errorf("not JSON: %s", l)
+			continue
+		}
+		if rec["audit"] == "login_success" {
+			lines++
+			if id, _ := rec["request_id"].(string); id == "" {
+				t.Errorf("audit line without request_id: %s", l)
+			}
+		}
+	}
+	if lines != 1 {
+		t.Errorf("%d login_success lines", lines)
+	}
+}
+
+// TestDirectoryDiesAndComesBack: slapd killed mid-run, logins get -32005
+// and existing sessions keep working; slapd back, logins work again without
+// a restart; with the first URL dead, the second serves.
+func TestDirectoryDiesAndComesBack(t *testing.T) {
+	slapd := slapdtest.Start(t, ldapauth.DemoLDIF, nil)
+	gw := harness.Start(t, binary(t), fmt.Sprintf(`ldap:
+  urls: ["ldap://127.0.0.1:1", "%s"]
+  user_base: "ou=people,dc=example,dc=org"
+  group_base: "ou=groups,dc=example,dc=org"
+  timeout: 2s
+`, slapd.URL))
+	c := http.DefaultClient
+	token := login(t, c, gw.URL, "bob", "builder") // the first URL is dead: the second serves
+	slapd.Stop()
+	_, body, err := call(c, gw.URL, "", loginBody("alice", "wonderland"))
+	if err != nil || !strings.Contains(body, "<int>-32005</int>") {
+		t.Errorf("login with slapd down: %v %s", err, body)
+	}
+	if _, body, _ := call(c, gw.URL, token, getItem); !strings.Contains(body, "Widget") {
+		t.Errorf("an existing session with slapd down: %s", body)
+	}
+	if resp, err := http.Get(gw.URL + "/readyz"); err == nil {
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusServiceUnavailable {
+			t.Errorf("readyz with slapd down: %d", resp.StatusCode)
+		}
+	}
+	if err := slapd.Restart(); err != nil {
+		t.Fatal(err)
+	}
+	login(t, c, gw.URL, "alice", "wonderland")
+}
+
+// TestSIGTERMUnderLoad: 32 clients call without pause; SIGTERM; every
+// request the gateway accepted completes with a full, correct answer.
+func TestSIGTERMUnderLoad(t *testing.T) {
+	gw := harness.Start(t, binary(t), "")
+	token := login(t, http.DefaultClient, gw.URL, "bob", "builder")
+	var ok, refused, failed atomic.Int64
+	var failures sync.Map
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	for i := 0; i < 32; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			client := &http.Client{Transport: &http.Transport{DisableKeepAlives: true}, Timeout: 10 * time.Second}
+			for {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				resp, body, err := call(client, gw.URL, token, getItem)
+				switch {
+				case err == nil && resp.StatusCode == 200 && strings.Contains(body, "Widget") && strings.HasSuffix(strings.TrimSpace(body), "</methodResponse>"):
+					ok.Add(1)
+				case err != nil && notAccepted(err):
+					refused.Add(1)
+				default:
+					failed.Add(1)
+					failures.Store(fmt.Sprint(err, " ", resp != nil && resp.StatusCode != 200), true)
+				}
+			}
+		}()
+	}
+	time.Sleep(time.Second)
+	before := ok.Load()
+	gw.Signal(syscall.SIGTERM)
+	time.Sleep(2 * time.Second)
+	close(stop)
+	wg.Wait()
+	t.Logf("%d calls before SIGTERM, %d in all, %d refused after, %d failed", before, ok.Load(), refused.Load(), failed.Load())
+	if failed.Load() > 0 {
+		failures.Range(func(k, _ any) bool { t.Errorf("failure: %v", k); return true })
+	}
+	if before < 100 {
+		t.Errorf("only %d calls in a second of load", before)
+	}
+}
+
+// notAccepted is a request the gateway never took: the connection was
+// refused or closed before any byte of an answer.
+func notAccepted(err error) bool {
+	return errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.ECONNRESET) || errors.Is(err, io.EOF) ||
+		strings.Contains(err.Error(), "connection refused") || strings.Contains(err.Error(), "server closed") ||
+		strings.Contains(err.Error(), "EOF")
+}
