@@ -2,7 +2,7 @@
 GO ?= go
 export PATH := $(PATH):/usr/local/go/bin
 
-.PHONY: run build test deps unit conformance conformance-redis fuzz bench lint
+.PHONY: run build test deps unit conformance conformance-redis fuzz bench lint soak
 
 run: ## the gateway on 127.0.0.1:8080 with its embedded defaults
 	$(GO) run ./cmd/gateway
@@ -38,6 +38,9 @@ fuzz: ## each fuzz target for FUZZTIME
 bench: ## codec and core benchmarks, and calls/s through 1-3 nodes on Redis against memory
 	$(GO) test -run '^$$' -bench . -benchmem -count 3 ./adapters/xmlrpc ./adapters/soap ./gateway
 	$(GO) test -run '^$$' -bench Nodes -benchtime 20000x ./conformance/cluster
+
+soak: ## 1,000,000 XML-RPC and SOAP calls from 64 connections (CI runs 100,000 inside make test)
+	SOAK_CALLS=1000000 $(GO) test -count=1 -v -timeout 20m -run TestSoak ./conformance/soak
 
 lint:
 	@unformatted=$$(gofmt -l .); if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted"; exit 1; fi
