@@ -19,7 +19,7 @@ test: deps lint ## every test: unit, slapd, conformance, browser, and a short fu
 	mkdir -p $(ARTIFACTS)
 	$(GO) test -race -count=1 -artifacts -outputdir $(ARTIFACTS) ./...
 	$(MAKE) conformance-redis
-	$(MAKE) fuzz FUZZTIME=10s
+	$(MAKE) fuzz FUZZTIME=30s
 
 conformance-redis: ## the XML-RPC and SOAP suites again, each gateway on a Redis of its own
 	GATEWAY_TEST_STORE=redis $(GO) test -count=1 ./conformance/xmlrpc ./conformance/soap

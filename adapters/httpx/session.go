@@ -124,3 +124,11 @@ func (ra Proxies) BaseURL(r *http.Request, publicURL string) string {
 	}
 	return scheme + "://" + host
 }
+
+// IdentityEncoding reports whether the request body is sent as is. The
+// gateway does not accept compressed bodies: a gzip bomb cannot inflate past
+// the body limit if it is never inflated.
+func IdentityEncoding(r *http.Request) bool {
+	ce := strings.TrimSpace(r.Header.Get("Content-Encoding"))
+	return ce == "" || strings.EqualFold(ce, "identity")
+}

@@ -159,6 +159,10 @@ func (h *Handler) serveCall(w http.ResponseWriter, r *http.Request, ep *endpoint
 		http.Error(w, "SOAP 1.1 takes text/xml, SOAP 1.2 application/soap+xml", http.StatusUnsupportedMediaType)
 		return
 	}
+	if !httpx.IdentityEncoding(r) {
+		http.Error(w, "compressed request bodies are not accepted", http.StatusUnsupportedMediaType)
+		return
+	}
 	if r.ContentLength > h.opts.MaxBodyBytes {
 		http.Error(w, "request body too large", http.StatusRequestEntityTooLarge)
 		return

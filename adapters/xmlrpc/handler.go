@@ -67,6 +67,10 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
+	if !httpx.IdentityEncoding(r) {
+		http.Error(w, "compressed request bodies are not accepted", http.StatusUnsupportedMediaType)
+		return
+	}
 	if r.ContentLength > h.opts.MaxBodyBytes {
 		http.Error(w, "request body too large", http.StatusRequestEntityTooLarge)
 		return

@@ -158,6 +158,10 @@ func TestBadInputStaysUp(t *testing.T) {
 	if r := post(t, s, "text/xml", io.MultiReader(strings.NewReader(`<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body><m:GetItem xmlns:m="urn:gateway:examples:inventory"><m:sku>`), strings.NewReader(big))); r.status != http.StatusRequestEntityTooLarge {
 		t.Errorf("5 MB chunked body: %d", r.status)
 	}
+	// A gzip body is refused before anything is inflated.
+	if r := post(t, x, "text/xml", strings.NewReader("\x1f\x8b\x08"), "Content-Encoding", "gzip"); r.status != http.StatusUnsupportedMediaType {
+		t.Errorf("gzip body: %d", r.status)
+	}
 	// Methods.
 	for _, m := range []string{http.MethodGet, http.MethodPut, http.MethodDelete} {
 		req, _ := http.NewRequest(m, x, nil)
