@@ -8,8 +8,8 @@ import (
 	"math"
 	"strconv"
 	"time"
-	"unicode/utf8"
 
+	"gateway/adapters/xmltext"
 	"gateway/gateway"
 	"gateway/wsdl"
 )
@@ -280,41 +280,4 @@ func appendScalar(b []byte, kind wsdl.Kind, v any, path string) ([]byte, error) 
 	return nil, wrong
 }
 
-// AppendText escapes s as XML text, for callers building header content.
-func AppendText(b []byte, s string) []byte { return appendText(b, s) }
-
-// appendText escapes s as XML text or attribute content; characters XML 1.0
-// cannot carry become U+FFFD so the reply stays well-formed.
-func appendText(b []byte, s string) []byte {
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			switch {
-			case c == '<':
-				b = append(b, "&lt;"...)
-			case c == '>':
-				b = append(b, "&gt;"...)
-			case c == '&':
-				b = append(b, "&amp;"...)
-			case c == '"':
-				b = append(b, "&quot;"...)
-			case c == '\r':
-				b = append(b, "&#xD;"...)
-			case c < 0x20 && c != '\t' && c != '\n':
-				b = append(b, "\uFFFD"...)
-			default:
-				b = append(b, c)
-			}
-			i++
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && size == 1 || r == 0xFFFE || r == 0xFFFF {
-			b = append(b, "\uFFFD"...)
-		} else {
-			b = append(b, s[i:i+size]...)
-		}
-		i += size
-	}
-	return b
-}
+func appendText(b []byte, s string) []byte { return xmltext.Append(b, s) }

@@ -9,7 +9,6 @@ import (
 	"encoding/hex"
 	"encoding/xml"
 	"errors"
-	"fmt"
 	"io"
 	"math"
 	"net/http"
@@ -17,6 +16,7 @@ import (
 	"strings"
 	"time"
 
+	"gateway/adapters/xmltext"
 	"gateway/gateway"
 	"gateway/wsdl"
 )
@@ -103,7 +103,7 @@ func Decode(r io.Reader, v Version, def *wsdl.Definition, maxDepth int) (*Reques
 	}
 	d := &decoder{x: xml.NewDecoder(r), maxDepth: maxDepth}
 	d.x.Strict = true
-	d.x.CharsetReader = charsetReader
+	d.x.CharsetReader = xmltext.CharsetReader
 	req := &Request{Version: v}
 	env, err := d.start()
 	if err != nil {
@@ -642,12 +642,4 @@ func clip(s string) string {
 		s = s[:40] + "..."
 	}
 	return strings.ToValidUTF8(s, "?")
-}
-
-func charsetReader(label string, input io.Reader) (io.Reader, error) {
-	switch strings.ToLower(label) {
-	case "utf-8", "utf8", "us-ascii", "ascii":
-		return input, nil
-	}
-	return nil, fmt.Errorf("unsupported encoding %q (send UTF-8)", label)
 }

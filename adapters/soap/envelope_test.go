@@ -103,7 +103,7 @@ func TestDecodeRefuses(t *testing.T) {
 		{"two bodies", wrap(`<m:ListItems xmlns:m="urn:gateway:examples:inventory"/><m:ListItems xmlns:m="urn:gateway:examples:inventory"/>`), gateway.FaultInvalidRequest, "", "unexpected"},
 		{"mustUnderstand", ns11 + `<s:Header><x:H xmlns:x="urn:x" s:mustUnderstand="true"/></s:Header><s:Body><m:ListItems xmlns:m="urn:gateway:examples:inventory"/></s:Body></s:Envelope>`, gateway.FaultInvalidRequest, "MustUnderstand", "{urn:x}H"},
 		{"truncated", ns11 + `<s:Body>`, gateway.FaultParse, "", "EOF"},
-		{"latin1 refused", `<?xml version="1.0" encoding="ISO-8859-1"?>` + wrap(""), gateway.FaultParse, "", "encoding"},
+		{"unknown encoding refused", `<?xml version="1.0" encoding="EBCDIC-US"?>` + wrap(""), gateway.FaultParse, "", "encoding"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -5,6 +5,7 @@ import (
 	"io"
 	"strings"
 
+	"gateway/adapters/xmltext"
 	"gateway/gateway"
 	"gateway/wsdl"
 )
@@ -31,7 +32,7 @@ func DecodeResponse(r io.Reader, v Version, op *wsdl.Operation, maxDepth int) (g
 	}
 	d := &decoder{x: xml.NewDecoder(r), maxDepth: maxDepth}
 	d.x.Strict = true
-	d.x.CharsetReader = charsetReader
+	d.x.CharsetReader = xmltext.CharsetReader
 	env, err := d.start()
 	if err != nil {
 		return nil, err

@@ -10,6 +10,7 @@ import (
 
 	"gateway/adapters/soap"
 	"gateway/adapters/xmlrpc"
+	"gateway/adapters/xmltext"
 	"gateway/gateway"
 	"gateway/wsdl"
 )
@@ -29,9 +30,9 @@ func (c *soapCodec) suffix(*gateway.Call) string { return "" }
 
 func (c *soapCodec) body(call *gateway.Call, who caller) (string, http.Header, []byte, error) {
 	h := []byte(`<gw:Caller xmlns:gw="` + soap.NSSession + `"><gw:User>`)
-	h = soap.AppendText(h, who.user)
+	h = xmltext.Append(h, who.user)
 	h = append(h, "</gw:User><gw:Groups>"...)
-	h = soap.AppendText(h, who.groups)
+	h = xmltext.Append(h, who.groups)
 	h = append(h, "</gw:Groups>"...)
 	if who.signature != "" {
 		h = append(h, "<gw:Timestamp>"...)

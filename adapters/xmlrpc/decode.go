@@ -13,8 +13,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
+	"gateway/adapters/xmltext"
 	"gateway/gateway"
 )
 
@@ -47,7 +47,7 @@ func DecodeCall(r io.Reader, maxDepth int) (method string, params []any, err err
 	}
 	d := &decoder{x: xml.NewDecoder(r), maxDepth: maxDepth}
 	d.x.Strict = true
-	d.x.CharsetReader = charsetReader
+	d.x.CharsetReader = xmltext.CharsetReader
 	if err := d.expectStart("methodCall"); err != nil {
 		return "", nil, err
 	}
@@ -466,42 +466,6 @@ func (d *decoder) arrayValue() ([]any, error) {
 	}
 }
 
-// charsetReader accepts UTF-8 and ISO-8859-1 (which some older clients
-// declare); other encodings are refused by name.
-func charsetReader(label string, input io.Reader) (io.Reader, error) {
-	switch strings.ToLower(label) {
-	case "utf-8", "utf8", "us-ascii", "ascii":
-		return input, nil
-	case "iso-8859-1", "latin1", "latin-1", "iso8859-1":
-		return &latin1Reader{r: input}, nil
-	}
-	return nil, fmt.Errorf("unsupported encoding %q", label)
-}
-
-type latin1Reader struct {
-	r   io.Reader
-	buf []byte
-	out []byte
-}
-
-func (l *latin1Reader) Read(p []byte) (int, error) {
-	if len(l.out) == 0 {
-		if cap(l.buf) == 0 {
-			l.buf = make([]byte, 4096)
-		}
-		n, err := l.r.Read(l.buf[:min(len(p)/2+1, len(l.buf))])
-		for _, b := range l.buf[:n] {
-			l.out = utf8.AppendRune(l.out, rune(b))
-		}
-		if n == 0 {
-			return 0, err
-		}
-	}
-	n := copy(p, l.out)
-	l.out = l.out[n:]
-	return n, nil
-}
-
 // ResponseFault is a fault an XML-RPC server answered with.
 type ResponseFault struct {
 	Code   int
@@ -518,7 +482,7 @@ func DecodeResponse(r io.Reader, maxDepth int) (any, error) {
 	}
 	d := &decoder{x: xml.NewDecoder(r), maxDepth: maxDepth}
 	d.x.Strict = true
-	d.x.CharsetReader = charsetReader
+	d.x.CharsetReader = xmltext.CharsetReader
 	if err := d.expectStart("methodResponse"); err != nil {
 		return nil, err
 	}

@@ -6,8 +6,8 @@ import (
 	"math"
 	"strconv"
 	"time"
-	"unicode/utf8"
 
+	"gateway/adapters/xmltext"
 	"gateway/gateway"
 )
 
@@ -184,37 +184,4 @@ func AppendValue(b []byte, v any) ([]byte, error) {
 	return b, nil
 }
 
-// appendEscaped writes s as XML text. Characters XML 1.0 cannot carry
-// (controls other than tab and newlines, invalid UTF-8) become U+FFFD, so
-// the response stays well-formed whatever a service returns.
-func appendEscaped(b []byte, s string) []byte {
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			switch {
-			case c == '<':
-				b = append(b, "&lt;"...)
-			case c == '>':
-				b = append(b, "&gt;"...)
-			case c == '&':
-				b = append(b, "&amp;"...)
-			case c == '\r':
-				b = append(b, "&#xD;"...)
-			case c < 0x20 && c != '\t' && c != '\n':
-				b = append(b, "\uFFFD"...)
-			default:
-				b = append(b, c)
-			}
-			i++
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && size == 1 || r == 0xFFFE || r == 0xFFFF {
-			b = append(b, "\uFFFD"...)
-		} else {
-			b = append(b, s[i:i+size]...)
-		}
-		i += size
-	}
-	return b
-}
+func appendEscaped(b []byte, s string) []byte { return xmltext.Append(b, s) }
