@@ -186,6 +186,11 @@ func (b *Backend) Invoke(ctx context.Context, call *gateway.Call) (gateway.Struc
 	return nil, b.unavailable("failed")
 }
 
+func isTimeout(err error) bool {
+	var ne net.Error
+	return errors.As(err, &ne) && ne.Timeout() || errors.Is(err, context.DeadlineExceeded)
+}
+
 // once makes one attempt.
 func (b *Backend) once(ctx context.Context, call *gateway.Call) (gateway.Struct, error) {
 	id := call.Perspective.Identity
@@ -226,7 +231,7 @@ func (b *Backend) once(ctx context.Context, call *gateway.Call) (gateway.Struct,
 	}
 	resp, err := b.client.Do(req)
 	if err != nil {
-		if ctx.Err() != nil {
+		if ctx.Err() != nil || isTimeout(err) { // the context's deadline or the client's, whichever fired first
 			return nil, b.unavailable("did not answer within %v", b.cfg.Timeout)
 		}
 		return nil, fmt.Errorf("transport: %w", err)
@@ -234,7 +239,7 @@ func (b *Backend) once(ctx context.Context, call *gateway.Call) (gateway.Struct,
 	defer resp.Body.Close()
 	data, err := io.ReadAll(io.LimitReader(resp.Body, maxResponseBytes+1))
 	if err != nil {
-		if ctx.Err() != nil {
+		if ctx.Err() != nil || isTimeout(err) {
 			return nil, b.unavailable("did not answer within %v", b.cfg.Timeout)
 		}
 		return nil, fmt.Errorf("read: %w", err)

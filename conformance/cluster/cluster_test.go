@@ -27,34 +27,9 @@ import (
 	"gateway/conformance/harness"
 )
 
-var (
-	buildOnce sync.Once
-	binPath   string
-	binDir    string
-)
+func TestMain(m *testing.M) { harness.Main(m) }
 
-func TestMain(m *testing.M) {
-	code := m.Run()
-	if binDir != "" {
-		os.RemoveAll(binDir)
-	}
-	os.Exit(code)
-}
-
-func binary(t *testing.T) string {
-	buildOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "gateway-cluster")
-		if err != nil {
-			t.Fatal(err)
-		}
-		binDir = dir
-		binPath = harness.Build(t, dir)
-	})
-	if binPath == "" {
-		t.Fatal("gateway binary did not build")
-	}
-	return binPath
-}
+func binary(t *testing.T) string { return harness.Binary(t) }
 
 // nodes starts n gateways on one Redis.
 func nodes(t *testing.T, r *harness.Redis, n int, config string) []*harness.Gateway {
@@ -387,7 +362,7 @@ func BenchmarkNodes(b *testing.B) {
 			}
 			var urls []string
 			for i := 0; i < c.n; i++ {
-				urls = append(urls, harness.Start(b, benchBinary(b), "", env...).URL)
+				urls = append(urls, harness.Start(b, harness.Binary(b), "", env...).URL)
 			}
 			token := benchLogin(b, urls[0])
 			body := `<?xml version="1.0"?><methodCall><methodName>inventory.GetItem</methodName><params><param><value><string>A-1</string></value></param></params></methodCall>`
@@ -418,19 +393,6 @@ func BenchmarkNodes(b *testing.B) {
 			b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "calls/s")
 		})
 	}
-}
-
-var benchBuild sync.Once
-
-func benchBinary(b *testing.B) string {
-	benchBuild.Do(func() {
-		dir, err := os.MkdirTemp("", "gateway-bench")
-		if err != nil {
-			b.Fatal(err)
-		}
-		binDir, binPath = dir, harness.Build(b, dir)
-	})
-	return binPath
 }
 
 func benchLogin(b *testing.B, base string) string {

@@ -215,3 +215,39 @@ func RunScript(t testing.TB, script string, args ...string) string {
 	}
 	return string(out)
 }
+
+// binaries builds the gateway once per test process for Binary.
+type binaries struct {
+	once sync.Once
+	dir  string
+	path string
+}
+
+var built binaries // one build per test binary, shared by its tests
+
+// Binary is the gateway built once for the whole test process (into a
+// temporary folder that Main removes).
+func Binary(t testing.TB) string {
+	t.Helper()
+	built.once.Do(func() {
+		dir, err := os.MkdirTemp("", "gateway-test")
+		if err != nil {
+			t.Fatal(err)
+		}
+		built.dir = dir
+		built.path = Build(t, dir)
+	})
+	if built.path == "" {
+		t.Fatal("the gateway binary did not build")
+	}
+	return built.path
+}
+
+// Main runs a suite's tests and removes the binary Binary built.
+func Main(m *testing.M) {
+	code := m.Run()
+	if built.dir != "" {
+		os.RemoveAll(built.dir)
+	}
+	os.Exit(code)
+}

@@ -12,44 +12,17 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
-	"os"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"gateway/conformance/harness"
 )
 
-var (
-	buildOnce sync.Once
-	binPath   string
-	binDir    string
-)
+func TestMain(m *testing.M) { harness.Main(m) }
 
-func TestMain(m *testing.M) {
-	code := m.Run()
-	if binDir != "" {
-		os.RemoveAll(binDir)
-	}
-	os.Exit(code)
-}
-
-func binary(t *testing.T) string {
-	buildOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "gateway-hostile")
-		if err != nil {
-			t.Fatal(err)
-		}
-		binDir = dir
-		binPath = harness.Build(t, dir)
-	})
-	if binPath == "" {
-		t.Fatal("gateway binary did not build")
-	}
-	return binPath
-}
+func binary(t *testing.T) string { return harness.Binary(t) }
 
 type reply struct {
 	status int

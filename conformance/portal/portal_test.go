@@ -14,7 +14,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -23,34 +22,9 @@ import (
 	"gateway/conformance/harness"
 )
 
-var (
-	buildOnce sync.Once
-	binPath   string
-	binDir    string
-)
+func TestMain(m *testing.M) { harness.Main(m) }
 
-func TestMain(m *testing.M) {
-	code := m.Run()
-	if binDir != "" {
-		os.RemoveAll(binDir)
-	}
-	os.Exit(code)
-}
-
-func binary(t *testing.T) string {
-	buildOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "gateway-portal")
-		if err != nil {
-			t.Fatal(err)
-		}
-		binDir = dir
-		binPath = harness.Build(t, dir)
-	})
-	if binPath == "" {
-		t.Fatal("gateway binary did not build")
-	}
-	return binPath
-}
+func binary(t *testing.T) string { return harness.Binary(t) }
 
 // browser starts a fresh headless Chromium; blockCookies gives it a profile
 // whose content settings refuse every cookie.

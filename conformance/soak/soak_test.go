@@ -61,17 +61,14 @@ func goroutines(t *testing.T, base string) int {
 	return n
 }
 
+func TestMain(m *testing.M) { harness.Main(m) }
+
 func TestSoak(t *testing.T) {
 	total := int64(100_000)
 	if v := os.Getenv("SOAK_CALLS"); v != "" {
 		total, _ = strconv.ParseInt(v, 10, 64)
 	}
-	dir, err := os.MkdirTemp("", "gateway-soak")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer os.RemoveAll(dir)
-	gw := harness.Start(t, harness.Build(t, dir), "session: {idle_timeout: 2s}\n")
+	gw := harness.Start(t, harness.Binary(t), "session: {idle_timeout: 2s}\n")
 	x, s := gw.URL+"/xmlrpc", gw.URL+"/soap/inventory"
 	users := [][2]string{{"alice", "wonderland"}, {"bob", "builder"}}
 

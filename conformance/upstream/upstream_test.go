@@ -31,34 +31,9 @@ import (
 	"gateway/conformance/harness"
 )
 
-var (
-	buildOnce sync.Once
-	binPath   string
-	binDir    string
-)
+func TestMain(m *testing.M) { harness.Main(m) }
 
-func TestMain(m *testing.M) {
-	code := m.Run()
-	if binDir != "" {
-		os.RemoveAll(binDir)
-	}
-	os.Exit(code)
-}
-
-func binary(t *testing.T) string {
-	buildOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "gateway-upstream")
-		if err != nil {
-			t.Fatal(err)
-		}
-		binDir = dir
-		binPath = harness.Build(t, dir)
-	})
-	if binPath == "" {
-		t.Fatal("gateway binary did not build")
-	}
-	return binPath
-}
+func binary(t *testing.T) string { return harness.Binary(t) }
 
 func freePort(t *testing.T) int {
 	l, err := net.Listen("tcp", "127.0.0.1:0")

@@ -12,7 +12,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -21,34 +20,9 @@ import (
 	"gateway/conformance/harness"
 )
 
-var (
-	buildOnce sync.Once
-	binPath   string
-	binDir    string
-)
+func TestMain(m *testing.M) { harness.Main(m) }
 
-func TestMain(m *testing.M) {
-	code := m.Run()
-	if binDir != "" {
-		os.RemoveAll(binDir)
-	}
-	os.Exit(code)
-}
-
-func binary(t *testing.T) string {
-	buildOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "gateway-conformance")
-		if err != nil {
-			t.Fatal(err)
-		}
-		binDir = dir
-		binPath = harness.Build(t, dir)
-	})
-	if binPath == "" {
-		t.Fatal("gateway binary did not build")
-	}
-	return binPath
-}
+func binary(t *testing.T) string { return harness.Binary(t) }
 
 // Config files for the suites; the store comes from GATEWAY_SESSION_STORE
 // so the same suite can run on every store.
