@@ -183,23 +183,13 @@ func (c *Core) CredentialSession(ctx context.Context, creds Credentials, client 
 	fmt.Fprintf(mac, "%s\x00%s\x00%s", client.Protocol, creds.Username, creds.Password)
 	key := hex.EncodeToString(mac.Sum(nil))
 
-	c.credMu.Lock()
-	token := c.credToken[key]
-	c.credMu.Unlock()
-	if token != "" {
-		if s, err := c.Authenticate(ctx, token); err == nil {
-			return s, nil
-		}
+	if s := c.cachedCredential(ctx, key); s != nil {
+		return s, nil
 	}
 	// One login for concurrent first calls with the same credentials.
 	v, err, _ := c.credGroup.Do(key, func() (any, error) {
-		c.credMu.Lock()
-		token := c.credToken[key]
-		c.credMu.Unlock()
-		if token != "" {
-			if s, err := c.Authenticate(ctx, token); err == nil {
-				return s, nil
-			}
+		if s := c.cachedCredential(ctx, key); s != nil {
+			return s, nil
 		}
 		token, s, err := c.Login(ctx, creds, client)
 		if err != nil {
@@ -215,6 +205,21 @@ func (c *Core) CredentialSession(ctx context.Context, creds Credentials, client 
 		return nil, err
 	}
 	return v.(*Session), nil
+}
+
+// cachedCredential is the live session of a credential cache key, or nil.
+func (c *Core) cachedCredential(ctx context.Context, key string) *Session {
+	c.credMu.Lock()
+	token := c.credToken[key]
+	c.credMu.Unlock()
+	if token == "" {
+		return nil
+	}
+	s, err := c.Authenticate(ctx, token)
+	if err != nil {
+		return nil
+	}
+	return s
 }
 
 // Perspective is the perspective of a session's identity.
