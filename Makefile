@@ -35,7 +35,8 @@ fuzz: ## each fuzz target for FUZZTIME
 	$(GO) test -run '^$$' -fuzz '^FuzzDecodeForm$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 2s ./adapters/portal
 	$(GO) test -run '^$$' -fuzz '^FuzzLoad$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 2s ./wsdl
 
-bench: ## codec and core benchmarks, and calls/s through 1-3 nodes on Redis against memory
+bench: deps ## wrk against the gateway, its peers and the net/http ceiling; codec and core benchmarks; 1-3 nodes on Redis
+	$(GO) run ./bench
 	$(GO) test -run '^$$' -bench . -benchmem -count 3 ./adapters/xmlrpc ./adapters/soap ./gateway
 	$(GO) test -run '^$$' -bench Nodes -benchtime 20000x ./conformance/cluster
 

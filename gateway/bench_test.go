@@ -2,7 +2,10 @@ package gateway_test
 
 import (
 	"context"
+	"runtime"
+	"strconv"
 	"testing"
+	"time"
 
 	"gateway/gateway"
 )
@@ -41,5 +44,33 @@ func BenchmarkLogin(b *testing.B) {
 		if _, _, err := f.core.Login(ctx, gateway.Credentials{Username: "alice", Password: "pw"}, gateway.ClientInfo{Protocol: "xmlrpc"}); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// BenchmarkIdleSessionMemory reports the heap bytes one idle session costs
+// in the memory store, measured over 100,000 sessions (scenario 6).
+func BenchmarkIdleSessionMemory(b *testing.B) {
+	for b.Loop() {
+		const n = 100_000
+		store := gateway.NewMemoryStore()
+		runtime.GC()
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		now := time.Now()
+		for i := 0; i < n; i++ {
+			token := gateway.NewToken()
+			s := &gateway.Session{
+				TokenHash: gateway.HashToken(token), CreatedAt: now, LastSeen: now, IdleExpiry: now.Add(time.Minute), Deadline: now.Add(time.Hour),
+				Identity: gateway.Identity{Username: "user" + strconv.Itoa(i%1000), DN: "uid=user,ou=people,dc=example,dc=org", DisplayName: "User", Groups: []string{"staff"}},
+				Client:   gateway.ClientInfo{ID: strconv.Itoa(i), Protocol: "xmlrpc", Remote: "127.0.0.1", UserAgent: "Python-xmlrpc/3.11", AttachedAt: now},
+			}
+			if err := store.Create(context.Background(), s); err != nil {
+				b.Fatal(err)
+			}
+		}
+		runtime.GC()
+		runtime.ReadMemStats(&after)
+		b.ReportMetric(float64(after.HeapAlloc-before.HeapAlloc)/n, "bytes/session")
+		runtime.KeepAlive(store)
 	}
 }

@@ -4,7 +4,8 @@
 # python3-twisted, python3-zeep, python3-suds, python3-spyne, php-cli + php-soap,
 # libsoap-lite-perl (real XML-RPC and SOAP clients for the conformance
 # suites); gsoap (wsdl2h) and libxml2-utils (xmllint) to check the WSDL;
-# chromium for the portal's browser tests; redis-server for the cluster suite.
+# chromium for the portal's browser tests; redis-server for the cluster suite;
+# wrk for make bench.
 set -euo pipefail
 need=()
 [ -x /usr/sbin/slapd ] || need+=(slapd)
@@ -22,6 +23,7 @@ command -v wsdl2h >/dev/null || need+=(gsoap)
 command -v xmllint >/dev/null || need+=(libxml2-utils)
 command -v chromium >/dev/null || need+=(chromium)
 command -v redis-server >/dev/null || need+=(redis-server)
+command -v wrk >/dev/null || need+=(wrk)
 [ ${#need[@]} -eq 0 ] && exit 0
 echo "installing: ${need[*]}"
 sudo=""

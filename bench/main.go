@@ -1,0 +1,261 @@
+// Command bench measures the gateway side by side with its peers and the
+// ceiling of this machine, with wrk on loopback, in one run: each scenario
+// three times, the median reported, as a table on stdout, as Markdown in
+// bench/results.md and as a bar chart of the ratios in bench/results.png.
+//
+//	go run ./bench [-duration 5s] [-runs 3]
+package main
+
+import (
+	"bufio"
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"log"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"runtime"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+)
+
+type result struct {
+	scenario, system string
+	rps              float64
+	p50, p99         time.Duration
+	ratio            float64 // to the ceiling of the same scenario
+}
+
+func main() {
+	duration := flag.Duration("duration", 5*time.Second, "wrk duration of each run")
+	runs := flag.Int("runs", 3, "runs of each measurement; the median is reported")
+	out := flag.String("out", "bench/results.md", "Markdown results file")
+	png := flag.String("png", "bench/results.png", "bar chart of the ratios")
+	flag.Parse()
+	if _, err := exec.LookPath("wrk"); err != nil {
+		log.Fatal("wrk is not installed (apt-get install wrk)")
+	}
+	work, err := os.MkdirTemp("", "gateway-bench")
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer os.RemoveAll(work)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+
+	bin := filepath.Join(work, "gateway")
+	if out, err := exec.Command("go", "build", "-o", bin, "./cmd/gateway").CombinedOutput(); err != nil {
+		log.Fatalf("build: %v\n%s", err, out)
+	}
+	gwPort := freePort()
+	gw := exec.CommandContext(ctx, bin)
+	gw.Env = append(os.Environ(), fmt.Sprintf("GATEWAY_LISTEN=127.0.0.1:%d", gwPort))
+	startAndWait(gw, gwPort, "gateway")
+	gwURL := fmt.Sprintf("http://127.0.0.1:%d", gwPort)
+	token := login(gwURL)
+
+	bodies := map[string]string{
+		"1 xmlrpc GetItem":   `<?xml version="1.0"?><methodCall><methodName>inventory.GetItem</methodName><params><param><value><string>A-1</string></value></param></params></methodCall>`,
+		"2 soap GetItem":     `<?xml version="1.0"?><soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Header><gw:Session xmlns:gw="urn:gateway:session">` + token + `</gw:Session></soap:Header><soap:Body><m:GetItem xmlns:m="urn:gateway:examples:inventory"><m:sku>A-1</m:sku></m:GetItem></soap:Body></soap:Envelope>`,
+		"3 xmlrpc multicall": multicall(10),
+	}
+	// The ceiling answers each scenario with the gateway's own response bytes.
+	canned := map[string][]byte{}
+	for name, body := range bodies {
+		path := "/xmlrpc"
+		if strings.HasPrefix(name, "2") {
+			path = "/soap/inventory"
+		}
+		canned[name] = post(gwURL+path, body, token)
+	}
+	ceilPort := freePort()
+	go serveCeiling(ceilPort, canned)
+	ceilURL := fmt.Sprintf("http://127.0.0.1:%d", ceilPort)
+
+	peers := map[string]string{}
+	for name, script := range map[string]string{"python SimpleXMLRPCServer": "simplexmlrpc.py", "twisted": "twisted_xmlrpc.py", "spyne": "spyne_soap.py"} {
+		port := freePort()
+		cmd := exec.CommandContext(ctx, "/usr/bin/python3", filepath.Join("bench", "peers", script), strconv.Itoa(port))
+		startAndWait(cmd, port, name)
+		peers[name] = fmt.Sprintf("http://127.0.0.1:%d", port)
+	}
+
+	type target struct{ scenario, system, url, body, token string }
+	var targets []target
+	for _, sc := range []string{"1 xmlrpc GetItem", "2 soap GetItem", "3 xmlrpc multicall"} {
+		path := "/xmlrpc"
+		if strings.HasPrefix(sc, "2") {
+			path = "/soap/inventory"
+		}
+		targets = append(targets, target{sc, "ceiling (net/http, canned)", ceilURL + "/" + sc[:1], bodies[sc], ""},
+			target{sc, "gateway", gwURL + path, bodies[sc], token})
+		switch sc[:1] {
+		case "1", "3":
+			targets = append(targets, target{sc, "python SimpleXMLRPCServer", peers["python SimpleXMLRPCServer"] + "/xmlrpc", bodies[sc], ""})
+			if sc[:1] == "1" {
+				targets = append(targets, target{sc, "twisted", peers["twisted"] + "/", bodies[sc], ""})
+			}
+		case "2":
+			targets = append(targets, target{sc, "spyne", peers["spyne"] + "/", spyneBody, ""})
+		}
+	}
+	var results []result
+	for _, tg := range targets {
+		var rs []result
+		for i := 0; i < *runs; i++ {
+			rs = append(rs, wrk(work, tg.url, tg.body, tg.token, *duration))
+		}
+		sort.Slice(rs, func(i, j int) bool { return rs[i].rps < rs[j].rps })
+		m := rs[len(rs)/2]
+		m.scenario, m.system = tg.scenario, tg.system
+		results = append(results, m)
+		fmt.Fprintf(os.Stderr, "%-22s %-28s %9.0f req/s  p50 %-9v p99 %v\n", m.scenario, m.system, m.rps, m.p50, m.p99)
+	}
+	ceiling := map[string]float64{}
+	for _, r := range results {
+		if strings.HasPrefix(r.system, "ceiling") {
+			ceiling[r.scenario] = r.rps
+		}
+	}
+	for i := range results {
+		results[i].ratio = results[i].rps / ceiling[results[i].scenario]
+	}
+	md := table(results, *duration, *runs)
+	fmt.Print(md)
+	if err := os.WriteFile(*out, []byte(md), 0o644); err != nil {
+		log.Fatal(err)
+	}
+	if err := chart(results, *png); err != nil {
+		log.Printf("chart: %v", err)
+	}
+}
+
+const spyneBody = `<?xml version="1.0"?><soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body><m:GetItem xmlns:m="urn:gateway:examples:inventory"><m:sku>A-1</m:sku></m:GetItem></soap:Body></soap:Envelope>`
+
+func multicall(n int) string {
+	var b strings.Builder
+	b.WriteString(`<?xml version="1.0"?><methodCall><methodName>system.multicall</methodName><params><param><value><array><data>`)
+	for i := 0; i < n; i++ {
+		b.WriteString(`<value><struct><member><name>methodName</name><value><string>inventory.GetItem</string></value></member><member><name>params</name><value><array><data><value><string>A-1</string></value></data></array></value></member></struct></value>`)
+	}
+	b.WriteString(`</data></array></value></param></params></methodCall>`)
+	return b.String()
+}
+
+func table(rs []result, d time.Duration, runs int) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "# Benchmark results\n\n%s, %s/%s, %d cores; wrk -t1 -c32 -d%v --latency, median of %d runs; `make bench`.\n\n",
+		time.Now().UTC().Format("2006-01-02 15:04 UTC"), runtime.GOOS, runtime.GOARCH, runtime.NumCPU(), d, runs)
+	b.WriteString("| scenario | system | requests/s | p50 | p99 | ratio to ceiling |\n|---|---|---|---|---|---|\n")
+	for _, r := range rs {
+		fmt.Fprintf(&b, "| %s | %s | %.0f | %v | %v | %.2f |\n", r.scenario, r.system, r.rps, r.p50, r.p99, r.ratio)
+	}
+	return b.String()
+}
+
+func serveCeiling(port int, canned map[string][]byte) {
+	mux := http.NewServeMux()
+	for name, body := range canned {
+		body := body
+		mux.HandleFunc("/"+name[:1], func(w http.ResponseWriter, r *http.Request) {
+			_, _ = io.Copy(io.Discard, r.Body)
+			w.Header().Set("Content-Type", "text/xml; charset=utf-8")
+			_, _ = w.Write(body)
+		})
+	}
+	log.Fatal(http.ListenAndServe(fmt.Sprintf("127.0.0.1:%d", port), mux))
+}
+
+var (
+	rpsRE = regexp.MustCompile(`Requests/sec:\s+([\d.]+)`)
+	pctRE = regexp.MustCompile(`(?m)^\s+(50|99)%\s+([\d.]+)(us|ms|s)`)
+)
+
+func wrk(work, url, body, token string, d time.Duration) result {
+	script := filepath.Join(work, "post.lua")
+	lua := fmt.Sprintf("wrk.method = \"POST\"\nwrk.body = %q\nwrk.headers[\"Content-Type\"] = \"text/xml\"\n", body)
+	if token != "" {
+		lua += fmt.Sprintf("wrk.headers[\"X-Gateway-Session\"] = %q\n", token)
+	}
+	if err := os.WriteFile(script, []byte(lua), 0o644); err != nil {
+		log.Fatal(err)
+	}
+	out, err := exec.Command("wrk", "-t1", "-c32", "-d"+d.String(), "--latency", "-s", script, url).CombinedOutput()
+	if err != nil {
+		log.Fatalf("wrk %s: %v\n%s", url, err, out)
+	}
+	if strings.Contains(string(out), "Non-2xx") {
+		log.Fatalf("wrk %s: errors\n%s", url, out)
+	}
+	var r result
+	if m := rpsRE.FindStringSubmatch(string(out)); m != nil {
+		r.rps, _ = strconv.ParseFloat(m[1], 64)
+	}
+	for _, m := range pctRE.FindAllStringSubmatch(string(out), -1) {
+		v, _ := strconv.ParseFloat(m[2], 64)
+		unit := map[string]time.Duration{"us": time.Microsecond, "ms": time.Millisecond, "s": time.Second}[m[3]]
+		dur := time.Duration(v * float64(unit)).Round(time.Microsecond)
+		if m[1] == "50" {
+			r.p50 = dur
+		} else {
+			r.p99 = dur
+		}
+	}
+	return r
+}
+
+func freePort() int {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port
+}
+
+func startAndWait(cmd *exec.Cmd, port int, name string) {
+	stdout, _ := cmd.StdoutPipe()
+	if err := cmd.Start(); err != nil {
+		log.Fatalf("%s: %v", name, err)
+	}
+	go func() { _, _ = io.Copy(io.Discard, bufio.NewReader(stdout)) }()
+	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+		if c, err := net.Dial("tcp", fmt.Sprintf("127.0.0.1:%d", port)); err == nil {
+			c.Close()
+			return
+		}
+	}
+	log.Fatalf("%s did not listen on %d", name, port)
+}
+
+func post(url, body, token string) []byte {
+	req, _ := http.NewRequest(http.MethodPost, url, strings.NewReader(body))
+	req.Header.Set("Content-Type", "text/xml")
+	req.Header.Set("X-Gateway-Session", token)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != 200 {
+		log.Fatalf("%s: %d %s", url, resp.StatusCode, b)
+	}
+	return b
+}
+
+func login(base string) string {
+	b := post(base+"/xmlrpc", `<methodCall><methodName>session.login</methodName><params><param><value>alice</value></param><param><value>wonderland</value></param></params></methodCall>`, "")
+	m := regexp.MustCompile(`<name>token</name><value><string>([^<]+)`).FindSubmatch(b)
+	if m == nil {
+		log.Fatalf("login: %s", b)
+	}
+	return string(m[1])
+}
