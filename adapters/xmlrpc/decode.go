@@ -40,49 +40,15 @@ type decoder struct {
 }
 
 // DecodeCall reads a methodCall. maxDepth bounds element nesting (a struct
-// in an array in a struct... counts each level); <= 0 means 64.
+// in an array in a struct... counts each level); <= 0 means 64. The body is
+// read whole (the caller bounds its size) and scanned by the hand-written
+// scanner of scan.go.
 func DecodeCall(r io.Reader, maxDepth int) (method string, params []any, err error) {
-	if maxDepth <= 0 {
-		maxDepth = 64
-	}
-	d := &decoder{x: xml.NewDecoder(r), maxDepth: maxDepth}
-	d.x.Strict = true
-	d.x.CharsetReader = xmltext.CharsetReader
-	if err := d.expectStart("methodCall"); err != nil {
-		return "", nil, err
-	}
-	if err := d.expectStart("methodName"); err != nil {
-		return "", nil, err
-	}
-	if method, err = d.textUntilEnd(); err != nil {
-		return "", nil, err
-	}
-	method = strings.TrimSpace(method)
-	if method == "" {
-		return "", nil, invalid("empty methodName")
-	}
-	tok, err := d.next()
+	body, err := readBody(r)
 	if err != nil {
-		return "", nil, err
+		return "", nil, parseErr(err)
 	}
-	if se, ok := tok.(xml.StartElement); ok {
-		if se.Name.Local != "params" {
-			return "", nil, invalid("unexpected <%s> in methodCall", se.Name.Local)
-		}
-		if params, err = d.params(); err != nil {
-			return "", nil, err
-		}
-		if tok, err = d.next(); err != nil {
-			return "", nil, err
-		}
-	}
-	if _, ok := tok.(xml.EndElement); !ok {
-		return "", nil, invalid("unexpected content after params")
-	}
-	if err := d.expectEOF(); err != nil {
-		return "", nil, err
-	}
-	return method, params, nil
+	return decodeCall(body, maxDepth)
 }
 
 func invalid(format string, args ...any) error {
