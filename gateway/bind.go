@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"reflect"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -68,17 +69,38 @@ func valueOf(v reflect.Value) Value {
 		if v.Type() == timeType {
 			return v.Interface().(time.Time)
 		}
-		t := v.Type()
-		st := make(Struct, 0, t.NumField())
-		for i := 0; i < t.NumField(); i++ {
-			name, ok := fieldName(t.Field(i))
-			if ok {
-				st = append(st, Member{Name: name, Value: valueOf(v.Field(i))})
-			}
+		fields := elementFields(v.Type())
+		st := make(Struct, len(fields))
+		for i, f := range fields {
+			st[i] = Member{Name: f.name, Value: valueOf(v.Field(f.index))}
 		}
 		return st
 	}
 	return nil
+}
+
+type elementField struct {
+	name  string
+	index int
+}
+
+// fieldCache holds each struct type's element fields: reading the tags once
+// per type keeps reflection off the per-call path. It only ever grows by the
+// generated types an implementation uses, so it needs no bound.
+var fieldCache sync.Map // reflect.Type -> []elementField
+
+func elementFields(t reflect.Type) []elementField {
+	if f, ok := fieldCache.Load(t); ok {
+		return f.([]elementField)
+	}
+	var fields []elementField
+	for i := 0; i < t.NumField(); i++ {
+		if name, ok := fieldName(t.Field(i)); ok {
+			fields = append(fields, elementField{name, i})
+		}
+	}
+	fieldCache.Store(t, fields)
+	return fields
 }
 
 // fieldName is the element name of a struct field, or false for fields
@@ -134,14 +156,9 @@ func bind(val Value, dst reflect.Value, path string) error {
 	if !ok {
 		return fmt.Errorf("bind %s: %s where a struct is due", path, KindOf(val))
 	}
-	t := dst.Type()
-	for i := 0; i < t.NumField(); i++ {
-		name, ok := fieldName(t.Field(i))
-		if !ok {
-			continue
-		}
-		if mv, present := st.Get(name); present {
-			if err := bind(mv, dst.Field(i), join(path, name)); err != nil {
+	for _, f := range elementFields(dst.Type()) {
+		if mv, present := st.Get(f.name); present {
+			if err := bind(mv, dst.Field(f.index), join(path, f.name)); err != nil {
 				return err
 			}
 		}
@@ -150,7 +167,7 @@ func bind(val Value, dst reflect.Value, path string) error {
 }
 
 func bindScalar(val Value, dst reflect.Value, path string) error {
-	wrong := fmt.Errorf("bind %s: %s does not fit %s", path, KindOf(val), dst.Type())
+	wrong := func() error { return fmt.Errorf("bind %s: %s does not fit %s", path, KindOf(val), dst.Type()) }
 	switch x := val.(type) {
 	case string:
 		if dst.Kind() == reflect.String {
@@ -161,7 +178,7 @@ func bindScalar(val Value, dst reflect.Value, path string) error {
 		switch dst.Kind() {
 		case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
 			if dst.OverflowInt(x) {
-				return wrong
+				return wrong()
 			}
 			dst.SetInt(x)
 			return nil
@@ -210,5 +227,5 @@ func bindScalar(val Value, dst reflect.Value, path string) error {
 	if dst.Kind() == reflect.Slice && dst.Type().Elem().Kind() != reflect.Uint8 {
 		return bindScalar([]any{val}, dst, path) // one occurrence of a repeated element
 	}
-	return wrong
+	return wrong()
 }

@@ -1,6 +1,7 @@
 package xmlrpc
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"log/slog"
@@ -75,8 +76,20 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "request body too large", http.StatusRequestEntityTooLarge)
 		return
 	}
-	body := http.MaxBytesReader(w, r.Body, h.opts.MaxBodyBytes)
-	method, params, err := DecodeCall(body, h.opts.MaxDepth)
+	bp := h.bufs.Get().(*[]byte)
+	defer h.bufs.Put(bp)
+	buf := bytes.NewBuffer((*bp)[:0])
+	_, err := buf.ReadFrom(http.MaxBytesReader(w, r.Body, h.opts.MaxBodyBytes))
+	*bp = buf.Bytes() // keep the grown buffer for the next request
+	var method string
+	var params []any
+	if err == nil {
+		// The decoded values copy what they keep, so the buffer is free again
+		// once the call is decoded.
+		method, params, err = decodeCall(buf.Bytes(), h.opts.MaxDepth)
+	} else {
+		err = parseErr(err)
+	}
 	if err != nil {
 		var tooLarge *http.MaxBytesError
 		if errors.As(err, &tooLarge) {
@@ -96,15 +109,15 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h.writeFault(w, gateway.AsFault(err))
 		return
 	}
-	bp := h.bufs.Get().(*[]byte)
-	defer h.bufs.Put(bp)
-	out, err := AppendResponse((*bp)[:0], result)
+	ob := h.bufs.Get().(*[]byte)
+	defer h.bufs.Put(ob)
+	out, err := AppendResponse((*ob)[:0], result)
 	if err != nil {
 		h.opts.Log.ErrorContext(r.Context(), "xmlrpc encode", "method", method, "err", err)
 		h.writeFault(w, gateway.NewFault(gateway.FaultInternal, "internal error"))
 		return
 	}
-	*bp = out
+	*ob = out
 	h.write(w, out)
 }
 
