@@ -112,17 +112,19 @@ func (e *encoder) close(n xml.Name) {
 	e.b = append(e.b, '>')
 }
 
-func (e *encoder) fields(t *wsdl.Type, value gateway.Struct, path string) error {
+// fields writes t's members of value; parent is the path of the element
+// being written, for messages (a child's path is built only on error).
+func (e *encoder) fields(t *wsdl.Type, value gateway.Struct, parent string) error {
 	for _, f := range t.Fields {
 		v, present := value.Get(f.Name.Local)
-		if err := e.field(f, v, present, path+"."+f.Name.Local); err != nil {
+		if err := e.field(f, v, present, parent); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-func (e *encoder) field(f *wsdl.Element, v any, present bool, path string) error {
+func (e *encoder) field(f *wsdl.Element, v any, present bool, parent string) error {
 	if !present || v == nil {
 		switch {
 		case f.Nillable:
@@ -133,7 +135,7 @@ func (e *encoder) field(f *wsdl.Element, v any, present bool, path string) error
 		case f.Min == 0:
 			return nil
 		}
-		return fmt.Errorf("soap encode: required element %s has no value", path)
+		return fmt.Errorf("soap encode: required element %s.%s has no value", parent, f.Name.Local)
 	}
 	if f.Repeated() {
 		list, ok := v.([]any)
@@ -141,16 +143,16 @@ func (e *encoder) field(f *wsdl.Element, v any, present bool, path string) error
 			list = []any{v}
 		}
 		for _, item := range list {
-			if err := e.one(f, item, path); err != nil {
+			if err := e.one(f, item, parent); err != nil {
 				return err
 			}
 		}
 		return nil
 	}
-	return e.one(f, v, path)
+	return e.one(f, v, parent)
 }
 
-func (e *encoder) one(f *wsdl.Element, v any, path string) error {
+func (e *encoder) one(f *wsdl.Element, v any, parent string) error {
 	e.b = append(e.b, '<')
 	e.open(f.Name)
 	e.b = append(e.b, '>')
@@ -159,13 +161,17 @@ func (e *encoder) one(f *wsdl.Element, v any, path string) error {
 	case wsdl.KindStruct:
 		st, ok := v.(gateway.Struct)
 		if !ok {
-			return fmt.Errorf("soap encode: %s: %s where a struct is due", path, gateway.KindOf(v))
+			return fmt.Errorf("soap encode: %s.%s: %s where a struct is due", parent, f.Name.Local, gateway.KindOf(v))
 		}
-		err = e.fields(f.Type, st, path)
+		err = e.fields(f.Type, st, parent+"."+f.Name.Local)
 	case wsdl.KindAny:
 		err = e.anyValue(v)
 	default:
-		e.b, err = appendScalar(e.b, f.Type.Kind, v, path)
+		var out []byte
+		if out, err = appendScalar(e.b, f.Type.Kind, v); err != nil {
+			return fmt.Errorf("soap encode: %s.%s: %w", parent, f.Name.Local, err)
+		}
+		e.b = out
 	}
 	if err != nil {
 		return err
@@ -200,7 +206,7 @@ func (e *encoder) anyValue(v any) error {
 		return nil
 	}
 	var err error
-	e.b, err = appendScalar(e.b, kindOfValue(v), v, "")
+	e.b, err = appendScalar(e.b, kindOfValue(v), v)
 	return err
 }
 
@@ -220,9 +226,17 @@ func kindOfValue(v any) wsdl.Kind {
 	return wsdl.KindString
 }
 
+// errWrongKind is a value that does not fit its element's type.
+type errWrongKind struct {
+	got  string
+	want wsdl.Kind
+}
+
+func (e errWrongKind) Error() string { return fmt.Sprintf("%s where %s is due", e.got, e.want) }
+
 // appendScalar writes v in the XSD lexical form of kind.
-func appendScalar(b []byte, kind wsdl.Kind, v any, path string) ([]byte, error) {
-	wrong := fmt.Errorf("soap encode: %s: %s where %s is due", path, gateway.KindOf(v), kind)
+func appendScalar(b []byte, kind wsdl.Kind, v any) ([]byte, error) {
+	wrong := errWrongKind{gateway.KindOf(v), kind}
 	switch kind {
 	case wsdl.KindString:
 		s, ok := v.(string)

@@ -145,7 +145,7 @@ func Decode(r io.Reader, v Version, def *wsdl.Definition, maxDepth int) (*Reques
 		return nil, &faultError{fault: gateway.NewFault(gateway.FaultNoSuchMethod, "no operation takes the element {%s}%s", wrapper.Name.Space, wrapper.Name.Local)}
 	}
 	req.Operation = op
-	v0, err := d.element(wrapper, op.Input, op.Input.Name.Local)
+	v0, err := d.element(wrapper, op.Input, "")
 	if err != nil {
 		return nil, err
 	}
@@ -284,8 +284,9 @@ func (d *decoder) skip() error {
 	return nil
 }
 
-// textContent reads character data to the end of the current element.
-func (d *decoder) textContent(where string) (string, error) {
+// textContent reads character data to the end of the current element,
+// element name of parent (the path is only built for an error).
+func (d *decoder) textContent(parent, name string) (string, error) {
 	d.text.Reset()
 	for {
 		tok, err := d.token()
@@ -298,7 +299,7 @@ func (d *decoder) textContent(where string) (string, error) {
 		case xml.EndElement:
 			return d.text.String(), nil
 		case xml.StartElement:
-			return "", paramFault("element %s has a child <%s> where a value was expected", where, t.Name.Local)
+			return "", paramFault("element %s has a child <%s> where a value was expected", join(parent, name), t.Name.Local)
 		}
 	}
 }
@@ -334,7 +335,7 @@ func (d *decoder) header(req *Request) error {
 		}
 		switch {
 		case se.Name == xml.Name{Space: NSSession, Local: "Session"}:
-			tokenText, err := d.textContent("Session")
+			tokenText, err := d.textContent("", "Session")
 			if err != nil {
 				return err
 			}
@@ -416,7 +417,7 @@ func (d *decoder) usernameToken(ut *UsernameToken) error {
 			if t.Name.Local == "Password" {
 				ut.PasswordType, _ = attr(t, "", "Type")
 			}
-			text, err := d.textContent(t.Name.Local)
+			text, err := d.textContent("", t.Name.Local)
 			if err != nil {
 				return err
 			}
@@ -444,7 +445,7 @@ func (d *decoder) timestamp() (created, expires string, err error) {
 		case xml.EndElement:
 			return created, expires, nil
 		case xml.StartElement:
-			text, err := d.textContent(t.Name.Local)
+			text, err := d.textContent("", t.Name.Local)
 			if err != nil {
 				return "", "", err
 			}
@@ -458,22 +459,30 @@ func (d *decoder) timestamp() (created, expires string, err error) {
 	}
 }
 
-// element decodes the content of se (whose start was read) as el.
-func (d *decoder) element(se xml.StartElement, el *wsdl.Element, path string) (any, error) {
+// element decodes the content of se (whose start was read) as el, a child
+// of the element at path parent ("" for the wrapper).
+func (d *decoder) element(se xml.StartElement, el *wsdl.Element, parent string) (any, error) {
 	if nilAttr, ok := attr(se, NSXSI, "nil"); ok && (strings.TrimSpace(nilAttr) == "true" || strings.TrimSpace(nilAttr) == "1") {
 		return nil, d.skip()
 	}
 	switch el.Type.Kind {
 	case wsdl.KindStruct:
-		return d.structContent(el, path)
+		return d.structContent(el, join(parent, el.Name.Local))
 	case wsdl.KindAny:
-		return d.anyContent(path)
+		return d.anyContent(join(parent, el.Name.Local))
 	}
-	text, err := d.textContent(path)
+	text, err := d.textContent(parent, el.Name.Local)
 	if err != nil {
 		return nil, err
 	}
-	return parseScalar(el.Type, text, path)
+	return parseScalar(el.Type, text, parent, el.Name.Local)
+}
+
+func join(parent, name string) string {
+	if parent == "" {
+		return name
+	}
+	return parent + "." + name
 }
 
 func (d *decoder) structContent(el *wsdl.Element, path string) (any, error) {
@@ -504,7 +513,7 @@ func (d *decoder) structContent(el *wsdl.Element, path string) (any, error) {
 				return nil, paramFault("element %s: unexpected element <%s>", path, t.Name.Local)
 			}
 			f := fields[i]
-			v, err := d.element(t, f, path+"."+f.Name.Local)
+			v, err := d.element(t, f, path)
 			if err != nil {
 				return nil, err
 			}
@@ -578,9 +587,9 @@ func fieldIndex(fields []*wsdl.Element, local string) int {
 }
 
 // parseScalar reads an XSD lexical form as a neutral value.
-func parseScalar(t *wsdl.Type, text, path string) (any, error) {
+func parseScalar(t *wsdl.Type, text, parent, name string) (any, error) {
 	bad := func() error {
-		return paramFault("element %s: %q is not a valid %s", path, clip(text), t.XSDName)
+		return paramFault("element %s: %q is not a valid %s", join(parent, name), clip(text), t.XSDName)
 	}
 	s := strings.TrimSpace(text)
 	switch t.Kind {

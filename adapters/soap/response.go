@@ -65,7 +65,7 @@ func DecodeResponse(r io.Reader, v Version, op *wsdl.Operation, maxDepth int) (g
 	if op.Output == nil || first.Name.Local != op.Output.Name.Local {
 		return nil, clientFault("the response body is <%s>, not the output of %s", first.Name.Local, op.Name)
 	}
-	out, err := d.element(first, op.Output, op.Output.Name.Local)
+	out, err := d.element(first, op.Output, "")
 	if err != nil {
 		return nil, err
 	}
@@ -102,7 +102,7 @@ func (d *decoder) fault(v Version, op *wsdl.Operation) error {
 		case xml.StartElement:
 			switch t.Name.Local {
 			case "faultcode", "faultstring":
-				text, err := d.textContent(t.Name.Local)
+				text, err := d.textContent("", t.Name.Local)
 				if err != nil {
 					return err
 				}
@@ -143,7 +143,7 @@ func (d *decoder) reasonText() (string, error) {
 		case xml.EndElement:
 			return text, nil
 		case xml.StartElement:
-			s, err := d.textContent(t.Name.Local)
+			s, err := d.textContent("", t.Name.Local)
 			if err != nil {
 				return "", err
 			}
@@ -181,7 +181,7 @@ func (d *decoder) detail(op *wsdl.Operation) (string, gateway.Struct, error) {
 				}
 				continue
 			}
-			v, err := d.element(t, decl.Element, decl.Element.Name.Local)
+			v, err := d.element(t, decl.Element, "")
 			if err != nil {
 				return "", nil, err
 			}
