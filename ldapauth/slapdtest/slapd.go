@@ -74,45 +74,54 @@ access to attrs=userPassword
 access to * by * read
 `))
 
-// Start runs slapd serving ldif until the test ends.
+// Start runs slapd serving ldif until the test ends; it fails the test
+// when slapd is not installed.
 func Start(t testing.TB, ldif []byte, tlsCfg *TLS) *Server {
 	t.Helper()
+	s, err := Launch(t.TempDir(), ldif, tlsCfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(s.Stop)
+	return s
+}
+
+// Launch runs slapd serving ldif with its configuration and database in dir,
+// until Stop (for tools, such as the benchmarks, that are not tests).
+func Launch(dir string, ldif []byte, tlsCfg *TLS) (*Server, error) {
 	slapd, err := exec.LookPath("slapd")
 	if err != nil {
 		slapd = "/usr/sbin/slapd"
 	}
 	slapadd := filepath.Join(filepath.Dir(slapd), "slapadd")
 	if _, err := os.Stat(slapd); err != nil {
-		t.Fatalf("slapd is not installed (apt-get install -y slapd ldap-utils; make test installs it): %v", err)
+		return nil, fmt.Errorf("slapd is not installed (apt-get install -y slapd ldap-utils; make test installs it): %w", err)
 	}
-	dir := t.TempDir()
 	if err := os.MkdirAll(filepath.Join(dir, "db"), 0o700); err != nil {
-		t.Fatal(err)
+		return nil, err
 	}
 	var conf bytes.Buffer
 	if err := confTemplate.Execute(&conf, map[string]any{"Dir": dir, "Suffix": Suffix, "TLS": tlsCfg}); err != nil {
-		t.Fatal(err)
+		return nil, err
 	}
 	confPath := filepath.Join(dir, "slapd.conf")
 	ldifPath := filepath.Join(dir, "data.ldif")
 	if err := os.WriteFile(confPath, conf.Bytes(), 0o600); err != nil {
-		t.Fatal(err)
+		return nil, err
 	}
 	if err := os.WriteFile(ldifPath, ldif, 0o600); err != nil {
-		t.Fatal(err)
+		return nil, err
 	}
 	if out, err := exec.Command(slapadd, "-f", confPath, "-l", ldifPath).CombinedOutput(); err != nil {
-		t.Fatalf("slapadd: %v\n%s", err, out)
+		return nil, fmt.Errorf("slapadd: %v\n%s", err, out)
 	}
 	s := &Server{dir: dir}
 	for attempt := 0; attempt < 5; attempt++ {
 		if err = s.start(slapd, confPath); err == nil {
-			t.Cleanup(s.Stop)
-			return s
+			return s, nil
 		}
 	}
-	t.Fatalf("slapd did not start: %v", err)
-	return nil
+	return nil, fmt.Errorf("slapd did not start: %w", err)
 }
 
 func freePort() (int, error) {
