@@ -34,6 +34,7 @@ fuzz: ## each fuzz target for FUZZTIME
 	$(GO) test -run '^$$' -fuzz '^FuzzDecodeEnvelope$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 2s ./adapters/soap
 	$(GO) test -run '^$$' -fuzz '^FuzzDecodeForm$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 2s ./adapters/portal
 	$(GO) test -run '^$$' -fuzz '^FuzzLoad$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 2s ./wsdl
+	$(GO) test -run '^$$' -fuzz '^FuzzScannerMatchesEncodingXML$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 2s ./adapters/xmltext
 
 bench: deps ## wrk against the gateway, its peers and the net/http ceiling; codec and core benchmarks; 1-3 nodes on Redis
 	$(GO) run ./bench

@@ -90,7 +90,7 @@ type Request struct {
 }
 
 type decoder struct {
-	x        *xml.Decoder
+	x        interface{ Token() (xml.Token, error) }
 	depth    int
 	maxDepth int
 	text     strings.Builder
@@ -101,9 +101,11 @@ func Decode(r io.Reader, v Version, def *wsdl.Definition, maxDepth int) (*Reques
 	if maxDepth <= 0 {
 		maxDepth = 64
 	}
-	d := &decoder{x: xml.NewDecoder(r), maxDepth: maxDepth}
-	d.x.Strict = true
-	d.x.CharsetReader = xmltext.CharsetReader
+	src, err := newTokens(r, maxDepth)
+	if err != nil {
+		return nil, parseErr(err)
+	}
+	d := &decoder{x: src, maxDepth: maxDepth}
 	req := &Request{Version: v}
 	env, err := d.start()
 	if err != nil {
@@ -168,6 +170,13 @@ func parseErr(err error) error {
 	var tooLarge *http.MaxBytesError
 	if errors.As(err, &fe) || errors.As(err, &tooLarge) {
 		return err
+	}
+	var se *xmltext.Error
+	if errors.As(err, &se) {
+		if se.Invalid {
+			return clientFault("%s", se.Msg)
+		}
+		return &faultError{fault: gateway.NewFault(gateway.FaultParse, "malformed XML: %s", se.Msg)}
 	}
 	var syn *xml.SyntaxError
 	if errors.As(err, &syn) {

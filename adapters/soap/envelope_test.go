@@ -102,7 +102,7 @@ func TestDecodeRefuses(t *testing.T) {
 		{"child in a scalar", wrap(`<m:GetItem xmlns:m="urn:gateway:examples:inventory"><m:sku><b/></m:sku></m:GetItem>`), gateway.FaultInvalidParams, "", "child"},
 		{"two bodies", wrap(`<m:ListItems xmlns:m="urn:gateway:examples:inventory"/><m:ListItems xmlns:m="urn:gateway:examples:inventory"/>`), gateway.FaultInvalidRequest, "", "unexpected"},
 		{"mustUnderstand", ns11 + `<s:Header><x:H xmlns:x="urn:x" s:mustUnderstand="true"/></s:Header><s:Body><m:ListItems xmlns:m="urn:gateway:examples:inventory"/></s:Body></s:Envelope>`, gateway.FaultInvalidRequest, "MustUnderstand", "{urn:x}H"},
-		{"truncated", ns11 + `<s:Body>`, gateway.FaultParse, "", "EOF"},
+		{"truncated", ns11 + `<s:Body>`, gateway.FaultParse, "", "end of document"},
 		{"unknown encoding refused", `<?xml version="1.0" encoding="EBCDIC-US"?>` + wrap(""), gateway.FaultParse, "", "encoding"},
 	}
 	for _, c := range cases {

@@ -5,7 +5,6 @@ import (
 	"io"
 	"strings"
 
-	"gateway/adapters/xmltext"
 	"gateway/gateway"
 	"gateway/wsdl"
 )
@@ -30,9 +29,11 @@ func DecodeResponse(r io.Reader, v Version, op *wsdl.Operation, maxDepth int) (g
 	if maxDepth <= 0 {
 		maxDepth = 64
 	}
-	d := &decoder{x: xml.NewDecoder(r), maxDepth: maxDepth}
-	d.x.Strict = true
-	d.x.CharsetReader = xmltext.CharsetReader
+	src, err := newTokens(r, maxDepth)
+	if err != nil {
+		return nil, parseErr(err)
+	}
+	d := &decoder{x: src, maxDepth: maxDepth}
 	env, err := d.start()
 	if err != nil {
 		return nil, err

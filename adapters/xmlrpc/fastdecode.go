@@ -2,21 +2,42 @@ package xmlrpc
 
 import (
 	"bytes"
+	"errors"
 	"io"
 	"strings"
 
+	"gateway/adapters/xmltext"
 	"gateway/gateway"
 )
 
+// scanner reads XML-RPC with the shared scanner, its refusals as faults.
+type scanner struct{ x *xmltext.Scanner }
+
+func (s *scanner) next(keepBlank bool) (xmltext.Token, error) {
+	t, err := s.x.Next(keepBlank)
+	return t, scanFault(err)
+}
+
+// scanFault maps the scanner's refusals: not well-formed or not allowed is a
+// parse error, refused for its structure an invalid request.
+func scanFault(err error) error {
+	var se *xmltext.Error
+	if !errors.As(err, &se) {
+		return err
+	}
+	if se.Invalid {
+		return invalid("%s", se.Msg)
+	}
+	return &DecodeError{Kind: gateway.FaultParse, Msg: "parse error: " + se.Msg}
+}
+
 // decodeCall reads a methodCall from a whole body with the scanner.
 func decodeCall(src []byte, maxDepth int) (string, []any, error) {
-	if maxDepth <= 0 {
-		maxDepth = 64
+	x, err := xmltext.NewScanner(src, maxDepth, false)
+	if err != nil {
+		return "", nil, scanFault(err)
 	}
-	s := &scanner{src: src, maxDepth: maxDepth}
-	if err := s.prolog(); err != nil {
-		return "", nil, err
-	}
+	s := &scanner{x: x}
 	if err := s.expectStart("methodCall"); err != nil {
 		return "", nil, err
 	}
@@ -36,11 +57,11 @@ func decodeCall(src []byte, maxDepth int) (string, []any, error) {
 		return "", nil, err
 	}
 	var params []any
-	if t.kind == tokStart {
-		if string(t.name) != "params" {
-			return "", nil, invalid("unexpected <%s> in methodCall", t.name)
+	if t.Kind == xmltext.Start {
+		if string(t.Local) != "params" {
+			return "", nil, invalid("unexpected <%s> in methodCall", t.Local)
 		}
-		if !t.empty {
+		if !t.Empty {
 			if params, err = s.params(); err != nil {
 				return "", nil, err
 			}
@@ -49,13 +70,13 @@ func decodeCall(src []byte, maxDepth int) (string, []any, error) {
 			return "", nil, err
 		}
 	}
-	if t.kind != tokEnd {
+	if t.Kind != xmltext.End {
 		return "", nil, invalid("unexpected content after params")
 	}
 	if t, err = s.next(false); err != nil {
 		return "", nil, err
 	}
-	if t.kind != tokEOF {
+	if t.Kind != xmltext.EOF {
 		return "", nil, invalid("content after the document")
 	}
 	return method, params, nil
@@ -66,7 +87,7 @@ func (s *scanner) expectStart(name string) error {
 	if err != nil {
 		return err
 	}
-	if t.kind != tokStart || string(t.name) != name || t.empty {
+	if t.Kind != xmltext.Start || string(t.Local) != name || t.Empty {
 		return invalid("expected <%s>", name)
 	}
 	return nil
@@ -77,7 +98,7 @@ func (s *scanner) expectEnd(name string) error {
 	if err != nil {
 		return err
 	}
-	if t.kind != tokEnd {
+	if t.Kind != xmltext.End {
 		return invalid("expected </%s>", name)
 	}
 	return nil
@@ -91,13 +112,13 @@ func (s *scanner) textUntilEnd() (string, error) {
 		if err != nil {
 			return "", err
 		}
-		switch t.kind {
-		case tokText:
-			b.Write(t.text)
-		case tokEnd:
+		switch t.Kind {
+		case xmltext.Text:
+			b.Write(t.Text)
+		case xmltext.End:
 			return b.String(), nil
 		default:
-			return "", invalid("unexpected <%s> in a scalar", t.name)
+			return "", invalid("unexpected <%s> in a scalar", t.Local)
 		}
 	}
 }
@@ -110,9 +131,9 @@ func (s *scanner) params() ([]any, error) {
 			return nil, err
 		}
 		switch {
-		case t.kind == tokEnd:
+		case t.Kind == xmltext.End:
 			return out, nil
-		case t.kind == tokStart && string(t.name) == "param" && !t.empty:
+		case t.Kind == xmltext.Start && string(t.Local) == "param" && !t.Empty:
 			v, err := s.valueElement()
 			if err != nil {
 				return nil, err
@@ -121,8 +142,8 @@ func (s *scanner) params() ([]any, error) {
 			if err := s.expectEnd("param"); err != nil {
 				return nil, err
 			}
-		case t.kind == tokStart:
-			return nil, invalid("unexpected <%s> in params", t.name)
+		case t.Kind == xmltext.Start:
+			return nil, invalid("unexpected <%s> in params", t.Local)
 		default:
 			return nil, invalid("text in params")
 		}
@@ -135,10 +156,10 @@ func (s *scanner) valueElement() (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	if t.kind != tokStart || string(t.name) != "value" {
+	if t.Kind != xmltext.Start || string(t.Local) != "value" {
 		return nil, invalid("expected <value>")
 	}
-	if t.empty {
+	if t.Empty {
 		return "", nil
 	}
 	return s.value()
@@ -152,16 +173,16 @@ func (s *scanner) value() (any, error) {
 		if err != nil {
 			return nil, err
 		}
-		switch t.kind {
-		case tokText:
-			text = append(text, t.text...)
-		case tokEnd:
+		switch t.Kind {
+		case xmltext.Text:
+			text = append(text, t.Text...)
+		case xmltext.End:
 			return string(text), nil // no type element: a string
-		case tokStart:
+		case xmltext.Start:
 			if len(bytes.TrimSpace(text)) > 0 {
-				return nil, invalid("text beside <%s> in a value", t.name)
+				return nil, invalid("text beside <%s> in a value", t.Local)
 			}
-			v, err := s.typed(string(t.name), t.empty)
+			v, err := s.typed(string(t.Local), t.Empty)
 			if err != nil {
 				return nil, err
 			}
@@ -208,16 +229,16 @@ func (s *scanner) structValue() (gateway.Struct, error) {
 			return nil, err
 		}
 		switch {
-		case t.kind == tokEnd:
+		case t.Kind == xmltext.End:
 			return out, nil
-		case t.kind == tokStart && string(t.name) == "member" && !t.empty:
+		case t.Kind == xmltext.Start && string(t.Local) == "member" && !t.Empty:
 			m, err := s.member()
 			if err != nil {
 				return nil, err
 			}
 			out = append(out, m)
-		case t.kind == tokStart:
-			return nil, invalid("unexpected <%s> in struct", t.name)
+		case t.Kind == xmltext.Start:
+			return nil, invalid("unexpected <%s> in struct", t.Local)
 		default:
 			return nil, invalid("text in struct")
 		}
@@ -234,27 +255,27 @@ func (s *scanner) member() (gateway.Member, error) {
 			return m, err
 		}
 		switch {
-		case t.kind == tokEnd:
+		case t.Kind == xmltext.End:
 			if !haveName || !haveValue {
 				return m, invalid("struct member without name or value")
 			}
 			return m, nil
-		case t.kind == tokStart && string(t.name) == "name" && !haveName:
+		case t.Kind == xmltext.Start && string(t.Local) == "name" && !haveName:
 			haveName = true
-			if !t.empty {
+			if !t.Empty {
 				if m.Name, err = s.textUntilEnd(); err != nil {
 					return m, err
 				}
 			}
-		case t.kind == tokStart && string(t.name) == "value" && !haveValue:
+		case t.Kind == xmltext.Start && string(t.Local) == "value" && !haveValue:
 			haveValue = true
-			if t.empty {
+			if t.Empty {
 				m.Value = ""
 			} else if m.Value, err = s.value(); err != nil {
 				return m, err
 			}
-		case t.kind == tokStart:
-			return m, invalid("unexpected <%s> in member", t.name)
+		case t.Kind == xmltext.Start:
+			return m, invalid("unexpected <%s> in member", t.Local)
 		default:
 			return m, invalid("text in member")
 		}
@@ -266,24 +287,24 @@ func (s *scanner) arrayValue() ([]any, error) {
 	if err != nil {
 		return nil, err
 	}
-	if t.kind != tokStart || string(t.name) != "data" {
+	if t.Kind != xmltext.Start || string(t.Local) != "data" {
 		return nil, invalid("expected <data>")
 	}
 	out := []any{}
-	if !t.empty {
+	if !t.Empty {
 		for {
 			t, err := s.next(false)
 			if err != nil {
 				return nil, err
 			}
-			if t.kind == tokEnd {
+			if t.Kind == xmltext.End {
 				break
 			}
-			if t.kind != tokStart || string(t.name) != "value" {
+			if t.Kind != xmltext.Start || string(t.Local) != "value" {
 				return nil, invalid("unexpected content in array")
 			}
 			var v any = ""
-			if !t.empty {
+			if !t.Empty {
 				if v, err = s.value(); err != nil {
 					return nil, err
 				}

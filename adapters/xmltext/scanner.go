@@ -1,0 +1,521 @@
+package xmltext
+
+import (
+	"bytes"
+	"fmt"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+)
+
+// Scanner is the gateway's XML tokenizer for requests: a hand-written
+// scanner over a whole (size-bounded) document, several times faster than
+// encoding/xml and allocation-free but for what it returns. It reads the
+// XML a SOAP or XML-RPC message needs and refuses the rest with a clear
+// error: no DOCTYPE or other declaration (so no entity is ever defined or
+// expanded), only the five predefined entities and character references,
+// well-formed nesting, valid UTF-8 and XML characters, bounded depth. With
+// Namespaces set it resolves element and attribute prefixes as
+// encoding/xml does.
+type Scanner struct {
+	src        []byte
+	pos        int
+	depth      int
+	maxDepth   int
+	namespaces bool
+	stack      [][]byte  // open element names, to check nesting
+	scopes     []int     // len(bindings) at each open element
+	bindings   []binding // in-scope namespace declarations, innermost last
+	text       []byte    // scratch for decoded text
+	rootSeen   bool      // the document element has begun
+}
+
+type binding struct{ prefix, uri string }
+
+// Kind is the kind of a token.
+type Kind int
+
+// Token kinds.
+const (
+	EOF Kind = iota
+	Start
+	End
+	Text
+)
+
+// Token is one start tag, end tag or text. Name, Local and Text are valid
+// until the next call to Next.
+type Token struct {
+	Kind  Kind
+	Name  []byte // the qualified name as written
+	Local []byte // the name without its prefix
+	Space string // with Namespaces: the element's namespace URI
+	Attrs []Attr // with Namespaces: the attributes, names resolved
+	Text  []byte // for Text: decoded
+	Empty bool   // a start tag that closes itself: <nil/>
+}
+
+// Attr is an attribute with its namespace resolved.
+type Attr struct{ Space, Local, Value string }
+
+// Error is a document the scanner refuses. Invalid marks well-formed XML
+// that is refused for its structure (too deep, content after the
+// document element); the rest is not well-formed or not allowed.
+type Error struct {
+	Msg     string
+	Invalid bool
+}
+
+func (e *Error) Error() string { return e.Msg }
+
+func scanErr(format string, args ...any) error {
+	return &Error{Msg: fmt.Sprintf(format, args...)}
+}
+
+func invalid(format string, args ...any) error {
+	return &Error{Msg: fmt.Sprintf(format, args...), Invalid: true}
+}
+
+// NewScanner starts scanning src: it reads the XML declaration (converting
+// an ISO-8859-1 document to UTF-8) and bounds element nesting at maxDepth.
+func NewScanner(src []byte, maxDepth int, namespaces bool) (*Scanner, error) {
+	if maxDepth <= 0 {
+		maxDepth = 64
+	}
+	s := &Scanner{src: src, maxDepth: maxDepth, namespaces: namespaces}
+	return s, s.prolog()
+}
+
+// prolog checks the XML declaration's encoding, converting ISO-8859-1 to
+// UTF-8 up front. (A processing instruction whose target merely starts with
+// "xml" is not the declaration and is skipped like any other.)
+func (s *Scanner) prolog() error {
+	if len(s.src) < 6 || !bytes.HasPrefix(s.src, []byte("<?xml")) || !isSpace(s.src[5]) {
+		return nil
+	}
+	end := bytes.Index(s.src, []byte("?>"))
+	if end < 0 {
+		return scanErr("unterminated XML declaration")
+	}
+	label := declEncoding(string(s.src[5:end]))
+	switch strings.ToLower(label) {
+	case "", "utf-8", "utf8", "us-ascii", "ascii":
+		s.pos = end + 2
+		return nil
+	}
+	r, err := CharsetReader(label, bytes.NewReader(s.src[end+2:]))
+	if err != nil {
+		return scanErr("%v", err)
+	}
+	var buf bytes.Buffer
+	if _, err := buf.ReadFrom(r); err != nil {
+		return scanErr("%v", err)
+	}
+	s.src, s.pos = buf.Bytes(), 0
+	return nil
+}
+
+// declEncoding is the encoding pseudo-attribute of an XML declaration's
+// content, or "".
+func declEncoding(decl string) string {
+	i := strings.Index(decl, "encoding")
+	if i < 0 {
+		return ""
+	}
+	rest := strings.TrimLeft(decl[i+len("encoding"):], " \t\r\n")
+	if !strings.HasPrefix(rest, "=") {
+		return ""
+	}
+	rest = strings.TrimLeft(rest[1:], " \t\r\n")
+	if rest == "" || (rest[0] != '"' && rest[0] != '\'') {
+		return ""
+	}
+	if j := strings.IndexByte(rest[1:], rest[0]); j >= 0 {
+		return rest[1 : 1+j]
+	}
+	return ""
+}
+
+// Next returns the next start tag, end tag or non-blank text; comments and
+// processing instructions are skipped, and so is whitespace-only text
+// unless keepBlank asks for it.
+func (s *Scanner) Next(keepBlank bool) (Token, error) {
+	for {
+		if s.pos >= len(s.src) {
+			if len(s.stack) > 0 {
+				return Token{}, scanErr("unexpected end of document")
+			}
+			return Token{Kind: EOF}, nil
+		}
+		if s.src[s.pos] != '<' {
+			text, err := s.chars()
+			if err != nil {
+				return Token{}, err
+			}
+			if len(s.stack) == 0 {
+				if len(bytes.TrimSpace(text)) > 0 {
+					return Token{}, scanErr("text outside the document element")
+				}
+				continue
+			}
+			if keepBlank || len(bytes.TrimSpace(text)) > 0 {
+				return Token{Kind: Text, Text: text}, nil
+			}
+			continue
+		}
+		rest := s.src[s.pos:]
+		switch {
+		case bytes.HasPrefix(rest, []byte("<!--")):
+			end := bytes.Index(rest[4:], []byte("-->"))
+			if end < 0 {
+				return Token{}, scanErr("unterminated comment")
+			}
+			s.pos += 4 + end + 3
+		case bytes.HasPrefix(rest, []byte("<![CDATA[")):
+			end := bytes.Index(rest[9:], []byte("]]>"))
+			if end < 0 {
+				return Token{}, scanErr("unterminated CDATA section")
+			}
+			raw := rest[9 : 9+end]
+			if err := checkChars(raw); err != nil {
+				return Token{}, err
+			}
+			s.pos += 9 + end + 3
+			if len(s.stack) == 0 {
+				return Token{}, scanErr("text outside the document element")
+			}
+			return Token{Kind: Text, Text: raw}, nil
+		case bytes.HasPrefix(rest, []byte("<!")):
+			return Token{}, scanErr("DOCTYPE and other declarations are not allowed")
+		case bytes.HasPrefix(rest, []byte("<?")):
+			end := bytes.Index(rest, []byte("?>"))
+			if end < 0 {
+				return Token{}, scanErr("unterminated processing instruction")
+			}
+			s.pos += end + 2
+		case bytes.HasPrefix(rest, []byte("</")):
+			name, n, err := s.name(rest[2:])
+			if err != nil {
+				return Token{}, err
+			}
+			i := 2 + n
+			for i < len(rest) && isSpace(rest[i]) {
+				i++
+			}
+			if i >= len(rest) || rest[i] != '>' {
+				return Token{}, scanErr("malformed end tag")
+			}
+			s.pos += i + 1
+			if len(s.stack) == 0 || !bytes.Equal(s.stack[len(s.stack)-1], name) {
+				return Token{}, scanErr("end tag </%s> does not match", name)
+			}
+			s.stack = s.stack[:len(s.stack)-1]
+			s.depth--
+			t := Token{Kind: End, Name: name, Local: local(name)}
+			if s.namespaces {
+				t.Space = s.resolve(name, true)
+				s.bindings = s.bindings[:s.scopes[len(s.scopes)-1]]
+				s.scopes = s.scopes[:len(s.scopes)-1]
+			}
+			return t, nil
+		default:
+			return s.startTag(rest)
+		}
+	}
+}
+
+func (s *Scanner) startTag(rest []byte) (Token, error) {
+	name, n, err := s.name(rest[1:])
+	if err != nil {
+		return Token{}, err
+	}
+	if len(s.stack) == 0 && s.rootSeen {
+		return Token{}, invalid("content after the document element")
+	}
+	i := 1 + n
+	scope := len(s.bindings)
+	var raw [][2][]byte // attribute names and values, for namespace resolution
+	for {
+		for i < len(rest) && isSpace(rest[i]) {
+			i++
+		}
+		if i >= len(rest) {
+			return Token{}, scanErr("unterminated start tag")
+		}
+		if rest[i] == '>' || (rest[i] == '/' && i+1 < len(rest) && rest[i+1] == '>') {
+			break
+		}
+		aname, an, err := s.name(rest[i:])
+		if err != nil {
+			return Token{}, err
+		}
+		i += an
+		for i < len(rest) && isSpace(rest[i]) {
+			i++
+		}
+		if i >= len(rest) || rest[i] != '=' {
+			return Token{}, scanErr("attribute without a value")
+		}
+		i++
+		for i < len(rest) && isSpace(rest[i]) {
+			i++
+		}
+		if i >= len(rest) || (rest[i] != '"' && rest[i] != '\'') {
+			return Token{}, scanErr("attribute value without quotes")
+		}
+		q := rest[i]
+		end := bytes.IndexByte(rest[i+1:], q)
+		if end < 0 || bytes.IndexByte(rest[i+1:i+1+end], '<') >= 0 {
+			return Token{}, scanErr("malformed attribute value")
+		}
+		if s.namespaces {
+			raw = append(raw, [2][]byte{aname, rest[i+1 : i+1+end]})
+		}
+		i += 1 + end + 1
+	}
+	empty := rest[i] == '/'
+	if empty {
+		i += 2
+	} else {
+		i++
+	}
+	s.pos += i
+	s.depth++
+	if s.depth > s.maxDepth {
+		return Token{}, invalid("nesting deeper than %d elements", s.maxDepth)
+	}
+	t := Token{Kind: Start, Name: name, Local: local(name), Empty: empty}
+	if s.namespaces {
+		if err := s.declare(raw, &t); err != nil {
+			return Token{}, err
+		}
+	}
+	s.rootSeen = s.rootSeen || len(s.stack) == 0
+	if empty {
+		s.depth--
+		if s.namespaces {
+			s.bindings = s.bindings[:scope]
+		}
+		return t, nil
+	}
+	s.stack = append(s.stack, name)
+	if s.namespaces {
+		s.scopes = append(s.scopes, scope)
+	}
+	return t, nil
+}
+
+// declare takes the start tag's namespace declarations into scope, then
+// resolves its element and attribute names.
+func (s *Scanner) declare(raw [][2][]byte, t *Token) error {
+	for _, a := range raw {
+		name := string(a[0])
+		switch {
+		case name == "xmlns":
+			v, err := s.attrValue(a[1])
+			if err != nil {
+				return err
+			}
+			s.bindings = append(s.bindings, binding{"", v})
+		case strings.HasPrefix(name, "xmlns:"):
+			v, err := s.attrValue(a[1])
+			if err != nil {
+				return err
+			}
+			s.bindings = append(s.bindings, binding{name[len("xmlns:"):], v})
+		}
+	}
+	t.Space = s.resolve(t.Name, true)
+	for _, a := range raw {
+		name := string(a[0])
+		if name == "xmlns" || strings.HasPrefix(name, "xmlns:") {
+			continue
+		}
+		v, err := s.attrValue(a[1])
+		if err != nil {
+			return err
+		}
+		t.Attrs = append(t.Attrs, Attr{Space: s.resolve(a[0], false), Local: string(local(a[0])), Value: v})
+	}
+	return nil
+}
+
+// resolve is the namespace of a qualified name: its prefix's binding, the
+// default namespace for an unprefixed element, none for an unprefixed
+// attribute; an undeclared prefix stands for itself (as in encoding/xml).
+func (s *Scanner) resolve(qname []byte, element bool) string {
+	prefix := ""
+	if i := bytes.IndexByte(qname, ':'); i > 0 && i < len(qname)-1 {
+		prefix = string(qname[:i])
+	} else if !element {
+		return ""
+	}
+	if prefix == "xml" {
+		return "http://www.w3.org/XML/1998/namespace"
+	}
+	for i := len(s.bindings) - 1; i >= 0; i-- {
+		if s.bindings[i].prefix == prefix {
+			return s.bindings[i].uri
+		}
+	}
+	return prefix
+}
+
+// attrValue decodes an attribute value's references and checks its characters.
+func (s *Scanner) attrValue(raw []byte) (string, error) {
+	if err := checkChars(raw); err != nil {
+		return "", err
+	}
+	if bytes.IndexByte(raw, '&') < 0 {
+		return string(raw), nil
+	}
+	saved := s.text
+	s.text = nil
+	v, err := s.decode(raw)
+	out := string(v)
+	s.text = saved
+	return out, err
+}
+
+// name reads an XML name at the start of b and returns it with its length.
+func (s *Scanner) name(b []byte) ([]byte, int, error) {
+	i := 0
+	for i < len(b) {
+		c := b[i]
+		if c == '>' || c == '/' || c == '=' || isSpace(c) {
+			break
+		}
+		if c == '<' || c == '&' || c == '"' || c == '\'' {
+			return nil, 0, scanErr("invalid character %q in a name", c)
+		}
+		i++
+	}
+	if i == 0 {
+		return nil, 0, scanErr("missing element or attribute name")
+	}
+	if !utf8.Valid(b[:i]) {
+		return nil, 0, scanErr("invalid UTF-8 in a name")
+	}
+	return b[:i], i, nil
+}
+
+// local drops a name's prefix; as in encoding/xml, a colon first or last
+// is part of the name, not a prefix separator.
+func local(name []byte) []byte {
+	if i := bytes.IndexByte(name, ':'); i > 0 && i < len(name)-1 {
+		return name[i+1:]
+	}
+	return name
+}
+
+func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
+
+// chars reads character data up to the next '<', decoding references and
+// normalizing line ends, into s.text.
+func (s *Scanner) chars() ([]byte, error) {
+	end := bytes.IndexByte(s.src[s.pos:], '<')
+	if end < 0 {
+		end = len(s.src) - s.pos
+	}
+	raw := s.src[s.pos : s.pos+end]
+	s.pos += end
+	if err := checkChars(raw); err != nil {
+		return nil, err
+	}
+	if bytes.IndexByte(raw, '&') < 0 && bytes.IndexByte(raw, '\r') < 0 {
+		return raw, nil
+	}
+	return s.decode(raw)
+}
+
+// decode resolves references and normalizes line ends of raw into s.text.
+func (s *Scanner) decode(raw []byte) ([]byte, error) {
+	s.text = s.text[:0]
+	for i := 0; i < len(raw); i++ {
+		c := raw[i]
+		switch c {
+		case '\r':
+			s.text = append(s.text, '\n')
+			if i+1 < len(raw) && raw[i+1] == '\n' {
+				i++
+			}
+		case '&':
+			semi := bytes.IndexByte(raw[i:], ';')
+			if semi < 0 {
+				return nil, scanErr("unterminated entity reference")
+			}
+			ref := string(raw[i+1 : i+semi])
+			switch ref {
+			case "lt":
+				s.text = append(s.text, '<')
+			case "gt":
+				s.text = append(s.text, '>')
+			case "amp":
+				s.text = append(s.text, '&')
+			case "apos":
+				s.text = append(s.text, '\'')
+			case "quot":
+				s.text = append(s.text, '"')
+			default:
+				r, ok := charRef(ref)
+				if !ok {
+					if len(ref) > 40 {
+						ref = ref[:40] + "..."
+					}
+					return nil, scanErr("undefined entity &%s;", ref)
+				}
+				s.text = utf8.AppendRune(s.text, r)
+			}
+			i += semi
+		default:
+			s.text = append(s.text, c)
+		}
+	}
+	return s.text, nil
+}
+
+func charRef(ref string) (rune, bool) {
+	if len(ref) < 2 || ref[0] != '#' {
+		return 0, false
+	}
+	var n uint64
+	var err error
+	if ref[1] == 'x' {
+		n, err = strconv.ParseUint(ref[2:], 16, 32)
+	} else {
+		n, err = strconv.ParseUint(ref[1:], 10, 32)
+	}
+	r := rune(n)
+	if err != nil || !isXMLChar(r) {
+		return 0, false
+	}
+	return r, true
+}
+
+// checkChars refuses invalid UTF-8 and characters XML 1.0 forbids (NUL and
+// other controls).
+func checkChars(b []byte) error {
+	for i := 0; i < len(b); {
+		c := b[i]
+		if c < utf8.RuneSelf {
+			if c < 0x20 && c != '\t' && c != '\n' && c != '\r' {
+				return scanErr("illegal character %#x", c)
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRune(b[i:])
+		if r == utf8.RuneError && size == 1 {
+			return scanErr("invalid UTF-8")
+		}
+		if !isXMLChar(r) {
+			return scanErr("illegal character %U", r)
+		}
+		i += size
+	}
+	return nil
+}
+
+func isXMLChar(r rune) bool {
+	return r == 0x09 || r == 0x0A || r == 0x0D || r >= 0x20 && r <= 0xD7FF || r >= 0xE000 && r <= 0xFFFD || r >= 0x10000 && r <= 0x10FFFF
+}
