@@ -96,8 +96,9 @@ type decoder struct {
 	text     strings.Builder
 }
 
-// Decode reads an envelope of version v whose body is an operation of def.
-func Decode(r io.Reader, v Version, def *wsdl.Definition, maxDepth int) (*Request, error) {
+// newDecoder reads a whole message and readies the decoder on it; maxDepth
+// <= 0 means 64.
+func newDecoder(r io.Reader, maxDepth int) (*decoder, error) {
 	if maxDepth <= 0 {
 		maxDepth = 64
 	}
@@ -105,7 +106,15 @@ func Decode(r io.Reader, v Version, def *wsdl.Definition, maxDepth int) (*Reques
 	if err != nil {
 		return nil, parseErr(err)
 	}
-	d := &decoder{x: src, maxDepth: maxDepth}
+	return &decoder{x: src, maxDepth: maxDepth}, nil
+}
+
+// Decode reads an envelope of version v whose body is an operation of def.
+func Decode(r io.Reader, v Version, def *wsdl.Definition, maxDepth int) (*Request, error) {
+	d, err := newDecoder(r, maxDepth)
+	if err != nil {
+		return nil, err
+	}
 	req := &Request{Version: v}
 	env, err := d.start()
 	if err != nil {

@@ -26,14 +26,10 @@ func ContentType(v Version, action string) string {
 // Application; a fault op declares comes with its name and its detail
 // decoded by the schema.
 func DecodeResponse(r io.Reader, v Version, op *wsdl.Operation, maxDepth int) (gateway.Struct, error) {
-	if maxDepth <= 0 {
-		maxDepth = 64
-	}
-	src, err := newTokens(r, maxDepth)
+	d, err := newDecoder(r, maxDepth)
 	if err != nil {
-		return nil, parseErr(err)
+		return nil, err
 	}
-	d := &decoder{x: src, maxDepth: maxDepth}
 	env, err := d.start()
 	if err != nil {
 		return nil, err

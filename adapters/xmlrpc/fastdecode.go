@@ -321,3 +321,69 @@ func readBody(r io.Reader) ([]byte, error) {
 	_, err := buf.ReadFrom(r)
 	return buf.Bytes(), err
 }
+
+// DecodeResponse reads a methodResponse (from an XML-RPC upstream): its one
+// value, or a *ResponseFault.
+func DecodeResponse(r io.Reader, maxDepth int) (any, error) {
+	body, err := readBody(r)
+	if err != nil {
+		return nil, err
+	}
+	x, err := xmltext.NewScanner(body, maxDepth, false)
+	if err != nil {
+		return nil, scanFault(err)
+	}
+	s := &scanner{x: x}
+	if err := s.expectStart("methodResponse"); err != nil {
+		return nil, err
+	}
+	t, err := s.next(false)
+	if err != nil {
+		return nil, err
+	}
+	if t.Kind != xmltext.Start || t.Empty {
+		return nil, invalid("empty methodResponse")
+	}
+	var result any
+	switch string(t.Local) {
+	case "params":
+		params, err := s.params()
+		if err != nil {
+			return nil, err
+		}
+		if len(params) != 1 {
+			return nil, invalid("a methodResponse has one param, not %d", len(params))
+		}
+		result = params[0]
+	case "fault":
+		v, err := s.valueElement()
+		if err != nil {
+			return nil, err
+		}
+		if err := s.expectEnd("fault"); err != nil {
+			return nil, err
+		}
+		st, _ := v.(gateway.Struct)
+		code, _ := st.Get("faultCode")
+		n, ok := code.(int64)
+		if !ok {
+			return nil, invalid("fault without an integer faultCode")
+		}
+		result = &ResponseFault{Code: int(n), String: st.String("faultString")}
+	default:
+		return nil, invalid("unexpected <%s> in methodResponse", t.Local)
+	}
+	if err := s.expectEnd("methodResponse"); err != nil {
+		return nil, err
+	}
+	if t, err = s.next(false); err != nil {
+		return nil, err
+	}
+	if t.Kind != xmltext.EOF {
+		return nil, invalid("content after the document")
+	}
+	if f, ok := result.(*ResponseFault); ok {
+		return nil, f
+	}
+	return result, nil
+}

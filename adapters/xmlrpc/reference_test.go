@@ -11,10 +11,11 @@ import (
 	"time"
 
 	"gateway/adapters/xmltext"
+	"gateway/gateway"
 )
 
-// referenceDecodeCall is the encoding/xml decoder the scanner replaced,
-// kept as the reference the scanner is fuzzed against.
+// referenceDecodeCall and the decoder below are the encoding/xml decoder the
+// scanner replaced, kept as the reference the scanner is fuzzed against.
 func referenceDecodeCall(r io.Reader, maxDepth int) (method string, params []any, err error) {
 	if maxDepth <= 0 {
 		maxDepth = 64
@@ -108,5 +109,287 @@ func sameValues(a, b []any) bool {
 	return true
 }
 
-var _ = io.EOF
-var _ = xml.Name{}
+// decoder reads one methodCall from a token stream, without building a tree.
+type decoder struct {
+	x        *xml.Decoder
+	depth    int
+	maxDepth int
+	text     strings.Builder
+}
+
+// next returns the next token that matters: start or end elements and
+// non-blank text. Comments and processing instructions are skipped; any
+// directive (DOCTYPE, ENTITY) is refused, so no entity is ever expanded.
+func (d *decoder) next() (xml.Token, error) {
+	for {
+		tok, err := d.x.Token()
+		if err != nil {
+			return nil, parseErr(err)
+		}
+		switch t := tok.(type) {
+		case xml.StartElement:
+			d.depth++
+			if d.depth > d.maxDepth {
+				return nil, invalid("nesting deeper than %d elements", d.maxDepth)
+			}
+			return t, nil
+		case xml.EndElement:
+			d.depth--
+			return t, nil
+		case xml.CharData:
+			if len(bytes.TrimSpace(t)) > 0 {
+				if d.depth == 0 {
+					return nil, &DecodeError{Kind: gateway.FaultParse, Msg: "parse error: text outside the document element"}
+				}
+				return t, nil
+			}
+		case xml.Directive:
+			return nil, &DecodeError{Kind: gateway.FaultParse, Msg: "parse error: DOCTYPE and other directives are not allowed"}
+		}
+	}
+}
+
+func (d *decoder) expectStart(local string) error {
+	tok, err := d.next()
+	if err != nil {
+		return err
+	}
+	se, ok := tok.(xml.StartElement)
+	if !ok || se.Name.Local != local {
+		return invalid("expected <%s>", local)
+	}
+	return nil
+}
+
+func (d *decoder) expectEOF() error {
+	for {
+		tok, err := d.x.Token()
+		if errors.Is(err, io.EOF) {
+			return nil
+		}
+		if err != nil {
+			return parseErr(err)
+		}
+		switch t := tok.(type) {
+		case xml.CharData:
+			if len(bytes.TrimSpace(t)) > 0 {
+				return invalid("text after the document")
+			}
+		case xml.Comment, xml.ProcInst:
+		default:
+			return invalid("content after the document")
+		}
+	}
+}
+
+// textUntilEnd reads character data up to the end of the current element;
+// any child element is an error.
+func (d *decoder) textUntilEnd() (string, error) {
+	d.text.Reset()
+	for {
+		tok, err := d.x.Token()
+		if err != nil {
+			return "", parseErr(err)
+		}
+		switch t := tok.(type) {
+		case xml.CharData:
+			d.text.Write(t)
+		case xml.EndElement:
+			d.depth--
+			return d.text.String(), nil
+		case xml.StartElement:
+			return "", invalid("unexpected <%s> in a scalar", t.Name.Local)
+		case xml.Directive:
+			return "", &DecodeError{Kind: gateway.FaultParse, Msg: "parse error: directives are not allowed"}
+		}
+	}
+}
+
+func (d *decoder) params() ([]any, error) {
+	var out []any
+	for {
+		tok, err := d.next()
+		if err != nil {
+			return nil, err
+		}
+		switch t := tok.(type) {
+		case xml.EndElement:
+			return out, nil
+		case xml.StartElement:
+			if t.Name.Local != "param" {
+				return nil, invalid("unexpected <%s> in params", t.Name.Local)
+			}
+			if err := d.expectStart("value"); err != nil {
+				return nil, err
+			}
+			v, err := d.value()
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, v)
+			if err := d.expectEnd("param"); err != nil {
+				return nil, err
+			}
+		default:
+			return nil, invalid("text in params")
+		}
+	}
+}
+
+func (d *decoder) expectEnd(local string) error {
+	tok, err := d.next()
+	if err != nil {
+		return err
+	}
+	if _, ok := tok.(xml.EndElement); !ok {
+		return invalid("expected </%s>", local)
+	}
+	return nil
+}
+
+// value reads the content of a <value> whose start has been read, and its end.
+func (d *decoder) value() (any, error) {
+	d.text.Reset()
+	for {
+		tok, err := d.x.Token()
+		if err != nil {
+			return nil, parseErr(err)
+		}
+		switch t := tok.(type) {
+		case xml.CharData:
+			d.text.Write(t)
+		case xml.EndElement:
+			d.depth--
+			return d.text.String(), nil // no type element: a string
+		case xml.StartElement:
+			if strings.TrimSpace(d.text.String()) != "" {
+				return nil, invalid("text beside <%s> in a value", t.Name.Local)
+			}
+			d.depth++
+			if d.depth > d.maxDepth {
+				return nil, invalid("nesting deeper than %d elements", d.maxDepth)
+			}
+			v, err := d.typed(t.Name.Local)
+			if err != nil {
+				return nil, err
+			}
+			return v, d.expectEnd("value")
+		case xml.Directive:
+			return nil, &DecodeError{Kind: gateway.FaultParse, Msg: "parse error: directives are not allowed"}
+		}
+	}
+}
+
+func (d *decoder) typed(kind string) (any, error) {
+	switch kind {
+	case "struct":
+		return d.structValue()
+	case "array":
+		return d.arrayValue()
+	case "nil":
+		if _, err := d.textUntilEnd(); err != nil {
+			return nil, err
+		}
+		return nil, nil
+	}
+	text, err := d.textUntilEnd()
+	if err != nil {
+		return nil, err
+	}
+	return scalar(kind, text)
+}
+
+func (d *decoder) structValue() (gateway.Struct, error) {
+	var out gateway.Struct
+	for {
+		tok, err := d.next()
+		if err != nil {
+			return nil, err
+		}
+		switch t := tok.(type) {
+		case xml.EndElement:
+			if out == nil {
+				out = gateway.Struct{}
+			}
+			return out, nil
+		case xml.StartElement:
+			if t.Name.Local != "member" {
+				return nil, invalid("unexpected <%s> in struct", t.Name.Local)
+			}
+			m, err := d.member()
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, m)
+		default:
+			return nil, invalid("text in struct")
+		}
+	}
+}
+
+// member reads <name> and <value> in either order (some clients swap them).
+func (d *decoder) member() (gateway.Member, error) {
+	var m gateway.Member
+	var haveName, haveValue bool
+	for {
+		tok, err := d.next()
+		if err != nil {
+			return m, err
+		}
+		switch t := tok.(type) {
+		case xml.EndElement:
+			if !haveName || !haveValue {
+				return m, invalid("struct member without name or value")
+			}
+			return m, nil
+		case xml.StartElement:
+			switch {
+			case t.Name.Local == "name" && !haveName:
+				name, err := d.textUntilEnd()
+				if err != nil {
+					return m, err
+				}
+				m.Name, haveName = name, true
+			case t.Name.Local == "value" && !haveValue:
+				v, err := d.value()
+				if err != nil {
+					return m, err
+				}
+				m.Value, haveValue = v, true
+			default:
+				return m, invalid("unexpected <%s> in member", t.Name.Local)
+			}
+		default:
+			return m, invalid("text in member")
+		}
+	}
+}
+
+func (d *decoder) arrayValue() ([]any, error) {
+	if err := d.expectStart("data"); err != nil {
+		return nil, err
+	}
+	out := []any{}
+	for {
+		tok, err := d.next()
+		if err != nil {
+			return nil, err
+		}
+		switch t := tok.(type) {
+		case xml.EndElement: // </data>
+			return out, d.expectEnd("array")
+		case xml.StartElement:
+			if t.Name.Local != "value" {
+				return nil, invalid("unexpected <%s> in array", t.Name.Local)
+			}
+			v, err := d.value()
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, v)
+		default:
+			return nil, invalid("text in array")
+		}
+	}
+}
+
