@@ -153,4 +153,3 @@ type ResponseFault struct {
 }
 
 func (f *ResponseFault) Error() string { return fmt.Sprintf("fault %d: %s", f.Code, f.String) }
-

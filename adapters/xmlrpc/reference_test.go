@@ -392,4 +392,3 @@ func (d *decoder) arrayValue() ([]any, error) {
 		}
 	}
 }
-
