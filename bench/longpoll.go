@@ -23,6 +23,10 @@ var (
 // It returns p50 and p99 over every waiter and round.
 func longPollLatency(base string, waiters, rounds int) (p50, p99 time.Duration, err error) {
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: waiters + 16, MaxConnsPerHost: waiters + 16}, Timeout: 60 * time.Second}
+	// arrival is when an answer's last byte was read, before this client
+	// spends any time parsing it.
+	var arrivalMu sync.Mutex
+	arrival := map[string]time.Time{}
 	rpc := func(token, body string) (string, error) {
 		req, _ := http.NewRequest(http.MethodPost, base+"/xmlrpc", strings.NewReader(body))
 		req.Header.Set("Content-Type", "text/xml")
@@ -35,6 +39,11 @@ func longPollLatency(base string, waiters, rounds int) (p50, p99 time.Duration, 
 		}
 		defer resp.Body.Close()
 		b, err := io.ReadAll(resp.Body)
+		if token != "" {
+			arrivalMu.Lock()
+			arrival[token] = time.Now()
+			arrivalMu.Unlock()
+		}
 		return string(b), err
 	}
 	loginBody := `<methodCall><methodName>session.login</methodName><params><param><value>bob</value></param><param><value>builder</value></param></params></methodCall>`
@@ -50,6 +59,7 @@ func longPollLatency(base string, waiters, rounds int) (p50, p99 time.Duration, 
 		}
 		tokens[i] = m[1]
 	}
+	// feed long-polls.
 	feed := func(token string, since, wait int) (int, int, error) {
 		out, err := rpc(token, fmt.Sprintf(`<methodCall><methodName>session.events</methodName><params><param><value><int>%d</int></value></param><param><value><int>%d</int></value></param></params></methodCall>`, since, wait))
 		if err != nil {
@@ -77,7 +87,9 @@ func longPollLatency(base string, waiters, rounds int) (p50, p99 time.Duration, 
 			go func(i int) {
 				defer wg.Done()
 				_, n, err := feed(tokens[i], since, 20)
-				arrived[i] = time.Now()
+				arrivalMu.Lock()
+				arrived[i] = arrival[tokens[i]]
+				arrivalMu.Unlock()
 				if err == nil && n == 0 {
 					err = fmt.Errorf("a long-poll ended without the event")
 				}
