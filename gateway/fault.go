@@ -3,6 +3,7 @@ package gateway
 import (
 	"errors"
 	"fmt"
+	"strings"
 )
 
 // FaultKind is the protocol-neutral class of a fault. Each adapter maps it to
@@ -103,4 +104,13 @@ func AsFault(err error) *Fault {
 		return f
 	}
 	return &Fault{Kind: FaultInternal, Message: "internal error", cause: err}
+}
+
+// Clip shortens a value a caller sent to quote it in a fault message: at
+// most 40 bytes, valid UTF-8.
+func Clip(s string) string {
+	if len(s) > 40 {
+		s = s[:40] + "..."
+	}
+	return strings.ToValidUTF8(s, "?")
 }

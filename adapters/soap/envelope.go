@@ -236,7 +236,7 @@ func (d *decoder) start() (xml.StartElement, error) {
 			return xml.StartElement{}, clientFault("unexpected </%s>", t.Name.Local)
 		case xml.CharData:
 			if len(bytes.TrimSpace(t)) > 0 {
-				return xml.StartElement{}, clientFault("unexpected text %q", clip(string(t)))
+				return xml.StartElement{}, clientFault("unexpected text %q", gateway.Clip(string(t)))
 			}
 		}
 	}
@@ -523,7 +523,7 @@ func (d *decoder) structContent(el *wsdl.Element, path string) (any, error) {
 			return out, nil
 		case xml.CharData:
 			if len(bytes.TrimSpace(t)) > 0 {
-				return nil, paramFault("element %s: unexpected text %q", path, clip(string(t)))
+				return nil, paramFault("element %s: unexpected text %q", path, gateway.Clip(string(t)))
 			}
 		case xml.StartElement:
 			i := fieldIndex(fields, t.Name.Local)
@@ -607,7 +607,7 @@ func fieldIndex(fields []*wsdl.Element, local string) int {
 // parseScalar reads an XSD lexical form as a neutral value.
 func parseScalar(t *wsdl.Type, text, parent, name string) (any, error) {
 	bad := func() error {
-		return paramFault("element %s: %q is not a valid %s", join(parent, name), clip(text), t.XSDName)
+		return paramFault("element %s: %q is not a valid %s", join(parent, name), gateway.Clip(text), t.XSDName)
 	}
 	s := strings.TrimSpace(text)
 	switch t.Kind {
@@ -664,9 +664,3 @@ func parseScalar(t *wsdl.Type, text, parent, name string) (any, error) {
 	return text, nil
 }
 
-func clip(s string) string {
-	if len(s) > 40 {
-		s = s[:40] + "..."
-	}
-	return strings.ToValidUTF8(s, "?")
-}

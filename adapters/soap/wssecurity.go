@@ -64,7 +64,7 @@ func (c *nonceCache) checkUsernameToken(ut *UsernameToken, now time.Time) (gatew
 	if ut.Created != "" {
 		created, err := time.Parse(time.RFC3339Nano, ut.Created)
 		if err != nil {
-			return gateway.Credentials{}, unauthenticated("WS-Security Created %q is not a dateTime", clip(ut.Created))
+			return gateway.Credentials{}, unauthenticated("WS-Security Created %q is not a dateTime", gateway.Clip(ut.Created))
 		}
 		if d := now.Sub(created); d > MaxClockSkew || d < -MaxClockSkew {
 			return gateway.Credentials{}, unauthenticated("WS-Security Created is more than %v from the gateway's clock", MaxClockSkew)

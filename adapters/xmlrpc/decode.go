@@ -75,7 +75,7 @@ func scalar(kind, text string) (any, error) {
 		}
 		n, err := strconv.ParseInt(strings.TrimSpace(text), 10, bits)
 		if err != nil {
-			return nil, invalid("bad <%s> %q", kind, clip(text))
+			return nil, invalid("bad <%s> %q", kind, gateway.Clip(text))
 		}
 		return n, nil
 	case "boolean":
@@ -85,17 +85,17 @@ func scalar(kind, text string) (any, error) {
 		case "0", "false":
 			return false, nil
 		}
-		return nil, invalid("bad <boolean> %q", clip(text))
+		return nil, invalid("bad <boolean> %q", gateway.Clip(text))
 	case "double":
 		f, err := strconv.ParseFloat(strings.TrimSpace(text), 64)
 		if err != nil {
-			return nil, invalid("bad <double> %q", clip(text))
+			return nil, invalid("bad <double> %q", gateway.Clip(text))
 		}
 		return f, nil
 	case "dateTime.iso8601":
 		t, err := ParseDateTime(strings.TrimSpace(text))
 		if err != nil {
-			return nil, invalid("bad <dateTime.iso8601> %q", clip(text))
+			return nil, invalid("bad <dateTime.iso8601> %q", gateway.Clip(text))
 		}
 		return t, nil
 	case "base64":
@@ -106,13 +106,6 @@ func scalar(kind, text string) (any, error) {
 		return b, nil
 	}
 	return nil, invalid("unknown type <%s>", kind)
-}
-
-func clip(s string) string {
-	if len(s) > 40 {
-		s = s[:40] + "..."
-	}
-	return strings.ToValidUTF8(s, "?")
 }
 
 func stripSpace(s string) string {
