@@ -172,7 +172,9 @@ func decodeStruct(t *wsdl.Type, form url.Values, prefix string) (gateway.Struct,
 
 func parseFormValue(t *wsdl.Type, raw, name string) (any, error) {
 	s := strings.TrimSpace(raw)
-	bad := func() error { return &formError{fmt.Sprintf("%s: %q is not a %s", name, gateway.Clip(raw), kindHelp(t))} }
+	bad := func() error {
+		return &formError{fmt.Sprintf("%s: %q is not a %s", name, gateway.Clip(raw), kindHelp(t))}
+	}
 	switch t.Kind {
 	case wsdl.KindInt, wsdl.KindLong:
 		n, err := strconv.ParseInt(s, 10, 64)
@@ -211,4 +213,3 @@ func parseFormValue(t *wsdl.Type, raw, name string) (any, error) {
 	}
 	return raw, nil
 }
-

@@ -663,4 +663,3 @@ func parseScalar(t *wsdl.Type, text, parent, name string) (any, error) {
 	}
 	return text, nil
 }
-
