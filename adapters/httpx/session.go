@@ -125,10 +125,20 @@ func (ra Proxies) BaseURL(r *http.Request, publicURL string) string {
 	return scheme + "://" + host
 }
 
-// IdentityEncoding reports whether the request body is sent as is. The
-// gateway does not accept compressed bodies: a gzip bomb cannot inflate past
-// the body limit if it is never inflated.
-func IdentityEncoding(r *http.Request) bool {
-	ce := strings.TrimSpace(r.Header.Get("Content-Encoding"))
-	return ce == "" || strings.EqualFold(ce, "identity")
+// LimitBody refuses, with its HTTP error, a body the gateway will not read:
+// a compressed one (415: a gzip bomb cannot inflate past the limit if it is
+// never inflated) or one whose Content-Length is over max (413, before any
+// of it is read); it returns false then. Otherwise it bounds r.Body at max
+// (a longer body without a Content-Length fails with *http.MaxBytesError).
+func LimitBody(w http.ResponseWriter, r *http.Request, max int64) bool {
+	if ce := strings.TrimSpace(r.Header.Get("Content-Encoding")); ce != "" && !strings.EqualFold(ce, "identity") {
+		http.Error(w, "compressed request bodies are not accepted", http.StatusUnsupportedMediaType)
+		return false
+	}
+	if r.ContentLength > max {
+		http.Error(w, "request body too large", http.StatusRequestEntityTooLarge)
+		return false
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, max)
+	return true
 }

@@ -159,15 +159,10 @@ func (h *Handler) serveCall(w http.ResponseWriter, r *http.Request, ep *endpoint
 		http.Error(w, "SOAP 1.1 takes text/xml, SOAP 1.2 application/soap+xml", http.StatusUnsupportedMediaType)
 		return
 	}
-	if !httpx.IdentityEncoding(r) {
-		http.Error(w, "compressed request bodies are not accepted", http.StatusUnsupportedMediaType)
+	if !httpx.LimitBody(w, r, h.opts.MaxBodyBytes) {
 		return
 	}
-	if r.ContentLength > h.opts.MaxBodyBytes {
-		http.Error(w, "request body too large", http.StatusRequestEntityTooLarge)
-		return
-	}
-	req, err := Decode(http.MaxBytesReader(w, r.Body, h.opts.MaxBodyBytes), v, ep.def, h.opts.MaxDepth)
+	req, err := Decode(r.Body, v, ep.def, h.opts.MaxDepth)
 	if err != nil {
 		var tooLarge *http.MaxBytesError
 		if errors.As(err, &tooLarge) {

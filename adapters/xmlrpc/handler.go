@@ -68,18 +68,13 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	if !httpx.IdentityEncoding(r) {
-		http.Error(w, "compressed request bodies are not accepted", http.StatusUnsupportedMediaType)
-		return
-	}
-	if r.ContentLength > h.opts.MaxBodyBytes {
-		http.Error(w, "request body too large", http.StatusRequestEntityTooLarge)
+	if !httpx.LimitBody(w, r, h.opts.MaxBodyBytes) {
 		return
 	}
 	bp := h.bufs.Get().(*[]byte)
 	defer h.bufs.Put(bp)
 	buf := bytes.NewBuffer((*bp)[:0])
-	_, err := buf.ReadFrom(http.MaxBytesReader(w, r.Body, h.opts.MaxBodyBytes))
+	_, err := buf.ReadFrom(r.Body)
 	*bp = buf.Bytes() // keep the grown buffer for the next request
 	var method string
 	var params []any
