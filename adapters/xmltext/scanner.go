@@ -317,7 +317,7 @@ func (s *Scanner) declare(raw [][2][]byte, t *Token) error {
 				return err
 			}
 			s.bindings = append(s.bindings, binding{"", v})
-		case strings.HasPrefix(name, "xmlns:"):
+		case isPrefixDecl(name):
 			v, err := s.attrValue(a[1])
 			if err != nil {
 				return err
@@ -328,7 +328,7 @@ func (s *Scanner) declare(raw [][2][]byte, t *Token) error {
 	t.Space = s.resolve(t.Name, true)
 	for _, a := range raw {
 		name := string(a[0])
-		if name == "xmlns" || strings.HasPrefix(name, "xmlns:") {
+		if name == "xmlns" || isPrefixDecl(name) {
 			continue
 		}
 		v, err := s.attrValue(a[1])
@@ -338,6 +338,12 @@ func (s *Scanner) declare(raw [][2][]byte, t *Token) error {
 		t.Attrs = append(t.Attrs, Attr{Space: s.resolve(a[0], false), Local: string(local(a[0])), Value: v})
 	}
 	return nil
+}
+
+// isPrefixDecl reports whether an attribute declares a prefix: xmlns:p with
+// a non-empty p ("xmlns:" alone is an ordinary, if odd, attribute name).
+func isPrefixDecl(name string) bool {
+	return len(name) > len("xmlns:") && strings.HasPrefix(name, "xmlns:")
 }
 
 // resolve is the namespace of a qualified name: its prefix's binding, the
