@@ -422,7 +422,9 @@ func (d *decoder) security(req *Request) error {
 	}
 }
 
-func (d *decoder) usernameToken(ut *UsernameToken) error {
+// textChildren reads the current element's children, each of text only,
+// to its end, handing each to each.
+func (d *decoder) textChildren(each func(se xml.StartElement, text string)) error {
 	for {
 		tok, err := d.token()
 		if err != nil {
@@ -432,49 +434,41 @@ func (d *decoder) usernameToken(ut *UsernameToken) error {
 		case xml.EndElement:
 			return nil
 		case xml.StartElement:
-			if t.Name.Local == "Password" {
-				ut.PasswordType, _ = attr(t, "", "Type")
-			}
 			text, err := d.textContent("", t.Name.Local)
 			if err != nil {
 				return err
 			}
-			switch t.Name.Local {
-			case "Username":
-				ut.Username = strings.TrimSpace(text)
-			case "Password":
-				ut.Password = text
-			case "Nonce":
-				ut.Nonce = strings.TrimSpace(text)
-			case "Created":
-				ut.Created = strings.TrimSpace(text)
-			}
+			each(t, text)
 		}
 	}
 }
 
+func (d *decoder) usernameToken(ut *UsernameToken) error {
+	return d.textChildren(func(se xml.StartElement, text string) {
+		switch se.Name.Local {
+		case "Username":
+			ut.Username = strings.TrimSpace(text)
+		case "Password":
+			ut.Password = text
+			ut.PasswordType, _ = attr(se, "", "Type")
+		case "Nonce":
+			ut.Nonce = strings.TrimSpace(text)
+		case "Created":
+			ut.Created = strings.TrimSpace(text)
+		}
+	})
+}
+
 func (d *decoder) timestamp() (created, expires string, err error) {
-	for {
-		tok, err := d.token()
-		if err != nil {
-			return "", "", err
+	err = d.textChildren(func(se xml.StartElement, text string) {
+		switch se.Name.Local {
+		case "Created":
+			created = strings.TrimSpace(text)
+		case "Expires":
+			expires = strings.TrimSpace(text)
 		}
-		switch t := tok.(type) {
-		case xml.EndElement:
-			return created, expires, nil
-		case xml.StartElement:
-			text, err := d.textContent("", t.Name.Local)
-			if err != nil {
-				return "", "", err
-			}
-			switch t.Name.Local {
-			case "Created":
-				created = strings.TrimSpace(text)
-			case "Expires":
-				expires = strings.TrimSpace(text)
-			}
-		}
-	}
+	})
+	return created, expires, err
 }
 
 // element decodes the content of se (whose start was read) as el, a child

@@ -129,26 +129,15 @@ func (d *decoder) fault(v Version, op *wsdl.Operation) error {
 	}
 }
 
+// reasonText is the first Text of a SOAP 1.2 Reason.
 func (d *decoder) reasonText() (string, error) {
 	var text string
-	for {
-		tok, err := d.token()
-		if err != nil {
-			return "", err
+	err := d.textChildren(func(_ xml.StartElement, s string) {
+		if text == "" {
+			text = s
 		}
-		switch t := tok.(type) {
-		case xml.EndElement:
-			return text, nil
-		case xml.StartElement:
-			s, err := d.textContent("", t.Name.Local)
-			if err != nil {
-				return "", err
-			}
-			if text == "" {
-				text = s
-			}
-		}
-	}
+	})
+	return text, err
 }
 
 // detail decodes the first declared fault element found in a detail.
