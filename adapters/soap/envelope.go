@@ -1,4 +1,4 @@
-// Package soap is the SOAP 1.1 and 1.2 front end: a streaming envelope
+// Package soap is the SOAP 1.1 and 1.2 front end: an envelope
 // codec driven by the WSDL's schema, WS-Security UsernameToken, the session
 // header, the published WSDL, and the /soap/{service} handler.
 package soap

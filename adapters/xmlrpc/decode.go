@@ -1,5 +1,6 @@
-// Package xmlrpc is the XML-RPC front end: a streaming codec of its own and
-// the /xmlrpc handler that maps methods onto the gateway core.
+// Package xmlrpc is the XML-RPC front end: a codec of its own (on the shared
+// hand-written scanner, no DOM) and the /xmlrpc handler that maps methods
+// onto the gateway core.
 package xmlrpc
 
 import (
@@ -32,7 +33,7 @@ func (e *DecodeError) Fault() *gateway.Fault { return gateway.NewFault(e.Kind, "
 // DecodeCall reads a methodCall. maxDepth bounds element nesting (a struct
 // in an array in a struct... counts each level); <= 0 means 64. The body is
 // read whole (the caller bounds its size) and scanned by the hand-written
-// scanner of scan.go.
+// scanner of adapters/xmltext.
 func DecodeCall(r io.Reader, maxDepth int) (method string, params []any, err error) {
 	body, err := readBody(r)
 	if err != nil {
