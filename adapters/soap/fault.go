@@ -56,14 +56,8 @@ func appendFault(b []byte, v Version, f *gateway.Fault, soapCode string, notUnde
 	}
 	b = append(b, "<soap:Body><soap:Fault>"...)
 	detail := faultDetail(f, op)
+	code := faultCode(v, client, soapCode)
 	if v == V11 {
-		code := "soap:Server"
-		switch {
-		case soapCode != "":
-			code = "soap:" + soapCode
-		case client:
-			code = "soap:Client"
-		}
 		b = append(b, "<faultcode>"...)
 		b = append(b, code...)
 		b = append(b, "</faultcode><faultstring>"...)
@@ -76,13 +70,6 @@ func appendFault(b []byte, v Version, f *gateway.Fault, soapCode string, notUnde
 			b = append(b, "</detail>"...)
 		}
 	} else {
-		code := "soap:Receiver"
-		switch {
-		case soapCode != "":
-			code = "soap:" + soapCode
-		case client:
-			code = "soap:Sender"
-		}
 		b = append(b, "<soap:Code><soap:Value>"...)
 		b = append(b, code...)
 		b = append(b, "</soap:Value>"...)
@@ -101,6 +88,22 @@ func appendFault(b []byte, v Version, f *gateway.Fault, soapCode string, notUnde
 		}
 	}
 	return append(b, "</soap:Fault></soap:Body></soap:Envelope>"...)
+}
+
+// faultCode is the fault's code in version v: SOAP's own (VersionMismatch,
+// MustUnderstand) when set, else Client/Sender or Server/Receiver.
+func faultCode(v Version, client bool, soapCode string) string {
+	switch {
+	case soapCode != "":
+		return "soap:" + soapCode
+	case client && v == V11:
+		return "soap:Client"
+	case client:
+		return "soap:Sender"
+	case v == V11:
+		return "soap:Server"
+	}
+	return "soap:Receiver"
 }
 
 // appendSubcodeDetail gives SOAP 1.1 callers, which have no Subcode, the
