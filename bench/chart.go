@@ -32,10 +32,16 @@ func chart(rs []result, path string) error {
 
 func short(system string) string {
 	switch system {
-	case "ceiling (net/http, canned)":
+	case ceilingName:
 		return "ceiling"
 	case "python SimpleXMLRPCServer":
 		return "python"
+	case "xmlrpc-c (C, Abyss)":
+		return "xmlrpc-c"
+	case "gSOAP (C)":
+		return "gSOAP"
+	case "gateway, Redis store":
+		return "gw Redis"
 	}
 	return system
 }

@@ -20,7 +20,6 @@ import (
 	"path/filepath"
 	"regexp"
 	"runtime"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -31,6 +30,7 @@ type result struct {
 	rps              float64
 	p50, p99         time.Duration
 	ratio            float64 // to the ceiling of the same scenario
+	gatewayOver      float64 // the gateway's requests/s over this system's
 }
 
 func main() {
@@ -38,6 +38,7 @@ func main() {
 	runs := flag.Int("runs", 3, "runs of each measurement; the median is reported")
 	out := flag.String("out", "bench/results.md", "Markdown results file")
 	png := flag.String("png", "bench/results.png", "bar chart of the ratios")
+	codecsOut := flag.String("codecs", "bench/codecs.txt", "go test -bench output of the codecs, compared with the previous one by benchstat")
 	flag.Parse()
 	if _, err := exec.LookPath("wrk"); err != nil {
 		log.Fatal("wrk is not installed (apt-get install wrk)")
@@ -86,6 +87,24 @@ func main() {
 		startAndWait(cmd, port, name)
 		peers[name] = fmt.Sprintf("http://127.0.0.1:%d", port)
 	}
+	for name, build := range map[string]func(string) (string, error){"xmlrpc-c (C, Abyss)": buildXMLRPCC, "gSOAP (C)": buildGSOAP} {
+		peerBin, err := build(work)
+		if err != nil {
+			log.Fatal(err)
+		}
+		port := freePort()
+		startAndWait(exec.CommandContext(ctx, peerBin, strconv.Itoa(port)), port, name)
+		peers[name] = fmt.Sprintf("http://127.0.0.1:%d", port)
+	}
+	// Scenario 8: a second gateway with its sessions in Redis.
+	redisURL, stopRedis := startRedis(ctx, work)
+	defer stopRedis()
+	redisPort := freePort()
+	gwRedis := exec.CommandContext(ctx, bin)
+	gwRedis.Env = append(os.Environ(), fmt.Sprintf("GATEWAY_LISTEN=127.0.0.1:%d", redisPort), "GATEWAY_SESSION_STORE=redis", "GATEWAY_REDIS_URL="+redisURL)
+	startAndWait(gwRedis, redisPort, "gateway on Redis")
+	gwRedisURL := fmt.Sprintf("http://127.0.0.1:%d", redisPort)
+	redisToken := login(gwRedisURL)
 
 	type target struct{ scenario, system, url, body, token string }
 	var targets []target
@@ -94,27 +113,37 @@ func main() {
 		if strings.HasPrefix(sc, "2") {
 			path = "/soap/inventory"
 		}
-		targets = append(targets, target{sc, "ceiling (net/http, canned)", ceilURL + "/" + sc[:1], bodies[sc], ""},
+		targets = append(targets, target{sc, ceilingName, ceilURL + "/" + sc[:1], bodies[sc], ""},
 			target{sc, "gateway", gwURL + path, bodies[sc], token})
 		switch sc[:1] {
-		case "1", "3":
-			targets = append(targets, target{sc, "python SimpleXMLRPCServer", peers["python SimpleXMLRPCServer"] + "/xmlrpc", bodies[sc], ""})
-			if sc[:1] == "1" {
-				targets = append(targets, target{sc, "twisted", peers["twisted"] + "/", bodies[sc], ""})
-			}
+		case "1":
+			targets = append(targets,
+				target{sc, "gateway, Redis store", gwRedisURL + path, bodies[sc], redisToken},
+				target{sc, "xmlrpc-c (C, Abyss)", peers["xmlrpc-c (C, Abyss)"] + "/RPC2", bodies[sc], ""},
+				target{sc, "twisted", peers["twisted"] + "/", bodies[sc], ""},
+				target{sc, "python SimpleXMLRPCServer", peers["python SimpleXMLRPCServer"] + "/xmlrpc", bodies[sc], ""})
 		case "2":
-			targets = append(targets, target{sc, "spyne", peers["spyne"] + "/", spyneBody, ""})
+			targets = append(targets,
+				target{sc, "gSOAP (C)", peers["gSOAP (C)"] + "/", peerSOAPBody, ""},
+				target{sc, "spyne", peers["spyne"] + "/", peerSOAPBody, ""})
+		case "3":
+			targets = append(targets,
+				target{sc, "xmlrpc-c (C, Abyss)", peers["xmlrpc-c (C, Abyss)"] + "/RPC2", bodies[sc], ""},
+				target{sc, "python SimpleXMLRPCServer", peers["python SimpleXMLRPCServer"] + "/xmlrpc", bodies[sc], ""})
+		}
+	}
+	// The runs are interleaved (every system once, then again) so that a
+	// slow patch of this shared machine falls on all of them alike.
+	runsOf := make([][]result, len(targets))
+	for i := 0; i < *runs; i++ {
+		for t, tg := range targets {
+			runsOf[t] = append(runsOf[t], wrk(work, tg.url, tg.body, tg.token, *duration))
 		}
 	}
 	var results []result
 	var extra []string // measurements that are not request rates
-	for _, tg := range targets {
-		var rs []result
-		for i := 0; i < *runs; i++ {
-			rs = append(rs, wrk(work, tg.url, tg.body, tg.token, *duration))
-		}
-		sort.Slice(rs, func(i, j int) bool { return rs[i].rps < rs[j].rps })
-		m := rs[len(rs)/2]
+	for t, tg := range targets {
+		m := median(runsOf[t])
 		m.scenario, m.system = tg.scenario, tg.system
 		results = append(results, m)
 		fmt.Fprintf(os.Stderr, "%-22s %-28s %9.0f req/s  p50 %-9v p99 %v\n", m.scenario, m.system, m.rps, m.p50, m.p99)
@@ -142,10 +171,32 @@ func main() {
 			ceiling[r.scenario] = r.rps
 		}
 	}
+	gateway := map[string]float64{}
+	for _, r := range results {
+		if r.system == "gateway" {
+			gateway[r.scenario] = r.rps
+		}
+	}
 	for i := range results {
 		results[i].ratio = results[i].rps / ceiling[results[i].scenario]
+		results[i].gatewayOver = gateway[results[i].scenario] / results[i].rps
+		if results[i].system == "gateway, Redis store" {
+			extra = append(extra, fmt.Sprintf("| 8 scenario 1 with the Redis session store | gateway, Redis store | %.0f calls/s | gateway, memory store: %.0f/s | ratio %.2f |",
+				results[i].rps, gateway[results[i].scenario], results[i].rps/gateway[results[i].scenario]))
+		}
 	}
-	md := table(results, *duration, *runs) + "\n| scenario | system | result | peer | ratio / target |\n|---|---|---|---|---|\n" + strings.Join(extra, "\n") + "\n"
+	// Scenarios 6 and 7: Go benchmarks, the codecs compared with benchstat
+	// against the committed results of the previous run.
+	memory, err := memoryScenario()
+	if err != nil {
+		log.Fatalf("memory scenario: %v", err)
+	}
+	extra = append(extra, memory...)
+	codecs, err := codecScenario(work, *codecsOut)
+	if err != nil {
+		log.Fatalf("codec scenario: %v", err)
+	}
+	md := table(results, *duration, *runs) + "\n| scenario | system | result | peer | ratio / target |\n|---|---|---|---|---|\n" + strings.Join(extra, "\n") + "\n" + codecs
 	fmt.Print(md)
 	if err := os.WriteFile(*out, []byte(md), 0o644); err != nil {
 		log.Fatal(err)
@@ -155,7 +206,11 @@ func main() {
 	}
 }
 
-const spyneBody = `<?xml version="1.0"?><soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body><m:GetItem xmlns:m="urn:gateway:examples:inventory"><m:sku>A-1</m:sku></m:GetItem></soap:Body></soap:Envelope>`
+const ceilingName = "ceiling (net/http, canned)"
+
+// peerSOAPBody is scenario 2's request without the session header, which
+// the peers do not know.
+const peerSOAPBody = `<?xml version="1.0"?><soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body><m:GetItem xmlns:m="urn:gateway:examples:inventory"><m:sku>A-1</m:sku></m:GetItem></soap:Body></soap:Envelope>`
 
 func multicall(n int) string {
 	var b strings.Builder
@@ -171,9 +226,9 @@ func table(rs []result, d time.Duration, runs int) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "# Benchmark results\n\n%s, %s/%s, %d cores; wrk -t1 -c32 -d%v --latency, median of %d runs; `make bench`.\n\n",
 		time.Now().UTC().Format("2006-01-02 15:04 UTC"), runtime.GOOS, runtime.GOARCH, runtime.NumCPU(), d, runs)
-	b.WriteString("| scenario | system | requests/s | p50 | p99 | ratio to ceiling |\n|---|---|---|---|---|---|\n")
+	b.WriteString("| scenario | system | requests/s | p50 | p99 | ratio to ceiling | gateway ÷ system |\n|---|---|---|---|---|---|---|\n")
 	for _, r := range rs {
-		fmt.Fprintf(&b, "| %s | %s | %.0f | %v | %v | %.2f |\n", r.scenario, r.system, r.rps, r.p50, r.p99, r.ratio)
+		fmt.Fprintf(&b, "| %s | %s | %.0f | %v | %v | %.2f | %.2f |\n", r.scenario, r.system, r.rps, r.p50, r.p99, r.ratio, r.gatewayOver)
 	}
 	return b.String()
 }

@@ -5,7 +5,8 @@
 # libsoap-lite-perl (real XML-RPC and SOAP clients for the conformance
 # suites); gsoap (wsdl2h) and libxml2-utils (xmllint) to check the WSDL;
 # chromium for the portal's browser tests; redis-server for the cluster suite;
-# wrk for make bench.
+# wrk, a C compiler, libxmlrpc-core-c3-dev and libgsoap-dev for the C peers of
+# make bench.
 set -euo pipefail
 need=()
 [ -x /usr/sbin/slapd ] || need+=(slapd)
@@ -24,6 +25,9 @@ command -v xmllint >/dev/null || need+=(libxml2-utils)
 command -v chromium >/dev/null || need+=(chromium)
 command -v redis-server >/dev/null || need+=(redis-server)
 command -v wrk >/dev/null || need+=(wrk)
+command -v cc >/dev/null || need+=(gcc libc6-dev)
+command -v xmlrpc-c-config >/dev/null || need+=(libxmlrpc-core-c3-dev)
+[ -f /usr/include/stdsoap2.h ] || need+=(libgsoap-dev)
 [ ${#need[@]} -eq 0 ] && exit 0
 echo "installing: ${need[*]}"
 sudo=""
