@@ -90,4 +90,3 @@ func startRedis(ctx context.Context, work string) (string, func()) {
 	startAndWait(cmd, port, "redis-server")
 	return fmt.Sprintf("redis://127.0.0.1:%d/0", port), func() { _ = cmd.Process.Kill() }
 }
-

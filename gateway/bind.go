@@ -4,6 +4,7 @@ import (
 	"encoding/xml"
 	"fmt"
 	"reflect"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -20,6 +21,7 @@ type xsdTime interface{ ToGoTime() time.Time }
 
 var (
 	timeType      = reflect.TypeFor[time.Time]()
+	xsdTimeType   = reflect.TypeFor[xsdTime]()
 	unmarshalType = reflect.TypeFor[xml.Unmarshaler]()
 )
 
@@ -30,15 +32,12 @@ func valueOf(v reflect.Value) Value {
 	if !v.IsValid() {
 		return nil
 	}
-	if v.CanInterface() {
-		if t, ok := v.Interface().(xsdTime); ok {
-			return t.ToGoTime()
-		}
-		if v.CanAddr() {
-			if t, ok := v.Addr().Interface().(xsdTime); ok {
-				return t.ToGoTime()
-			}
-		}
+	info := infoOf(v.Type())
+	if info.xsdTime && v.CanInterface() {
+		return v.Interface().(xsdTime).ToGoTime()
+	}
+	if info.ptrXSDTime && v.CanAddr() && v.CanInterface() {
+		return v.Addr().Interface().(xsdTime).ToGoTime()
 	}
 	switch v.Kind() {
 	case reflect.Pointer, reflect.Interface:
@@ -69,9 +68,8 @@ func valueOf(v reflect.Value) Value {
 		if v.Type() == timeType {
 			return v.Interface().(time.Time)
 		}
-		fields := elementFields(v.Type())
-		st := make(Struct, len(fields))
-		for i, f := range fields {
+		st := make(Struct, len(info.fields))
+		for i, f := range info.fields {
 			st[i] = Member{Name: f.name, Value: valueOf(v.Field(f.index))}
 		}
 		return st
@@ -84,23 +82,38 @@ type elementField struct {
 	index int
 }
 
-// fieldCache holds each struct type's element fields: reading the tags once
-// per type keeps reflection off the per-call path. It only ever grows by the
-// generated types an implementation uses, so it needs no bound.
-var fieldCache sync.Map // reflect.Type -> []elementField
+// typeInfo is what Bind and ValueOf need to know of a type, read once.
+type typeInfo struct {
+	fields      []elementField // a struct's element fields
+	xsdTime     bool           // the type is an xsdTime
+	ptrXSDTime  bool           // a pointer to it is
+	unmarshaler bool           // a pointer to it is an xml.Unmarshaler
+}
 
-func elementFields(t reflect.Type) []elementField {
-	if f, ok := fieldCache.Load(t); ok {
-		return f.([]elementField)
+// typeCache holds each type's typeInfo: reading tags and method sets once
+// per type keeps reflection's slow paths (and the boxing that asking a value
+// for its interfaces costs) off the per-call path. It only ever grows by the
+// generated types an implementation uses, so it needs no bound.
+var typeCache sync.Map // reflect.Type -> *typeInfo
+
+func infoOf(t reflect.Type) *typeInfo {
+	if info, ok := typeCache.Load(t); ok {
+		return info.(*typeInfo)
 	}
-	var fields []elementField
-	for i := 0; i < t.NumField(); i++ {
-		if name, ok := fieldName(t.Field(i)); ok {
-			fields = append(fields, elementField{name, i})
+	info := &typeInfo{
+		xsdTime:     t.Implements(xsdTimeType),
+		ptrXSDTime:  reflect.PointerTo(t).Implements(xsdTimeType),
+		unmarshaler: reflect.PointerTo(t).Implements(unmarshalType),
+	}
+	if t.Kind() == reflect.Struct {
+		for i := 0; i < t.NumField(); i++ {
+			if name, ok := fieldName(t.Field(i)); ok {
+				info.fields = append(info.fields, elementField{name, i})
+			}
 		}
 	}
-	fieldCache.Store(t, fields)
-	return fields
+	typeCache.Store(t, info)
+	return info
 }
 
 // fieldName is the element name of a struct field, or false for fields
@@ -132,10 +145,40 @@ func Bind(s Struct, dst any) error {
 	if v.Kind() != reflect.Pointer || v.IsNil() {
 		return fmt.Errorf("bind: %T is not a pointer", dst)
 	}
-	return bind(s, v.Elem(), "")
+	return bind(s, v.Elem())
 }
 
-func bind(val Value, dst reflect.Value, path string) error {
+// bindError is a value that does not fit; its path is collected as the
+// error returns up through the levels, so that a call that binds costs no
+// path building.
+type bindError struct {
+	steps []string // innermost first: "name" or "[i]"
+	msg   string
+}
+
+func (e *bindError) Error() string {
+	var b strings.Builder
+	b.WriteString("bind ")
+	for i := len(e.steps) - 1; i >= 0; i-- {
+		if i < len(e.steps)-1 && e.steps[i][0] != '[' {
+			b.WriteByte('.')
+		}
+		b.WriteString(e.steps[i])
+	}
+	b.WriteString(": ")
+	b.WriteString(e.msg)
+	return b.String()
+}
+
+// under adds step to the path of a bindError.
+func under(err error, step string) error {
+	if be, ok := err.(*bindError); ok {
+		be.steps = append(be.steps, step)
+	}
+	return err
+}
+
+func bind(val Value, dst reflect.Value) error {
 	if val == nil {
 		dst.SetZero()
 		return nil
@@ -144,30 +187,31 @@ func bind(val Value, dst reflect.Value, path string) error {
 		if dst.IsNil() {
 			dst.Set(reflect.New(dst.Type().Elem()))
 		}
-		return bind(val, dst.Elem(), path)
+		return bind(val, dst.Elem())
 	}
 	if dst.Kind() != reflect.Struct || dst.Type() == timeType {
-		return bindScalar(val, dst, path)
+		return bindScalar(val, dst)
 	}
-	if reflect.PointerTo(dst.Type()).Implements(unmarshalType) {
-		return bindScalar(val, dst, path)
+	info := infoOf(dst.Type())
+	if info.unmarshaler {
+		return bindScalar(val, dst)
 	}
 	st, ok := val.(Struct)
 	if !ok {
-		return fmt.Errorf("bind %s: %s where a struct is due", path, KindOf(val))
+		return &bindError{msg: KindOf(val) + " where a struct is due"}
 	}
-	for _, f := range elementFields(dst.Type()) {
+	for _, f := range info.fields {
 		if mv, present := st.Get(f.name); present {
-			if err := bind(mv, dst.Field(f.index), join(path, f.name)); err != nil {
-				return err
+			if err := bind(mv, dst.Field(f.index)); err != nil {
+				return under(err, f.name)
 			}
 		}
 	}
 	return nil
 }
 
-func bindScalar(val Value, dst reflect.Value, path string) error {
-	wrong := func() error { return fmt.Errorf("bind %s: %s does not fit %s", path, KindOf(val), dst.Type()) }
+func bindScalar(val Value, dst reflect.Value) error {
+	wrong := func() error { return &bindError{msg: fmt.Sprintf("%s does not fit %s", KindOf(val), dst.Type())} }
 	switch x := val.(type) {
 	case string:
 		if dst.Kind() == reflect.String {
@@ -216,8 +260,8 @@ func bindScalar(val Value, dst reflect.Value, path string) error {
 		if dst.Kind() == reflect.Slice {
 			out := reflect.MakeSlice(dst.Type(), len(x), len(x))
 			for i, item := range x {
-				if err := bind(item, out.Index(i), fmt.Sprintf("%s[%d]", path, i)); err != nil {
-					return err
+				if err := bind(item, out.Index(i)); err != nil {
+					return under(err, "["+strconv.Itoa(i)+"]")
 				}
 			}
 			dst.Set(out)
@@ -225,7 +269,7 @@ func bindScalar(val Value, dst reflect.Value, path string) error {
 		}
 	}
 	if dst.Kind() == reflect.Slice && dst.Type().Elem().Kind() != reflect.Uint8 {
-		return bindScalar([]any{val}, dst, path) // one occurrence of a repeated element
+		return bindScalar([]any{val}, dst) // one occurrence of a repeated element
 	}
 	return wrong()
 }

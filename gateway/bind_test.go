@@ -57,10 +57,18 @@ func TestBindAndValueOf(t *testing.T) {
 	if !reflect.DeepEqual(lines, want) {
 		t.Errorf("lines %#v", lines)
 	}
-	if err := gateway.Bind(gateway.Struct{{Name: "urgent", Value: "yes"}}, &o); err == nil {
-		t.Error("a string bound to a bool")
-	}
-	if err := gateway.Bind(gateway.Struct{{Name: "line", Value: []any{gateway.Struct{{Name: "qty", Value: int64(1) << 40}}}}}, &o); err == nil {
-		t.Error("an int64 overflowed an int32 silently")
+	// A value that does not fit is refused, and the error names where.
+	for _, tc := range []struct {
+		in   gateway.Struct
+		want string
+	}{
+		{gateway.Struct{{Name: "urgent", Value: "yes"}}, "bind urgent: string does not fit bool"},
+		{gateway.Struct{{Name: "line", Value: []any{gateway.Struct{{Name: "sku", Value: "A"}}, gateway.Struct{{Name: "qty", Value: int64(1) << 40}}}}}, "bind line[1].qty: int does not fit int32"},
+		{gateway.Struct{{Name: "line", Value: "A"}}, "bind line[0]: string where a struct is due"},
+	} {
+		err := gateway.Bind(tc.in, &o)
+		if err == nil || err.Error() != tc.want {
+			t.Errorf("Bind(%v) = %v, want %q", tc.in, err, tc.want)
+		}
 	}
 }

@@ -39,7 +39,7 @@ func DecodeCall(r io.Reader, maxDepth int) (method string, params []any, err err
 	if err != nil {
 		return "", nil, parseErr(err)
 	}
-	return decodeCall(body, maxDepth)
+	return new(scanner).decodeCall(body, maxDepth)
 }
 
 func invalid(format string, args ...any) error {

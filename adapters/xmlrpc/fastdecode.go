@@ -11,7 +11,8 @@ import (
 )
 
 // scanner reads XML-RPC with the shared scanner, its refusals as faults.
-type scanner struct{ x *xmltext.Scanner }
+// The handler pools them: a scanner reused scans without allocating.
+type scanner struct{ x xmltext.Scanner }
 
 func (s *scanner) next(keepBlank bool) (xmltext.Token, error) {
 	t, err := s.x.Next(keepBlank)
@@ -21,6 +22,9 @@ func (s *scanner) next(keepBlank bool) (xmltext.Token, error) {
 // scanFault maps the scanner's refusals: not well-formed or not allowed is a
 // parse error, refused for its structure an invalid request.
 func scanFault(err error) error {
+	if err == nil {
+		return nil // before errors.As, whose target would escape on every token
+	}
 	var se *xmltext.Error
 	if !errors.As(err, &se) {
 		return err
@@ -31,13 +35,11 @@ func scanFault(err error) error {
 	return &DecodeError{Kind: gateway.FaultParse, Msg: "parse error: " + se.Msg}
 }
 
-// decodeCall reads a methodCall from a whole body with the scanner.
-func decodeCall(src []byte, maxDepth int) (string, []any, error) {
-	x, err := xmltext.NewScanner(src, maxDepth, false)
-	if err != nil {
+// decodeCall reads a methodCall from a whole body with s.
+func (s *scanner) decodeCall(src []byte, maxDepth int) (string, []any, error) {
+	if err := s.x.Reset(src, maxDepth, false); err != nil {
 		return "", nil, scanFault(err)
 	}
-	s := &scanner{x: x}
 	if err := s.expectStart("methodCall"); err != nil {
 		return "", nil, err
 	}
@@ -167,7 +169,9 @@ func (s *scanner) valueElement() (any, error) {
 
 // value reads the content of a <value> whose start has been read, and its end.
 func (s *scanner) value() (any, error) {
-	var text []byte
+	// A token's text is valid only until the next token: copy it at once.
+	// Nearly always there is one piece, and this is its one copy.
+	var text string
 	for {
 		t, err := s.next(true)
 		if err != nil {
@@ -175,14 +179,14 @@ func (s *scanner) value() (any, error) {
 		}
 		switch t.Kind {
 		case xmltext.Text:
-			text = append(text, t.Text...)
+			text += string(t.Text)
 		case xmltext.End:
-			return string(text), nil // no type element: a string
+			return text, nil // no type element: a string
 		case xmltext.Start:
-			if len(bytes.TrimSpace(text)) > 0 {
+			if len(strings.TrimSpace(text)) > 0 {
 				return nil, invalid("text beside <%s> in a value", t.Local)
 			}
-			v, err := s.typed(string(t.Local), t.Empty)
+			v, err := s.typed(t.Local, t.Empty)
 			if err != nil {
 				return nil, err
 			}
@@ -191,8 +195,8 @@ func (s *scanner) value() (any, error) {
 	}
 }
 
-func (s *scanner) typed(kind string, empty bool) (any, error) {
-	switch kind {
+func (s *scanner) typed(kind []byte, empty bool) (any, error) {
+	switch string(kind) {
 	case "struct":
 		if empty {
 			return gateway.Struct{}, nil
@@ -218,7 +222,7 @@ func (s *scanner) typed(kind string, empty bool) (any, error) {
 			return nil, err
 		}
 	}
-	return scalar(kind, text)
+	return scalar(string(kind), text)
 }
 
 func (s *scanner) structValue() (gateway.Struct, error) {
@@ -329,11 +333,10 @@ func DecodeResponse(r io.Reader, maxDepth int) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	x, err := xmltext.NewScanner(body, maxDepth, false)
-	if err != nil {
+	s := &scanner{}
+	if err := s.x.Reset(body, maxDepth, false); err != nil {
 		return nil, scanFault(err)
 	}
-	s := &scanner{x: x}
 	if err := s.expectStart("methodResponse"); err != nil {
 		return nil, err
 	}

@@ -27,7 +27,8 @@ type Options struct {
 type Handler struct {
 	core *gateway.Core
 	opts Options
-	bufs sync.Pool
+	bufs     sync.Pool // request and response bytes
+	scanners sync.Pool // *scanner
 }
 
 // New returns the XML-RPC handler over core.
@@ -81,7 +82,13 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if err == nil {
 		// The decoded values copy what they keep, so the buffer is free again
 		// once the call is decoded.
-		method, params, err = decodeCall(buf.Bytes(), h.opts.MaxDepth)
+		sc, _ := h.scanners.Get().(*scanner)
+		if sc == nil {
+			sc = &scanner{}
+		}
+		method, params, err = sc.decodeCall(buf.Bytes(), h.opts.MaxDepth)
+		sc.x.Reset(nil, 0, false) // drop the body before pooling
+		h.scanners.Put(sc)
 	} else {
 		err = parseErr(err)
 	}

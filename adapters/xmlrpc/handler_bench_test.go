@@ -1,17 +1,16 @@
 package xmlrpc_test
 
 import (
-	"bytes"
 	"context"
 	"io"
 	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"testing"
 
 	"gateway/adapters/xmlrpc"
 	"gateway/examples/inventory"
 	"gateway/gateway"
+	"gateway/internal/handlerbench"
 	"gateway/wsdl"
 )
 
@@ -38,17 +37,5 @@ func BenchmarkHandlerGetItem(b *testing.B) {
 	}
 	h := xmlrpc.New(core, xmlrpc.Options{Log: log})
 	body := []byte(`<?xml version="1.0"?><methodCall><methodName>inventory.GetItem</methodName><params><param><value><string>A-1</string></value></param></params></methodCall>`)
-	b.ReportAllocs()
-	b.RunParallel(func(pb *testing.PB) {
-		for pb.Next() {
-			req := httptest.NewRequest(http.MethodPost, "/xmlrpc", bytes.NewReader(body))
-			req.Header.Set("Content-Type", "text/xml")
-			req.Header.Set("X-Gateway-Session", token)
-			w := httptest.NewRecorder()
-			h.ServeHTTP(w, req)
-			if w.Code != 200 || !bytes.Contains(w.Body.Bytes(), []byte("Widget")) {
-				b.Fatalf("%d %s", w.Code, w.Body)
-			}
-		}
-	})
+	handlerbench.Run(b, h, http.MethodPost, "/xmlrpc", body, map[string]string{"Content-Type": "text/xml", "X-Gateway-Session": token}, "Widget")
 }

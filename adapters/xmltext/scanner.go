@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"fmt"
 	"strconv"
-	"strings"
 	"unicode/utf8"
 )
 
@@ -28,6 +27,18 @@ type Scanner struct {
 	bindings   []binding // in-scope namespace declarations, innermost last
 	text       []byte    // scratch for decoded text
 	rootSeen   bool      // the document element has begun
+	raw        [][2][]byte // a start tag's attribute names and values, reused
+
+	// Known namespace URIs are returned as these strings instead of new
+	// copies: a request declares the same few namespaces every time.
+	Known []string
+
+	// Inline storage for the stacks of a typical message, so that scanning
+	// one costs no allocation of its own.
+	stackBuf    [16][]byte
+	scopesBuf   [16]int
+	bindingsBuf [8]binding
+	rawBuf      [8][2][]byte
 }
 
 type binding struct{ prefix, uri string }
@@ -79,11 +90,25 @@ func invalid(format string, args ...any) error {
 // NewScanner starts scanning src: it reads the XML declaration (converting
 // an ISO-8859-1 document to UTF-8) and bounds element nesting at maxDepth.
 func NewScanner(src []byte, maxDepth int, namespaces bool) (*Scanner, error) {
+	s := &Scanner{}
+	return s, s.Reset(src, maxDepth, namespaces)
+}
+
+// Reset readies s for a new document, as NewScanner does, keeping its
+// buffers (and Known) so that a scanner embedded in a decoder or taken
+// from a pool scans without allocating.
+func (s *Scanner) Reset(src []byte, maxDepth int, namespaces bool) error {
 	if maxDepth <= 0 {
 		maxDepth = 64
 	}
-	s := &Scanner{src: src, maxDepth: maxDepth, namespaces: namespaces}
-	return s, s.prolog()
+	*s = Scanner{
+		src: src, maxDepth: maxDepth, namespaces: namespaces, Known: s.Known, text: s.text[:0],
+		stack: s.stack[:0], scopes: s.scopes[:0], bindings: s.bindings[:0], raw: s.raw[:0],
+	}
+	if s.stack == nil {
+		s.stack, s.scopes, s.bindings, s.raw = s.stackBuf[:0], s.scopesBuf[:0], s.bindingsBuf[:0], s.rawBuf[:0]
+	}
+	return s.prolog()
 }
 
 // prolog checks the XML declaration's encoding, converting ISO-8859-1 to
@@ -97,13 +122,12 @@ func (s *Scanner) prolog() error {
 	if end < 0 {
 		return scanErr("unterminated XML declaration")
 	}
-	label := declEncoding(string(s.src[5:end]))
-	switch strings.ToLower(label) {
-	case "", "utf-8", "utf8", "us-ascii", "ascii":
+	label := declEncoding(s.src[5:end])
+	if len(label) == 0 || asciiFold(label, "utf-8", "utf8", "us-ascii", "ascii") {
 		s.pos = end + 2
 		return nil
 	}
-	r, err := CharsetReader(label, bytes.NewReader(s.src[end+2:]))
+	r, err := CharsetReader(string(label), bytes.NewReader(s.src[end+2:]))
 	if err != nil {
 		return scanErr("%v", err)
 	}
@@ -117,23 +141,33 @@ func (s *Scanner) prolog() error {
 
 // declEncoding is the encoding pseudo-attribute of an XML declaration's
 // content, or "".
-func declEncoding(decl string) string {
-	i := strings.Index(decl, "encoding")
+func declEncoding(decl []byte) []byte {
+	i := bytes.Index(decl, []byte("encoding"))
 	if i < 0 {
-		return ""
+		return nil
 	}
-	rest := strings.TrimLeft(decl[i+len("encoding"):], " \t\r\n")
-	if !strings.HasPrefix(rest, "=") {
-		return ""
+	rest := bytes.TrimLeft(decl[i+len("encoding"):], " \t\r\n")
+	if !bytes.HasPrefix(rest, []byte("=")) {
+		return nil
 	}
-	rest = strings.TrimLeft(rest[1:], " \t\r\n")
-	if rest == "" || (rest[0] != '"' && rest[0] != '\'') {
-		return ""
+	rest = bytes.TrimLeft(rest[1:], " \t\r\n")
+	if len(rest) == 0 || (rest[0] != '"' && rest[0] != '\'') {
+		return nil
 	}
-	if j := strings.IndexByte(rest[1:], rest[0]); j >= 0 {
+	if j := bytes.IndexByte(rest[1:], rest[0]); j >= 0 {
 		return rest[1 : 1+j]
 	}
-	return ""
+	return nil
+}
+
+// asciiFold reports whether b equals one of names, ASCII case folded.
+func asciiFold(b []byte, names ...string) bool {
+	for _, n := range names {
+		if len(b) == len(n) && bytes.EqualFold(b, []byte(n)) {
+			return true
+		}
+	}
+	return false
 }
 
 // Next returns the next start tag, end tag or non-blank text; comments and
@@ -234,7 +268,7 @@ func (s *Scanner) startTag(rest []byte) (Token, error) {
 	}
 	i := 1 + n
 	scope := len(s.bindings)
-	var raw [][2][]byte // attribute names and values, for namespace resolution
+	raw := s.raw[:0] // attribute names and values, for namespace resolution
 	for {
 		for i < len(rest) && isSpace(rest[i]) {
 			i++
@@ -284,6 +318,7 @@ func (s *Scanner) startTag(rest []byte) (Token, error) {
 	if s.depth > s.maxDepth {
 		return Token{}, invalid("nesting deeper than %d elements", s.maxDepth)
 	}
+	s.raw = raw[:0] // keep what it grew to
 	t := Token{Kind: Start, Name: name, Local: local(name), Empty: empty}
 	if s.namespaces {
 		if err := s.declare(raw, &t); err != nil {
@@ -309,26 +344,24 @@ func (s *Scanner) startTag(rest []byte) (Token, error) {
 // resolves its element and attribute names.
 func (s *Scanner) declare(raw [][2][]byte, t *Token) error {
 	for _, a := range raw {
-		name := string(a[0])
 		switch {
-		case name == "xmlns":
-			v, err := s.attrValue(a[1])
+		case string(a[0]) == "xmlns":
+			v, err := s.uriValue(a[1])
 			if err != nil {
 				return err
 			}
 			s.bindings = append(s.bindings, binding{"", v})
-		case isPrefixDecl(name):
-			v, err := s.attrValue(a[1])
+		case isPrefixDecl(a[0]):
+			v, err := s.uriValue(a[1])
 			if err != nil {
 				return err
 			}
-			s.bindings = append(s.bindings, binding{name[len("xmlns:"):], v})
+			s.bindings = append(s.bindings, binding{string(a[0][len("xmlns:"):]), v})
 		}
 	}
 	t.Space = s.resolve(t.Name, true)
 	for _, a := range raw {
-		name := string(a[0])
-		if name == "xmlns" || isPrefixDecl(name) {
+		if string(a[0]) == "xmlns" || isPrefixDecl(a[0]) {
 			continue
 		}
 		v, err := s.attrValue(a[1])
@@ -342,29 +375,40 @@ func (s *Scanner) declare(raw [][2][]byte, t *Token) error {
 
 // isPrefixDecl reports whether an attribute declares a prefix: xmlns:p with
 // a non-empty p ("xmlns:" alone is an ordinary, if odd, attribute name).
-func isPrefixDecl(name string) bool {
-	return len(name) > len("xmlns:") && strings.HasPrefix(name, "xmlns:")
+func isPrefixDecl(name []byte) bool {
+	return len(name) > len("xmlns:") && bytes.HasPrefix(name, []byte("xmlns:"))
+}
+
+// uriValue is a namespace declaration's value: one of Known when it is
+// one, else a new string.
+func (s *Scanner) uriValue(raw []byte) (string, error) {
+	for _, k := range s.Known {
+		if string(raw) == k {
+			return k, nil
+		}
+	}
+	return s.attrValue(raw)
 }
 
 // resolve is the namespace of a qualified name: its prefix's binding, the
 // default namespace for an unprefixed element, none for an unprefixed
 // attribute; an undeclared prefix stands for itself (as in encoding/xml).
 func (s *Scanner) resolve(qname []byte, element bool) string {
-	prefix := ""
+	var prefix []byte
 	if i := bytes.IndexByte(qname, ':'); i > 0 && i < len(qname)-1 {
-		prefix = string(qname[:i])
+		prefix = qname[:i]
 	} else if !element {
 		return ""
 	}
-	if prefix == "xml" {
+	if string(prefix) == "xml" {
 		return "http://www.w3.org/XML/1998/namespace"
 	}
 	for i := len(s.bindings) - 1; i >= 0; i-- {
-		if s.bindings[i].prefix == prefix {
+		if s.bindings[i].prefix == string(prefix) {
 			return s.bindings[i].uri
 		}
 	}
-	return prefix
+	return string(prefix)
 }
 
 // attrValue decodes an attribute value's references and checks its characters.

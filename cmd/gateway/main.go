@@ -13,6 +13,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/pprof"
 	"os"
 	"os/signal"
 	"syscall"
@@ -31,6 +32,7 @@ func run(args []string, stdout, stderr io.Writer, getenv func(string) string) in
 	configPath := fs.String("config", "", "YAML configuration file (default: the embedded defaults)")
 	checkOnly := fs.Bool("check-config", false, "validate the configuration and exit (0 good, 2 bad)")
 	logFormat := fs.String("log-format", "text", "log format: text or json")
+	debugAddr := fs.String("debug-addr", "", "serve net/http/pprof on this address (e.g. 127.0.0.1:6060); off when empty")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -87,6 +89,9 @@ func run(args []string, stdout, stderr io.Writer, getenv func(string) string) in
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
 	go app.core.Run(ctx)
+	if *debugAddr != "" {
+		go serveDebug(*debugAddr, log)
+	}
 	app.banner(stdout, ln.Addr().String(), cfg.TLS.CertFile != "")
 
 	served := make(chan error, 1)
@@ -117,4 +122,20 @@ func run(args []string, stdout, stderr io.Writer, getenv func(string) string) in
 	}
 	log.Info("stopped")
 	return 0
+}
+
+// serveDebug serves the profiler on its own listener, never on the public
+// one: profiles show call paths and timings an outsider has no business
+// with. Bind it to loopback.
+func serveDebug(addr string, log *slog.Logger) {
+	mux := http.NewServeMux()
+	mux.HandleFunc("/debug/pprof/", pprof.Index)
+	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+	mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
+	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+	log.Info("profiler", "addr", addr)
+	srv := &http.Server{Addr: addr, Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	if err := srv.ListenAndServe(); err != nil {
+		log.Error("profiler stopped", "err", err)
+	}
 }

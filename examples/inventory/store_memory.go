@@ -24,6 +24,12 @@ func newMemoryStore() *memoryStore {
 	return m
 }
 
+func (m *memoryStore) stockOf(_ context.Context, sku string) (int64, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.stockBySKU[sku], nil
+}
+
 func (m *memoryStore) stock(context.Context) (map[string]int64, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()

@@ -2,6 +2,7 @@ package inventory
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strconv"
 	"sync/atomic"
@@ -45,6 +46,17 @@ func (r *redisStore) seed(ctx context.Context) error {
 	}
 	r.seeded.Store(true)
 	return nil
+}
+
+func (r *redisStore) stockOf(ctx context.Context, sku string) (int64, error) {
+	if err := r.seed(ctx); err != nil {
+		return 0, err
+	}
+	n, err := r.rdb.HGet(ctx, "{gw}:inv:stock", sku).Int64()
+	if errors.Is(err, redis.Nil) {
+		return 0, nil
+	}
+	return n, err
 }
 
 func (r *redisStore) stock(ctx context.Context) (map[string]int64, error) {
