@@ -25,8 +25,8 @@ type Options struct {
 
 // Handler serves POST /xmlrpc.
 type Handler struct {
-	core *gateway.Core
-	opts Options
+	core     *gateway.Core
+	opts     Options
 	bufs     sync.Pool // request and response bytes
 	scanners sync.Pool // *scanner
 }

@@ -22,11 +22,11 @@ type Scanner struct {
 	depth      int
 	maxDepth   int
 	namespaces bool
-	stack      [][]byte  // open element names, to check nesting
-	scopes     []int     // len(bindings) at each open element
-	bindings   []binding // in-scope namespace declarations, innermost last
-	text       []byte    // scratch for decoded text
-	rootSeen   bool      // the document element has begun
+	stack      [][]byte    // open element names, to check nesting
+	scopes     []int       // len(bindings) at each open element
+	bindings   []binding   // in-scope namespace declarations, innermost last
+	text       []byte      // scratch for decoded text
+	rootSeen   bool        // the document element has begun
 	raw        [][2][]byte // a start tag's attribute names and values, reused
 
 	// Known namespace URIs are returned as these strings instead of new
