@@ -12,6 +12,7 @@ import (
 	"io"
 	"math"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -89,51 +90,96 @@ type Request struct {
 	Params        gateway.Struct
 }
 
+// decoder reads a SOAP message with the shared scanner (adapters/xmltext),
+// on its tokens directly: names are compared as bytes, and only what the
+// request keeps is copied. A self-closing element reads as a start and an
+// end. Handlers pool decoders; one reused decodes without allocating for the
+// scanner's state.
 type decoder struct {
-	x        interface{ Token() (xml.Token, error) }
-	depth    int
-	maxDepth int
-	text     strings.Builder
+	x       xmltext.Scanner
+	pending bool          // an end is due for a self-closing start
+	end     xmltext.Token // that end
+	text    strings.Builder
 }
 
-// newDecoder reads a whole message and readies the decoder on it; maxDepth
-// <= 0 means 64.
-func newDecoder(r io.Reader, maxDepth int) (*decoder, error) {
-	if maxDepth <= 0 {
-		maxDepth = 64
+// knownNamespaces are returned by the scanner without a copy.
+var knownNamespaces = []string{NS11, NS12, NSSession, NSXSI, NSWSSE, NSWSU, NSWSA, NSWSA2004, "http://www.w3.org/2001/XMLSchema"}
+
+// reset readies d on a whole message; maxDepth <= 0 means 64. known are
+// further namespaces the message is likely to declare (the service's).
+func (d *decoder) reset(src []byte, maxDepth int, known []string) error {
+	d.pending = false
+	d.text.Reset()
+	d.x.Known = known
+	if err := d.x.Reset(src, maxDepth, true); err != nil {
+		return parseErr(err)
 	}
-	src, err := newTokens(r, maxDepth)
-	if err != nil {
+	return nil
+}
+
+// release drops the message before the decoder goes back to a pool.
+func (d *decoder) release() { _ = d.x.Reset(nil, 0, true); d.end = xmltext.Token{} }
+
+// newDecoder reads a whole message from r and readies a new decoder on it.
+func newDecoder(r io.Reader, maxDepth int, known []string) (*decoder, error) {
+	var buf bytes.Buffer
+	if _, err := buf.ReadFrom(r); err != nil {
 		return nil, parseErr(err)
 	}
-	return &decoder{x: src, maxDepth: maxDepth}, nil
+	d := &decoder{}
+	return d, d.reset(buf.Bytes(), maxDepth, known)
 }
 
 // Decode reads an envelope of version v whose body is an operation of def.
 func Decode(r io.Reader, v Version, def *wsdl.Definition, maxDepth int) (*Request, error) {
-	d, err := newDecoder(r, maxDepth)
+	d, err := newDecoder(r, maxDepth, namespacesOf(def))
 	if err != nil {
 		return nil, err
 	}
+	return d.request(v, def)
+}
+
+// namespacesOf lists the namespaces of def's messages with the codec's own.
+func namespacesOf(def *wsdl.Definition) []string {
+	known := append([]string(nil), knownNamespaces...)
+	for _, op := range def.Operations {
+		for _, el := range []*wsdl.Element{op.Input, op.Output} {
+			if el != nil && el.Name.Space != "" && !slices.Contains(known, el.Name.Space) {
+				known = append(known, el.Name.Space)
+			}
+		}
+	}
+	return known
+}
+
+// is reports whether t is named {space}local.
+func is(t xmltext.Token, space, local string) bool {
+	return t.Space == space && string(t.Local) == local
+}
+
+func nameOf(t xmltext.Token) xml.Name { return xml.Name{Space: t.Space, Local: string(t.Local)} }
+
+// request decodes the message d was reset on.
+func (d *decoder) request(v Version, def *wsdl.Definition) (*Request, error) {
 	req := &Request{Version: v}
 	env, err := d.start()
 	if err != nil {
 		return nil, err
 	}
-	if env.Name.Local != "Envelope" {
+	if string(env.Local) != "Envelope" {
 		return nil, clientFault("the document is not a SOAP Envelope")
 	}
-	if env.Name.Space != v.ns() {
-		if env.Name.Space == NS11 || env.Name.Space == NS12 {
-			return nil, &faultError{fault: gateway.NewFault(gateway.FaultInvalidRequest, "SOAP envelope namespace %s does not match the content type", env.Name.Space), soapCode: "VersionMismatch"}
+	if env.Space != v.ns() {
+		if env.Space == NS11 || env.Space == NS12 {
+			return nil, &faultError{fault: gateway.NewFault(gateway.FaultInvalidRequest, "SOAP envelope namespace %s does not match the content type", env.Space), soapCode: "VersionMismatch"}
 		}
-		return nil, &faultError{fault: gateway.NewFault(gateway.FaultInvalidRequest, "unknown envelope namespace %q", env.Name.Space), soapCode: "VersionMismatch"}
+		return nil, &faultError{fault: gateway.NewFault(gateway.FaultInvalidRequest, "unknown envelope namespace %q", env.Space), soapCode: "VersionMismatch"}
 	}
 	el, err := d.start()
 	if err != nil {
 		return nil, err
 	}
-	if el.Name == (xml.Name{Space: v.ns(), Local: "Header"}) {
+	if is(el, v.ns(), "Header") {
 		if err := d.header(req); err != nil {
 			return nil, err
 		}
@@ -141,8 +187,8 @@ func Decode(r io.Reader, v Version, def *wsdl.Definition, maxDepth int) (*Reques
 			return nil, err
 		}
 	}
-	if el.Name != (xml.Name{Space: v.ns(), Local: "Body"}) {
-		return nil, clientFault("expected the SOAP Body, found <%s>", el.Name.Local)
+	if !is(el, v.ns(), "Body") {
+		return nil, clientFault("expected the SOAP Body, found <%s>", el.Local)
 	}
 	wrapper, err := d.start()
 	if err != nil {
@@ -151,9 +197,9 @@ func Decode(r io.Reader, v Version, def *wsdl.Definition, maxDepth int) (*Reques
 		}
 		return nil, clientFault("the SOAP Body is empty")
 	}
-	op := def.OperationByElement(wrapper.Name)
+	op := operationOf(def, wrapper)
 	if op == nil {
-		return nil, &faultError{fault: gateway.NewFault(gateway.FaultNoSuchMethod, "no operation takes the element {%s}%s", wrapper.Name.Space, wrapper.Name.Local)}
+		return nil, &faultError{fault: gateway.NewFault(gateway.FaultNoSuchMethod, "no operation takes the element {%s}%s", wrapper.Space, wrapper.Local)}
 	}
 	req.Operation = op
 	v0, err := d.element(wrapper, op.Input, "")
@@ -172,6 +218,17 @@ func Decode(r io.Reader, v Version, def *wsdl.Definition, maxDepth int) (*Reques
 		return nil, err
 	}
 	return req, d.eof()
+}
+
+// operationOf is the operation whose input element t is: by its qualified
+// name, without a copy of it in the usual case.
+func operationOf(def *wsdl.Definition, t xmltext.Token) *wsdl.Operation {
+	for _, op := range def.Operations {
+		if is(t, op.Input.Name.Space, op.Input.Name.Local) {
+			return op
+		}
+	}
+	return def.OperationByElement(nameOf(t)) // the lenient matches, by local name
 }
 
 func parseErr(err error) error {
@@ -197,46 +254,42 @@ func parseErr(err error) error {
 	return &faultError{fault: gateway.NewFault(gateway.FaultParse, "malformed XML: %v", err)}
 }
 
-// token returns the next token, refusing directives (DOCTYPE, ENTITY) and
-// bounding the nesting depth.
-func (d *decoder) token() (xml.Token, error) {
-	tok, err := d.x.Token()
+// token returns the next token; the end of the document before the end of
+// the envelope is a parse error.
+func (d *decoder) token() (xmltext.Token, error) {
+	if d.pending {
+		d.pending = false
+		return d.end, nil
+	}
+	t, err := d.x.Next(true)
 	if err != nil {
-		return nil, parseErr(err)
+		return t, parseErr(err)
 	}
-	switch t := tok.(type) {
-	case xml.StartElement:
-		d.depth++
-		if d.depth > d.maxDepth {
-			return nil, clientFault("nesting deeper than %d elements", d.maxDepth)
-		}
-	case xml.EndElement:
-		d.depth--
-	case xml.Directive:
-		return nil, &faultError{fault: gateway.NewFault(gateway.FaultParse, "DOCTYPE and other directives are not allowed")}
-	case xml.CharData:
-		if d.depth == 0 && len(bytes.TrimSpace(t)) > 0 {
-			return nil, &faultError{fault: gateway.NewFault(gateway.FaultParse, "text outside the document element")}
-		}
+	switch {
+	case t.Kind == xmltext.EOF:
+		return t, &faultError{fault: gateway.NewFault(gateway.FaultParse, "malformed XML: unexpected end of document")}
+	case t.Kind == xmltext.Start && t.Empty:
+		d.pending = true
+		d.end = xmltext.Token{Kind: xmltext.End, Name: t.Name, Local: t.Local, Space: t.Space}
 	}
-	return tok, nil
+	return t, nil
 }
 
-// start returns the next start element, skipping blanks and comments.
-func (d *decoder) start() (xml.StartElement, error) {
+// start returns the next start element, skipping blanks.
+func (d *decoder) start() (xmltext.Token, error) {
 	for {
-		tok, err := d.token()
+		t, err := d.token()
 		if err != nil {
-			return xml.StartElement{}, err
+			return t, err
 		}
-		switch t := tok.(type) {
-		case xml.StartElement:
+		switch t.Kind {
+		case xmltext.Start:
 			return t, nil
-		case xml.EndElement:
-			return xml.StartElement{}, clientFault("unexpected </%s>", t.Name.Local)
-		case xml.CharData:
-			if len(bytes.TrimSpace(t)) > 0 {
-				return xml.StartElement{}, clientFault("unexpected text %q", gateway.Clip(string(t)))
+		case xmltext.End:
+			return t, clientFault("unexpected </%s>", t.Local)
+		case xmltext.Text:
+			if len(bytes.TrimSpace(t.Text)) > 0 {
+				return t, clientFault("unexpected text %q", gateway.Clip(string(t.Text)))
 			}
 		}
 	}
@@ -246,17 +299,17 @@ func (d *decoder) start() (xml.StartElement, error) {
 // further element content.
 func (d *decoder) endOf(local string) error {
 	for {
-		tok, err := d.token()
+		t, err := d.token()
 		if err != nil {
 			return err
 		}
-		switch t := tok.(type) {
-		case xml.EndElement:
+		switch t.Kind {
+		case xmltext.End:
 			return nil
-		case xml.StartElement:
-			return clientFault("unexpected <%s> in %s", t.Name.Local, local)
-		case xml.CharData:
-			if len(bytes.TrimSpace(t)) > 0 {
+		case xmltext.Start:
+			return clientFault("unexpected <%s> in %s", t.Local, local)
+		case xmltext.Text:
+			if len(bytes.TrimSpace(t.Text)) > 0 {
 				return clientFault("unexpected text in %s", local)
 			}
 		}
@@ -265,19 +318,17 @@ func (d *decoder) endOf(local string) error {
 
 func (d *decoder) eof() error {
 	for {
-		tok, err := d.x.Token()
-		if errors.Is(err, io.EOF) {
-			return nil
-		}
+		t, err := d.x.Next(true)
 		if err != nil {
 			return parseErr(err)
 		}
-		switch t := tok.(type) {
-		case xml.CharData:
-			if len(bytes.TrimSpace(t)) > 0 {
+		switch t.Kind {
+		case xmltext.EOF:
+			return nil
+		case xmltext.Text:
+			if len(bytes.TrimSpace(t.Text)) > 0 {
 				return clientFault("text after the envelope")
 			}
-		case xml.Comment, xml.ProcInst:
 		default:
 			return clientFault("content after the envelope")
 		}
@@ -286,16 +337,15 @@ func (d *decoder) eof() error {
 
 // skip consumes the rest of the current element.
 func (d *decoder) skip() error {
-	depth := 1
-	for depth > 0 {
-		tok, err := d.token()
+	for depth := 1; depth > 0; {
+		t, err := d.token()
 		if err != nil {
 			return err
 		}
-		switch tok.(type) {
-		case xml.StartElement:
+		switch t.Kind {
+		case xmltext.Start:
 			depth++
-		case xml.EndElement:
+		case xmltext.End:
 			depth--
 		}
 	}
@@ -307,24 +357,24 @@ func (d *decoder) skip() error {
 func (d *decoder) textContent(parent, name string) (string, error) {
 	d.text.Reset()
 	for {
-		tok, err := d.token()
+		t, err := d.token()
 		if err != nil {
 			return "", err
 		}
-		switch t := tok.(type) {
-		case xml.CharData:
-			d.text.Write(t)
-		case xml.EndElement:
+		switch t.Kind {
+		case xmltext.Text:
+			d.text.Write(t.Text)
+		case xmltext.End:
 			return d.text.String(), nil
-		case xml.StartElement:
-			return "", paramFault("element %s has a child <%s> where a value was expected", join(parent, name), t.Name.Local)
+		case xmltext.Start:
+			return "", paramFault("element %s has a child <%s> where a value was expected", join(parent, name), t.Local)
 		}
 	}
 }
 
-func attr(se xml.StartElement, space, local string) (string, bool) {
-	for _, a := range se.Attr {
-		if a.Name.Local == local && (a.Name.Space == space || space == "") {
+func attr(t xmltext.Token, space, local string) (string, bool) {
+	for _, a := range t.Attrs {
+		if a.Local == local && (a.Space == space || space == "") {
 			return a.Value, true
 		}
 	}
@@ -334,44 +384,42 @@ func attr(se xml.StartElement, space, local string) (string, bool) {
 func (d *decoder) header(req *Request) error {
 	var notUnderstood []xml.Name
 	for {
-		tok, err := d.token()
+		t, err := d.token()
 		if err != nil {
 			return err
 		}
-		var se xml.StartElement
-		switch t := tok.(type) {
-		case xml.EndElement:
+		switch t.Kind {
+		case xmltext.End:
 			if len(notUnderstood) > 0 {
 				return &faultError{soapCode: "MustUnderstand", headers: notUnderstood,
 					fault: gateway.NewFault(gateway.FaultInvalidRequest, "header {%s}%s is not understood", notUnderstood[0].Space, notUnderstood[0].Local)}
 			}
 			return nil
-		case xml.StartElement:
-			se = t
+		case xmltext.Start:
 		default:
 			continue
 		}
 		switch {
-		case se.Name == xml.Name{Space: NSSession, Local: "Session"}:
+		case is(t, NSSession, "Session"):
 			tokenText, err := d.textContent("", "Session")
 			if err != nil {
 				return err
 			}
 			req.SessionToken = strings.TrimSpace(tokenText)
-		case se.Name == xml.Name{Space: NSWSSE, Local: "Security"}:
+		case is(t, NSWSSE, "Security"):
 			if err := d.security(req); err != nil {
 				return err
 			}
-		case se.Name.Space == NSWSA || se.Name.Space == NSWSA2004:
+		case t.Space == NSWSA || t.Space == NSWSA2004:
 			// WS-Addressing over HTTP request/reply adds nothing the
 			// transport does not already say: understood, and ignored.
 			if err := d.skip(); err != nil {
 				return err
 			}
 		default:
-			mu, _ := attr(se, req.Version.ns(), "mustUnderstand")
+			mu, _ := attr(t, req.Version.ns(), "mustUnderstand")
 			if mu = strings.TrimSpace(mu); mu == "1" || mu == "true" {
-				notUnderstood = append(notUnderstood, se.Name)
+				notUnderstood = append(notUnderstood, nameOf(t))
 			}
 			if err := d.skip(); err != nil {
 				return err
@@ -383,15 +431,15 @@ func (d *decoder) header(req *Request) error {
 // security reads a wsse:Security header: UsernameToken and wsu:Timestamp.
 func (d *decoder) security(req *Request) error {
 	for {
-		tok, err := d.token()
+		t, err := d.token()
 		if err != nil {
 			return err
 		}
-		switch t := tok.(type) {
-		case xml.EndElement:
+		switch t.Kind {
+		case xmltext.End:
 			return nil
-		case xml.StartElement:
-			switch t.Name.Local {
+		case xmltext.Start:
+			switch string(t.Local) {
 			case "UsernameToken":
 				ut := req.UsernameToken // a Timestamp may have come first
 				if ut == nil {
@@ -423,18 +471,18 @@ func (d *decoder) security(req *Request) error {
 }
 
 // textChildren reads the current element's children, each of text only,
-// to its end, handing each to each.
-func (d *decoder) textChildren(each func(se xml.StartElement, text string)) error {
+// to its end, handing each to each (with the child's start tag).
+func (d *decoder) textChildren(each func(t xmltext.Token, text string)) error {
 	for {
-		tok, err := d.token()
+		t, err := d.token()
 		if err != nil {
 			return err
 		}
-		switch t := tok.(type) {
-		case xml.EndElement:
+		switch t.Kind {
+		case xmltext.End:
 			return nil
-		case xml.StartElement:
-			text, err := d.textContent("", t.Name.Local)
+		case xmltext.Start:
+			text, err := d.textContent("", string(t.Local))
 			if err != nil {
 				return err
 			}
@@ -444,13 +492,13 @@ func (d *decoder) textChildren(each func(se xml.StartElement, text string)) erro
 }
 
 func (d *decoder) usernameToken(ut *UsernameToken) error {
-	return d.textChildren(func(se xml.StartElement, text string) {
-		switch se.Name.Local {
+	return d.textChildren(func(t xmltext.Token, text string) {
+		switch string(t.Local) {
 		case "Username":
 			ut.Username = strings.TrimSpace(text)
 		case "Password":
 			ut.Password = text
-			ut.PasswordType, _ = attr(se, "", "Type")
+			ut.PasswordType, _ = attr(t, "", "Type")
 		case "Nonce":
 			ut.Nonce = strings.TrimSpace(text)
 		case "Created":
@@ -460,8 +508,8 @@ func (d *decoder) usernameToken(ut *UsernameToken) error {
 }
 
 func (d *decoder) timestamp() (created, expires string, err error) {
-	err = d.textChildren(func(se xml.StartElement, text string) {
-		switch se.Name.Local {
+	err = d.textChildren(func(t xmltext.Token, text string) {
+		switch string(t.Local) {
 		case "Created":
 			created = strings.TrimSpace(text)
 		case "Expires":
@@ -471,15 +519,15 @@ func (d *decoder) timestamp() (created, expires string, err error) {
 	return created, expires, err
 }
 
-// element decodes the content of se (whose start was read) as el, a child
-// of the element at path parent ("" for the wrapper).
-func (d *decoder) element(se xml.StartElement, el *wsdl.Element, parent string) (any, error) {
-	if nilAttr, ok := attr(se, NSXSI, "nil"); ok && (strings.TrimSpace(nilAttr) == "true" || strings.TrimSpace(nilAttr) == "1") {
+// element decodes the content of the element t starts (already read) as
+// el, a child of the element at path parent ("" for the wrapper).
+func (d *decoder) element(t xmltext.Token, el *wsdl.Element, parent string) (any, error) {
+	if nilAttr, ok := attr(t, NSXSI, "nil"); ok && (strings.TrimSpace(nilAttr) == "true" || strings.TrimSpace(nilAttr) == "1") {
 		return nil, d.skip()
 	}
 	switch el.Type.Kind {
 	case wsdl.KindStruct:
-		return d.structContent(el, join(parent, el.Name.Local))
+		return d.structContent(el, parent)
 	case wsdl.KindAny:
 		return d.anyContent(join(parent, el.Name.Local))
 	}
@@ -497,35 +545,49 @@ func join(parent, name string) string {
 	return parent + "." + name
 }
 
-func (d *decoder) structContent(el *wsdl.Element, path string) (any, error) {
+// structContent decodes the children of el, the child of the element at
+// path parent. (A path costs nothing at the top level, where it is a name.)
+func (d *decoder) structContent(el *wsdl.Element, parent string) (any, error) {
+	here := join(parent, el.Name.Local)
 	fields := el.Type.Fields
-	values := make([]any, len(fields))
-	seen := make([]bool, len(fields))
+	var valuesBuf [8]any
+	var seenBuf [8]bool
+	values, seen := valuesBuf[:0], seenBuf[:0]
+	if len(fields) > len(valuesBuf) {
+		values, seen = make([]any, 0, len(fields)), make([]bool, 0, len(fields))
+	}
+	values, seen = values[:len(fields)], seen[:len(fields)]
 	for {
-		tok, err := d.token()
+		t, err := d.token()
 		if err != nil {
 			return nil, err
 		}
-		switch t := tok.(type) {
-		case xml.EndElement:
-			out := make(gateway.Struct, 0, len(fields))
+		switch t.Kind {
+		case xmltext.End:
+			n := 0
+			for i := range fields {
+				if seen[i] {
+					n++
+				}
+			}
+			out := make(gateway.Struct, 0, n)
 			for i, f := range fields {
 				if seen[i] {
 					out = append(out, gateway.Member{Name: f.Name.Local, Value: values[i]})
 				}
 			}
 			return out, nil
-		case xml.CharData:
-			if len(bytes.TrimSpace(t)) > 0 {
-				return nil, paramFault("element %s: unexpected text %q", path, gateway.Clip(string(t)))
+		case xmltext.Text:
+			if len(bytes.TrimSpace(t.Text)) > 0 {
+				return nil, paramFault("element %s: unexpected text %q", here, gateway.Clip(string(t.Text)))
 			}
-		case xml.StartElement:
-			i := fieldIndex(fields, t.Name.Local)
+		case xmltext.Start:
+			i := fieldIndex(fields, t.Local)
 			if i < 0 {
-				return nil, paramFault("element %s: unexpected element <%s>", path, t.Name.Local)
+				return nil, paramFault("element %s: unexpected element <%s>", here, t.Local)
 			}
 			f := fields[i]
-			v, err := d.element(t, f, path)
+			v, err := d.element(t, f, here)
 			if err != nil {
 				return nil, err
 			}
@@ -533,11 +595,11 @@ func (d *decoder) structContent(el *wsdl.Element, path string) (any, error) {
 			case f.Repeated():
 				list, _ := values[i].([]any)
 				if f.Max > 0 && len(list) >= f.Max {
-					return nil, paramFault("element %s.%s: more than %d occurrences", path, f.Name.Local, f.Max)
+					return nil, paramFault("element %s.%s: more than %d occurrences", here, f.Name.Local, f.Max)
 				}
 				values[i] = append(list, v)
 			case seen[i]:
-				return nil, paramFault("element %s.%s appears more than once", path, f.Name.Local)
+				return nil, paramFault("element %s.%s appears more than once", here, f.Name.Local)
 			default:
 				values[i] = v
 			}
@@ -552,46 +614,47 @@ func (d *decoder) anyContent(path string) (any, error) {
 	var st gateway.Struct
 	d.text.Reset()
 	for {
-		tok, err := d.token()
+		t, err := d.token()
 		if err != nil {
 			return nil, err
 		}
-		switch t := tok.(type) {
-		case xml.EndElement:
+		switch t.Kind {
+		case xmltext.End:
 			if st != nil {
 				return st, nil
 			}
 			return d.text.String(), nil
-		case xml.CharData:
-			d.text.Write(t)
-		case xml.StartElement:
+		case xmltext.Text:
+			d.text.Write(t.Text)
+		case xmltext.Start:
+			name := string(t.Local)
 			saved := d.text.String()
-			v, err := d.anyContent(path + "." + t.Name.Local)
+			v, err := d.anyContent(path + "." + name)
 			if err != nil {
 				return nil, err
 			}
 			d.text.Reset()
 			d.text.WriteString(saved)
-			if prev, ok := st.Get(t.Name.Local); ok {
+			if prev, ok := st.Get(name); ok {
 				list, isList := prev.([]any)
 				if !isList {
 					list = []any{prev}
 				}
 				for i := range st {
-					if st[i].Name == t.Name.Local {
+					if st[i].Name == name {
 						st[i].Value = append(list, v)
 					}
 				}
 				continue
 			}
-			st = append(st, gateway.Member{Name: t.Name.Local, Value: v})
+			st = append(st, gateway.Member{Name: name, Value: v})
 		}
 	}
 }
 
-func fieldIndex(fields []*wsdl.Element, local string) int {
+func fieldIndex(fields []*wsdl.Element, local []byte) int {
 	for i, f := range fields {
-		if f.Name.Local == local {
+		if f.Name.Local == string(local) {
 			return i
 		}
 	}

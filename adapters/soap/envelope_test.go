@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/xml"
 	"errors"
+	"fmt"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -182,8 +184,20 @@ func FuzzDecodeEnvelope(f *testing.F) {
 	} {
 		f.Add([]byte(s))
 	}
+	reused, known := &decoder{}, namespacesOf(def) // as the handler's pool reuses them
 	f.Fuzz(func(t *testing.T, data []byte) {
 		req, err := Decode(bytes.NewReader(data), V11, def, 32)
+		again, err2 := reused.reset(data, 32, known), error(nil)
+		var req2 *Request
+		if again == nil {
+			req2, err2 = reused.request(V11, def)
+		} else {
+			err2 = again
+		}
+		reused.release()
+		if fmt.Sprint(err) != fmt.Sprint(err2) || !reflect.DeepEqual(req, req2) {
+			t.Fatalf("a reused decoder disagrees with a new one:\n%v %#v\n%v %#v", err, req, err2, req2)
+		}
 		if err != nil {
 			var fe *faultError
 			if !errors.As(err, &fe) {

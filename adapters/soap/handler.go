@@ -1,6 +1,7 @@
 package soap
 
 import (
+	"bytes"
 	"context"
 	"embed"
 	"errors"
@@ -39,7 +40,8 @@ type Handler struct {
 	opts      Options
 	endpoints map[string]*endpoint
 	nonces    *nonceCache
-	bufs      sync.Pool
+	bufs      sync.Pool // request and response bytes
+	decoders  sync.Pool // *decoder
 }
 
 type endpoint struct {
@@ -47,6 +49,7 @@ type endpoint struct {
 	def     *wsdl.Definition
 	pub     *wsdl.Publication
 	service *gateway.Service // nil for the session service
+	known   []string         // the namespaces its messages declare
 }
 
 // New prepares every service's published WSDL and the session service.
@@ -83,6 +86,7 @@ func (h *Handler) add(ep *endpoint) error {
 		return err
 	}
 	ep.pub = pub
+	ep.known = namespacesOf(ep.def)
 	h.endpoints[ep.name] = ep
 	return nil
 }
@@ -162,7 +166,7 @@ func (h *Handler) serveCall(w http.ResponseWriter, r *http.Request, ep *endpoint
 	if !httpx.LimitBody(w, r, h.opts.MaxBodyBytes) {
 		return
 	}
-	req, err := Decode(r.Body, v, ep.def, h.opts.MaxDepth)
+	req, err := h.decode(r, v, ep)
 	if err != nil {
 		var tooLarge *http.MaxBytesError
 		if errors.As(err, &tooLarge) {
@@ -199,6 +203,29 @@ func (h *Handler) serveCall(w http.ResponseWriter, r *http.Request, ep *endpoint
 	}
 	*bp = out
 	h.write(w, v, http.StatusOK, out)
+}
+
+// decode reads the request body into a pooled buffer and decodes it with a
+// pooled decoder. What the Request keeps is copied out of the body, so both
+// go back to their pools at once.
+func (h *Handler) decode(r *http.Request, v Version, ep *endpoint) (*Request, error) {
+	bp := h.bufs.Get().(*[]byte)
+	defer h.bufs.Put(bp)
+	buf := bytes.NewBuffer((*bp)[:0])
+	_, err := buf.ReadFrom(r.Body)
+	*bp = buf.Bytes() // keep the grown buffer for the next request
+	if err != nil {
+		return nil, parseErr(err)
+	}
+	d, _ := h.decoders.Get().(*decoder)
+	if d == nil {
+		d = &decoder{}
+	}
+	defer func() { d.release(); h.decoders.Put(d) }()
+	if err := d.reset(buf.Bytes(), h.opts.MaxDepth, ep.known); err != nil {
+		return nil, err
+	}
+	return d.request(v, ep.def)
 }
 
 // actionNamesOther returns the operation an action names when that is not

@@ -1,10 +1,10 @@
 package soap
 
 import (
-	"encoding/xml"
 	"io"
 	"strings"
 
+	"gateway/adapters/xmltext"
 	"gateway/gateway"
 	"gateway/wsdl"
 )
@@ -26,7 +26,7 @@ func ContentType(v Version, action string) string {
 // Application; a fault op declares comes with its name and its detail
 // decoded by the schema.
 func DecodeResponse(r io.Reader, v Version, op *wsdl.Operation, maxDepth int) (gateway.Struct, error) {
-	d, err := newDecoder(r, maxDepth)
+	d, err := newDecoder(r, maxDepth, knownNamespaces)
 	if err != nil {
 		return nil, err
 	}
@@ -34,14 +34,14 @@ func DecodeResponse(r io.Reader, v Version, op *wsdl.Operation, maxDepth int) (g
 	if err != nil {
 		return nil, err
 	}
-	if env.Name != (xml.Name{Space: v.ns(), Local: "Envelope"}) {
+	if !is(env, v.ns(), "Envelope") {
 		return nil, clientFault("the response is not a SOAP %s envelope", map[Version]string{V11: "1.1", V12: "1.2"}[v])
 	}
 	el, err := d.start()
 	if err != nil {
 		return nil, err
 	}
-	if el.Name == (xml.Name{Space: v.ns(), Local: "Header"}) {
+	if is(el, v.ns(), "Header") {
 		if err := d.skip(); err != nil {
 			return nil, err
 		}
@@ -49,18 +49,18 @@ func DecodeResponse(r io.Reader, v Version, op *wsdl.Operation, maxDepth int) (g
 			return nil, err
 		}
 	}
-	if el.Name != (xml.Name{Space: v.ns(), Local: "Body"}) {
+	if !is(el, v.ns(), "Body") {
 		return nil, clientFault("no SOAP Body in the response")
 	}
 	first, err := d.start()
 	if err != nil {
 		return nil, clientFault("the response Body is empty")
 	}
-	if first.Name == (xml.Name{Space: v.ns(), Local: "Fault"}) {
+	if is(first, v.ns(), "Fault") {
 		return nil, d.fault(v, op)
 	}
-	if op.Output == nil || first.Name.Local != op.Output.Name.Local {
-		return nil, clientFault("the response body is <%s>, not the output of %s", first.Name.Local, op.Name)
+	if op.Output == nil || string(first.Local) != op.Output.Name.Local {
+		return nil, clientFault("the response body is <%s>, not the output of %s", first.Local, op.Name)
 	}
 	out, err := d.element(first, op.Output, "")
 	if err != nil {
@@ -79,12 +79,12 @@ func (d *decoder) fault(v Version, op *wsdl.Operation) error {
 	var detail gateway.Struct
 	var name string
 	for {
-		tok, err := d.token()
+		t, err := d.token()
 		if err != nil {
 			return err
 		}
-		switch t := tok.(type) {
-		case xml.EndElement:
+		switch t.Kind {
+		case xmltext.End:
 			// A faultstring that already starts with the fault's name (as the
 			// gateway's own do) is not prefixed twice downstream.
 			reason = strings.TrimSpace(reason)
@@ -96,14 +96,14 @@ func (d *decoder) fault(v Version, op *wsdl.Operation) error {
 				f.Message = code
 			}
 			return f
-		case xml.StartElement:
-			switch t.Name.Local {
+		case xmltext.Start:
+			switch local := string(t.Local); local {
 			case "faultcode", "faultstring":
-				text, err := d.textContent("", t.Name.Local)
+				text, err := d.textContent("", local)
 				if err != nil {
 					return err
 				}
-				if t.Name.Local == "faultcode" {
+				if local == "faultcode" {
 					code = strings.TrimSpace(text)
 				} else {
 					reason = text
@@ -132,7 +132,7 @@ func (d *decoder) fault(v Version, op *wsdl.Operation) error {
 // reasonText is the first Text of a SOAP 1.2 Reason.
 func (d *decoder) reasonText() (string, error) {
 	var text string
-	err := d.textChildren(func(_ xml.StartElement, s string) {
+	err := d.textChildren(func(_ xmltext.Token, s string) {
 		if text == "" {
 			text = s
 		}
@@ -145,18 +145,18 @@ func (d *decoder) detail(op *wsdl.Operation) (string, gateway.Struct, error) {
 	var name string
 	var detail gateway.Struct
 	for {
-		tok, err := d.token()
+		t, err := d.token()
 		if err != nil {
 			return "", nil, err
 		}
-		switch t := tok.(type) {
-		case xml.EndElement:
+		switch t.Kind {
+		case xmltext.End:
 			return name, detail, nil
-		case xml.StartElement:
+		case xmltext.Start:
 			var decl *wsdl.Fault
 			if op != nil && name == "" {
 				for _, f := range op.Faults {
-					if f.Element != nil && f.Element.Name.Local == t.Name.Local {
+					if f.Element != nil && f.Element.Name.Local == string(t.Local) {
 						decl = f
 					}
 				}
