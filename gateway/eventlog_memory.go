@@ -12,8 +12,10 @@ const DefaultFeedSize = 256
 
 // MemoryEventLog is the single-node EventLog.
 type MemoryEventLog struct {
-	size  int
-	mu    sync.Mutex
+	size int
+	// mu is read-locked by long-polls: a thousand woken by one event read
+	// the feed side by side instead of queueing for a mutex.
+	mu    sync.RWMutex
 	feeds map[string]*feed
 }
 
@@ -58,8 +60,15 @@ func (l *MemoryEventLog) Append(_ context.Context, user string, ev Event) (Event
 func (l *MemoryEventLog) Since(ctx context.Context, user string, since uint64, wait time.Duration) ([]Event, uint64, error) {
 	var timer *time.Timer
 	for {
-		l.mu.Lock()
-		f := l.feedLocked(user)
+		l.mu.RLock()
+		f := l.feeds[user]
+		if f == nil {
+			l.mu.RUnlock()
+			l.mu.Lock()
+			l.feedLocked(user)
+			l.mu.Unlock()
+			continue
+		}
 		if since > f.last {
 			since = f.last // a client from before a restart: start from now
 		}
@@ -73,11 +82,11 @@ func (l *MemoryEventLog) Since(ctx context.Context, user string, since uint64, w
 				out = append(out, f.ring[(seq-1)%uint64(l.size)])
 			}
 			last := f.last
-			l.mu.Unlock()
+			l.mu.RUnlock()
 			return out, last, nil
 		}
 		changed, last := f.changed, f.last
-		l.mu.Unlock()
+		l.mu.RUnlock()
 		if wait <= 0 {
 			return nil, last, nil
 		}

@@ -42,6 +42,9 @@ type Handler struct {
 	nonces    *nonceCache
 	bufs      sync.Pool // request and response bytes
 	decoders  sync.Pool // *decoder
+	// contentTypes are the response content types by version, shared by
+	// every response.
+	contentTypes map[Version][]string
 }
 
 type endpoint struct {
@@ -64,7 +67,8 @@ func New(core *gateway.Core, opts Options) (*Handler, error) {
 		opts.Now = time.Now
 	}
 	h := &Handler{core: core, opts: opts, endpoints: map[string]*endpoint{}, nonces: newNonceCache(),
-		bufs: sync.Pool{New: func() any { b := make([]byte, 0, 4096); return &b }}}
+		contentTypes: map[Version][]string{V11: {V11.contentType()}, V12: {V12.contentType()}},
+		bufs:         sync.Pool{New: func() any { b := make([]byte, 0, 4096); return &b }}}
 	sessionDef, err := wsdl.LoadFS(sessionFS, "session.wsdl")
 	if err != nil {
 		return nil, err
@@ -144,13 +148,15 @@ func (h *Handler) serveDocument(w http.ResponseWriter, r *http.Request, ep *endp
 
 // version reads the SOAP version and action from the request headers.
 func version(r *http.Request) (Version, string, bool) {
-	mt, params, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	ct := r.Header.Get("Content-Type")
+	if httpx.MediaType(ct) == "text/xml" { // SOAP 1.1 needs none of the parameters: no map of them
+		return V11, strings.Trim(strings.TrimSpace(r.Header.Get("SOAPAction")), `"`), true
+	}
+	mt, params, err := mime.ParseMediaType(ct)
 	if err != nil {
 		return 0, "", false
 	}
 	switch mt {
-	case "text/xml":
-		return V11, strings.Trim(strings.TrimSpace(r.Header.Get("SOAPAction")), `"`), true
 	case "application/soap+xml":
 		return V12, strings.Trim(params["action"], `"`), true
 	}
@@ -248,10 +254,7 @@ func actionNamesOther(def *wsdl.Definition, action string, op *wsdl.Operation) s
 }
 
 func (h *Handler) write(w http.ResponseWriter, v Version, status int, body []byte) {
-	w.Header().Set("Content-Type", v.contentType())
-	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
-	w.WriteHeader(status)
-	_, _ = w.Write(body)
+	httpx.WriteBody(w, status, h.contentTypes[v], body)
 }
 
 // writeError answers a fault with HTTP 500, in the request's SOAP version.

@@ -5,9 +5,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
-	"mime"
 	"net/http"
-	"strconv"
 	"sync"
 
 	"gateway/adapters/httpx"
@@ -25,10 +23,11 @@ type Options struct {
 
 // Handler serves POST /xmlrpc.
 type Handler struct {
-	core     *gateway.Core
-	opts     Options
-	bufs     sync.Pool // request and response bytes
-	scanners sync.Pool // *scanner
+	core        *gateway.Core
+	opts        Options
+	contentType []string  // shared by every response
+	bufs        sync.Pool // request and response bytes
+	scanners    sync.Pool // *scanner
 }
 
 // New returns the XML-RPC handler over core.
@@ -42,7 +41,7 @@ func New(core *gateway.Core, opts Options) *Handler {
 	if opts.Log == nil {
 		opts.Log = slog.Default()
 	}
-	return &Handler{core: core, opts: opts, bufs: sync.Pool{New: func() any { b := make([]byte, 0, 4096); return &b }}}
+	return &Handler{core: core, opts: opts, contentType: []string{"text/xml; charset=utf-8"}, bufs: sync.Pool{New: func() any { b := make([]byte, 0, 4096); return &b }}}
 }
 
 // request is the state of one HTTP request: its session is resolved once,
@@ -63,8 +62,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if ct := r.Header.Get("Content-Type"); ct != "" {
-		mt, _, err := mime.ParseMediaType(ct)
-		if err != nil || (mt != "text/xml" && mt != "application/xml") {
+		if mt := httpx.MediaType(ct); mt != "text/xml" && mt != "application/xml" {
 			http.Error(w, "XML-RPC takes text/xml", http.StatusUnsupportedMediaType)
 			return
 		}
@@ -128,10 +126,7 @@ func (h *Handler) writeFault(w http.ResponseWriter, f *gateway.Fault) {
 }
 
 func (h *Handler) write(w http.ResponseWriter, body []byte) {
-	w.Header().Set("Content-Type", "text/xml; charset=utf-8")
-	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
-	w.WriteHeader(http.StatusOK) // XML-RPC faults travel in a 200 response
-	_, _ = w.Write(body)
+	httpx.WriteBody(w, http.StatusOK, h.contentType, body) // XML-RPC faults travel in a 200 response
 }
 
 // session resolves the request's session: a token (header, cookie) first,
