@@ -30,6 +30,7 @@ type Authorizer struct {
 	binds   *pool
 	log     *slog.Logger
 	invalid *gateway.Fault
+	groups  *groupCache
 }
 
 // New returns an authorizer; cfg must have passed Validate. No connection is
@@ -44,6 +45,7 @@ func New(cfg Config, log *slog.Logger) *Authorizer {
 		}, []string{"operation", "outcome"}),
 		cfg: cfg, search: newPool(cfg, true), binds: newPool(cfg, false), log: log,
 		invalid: gateway.NewFault(gateway.FaultUnauthenticated, "invalid username or password"),
+		groups:  newGroupCache(cfg.GroupCacheTTL, 10_000, time.Now),
 	}
 }
 
@@ -62,7 +64,7 @@ func (a *Authorizer) Authenticate(ctx context.Context, creds gateway.Credentials
 	if err := a.bindAs(ctx, entry.DN, creds.Password); err != nil {
 		return gateway.Identity{}, err
 	}
-	groups, err := a.groups(ctx, username, entry)
+	groups, err := a.userGroups(ctx, username, entry)
 	if err != nil {
 		return gateway.Identity{}, err
 	}
@@ -146,7 +148,23 @@ func (a *Authorizer) bindAs(ctx context.Context, dn, password string) error {
 	return nil
 }
 
-func (a *Authorizer) groups(ctx context.Context, username string, entry *ldap.Entry) ([]string, error) {
+// userGroups is the user's groups: from the entry's memberOf, or a group
+// search (remembered for group_cache_ttl).
+func (a *Authorizer) userGroups(ctx context.Context, username string, entry *ldap.Entry) ([]string, error) {
+	if a.cfg.GroupFilter == "" {
+		return a.groupSearch(ctx, username, entry)
+	}
+	if groups, ok := a.groups.get(entry.DN); ok {
+		return groups, nil
+	}
+	groups, err := a.groupSearch(ctx, username, entry)
+	if err == nil {
+		a.groups.put(entry.DN, groups)
+	}
+	return groups, err
+}
+
+func (a *Authorizer) groupSearch(ctx context.Context, username string, entry *ldap.Entry) ([]string, error) {
 	if a.cfg.GroupFilter == "" {
 		var out []string
 		for _, dn := range entry.GetAttributeValues("memberOf") {

@@ -10,6 +10,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/go-ldap/ldap/v3"
+	"github.com/prometheus/client_golang/prometheus"
+
 	"gateway/gateway"
 	"gateway/ldapauth"
 	"gateway/ldapauth/slapdtest"
@@ -281,3 +284,93 @@ func TestValidate(t *testing.T) {
 }
 
 func containsKey(msg, key string) bool { return len(msg) >= len(key) && msg[:len(key)] == key }
+
+// TestGroupCache: with group_cache_ttl, a returning user's groups come from
+// the cache (a change in the directory shows after the TTL), while the
+// password is still checked by a bind at every login; with no TTL the
+// change shows at once.
+func TestGroupCache(t *testing.T) {
+	slapd := slapdtest.Start(t, testData, nil)
+	admin, err := ldap.DialURL(slapd.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer admin.Close()
+	if err := admin.Bind("cn=admin,"+slapdtest.Suffix, "admin-secret"); err != nil {
+		t.Fatal(err)
+	}
+	setStaff := func(member bool) {
+		t.Helper()
+		m := ldap.NewModifyRequest("cn=staff,ou=groups,dc=example,dc=org", nil)
+		if member {
+			m.Add("member", []string{"uid=bob,ou=people,dc=example,dc=org"})
+		} else {
+			m.Delete("member", []string{"uid=bob,ou=people,dc=example,dc=org"})
+		}
+		if err := admin.Modify(m); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, tc := range []struct {
+		name        string
+		ttl         time.Duration
+		staffAfter  bool // bob's groups at the second login, after leaving staff
+		searchesAdd int  // directory searches the second login makes
+	}{
+		{"cached", time.Hour, true, 1},
+		{"no cache", 0, false, 2},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg := baseConfig()
+			cfg.URLs, cfg.GroupCacheTTL = []string{slapd.URL}, tc.ttl
+			a := ldapauth.New(cfg, quiet)
+			defer a.Close()
+			reg := prometheus.NewRegistry()
+			a.RegisterMetrics(reg)
+			id, err := a.Authenticate(context.Background(), gateway.Credentials{Username: "bob", Password: "builder"})
+			if err != nil || !slices.Contains(id.Groups, "staff") {
+				t.Fatalf("first login: %v %v", id.Groups, err)
+			}
+			setStaff(false)
+			defer setStaff(true)
+			if _, err := a.Authenticate(context.Background(), gateway.Credentials{Username: "bob", Password: "wrong"}); err == nil {
+				t.Fatal("a wrong password was accepted with the groups cached")
+			}
+			before := searchCount(t, reg)
+			id, err = a.Authenticate(context.Background(), gateway.Credentials{Username: "bob", Password: "builder"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := slices.Contains(id.Groups, "staff"); got != tc.staffAfter {
+				t.Errorf("staff at the second login: %v, want %v (groups %v)", got, tc.staffAfter, id.Groups)
+			}
+			if got := searchCount(t, reg) - before; got != tc.searchesAdd {
+				t.Errorf("the second login made %d searches, want %d", got, tc.searchesAdd)
+			}
+		})
+	}
+}
+
+// searchCount is how many searches the authorizer has sent, from its
+// latency histogram.
+func searchCount(t *testing.T, reg *prometheus.Registry) int {
+	t.Helper()
+	families, err := reg.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, f := range families {
+		if f.GetName() != "gateway_ldap_request_duration_seconds" {
+			continue
+		}
+		for _, m := range f.GetMetric() {
+			for _, l := range m.GetLabel() {
+				if l.GetName() == "operation" && l.GetValue() == "search" {
+					n += int(m.GetHistogram().GetSampleCount())
+				}
+			}
+		}
+	}
+	return n
+}

@@ -32,6 +32,10 @@ type Config struct {
 	GroupAttr          string        // the group attribute reported as its name, e.g. cn
 	Timeout            time.Duration // dial and per-request timeout
 	PoolSize           int           // connections kept per pool
+	// GroupCacheTTL is how long a user's groups from the group search are
+	// reused by later logins (the bind still checks the password every
+	// time); 0 searches at every login.
+	GroupCacheTTL time.Duration
 }
 
 // withDefaults fills the contract's defaults.

@@ -124,15 +124,22 @@ func fetchWSDL(sc ServiceConfig) (*wsdl.Definition, error) {
 	return wsdl.LoadBytes(sc.Name+".wsdl", data)
 }
 
+// DefaultGroupCacheTTL is how long a user's groups are reused by later
+// logins unless ldap.group_cache_ttl says otherwise.
+const DefaultGroupCacheTTL = time.Minute
+
 func (c LDAPConfig) authorizerConfig() ldapauth.Config {
 	out := ldapauth.Config{
 		URLs: c.URLs, StartTLS: c.StartTLS, CAFile: c.CAFile, InsecureSkipVerify: c.InsecureSkipVerify,
 		BindDN: c.BindDN, BindPassword: c.BindPassword, UserBase: c.UserBase, UserFilter: c.UserFilter,
 		GroupBase: c.GroupBase, GroupFilter: "(member={dn})", GroupAttr: c.GroupAttr,
-		Timeout: c.Timeout, PoolSize: c.PoolSize,
+		Timeout: c.Timeout, PoolSize: c.PoolSize, GroupCacheTTL: DefaultGroupCacheTTL,
 	}
 	if c.GroupFilter != nil {
 		out.GroupFilter = *c.GroupFilter
+	}
+	if c.GroupCacheTTL != nil {
+		out.GroupCacheTTL = *c.GroupCacheTTL
 	}
 	return out
 }

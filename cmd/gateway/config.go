@@ -42,20 +42,21 @@ type SessionConfig struct {
 }
 
 type LDAPConfig struct {
-	URLs               []string      `yaml:"urls"`
-	StartTLS           bool          `yaml:"start_tls"`
-	CAFile             string        `yaml:"ca_file"`
-	InsecureSkipVerify bool          `yaml:"insecure_skip_verify"`
-	BindDN             string        `yaml:"bind_dn"`
-	BindPassword       string        `yaml:"bind_password"`
-	BindPasswordFile   string        `yaml:"bind_password_file"`
-	UserBase           string        `yaml:"user_base"`
-	UserFilter         string        `yaml:"user_filter"`
-	GroupBase          string        `yaml:"group_base"`
-	GroupFilter        *string       `yaml:"group_filter"` // nil: the default; "": the user's memberOf
-	GroupAttr          string        `yaml:"group_attr"`
-	Timeout            time.Duration `yaml:"timeout"`
-	PoolSize           int           `yaml:"pool_size"`
+	URLs               []string       `yaml:"urls"`
+	StartTLS           bool           `yaml:"start_tls"`
+	CAFile             string         `yaml:"ca_file"`
+	InsecureSkipVerify bool           `yaml:"insecure_skip_verify"`
+	BindDN             string         `yaml:"bind_dn"`
+	BindPassword       string         `yaml:"bind_password"`
+	BindPasswordFile   string         `yaml:"bind_password_file"`
+	UserBase           string         `yaml:"user_base"`
+	UserFilter         string         `yaml:"user_filter"`
+	GroupBase          string         `yaml:"group_base"`
+	GroupFilter        *string        `yaml:"group_filter"` // nil: the default; "": the user's memberOf
+	GroupAttr          string         `yaml:"group_attr"`
+	Timeout            time.Duration  `yaml:"timeout"`
+	PoolSize           int            `yaml:"pool_size"`
+	GroupCacheTTL      *time.Duration `yaml:"group_cache_ttl"` // nil: the default (60s); 0: no cache
 }
 
 type DirectoryConfig struct {
@@ -178,6 +179,9 @@ func (c Config) validate() error {
 	}
 	if c.LDAP.PoolSize <= 0 {
 		return errors.New("ldap.pool_size: must be positive")
+	}
+	if c.LDAP.GroupCacheTTL != nil && *c.LDAP.GroupCacheTTL < 0 {
+		return errors.New("ldap.group_cache_ttl: must not be negative")
 	}
 	if len(c.LDAP.URLs) > 0 {
 		if c.Directory.LDIF != "" {
