@@ -150,7 +150,9 @@ func (h *Handler) serveDocument(w http.ResponseWriter, r *http.Request, ep *endp
 func version(r *http.Request) (Version, string, bool) {
 	ct := r.Header.Get("Content-Type")
 	if httpx.MediaType(ct) == "text/xml" { // SOAP 1.1 needs none of the parameters: no map of them
-		return V11, strings.Trim(strings.TrimSpace(r.Header.Get("SOAPAction")), `"`), true
+		// "Soapaction" is the canonical form of SOAPAction: Get would
+		// canonicalize (and allocate) on every call.
+		return V11, strings.Trim(strings.TrimSpace(r.Header.Get("Soapaction")), `"`), true
 	}
 	mt, params, err := mime.ParseMediaType(ct)
 	if err != nil {

@@ -96,18 +96,19 @@ func NewScanner(src []byte, maxDepth int, namespaces bool) (*Scanner, error) {
 
 // Reset readies s for a new document, as NewScanner does, keeping its
 // buffers (and Known) so that a scanner embedded in a decoder or taken
-// from a pool scans without allocating.
+// from a pool scans without allocating. A Scanner must not be copied once
+// used: its stacks live in its own inline arrays.
 func (s *Scanner) Reset(src []byte, maxDepth int, namespaces bool) error {
 	if maxDepth <= 0 {
 		maxDepth = 64
 	}
-	*s = Scanner{
-		src: src, maxDepth: maxDepth, namespaces: namespaces, Known: s.Known, text: s.text[:0],
-		stack: s.stack[:0], scopes: s.scopes[:0], bindings: s.bindings[:0], raw: s.raw[:0],
-	}
+	// Field by field: copying a whole Scanner value would write (and, while
+	// the GC runs, barrier) its inline arrays on every message.
+	s.src, s.pos, s.depth, s.maxDepth, s.namespaces, s.rootSeen = src, 0, 0, maxDepth, namespaces, false
 	if s.stack == nil {
 		s.stack, s.scopes, s.bindings, s.raw = s.stackBuf[:0], s.scopesBuf[:0], s.bindingsBuf[:0], s.rawBuf[:0]
 	}
+	s.stack, s.scopes, s.bindings, s.raw, s.text = s.stack[:0], s.scopes[:0], s.bindings[:0], s.raw[:0], s.text[:0]
 	return s.prolog()
 }
 
