@@ -78,8 +78,8 @@ func codecScenario(work, path string) (string, error) {
 }
 
 // startRedis starts a redis-server without persistence on a free loopback
-// port for scenario 8, and returns its URL and a stop function.
-func startRedis(ctx context.Context, work string) (string, func()) {
+// port for scenario 8, and returns its URL, its process and a stop function.
+func startRedis(ctx context.Context, work string) (string, int, func()) {
 	port := freePort()
 	dir := filepath.Join(work, "redis")
 	if err := os.MkdirAll(dir, 0o755); err != nil {
@@ -88,5 +88,5 @@ func startRedis(ctx context.Context, work string) (string, func()) {
 	cmd := exec.CommandContext(ctx, "redis-server", "--port", strconv.Itoa(port), "--bind", "127.0.0.1", "--dir", dir,
 		"--save", "", "--appendonly", "no", "--protected-mode", "no")
 	startAndWait(cmd, port, "redis-server")
-	return fmt.Sprintf("redis://127.0.0.1:%d/0", port), func() { _ = cmd.Process.Kill() }
+	return fmt.Sprintf("redis://127.0.0.1:%d/0", port), cmd.Process.Pid, func() { _ = cmd.Process.Kill() }
 }

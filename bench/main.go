@@ -8,6 +8,7 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"flag"
 	"fmt"
@@ -30,8 +31,9 @@ type result struct {
 	scenario, system string
 	rps              float64
 	p50, p99         time.Duration
-	ratio            float64 // to the ceiling of the same scenario
-	gatewayOver      float64 // the gateway's requests/s over this system's
+	ratio            float64       // to the ceiling of the same scenario
+	gatewayOver      float64       // the gateway's requests/s over this system's
+	cpuPerReq        time.Duration // the serving processes' CPU time per request
 }
 
 func main() {
@@ -100,11 +102,13 @@ func main() {
 	ceilURL := fmt.Sprintf("http://127.0.0.1:%d", ceilPort)
 
 	peers := map[string]string{}
+	peerPID := map[string]int{}
 	for name, script := range map[string]string{"python SimpleXMLRPCServer": "simplexmlrpc.py", "twisted": "twisted_xmlrpc.py", "spyne": "spyne_soap.py"} {
 		port := freePort()
 		cmd := exec.CommandContext(ctx, "/usr/bin/python3", filepath.Join("bench", "peers", script), strconv.Itoa(port))
 		startAndWait(cmd, port, name)
 		peers[name] = fmt.Sprintf("http://127.0.0.1:%d", port)
+		peerPID[name] = cmd.Process.Pid
 	}
 	for name, build := range map[string]func(string) (string, error){"xmlrpc-c (C, Abyss)": buildXMLRPCC, "gSOAP (C)": buildGSOAP} {
 		peerBin, err := build(work)
@@ -112,11 +116,13 @@ func main() {
 			log.Fatal(err)
 		}
 		port := freePort()
-		startAndWait(exec.CommandContext(ctx, peerBin, strconv.Itoa(port)), port, name)
+		cmd := exec.CommandContext(ctx, peerBin, strconv.Itoa(port))
+		startAndWait(cmd, port, name)
 		peers[name] = fmt.Sprintf("http://127.0.0.1:%d", port)
+		peerPID[name] = cmd.Process.Pid
 	}
 	// Scenario 8: a second gateway with its sessions in Redis.
-	redisURL, stopRedis := startRedis(ctx, work)
+	redisURL, redisPID, stopRedis := startRedis(ctx, work)
 	defer stopRedis()
 	redisPort := freePort()
 	gwRedis := exec.CommandContext(ctx, bin)
@@ -125,30 +131,36 @@ func main() {
 	gwRedisURL := fmt.Sprintf("http://127.0.0.1:%d", redisPort)
 	redisToken := login(gwRedisURL)
 
-	type target struct{ scenario, system, url, body, token string }
+	// Each target names the processes that serve it, whose CPU time per
+	// request is reported beside the request rate: the ceiling is served by
+	// this process.
+	type target struct {
+		scenario, system, url, body, token string
+		pids                               []int
+	}
+	self, gwPID := []int{os.Getpid()}, []int{gw.Process.Pid}
 	var targets []target
 	for _, sc := range []string{"1 xmlrpc GetItem", "2 soap GetItem", "3 xmlrpc multicall"} {
 		path := "/xmlrpc"
 		if strings.HasPrefix(sc, "2") {
 			path = "/soap/inventory"
 		}
-		targets = append(targets, target{sc, ceilingName, ceilURL + "/" + sc[:1], bodies[sc], ""},
-			target{sc, "gateway", gwURL + path, bodies[sc], token})
+		peer := func(name, path, body string) target {
+			return target{sc, name, peers[name] + path, body, "", []int{peerPID[name]}}
+		}
+		targets = append(targets, target{sc, ceilingName, ceilURL + "/" + sc[:1], bodies[sc], "", self},
+			target{sc, "gateway", gwURL + path, bodies[sc], token, gwPID})
 		switch sc[:1] {
 		case "1":
 			targets = append(targets,
-				target{sc, "gateway, Redis store", gwRedisURL + path, bodies[sc], redisToken},
-				target{sc, "xmlrpc-c (C, Abyss)", peers["xmlrpc-c (C, Abyss)"] + "/RPC2", bodies[sc], ""},
-				target{sc, "twisted", peers["twisted"] + "/", bodies[sc], ""},
-				target{sc, "python SimpleXMLRPCServer", peers["python SimpleXMLRPCServer"] + "/xmlrpc", bodies[sc], ""})
+				target{sc, "gateway, Redis store", gwRedisURL + path, bodies[sc], redisToken, []int{gwRedis.Process.Pid, redisPID}},
+				peer("xmlrpc-c (C, Abyss)", "/RPC2", bodies[sc]),
+				peer("twisted", "/", bodies[sc]),
+				peer("python SimpleXMLRPCServer", "/xmlrpc", bodies[sc]))
 		case "2":
-			targets = append(targets,
-				target{sc, "gSOAP (C)", peers["gSOAP (C)"] + "/", peerSOAPBody, ""},
-				target{sc, "spyne", peers["spyne"] + "/", peerSOAPBody, ""})
+			targets = append(targets, peer("gSOAP (C)", "/", peerSOAPBody), peer("spyne", "/", peerSOAPBody))
 		case "3":
-			targets = append(targets,
-				target{sc, "xmlrpc-c (C, Abyss)", peers["xmlrpc-c (C, Abyss)"] + "/RPC2", bodies[sc], ""},
-				target{sc, "python SimpleXMLRPCServer", peers["python SimpleXMLRPCServer"] + "/xmlrpc", bodies[sc], ""})
+			targets = append(targets, peer("xmlrpc-c (C, Abyss)", "/RPC2", bodies[sc]), peer("python SimpleXMLRPCServer", "/xmlrpc", bodies[sc]))
 		}
 	}
 	// The runs are interleaved (every system once, then again) so that a
@@ -156,7 +168,12 @@ func main() {
 	runsOf := make([][]result, len(targets))
 	for i := 0; i < *runs; i++ {
 		for t, tg := range targets {
-			runsOf[t] = append(runsOf[t], wrk(work, tg.url, tg.body, tg.token, *duration))
+			before := cpuTime(tg.pids)
+			r := wrk(work, tg.url, tg.body, tg.token, *duration)
+			if n := r.rps * duration.Seconds(); n > 0 {
+				r.cpuPerReq = (cpuTime(tg.pids) - before) / time.Duration(n)
+			}
+			runsOf[t] = append(runsOf[t], r)
 		}
 	}
 	var results []result
@@ -165,7 +182,7 @@ func main() {
 		m := median(runsOf[t])
 		m.scenario, m.system = tg.scenario, tg.system
 		results = append(results, m)
-		fmt.Fprintf(os.Stderr, "%-22s %-28s %9.0f req/s  p50 %-9v p99 %v\n", m.scenario, m.system, m.rps, m.p50, m.p99)
+		fmt.Fprintf(os.Stderr, "%-22s %-28s %9.0f req/s  p50 %-9v p99 %-9v CPU %v/request\n", m.scenario, m.system, m.rps, m.p50, m.p99, m.cpuPerReq)
 	}
 	// Scenario 4: logins against a real slapd, beside a raw go-ldap loop.
 	lg, lr, err := loginScenario(ctx, work, bin, *duration, *runs)
@@ -261,9 +278,9 @@ func table(rs []result, d time.Duration, runs int) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "# Benchmark results\n\n%s, %s/%s, %d cores; wrk -t1 -c32 -d%v --latency, median of %d runs; `make bench`.\n\n",
 		time.Now().UTC().Format("2006-01-02 15:04 UTC"), runtime.GOOS, runtime.GOARCH, runtime.NumCPU(), d, runs)
-	b.WriteString("| scenario | system | requests/s | p50 | p99 | ratio to ceiling | gateway ÷ system |\n|---|---|---|---|---|---|---|\n")
+	b.WriteString("| scenario | system | requests/s | p50 | p99 | ratio to ceiling | gateway ÷ system | server CPU per request |\n|---|---|---|---|---|---|---|---|\n")
 	for _, r := range rs {
-		fmt.Fprintf(&b, "| %s | %s | %.0f | %v | %v | %.2f | %.2f |\n", r.scenario, r.system, r.rps, r.p50, r.p99, r.ratio, r.gatewayOver)
+		fmt.Fprintf(&b, "| %s | %s | %.0f | %v | %v | %.2f | %.2f | %.1fµs |\n", r.scenario, r.system, r.rps, r.p50, r.p99, r.ratio, r.gatewayOver, float64(r.cpuPerReq)/1e3)
 	}
 	return b.String()
 }
@@ -317,6 +334,27 @@ func wrk(work, url, body, token string, d time.Duration) result {
 		}
 	}
 	return r
+}
+
+// cpuTime is the user and system CPU time the processes have used, from
+// /proc (in clock ticks of 10 ms, Linux's USER_HZ).
+func cpuTime(pids []int) time.Duration {
+	var total time.Duration
+	for _, pid := range pids {
+		b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+		if err != nil {
+			continue
+		}
+		// The command name (field 2) may hold spaces: count from its ")".
+		fields := strings.Fields(string(b[bytes.LastIndexByte(b, ')')+1:]))
+		if len(fields) < 13 {
+			continue
+		}
+		utime, _ := strconv.ParseInt(fields[11], 10, 64)
+		stime, _ := strconv.ParseInt(fields[12], 10, 64)
+		total += time.Duration(utime+stime) * 10 * time.Millisecond
+	}
+	return total
 }
 
 func freePort() int {
