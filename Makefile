@@ -36,9 +36,9 @@ fuzz: ## each fuzz target for FUZZTIME
 	$(GO) test -run '^$$' -fuzz '^FuzzLoad$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 2s ./wsdl
 	$(GO) test -run '^$$' -fuzz '^FuzzScannerMatchesEncodingXML$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 2s ./adapters/xmltext
 
-bench: deps ## wrk against the gateway, its peers and the net/http ceiling; codec and core benchmarks; 1-3 nodes on Redis
+bench: deps ## wrk against the gateway, its peers and the net/http ceiling, profiles, codecs (benchstat); core benchmarks; 1-3 nodes on Redis
 	$(GO) run ./bench
-	$(GO) test -run '^$$' -bench . -benchmem -count 3 ./adapters/xmlrpc ./adapters/soap ./gateway
+	$(GO) test -run '^$$' -bench . -benchmem -count 3 ./gateway
 	$(GO) test -run '^$$' -bench Nodes -benchtime 20000x ./conformance/cluster
 
 soak: ## 1,000,000 XML-RPC and SOAP calls from 64 connections (CI runs 100,000 inside make test)

@@ -59,8 +59,8 @@ func main() {
 	if out, err := exec.Command("go", "build", "-o", bin, "./cmd/gateway").CombinedOutput(); err != nil {
 		log.Fatalf("build: %v\n%s", err, out)
 	}
-	gwPort := freePort()
-	gw := exec.CommandContext(ctx, bin)
+	gwPort, debugPort := freePort(), freePort()
+	gw := exec.CommandContext(ctx, bin, "-debug-addr", fmt.Sprintf("127.0.0.1:%d", debugPort))
 	gw.Env = append(os.Environ(), fmt.Sprintf("GATEWAY_LISTEN=127.0.0.1:%d", gwPort))
 	startAndWait(gw, gwPort, "gateway")
 	gwURL := fmt.Sprintf("http://127.0.0.1:%d", gwPort)
@@ -184,13 +184,29 @@ func main() {
 		results = append(results, m)
 		fmt.Fprintf(os.Stderr, "%-22s %-28s %9.0f req/s  p50 %-9v p99 %-9v CPU %v/request\n", m.scenario, m.system, m.rps, m.p50, m.p99, m.cpuPerReq)
 	}
+	// Where the gateway's CPU goes in scenarios 1 and 2: a profile of each.
+	profiles := "\n## Where the gateway's CPU goes (pprof during one more wrk run of scenarios 1 and 2)\n\n" +
+		"| scenario | net/http connection serving (all of a request's work) | gateway code (handlers, core, codecs, inventory) | system calls (read, write) | GC | profile |\n|---|---|---|---|---|---|\n"
+	ceilShares, err := profileCeiling(work, ceilURL+"/1", bodies["1 xmlrpc GetItem"], max(*duration+3*time.Second, 8*time.Second), "bench/profile-ceiling.txt")
+	if err != nil {
+		log.Fatalf("profile the ceiling: %v", err)
+	}
+	profiles += ceilShares.row("1 xmlrpc GetItem, the ceiling", "bench/profile-ceiling.txt") + "\n"
+	for _, p := range []struct{ scenario, path, file string }{{"1 xmlrpc GetItem", "/xmlrpc", "bench/profile-xmlrpc.txt"}, {"2 soap GetItem", "/soap/inventory", "bench/profile-soap.txt"}} {
+		shares, err := profileGateway(work, bin, fmt.Sprintf("http://127.0.0.1:%d", debugPort), gwURL+p.path, bodies[p.scenario], token, max(*duration+3*time.Second, 8*time.Second), p.file)
+		if err != nil {
+			log.Fatalf("profile %s: %v", p.scenario, err)
+		}
+		fmt.Fprintf(os.Stderr, "profile %s: gateway code %.0f%%, syscalls %.0f%%, GC %.0f%%\n", p.scenario, 100*shares.gateway, 100*shares.syscalls, 100*shares.gc)
+		profiles += shares.row(p.scenario, p.file) + "\n"
+	}
 	// Scenario 4: logins against a real slapd, beside a raw go-ldap loop.
 	lg, lr, err := loginScenario(ctx, work, bin, *duration, *runs)
 	if err != nil {
 		log.Fatalf("login scenario: %v", err)
 	}
 	fmt.Fprintf(os.Stderr, "4 login: gateway %.0f/s (p99 %v), raw go-ldap %.0f/s\n", lg.rps, lg.p99, lr.rps)
-	extra = append(extra, fmt.Sprintf("| 4 session.login against slapd | gateway (search, bind, group search) | %.0f logins/s, p99 %v | raw go-ldap search-then-bind: %.0f/s | ratio %.2f |",
+	extra = append(extra, fmt.Sprintf("| 4 session.login against slapd | gateway (search, bind; groups cached for group_cache_ttl) | %.0f logins/s, p99 %v | raw go-ldap search-then-bind: %.0f/s | ratio %.2f |",
 		lg.rps, lg.p99, lr.rps, lg.rps/lr.rps))
 
 	// Scenario 5: attach-to-notification latency with 1,000 long-polls waiting.
@@ -227,7 +243,7 @@ func main() {
 	if err != nil {
 		log.Fatalf("codec scenario: %v", err)
 	}
-	md := table(results, *duration, *runs) + "\n| scenario | system | result | peer | ratio / target |\n|---|---|---|---|---|\n" + strings.Join(extra, "\n") + "\n" + codecs
+	md := table(results, *duration, *runs) + "\n| scenario | system | result | peer | ratio / target |\n|---|---|---|---|---|\n" + strings.Join(extra, "\n") + "\n" + profiles + codecs
 	fmt.Print(md)
 	if err := os.WriteFile(*out, []byte(md), 0o644); err != nil {
 		log.Fatal(err)

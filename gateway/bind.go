@@ -70,16 +70,48 @@ func valueOf(v reflect.Value) Value {
 		}
 		st := make(Struct, len(info.fields))
 		for i, f := range info.fields {
-			st[i] = Member{Name: f.name, Value: valueOf(v.Field(f.index))}
+			fv := v.Field(f.index)
+			if f.plain {
+				st[i] = Member{Name: f.name, Value: plainValue(fv)}
+			} else {
+				st[i] = Member{Name: f.name, Value: valueOf(fv)}
+			}
 		}
 		return st
 	}
 	return nil
 }
 
+// plainValue is the neutral value of a string, number or bool.
+func plainValue(v reflect.Value) Value {
+	switch v.Kind() {
+	case reflect.String:
+		return v.String()
+	case reflect.Bool:
+		return v.Bool()
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		return v.Int()
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return int64(v.Uint())
+	case reflect.Float32, reflect.Float64:
+		return v.Float()
+	}
+	return nil
+}
+
+func isPlain(t reflect.Type) bool {
+	switch t.Kind() {
+	case reflect.String, reflect.Bool, reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Float32, reflect.Float64:
+		return !t.Implements(xsdTimeType) && !reflect.PointerTo(t).Implements(xsdTimeType)
+	}
+	return false
+}
+
 type elementField struct {
 	name  string
 	index int
+	plain bool // a string, number or bool that is no xsdTime: converted without a type lookup
 }
 
 // typeInfo is what Bind and ValueOf need to know of a type, read once.
@@ -108,7 +140,7 @@ func infoOf(t reflect.Type) *typeInfo {
 	if t.Kind() == reflect.Struct {
 		for i := 0; i < t.NumField(); i++ {
 			if name, ok := fieldName(t.Field(i)); ok {
-				info.fields = append(info.fields, elementField{name, i})
+				info.fields = append(info.fields, elementField{name, i, isPlain(t.Field(i).Type)})
 			}
 		}
 	}
