@@ -93,3 +93,33 @@ func TestCheckConfig(t *testing.T) {
 		})
 	}
 }
+
+func TestGroupCacheTTL(t *testing.T) {
+	for _, tc := range []struct {
+		yaml    string
+		want    time.Duration
+		wantErr string
+	}{
+		{"ldap: {urls: ['ldap://a'], user_base: 'ou=p,dc=x'}\n", DefaultGroupCacheTTL, ""},
+		{"ldap: {urls: ['ldap://a'], user_base: 'ou=p,dc=x', group_cache_ttl: 0s}\n", 0, ""},
+		{"ldap: {urls: ['ldap://a'], user_base: 'ou=p,dc=x', group_cache_ttl: 5m}\n", 5 * time.Minute, ""},
+		{"ldap: {urls: ['ldap://a'], user_base: 'ou=p,dc=x', group_cache_ttl: -1s}\n", 0, "ldap.group_cache_ttl"},
+	} {
+		cfg, err := loadConfig(writeConfig(t, tc.yaml), noEnv)
+		if err == nil {
+			err = cfg.validate()
+		}
+		if tc.wantErr != "" {
+			if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
+				t.Errorf("%q: error %v, want one naming %s", tc.yaml, err, tc.wantErr)
+			}
+			continue
+		}
+		if err != nil {
+			t.Fatalf("%q: %v", tc.yaml, err)
+		}
+		if got := cfg.LDAP.authorizerConfig().GroupCacheTTL; got != tc.want {
+			t.Errorf("%q: group cache TTL %v, want %v", tc.yaml, got, tc.want)
+		}
+	}
+}
