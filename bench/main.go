@@ -292,8 +292,8 @@ func multicall(n int) string {
 
 func table(rs []result, d time.Duration, runs int) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "# Benchmark results\n\n%s, %s/%s, %d cores; wrk -t1 -c32 -d%v --latency, median of %d runs; `make bench`.\n\n",
-		time.Now().UTC().Format("2006-01-02 15:04 UTC"), runtime.GOOS, runtime.GOARCH, runtime.NumCPU(), d, runs)
+	fmt.Fprintf(&b, "# Benchmark results\n\n%s, %s, %s/%s, %d cores, %s; wrk -t1 -c32 -d%v --latency on loopback, median of %d interleaved runs; `make bench`.\n\n",
+		time.Now().UTC().Format("2006-01-02 15:04 UTC"), cpuModel(), runtime.GOOS, runtime.GOARCH, runtime.NumCPU(), runtime.Version(), d, runs)
 	b.WriteString("| scenario | system | requests/s | p50 | p99 | ratio to ceiling | gateway ÷ system | server CPU per request |\n|---|---|---|---|---|---|---|---|\n")
 	for _, r := range rs {
 		fmt.Fprintf(&b, "| %s | %s | %.0f | %v | %v | %.2f | %.2f | %.1fµs |\n", r.scenario, r.system, r.rps, r.p50, r.p99, r.ratio, r.gatewayOver, float64(r.cpuPerReq)/1e3)
@@ -350,6 +350,17 @@ func wrk(work, url, body, token string, d time.Duration) result {
 		}
 	}
 	return r
+}
+
+// cpuModel is the processor's name from /proc/cpuinfo.
+func cpuModel() string {
+	b, _ := os.ReadFile("/proc/cpuinfo")
+	for _, line := range strings.Split(string(b), "\n") {
+		if k, v, ok := strings.Cut(line, ":"); ok && strings.TrimSpace(k) == "model name" {
+			return strings.TrimSpace(v)
+		}
+	}
+	return "unknown CPU"
 }
 
 // cpuTime is the user and system CPU time the processes have used, from
