@@ -35,10 +35,22 @@ func loginScenario(ctx context.Context, work, bin string, d time.Duration, runs 
 	defer cmd.Process.Kill()
 	url := fmt.Sprintf("http://127.0.0.1:%d/xmlrpc", port)
 	body := `<methodCall><methodName>session.login</methodName><params><param><value>bob</value></param><param><value>builder</value></param></params></methodCall>`
+	// CPU per login: slapd's, and the front end's (the gateway, or this
+	// process for the raw loop), from /proc.
 	var gws, raws []result
 	for i := 0; i < runs; i++ {
-		gws = append(gws, wrk(work, url, body, "", d))
-		raws = append(raws, rawLoop(slapd.URL, d))
+		s0, g0 := cpuTime([]int{slapd.Pid()}), cpuTime([]int{cmd.Process.Pid})
+		g := wrk(work, url, body, "", d)
+		if n := time.Duration(g.rps * d.Seconds()); n > 0 {
+			g.slapdPerLogin, g.cpuPerReq = (cpuTime([]int{slapd.Pid()})-s0)/n, (cpuTime([]int{cmd.Process.Pid})-g0)/n
+		}
+		gws = append(gws, g)
+		s0, r0 := cpuTime([]int{slapd.Pid()}), cpuTime([]int{os.Getpid()})
+		r := rawLoop(slapd.URL, d)
+		if n := time.Duration(r.rps * d.Seconds()); n > 0 {
+			r.slapdPerLogin, r.cpuPerReq = (cpuTime([]int{slapd.Pid()})-s0)/n, (cpuTime([]int{os.Getpid()})-r0)/n
+		}
+		raws = append(raws, r)
 	}
 	return median(gws), median(raws), nil
 }

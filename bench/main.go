@@ -34,6 +34,7 @@ type result struct {
 	ratio            float64       // to the ceiling of the same scenario
 	gatewayOver      float64       // the gateway's requests/s over this system's
 	cpuPerReq        time.Duration // the serving processes' CPU time per request
+	slapdPerLogin    time.Duration // scenario 4: slapd's CPU time per login
 }
 
 func main() {
@@ -71,7 +72,7 @@ func main() {
 		if err != nil {
 			log.Fatalf("login scenario: %v", err)
 		}
-		fmt.Printf("4 login: gateway %.0f/s (p99 %v), raw go-ldap %.0f/s, ratio %.2f\n", lg.rps, lg.p99, lr.rps, lg.rps/lr.rps)
+		fmt.Printf("4 login: %s\n", loginSummary(lg, lr))
 		return
 	case "5":
 		for _, l := range longPollScenario(gwURL) {
@@ -205,9 +206,9 @@ func main() {
 	if err != nil {
 		log.Fatalf("login scenario: %v", err)
 	}
-	fmt.Fprintf(os.Stderr, "4 login: gateway %.0f/s (p99 %v), raw go-ldap %.0f/s\n", lg.rps, lg.p99, lr.rps)
-	extra = append(extra, fmt.Sprintf("| 4 session.login against slapd | gateway (search, bind; groups cached for group_cache_ttl) | %.0f logins/s, p99 %v | raw go-ldap search-then-bind: %.0f/s | ratio %.2f |",
-		lg.rps, lg.p99, lr.rps, lg.rps/lr.rps))
+	fmt.Fprintf(os.Stderr, "4 login: %s\n", loginSummary(lg, lr))
+	extra = append(extra, fmt.Sprintf("| 4 session.login against slapd | gateway (search, bind; groups cached for group_cache_ttl) | %.0f logins/s, p99 %v | raw go-ldap search-then-bind: %.0f/s | ratio %.2f; CPU per login: %s |",
+		lg.rps, lg.p99, lr.rps, lg.rps/lr.rps, loginCPU(lg, lr)))
 
 	// Scenario 5: attach-to-notification latency with 1,000 long-polls waiting.
 	extra = append(extra, longPollScenario(gwURL)...)
@@ -258,6 +259,15 @@ const ceilingName = "ceiling (net/http, canned)"
 // peerSOAPBody is scenario 2's request without the session header, which
 // the peers do not know.
 const peerSOAPBody = `<?xml version="1.0"?><soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body><m:GetItem xmlns:m="urn:gateway:examples:inventory"><m:sku>A-1</m:sku></m:GetItem></soap:Body></soap:Envelope>`
+
+func loginSummary(lg, lr result) string {
+	return fmt.Sprintf("gateway %.0f/s (p99 %v), raw go-ldap %.0f/s, ratio %.2f; CPU per login: %s", lg.rps, lg.p99, lr.rps, lg.rps/lr.rps, loginCPU(lg, lr))
+}
+
+func loginCPU(lg, lr result) string {
+	us := func(d time.Duration) string { return fmt.Sprintf("%.0fµs", float64(d)/1e3) }
+	return fmt.Sprintf("gateway %s + slapd %s, raw loop %s + slapd %s", us(lg.cpuPerReq), us(lg.slapdPerLogin), us(lr.cpuPerReq), us(lr.slapdPerLogin))
+}
 
 // longPollScenario runs scenario 5 (the watched long-poll with 1,000 others
 // parked) and its fan-out cousin, and returns their result rows.

@@ -187,5 +187,13 @@ func (s *Server) Stop() {
 	}
 }
 
+// Pid is the running slapd's process ID (for tools that measure its CPU).
+func (s *Server) Pid() int {
+	if s.cmd == nil || s.cmd.Process == nil {
+		return 0
+	}
+	return s.cmd.Process.Pid
+}
+
 // Restart starts slapd again on the same port with the same data.
 func (s *Server) Restart() error { return s.run() }
