@@ -240,35 +240,18 @@ func fanOutLatency(base string, waiters, rounds int) (p50, p99 time.Duration, er
 			return 0, 0, err
 		}
 		defer clients[i].conn.Close()
-		out, _, err := clients[i].call("", loginBody)
-		if err != nil {
+		if tokens[i], err = clients[i].login("bob", "builder"); err != nil {
 			return 0, 0, err
 		}
-		m := tokenRE.FindStringSubmatch(out)
-		if m == nil {
-			return 0, 0, fmt.Errorf("login: %.200s", out)
-		}
-		tokens[i] = m[1]
 	}
 	control, err := dialRaw(base)
 	if err != nil {
 		return 0, 0, err
 	}
 	defer control.conn.Close()
-	next := func() (int, error) {
-		out, _, err := control.call(tokens[0], eventsBody(0, 0))
-		if err != nil {
-			return 0, err
-		}
-		m := nextRE.FindStringSubmatch(out)
-		if m == nil {
-			return 0, fmt.Errorf("events: %.200s", out)
-		}
-		return strconv.Atoi(m[1])
-	}
 	var samples []time.Duration
 	for r := 0; r < rounds; r++ {
-		since, err := next()
+		since, err := control.next(tokens[0])
 		if err != nil {
 			return 0, 0, err
 		}
