@@ -2,7 +2,7 @@
 GO ?= go
 export PATH := $(PATH):/usr/local/go/bin
 
-.PHONY: run build test deps unit conformance conformance-redis fuzz bench lint soak
+.PHONY: run build test deps bench-deps unit conformance conformance-redis fuzz bench lint soak
 
 run: ## the gateway on 127.0.0.1:8080 with its embedded defaults
 	$(GO) run ./cmd/gateway
@@ -36,7 +36,10 @@ fuzz: ## each fuzz target for FUZZTIME
 	$(GO) test -run '^$$' -fuzz '^FuzzLoad$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 2s ./wsdl
 	$(GO) test -run '^$$' -fuzz '^FuzzScannerMatchesEncodingXML$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 2s ./adapters/xmltext
 
-bench: deps ## wrk against the gateway, its peers and the net/http ceiling, profiles, codecs (benchstat); core benchmarks; 1-3 nodes on Redis
+bench-deps:
+	./scripts/install-test-deps.sh bench
+
+bench: bench-deps ## wrk against the gateway, its peers and the net/http ceiling, profiles, codecs (benchstat); core benchmarks; 1-3 nodes on Redis
 	$(GO) run ./bench
 	$(GO) test -run '^$$' -bench . -benchmem -count 3 ./gateway
 	$(GO) test -run '^$$' -bench Nodes -benchtime 20000x ./conformance/cluster

@@ -4,9 +4,9 @@
 # python3-twisted, python3-zeep, python3-suds, python3-spyne, php-cli + php-soap,
 # libsoap-lite-perl (real XML-RPC and SOAP clients for the conformance
 # suites); gsoap (wsdl2h) and libxml2-utils (xmllint) to check the WSDL;
-# chromium for the portal's browser tests; redis-server for the cluster suite;
-# wrk, a C compiler, libxmlrpc-core-c3-dev and libgsoap-dev for the C peers of
-# make bench.
+# chromium for the portal's browser tests; redis-server for the cluster suite.
+# With the argument "bench", also what make bench needs: wrk, a C compiler,
+# libxmlrpc-core-c3-dev and libgsoap-dev for the C peers.
 set -euo pipefail
 need=()
 [ -x /usr/sbin/slapd ] || need+=(slapd)
@@ -24,10 +24,12 @@ command -v wsdl2h >/dev/null || need+=(gsoap)
 command -v xmllint >/dev/null || need+=(libxml2-utils)
 command -v chromium >/dev/null || need+=(chromium)
 command -v redis-server >/dev/null || need+=(redis-server)
-command -v wrk >/dev/null || need+=(wrk)
-command -v cc >/dev/null || need+=(gcc libc6-dev)
-command -v xmlrpc-c-config >/dev/null || need+=(libxmlrpc-core-c3-dev)
-[ -f /usr/include/stdsoap2.h ] || need+=(libgsoap-dev)
+if [ "${1:-}" = bench ]; then
+  command -v wrk >/dev/null || need+=(wrk)
+  command -v cc >/dev/null || need+=(gcc libc6-dev)
+  command -v xmlrpc-c-config >/dev/null || need+=(libxmlrpc-core-c3-dev)
+  [ -f /usr/include/stdsoap2.h ] || need+=(libgsoap-dev)
+fi
 [ ${#need[@]} -eq 0 ] && exit 0
 echo "installing: ${need[*]}"
 sudo=""
