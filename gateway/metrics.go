@@ -15,6 +15,19 @@ type Metrics struct {
 	latency  *prometheus.HistogramVec
 	logins   *prometheus.CounterVec
 	events   *prometheus.CounterVec
+
+	// calls caches each (protocol, service, operation, outcome)'s counter
+	// and histogram: resolving label values costs more than the count. Its
+	// keys are the services' declared operations and the fault kinds, so
+	// it is bounded by the configuration.
+	calls sync.Map // callKey -> *callMetrics
+}
+
+type callKey struct{ protocol, service, operation, outcome string }
+
+type callMetrics struct {
+	requests prometheus.Counter
+	latency  prometheus.Observer
 }
 
 // NewMetrics registers the metrics with reg (nil: a private registry, for
@@ -48,8 +61,17 @@ func (m *Metrics) ObserveCall(protocol, service, operation string, err error, to
 	if err != nil {
 		outcome = AsFault(err).Kind.String()
 	}
-	m.requests.WithLabelValues(protocol, service, operation, outcome).Inc()
-	m.latency.WithLabelValues(protocol, service).Observe(took.Seconds())
+	key := callKey{protocol, service, operation, outcome}
+	c, ok := m.calls.Load(key)
+	if !ok {
+		c, _ = m.calls.LoadOrStore(key, &callMetrics{
+			requests: m.requests.WithLabelValues(protocol, service, operation, outcome),
+			latency:  m.latency.WithLabelValues(protocol, service),
+		})
+	}
+	cm := c.(*callMetrics)
+	cm.requests.Inc()
+	cm.latency.Observe(took.Seconds())
 }
 
 // RegisterSessionGauges exports the live sessions and attached clients by

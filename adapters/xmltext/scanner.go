@@ -199,7 +199,13 @@ func (s *Scanner) Next(keepBlank bool) (Token, error) {
 			continue
 		}
 		rest := s.src[s.pos:]
+		var second byte // what follows '<' tells the kind of markup
+		if len(rest) > 1 {
+			second = rest[1]
+		}
 		switch {
+		case second != '!' && second != '?' && second != '/':
+			return s.startTag(rest)
 		case bytes.HasPrefix(rest, []byte("<!--")):
 			end := bytes.Index(rest[4:], []byte("-->"))
 			if end < 0 {
@@ -228,7 +234,7 @@ func (s *Scanner) Next(keepBlank bool) (Token, error) {
 				return Token{}, scanErr("unterminated processing instruction")
 			}
 			s.pos += end + 2
-		case bytes.HasPrefix(rest, []byte("</")):
+		case second == '/':
 			name, n, err := s.name(rest[2:])
 			if err != nil {
 				return Token{}, err
@@ -431,6 +437,7 @@ func (s *Scanner) attrValue(raw []byte) (string, error) {
 // name reads an XML name at the start of b and returns it with its length.
 func (s *Scanner) name(b []byte) ([]byte, int, error) {
 	i := 0
+	var high byte // the OR of the name's bytes: ASCII names skip the UTF-8 check
 	for i < len(b) {
 		c := b[i]
 		if c == '>' || c == '/' || c == '=' || isSpace(c) {
@@ -439,12 +446,13 @@ func (s *Scanner) name(b []byte) ([]byte, int, error) {
 		if c == '<' || c == '&' || c == '"' || c == '\'' {
 			return nil, 0, scanErr("invalid character %q in a name", c)
 		}
+		high |= c
 		i++
 	}
 	if i == 0 {
 		return nil, 0, scanErr("missing element or attribute name")
 	}
-	if !utf8.Valid(b[:i]) {
+	if high >= utf8.RuneSelf && !utf8.Valid(b[:i]) {
 		return nil, 0, scanErr("invalid UTF-8 in a name")
 	}
 	return b[:i], i, nil
