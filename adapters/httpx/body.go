@@ -1,6 +1,8 @@
 package httpx
 
 import (
+	"bytes"
+	"io"
 	"net/http"
 	"strconv"
 	"strings"
@@ -37,4 +39,19 @@ func MediaType(contentType string) string {
 		}
 	}
 	return mt
+}
+
+// ReadBody reads r's whole body into buf (reusing its capacity) and returns
+// it. A body whose length is declared is read in one go, without the
+// second read that finds the end; others are read to EOF. The caller
+// bounds the size (LimitBody).
+func ReadBody(r *http.Request, buf []byte) ([]byte, error) {
+	if n := r.ContentLength; n > 0 && n <= int64(cap(buf)) {
+		buf = buf[:n]
+		_, err := io.ReadFull(r.Body, buf) // less than declared: io.ErrUnexpectedEOF
+		return buf, err
+	}
+	b := bytes.NewBuffer(buf[:0])
+	_, err := b.ReadFrom(r.Body)
+	return b.Bytes(), err
 }

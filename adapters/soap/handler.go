@@ -1,7 +1,6 @@
 package soap
 
 import (
-	"bytes"
 	"context"
 	"embed"
 	"errors"
@@ -219,9 +218,8 @@ func (h *Handler) serveCall(w http.ResponseWriter, r *http.Request, ep *endpoint
 func (h *Handler) decode(r *http.Request, v Version, ep *endpoint) (*Request, error) {
 	bp := h.bufs.Get().(*[]byte)
 	defer h.bufs.Put(bp)
-	buf := bytes.NewBuffer((*bp)[:0])
-	_, err := buf.ReadFrom(r.Body)
-	*bp = buf.Bytes() // keep the grown buffer for the next request
+	body, err := httpx.ReadBody(r, (*bp)[:0])
+	*bp = body[:0] // keep a grown buffer for the next request
 	if err != nil {
 		return nil, parseErr(err)
 	}
@@ -230,7 +228,7 @@ func (h *Handler) decode(r *http.Request, v Version, ep *endpoint) (*Request, er
 		d = &decoder{}
 	}
 	defer func() { d.release(); h.decoders.Put(d) }()
-	if err := d.reset(buf.Bytes(), h.opts.MaxDepth, ep.known); err != nil {
+	if err := d.reset(body, h.opts.MaxDepth, ep.known); err != nil {
 		return nil, err
 	}
 	return d.request(v, ep.def)

@@ -1,7 +1,6 @@
 package xmlrpc
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"log/slog"
@@ -72,9 +71,8 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	bp := h.bufs.Get().(*[]byte)
 	defer h.bufs.Put(bp)
-	buf := bytes.NewBuffer((*bp)[:0])
-	_, err := buf.ReadFrom(r.Body)
-	*bp = buf.Bytes() // keep the grown buffer for the next request
+	body, err := httpx.ReadBody(r, (*bp)[:0])
+	*bp = body[:0] // keep a grown buffer for the next request
 	var method string
 	var params []any
 	if err == nil {
@@ -84,7 +82,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		if sc == nil {
 			sc = &scanner{}
 		}
-		method, params, err = sc.decodeCall(buf.Bytes(), h.opts.MaxDepth)
+		method, params, err = sc.decodeCall(body, h.opts.MaxDepth)
 		sc.x.Reset(nil, 0, false) // drop the body before pooling
 		h.scanners.Put(sc)
 	} else {
