@@ -213,24 +213,33 @@ func main() {
 	// Scenario 5: attach-to-notification latency with 1,000 long-polls waiting.
 	extra = append(extra, longPollScenario(gwURL)...)
 
-	ceiling := map[string]float64{}
-	for _, r := range results {
-		if strings.HasPrefix(r.system, "ceiling") {
-			ceiling[r.scenario] = r.rps
+	// Ratios are taken round by round (a system's run against its
+	// scenario's ceiling in the same interleaved round, moments apart) and
+	// the median of those reported: on a shared machine whose speed drifts,
+	// that is steadier than a ratio of medians from different moments.
+	ceilingOf, gatewayOf := map[string]int{}, map[string]int{}
+	for t, tg := range targets {
+		switch tg.system {
+		case ceilingName:
+			ceilingOf[tg.scenario] = t
+		case "gateway":
+			gatewayOf[tg.scenario] = t
 		}
 	}
-	gateway := map[string]float64{}
-	for _, r := range results {
-		if r.system == "gateway" {
-			gateway[r.scenario] = r.rps
+	ratioTo := func(t, base int) float64 {
+		var rs []result
+		for i := range runsOf[t] {
+			rs = append(rs, result{rps: runsOf[t][i].rps / runsOf[base][i].rps})
 		}
+		return median(rs).rps
 	}
-	for i := range results {
-		results[i].ratio = results[i].rps / ceiling[results[i].scenario]
-		results[i].gatewayOver = gateway[results[i].scenario] / results[i].rps
-		if results[i].system == "gateway, Redis store" {
-			extra = append(extra, fmt.Sprintf("| 8 scenario 1 with the Redis session store | gateway, Redis store | %.0f calls/s | gateway, memory store: %.0f/s | ratio %.2f |",
-				results[i].rps, gateway[results[i].scenario], results[i].rps/gateway[results[i].scenario]))
+	for t := range results {
+		sc := results[t].scenario
+		results[t].ratio = ratioTo(t, ceilingOf[sc])
+		results[t].gatewayOver = ratioTo(gatewayOf[sc], t)
+		if results[t].system == "gateway, Redis store" {
+			extra = append(extra, fmt.Sprintf("| 8 scenario 1 with the Redis session store | gateway, Redis store | %.0f calls/s | gateway, memory store: %.0f/s | ratio %.2f (median of the rounds) |",
+				results[t].rps, results[gatewayOf[sc]].rps, 1/results[t].gatewayOver))
 		}
 	}
 	// Scenarios 6 and 7: Go benchmarks, the codecs compared with benchstat
@@ -304,6 +313,7 @@ func table(rs []result, d time.Duration, runs int) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "# Benchmark results\n\n%s, %s, %s/%s, %d cores, %s; wrk -t1 -c32 -d%v --latency on loopback, median of %d interleaved runs; `make bench`.\n\n",
 		time.Now().UTC().Format("2006-01-02 15:04 UTC"), cpuModel(), runtime.GOOS, runtime.GOARCH, runtime.NumCPU(), runtime.Version(), d, runs)
+	b.WriteString("Requests/s and latencies are the medians of the runs; the ratios are the medians of the ratios within each round.\n\n")
 	b.WriteString("| scenario | system | requests/s | p50 | p99 | ratio to ceiling | gateway ÷ system | server CPU per request |\n|---|---|---|---|---|---|---|---|\n")
 	for _, r := range rs {
 		fmt.Fprintf(&b, "| %s | %s | %.0f | %v | %v | %.2f | %.2f | %.1fµs |\n", r.scenario, r.system, r.rps, r.p50, r.p99, r.ratio, r.gatewayOver, float64(r.cpuPerReq)/1e3)
