@@ -517,6 +517,11 @@ func (s *Scanner) decode(raw []byte) ([]byte, error) {
 				s.text = append(s.text, '"')
 			default:
 				r, ok := charRef(ref)
+				if !ok && isNumericRef(ref) {
+					// The spec's Legal Character constraint: &#xD800; and
+					// &#0; are not well-formed (encoding/xml reads U+FFFD).
+					return nil, scanErr("character reference &%s; is not an XML character", ref)
+				}
 				if !ok {
 					if len(ref) > 40 {
 						ref = ref[:40] + "..."
@@ -531,6 +536,21 @@ func (s *Scanner) decode(raw []byte) ([]byte, error) {
 		}
 	}
 	return s.text, nil
+}
+
+// isNumericRef reports whether ref is a character reference's number
+// (#123 or #x7B) that fits in 32 bits, whatever character it names.
+func isNumericRef(ref string) bool {
+	if len(ref) < 2 || ref[0] != '#' {
+		return false
+	}
+	var err error
+	if ref[1] == 'x' {
+		_, err = strconv.ParseUint(ref[2:], 16, 32)
+	} else {
+		_, err = strconv.ParseUint(ref[1:], 10, 32)
+	}
+	return err == nil
 }
 
 func charRef(ref string) (rune, bool) {

@@ -127,6 +127,12 @@ func FuzzScannerMatchesEncodingXML(f *testing.F) {
 			if msg := err.Error(); strings.Contains(msg, "document element") {
 				return
 			}
+			// encoding/xml reads a character reference to a non-character
+			// (&#xD800;, &#0;) as U+FFFD; the spec's Legal Character
+			// constraint makes it not well-formed, and the scanner says so.
+			if strings.Contains(err.Error(), "is not an XML character") {
+				return
+			}
 			t.Fatalf("the scanner refused what encoding/xml read: %v\n%q", err, data)
 		}
 		if got != want {
