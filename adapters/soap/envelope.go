@@ -352,6 +352,26 @@ func (d *decoder) skip() error {
 	return nil
 }
 
+// eachChild reads the current element's content to its end, handing each
+// child's start tag to fn, which reads the child whole; text between the
+// children is ignored.
+func (d *decoder) eachChild(fn func(t xmltext.Token) error) error {
+	for {
+		t, err := d.token()
+		if err != nil {
+			return err
+		}
+		switch t.Kind {
+		case xmltext.End:
+			return nil
+		case xmltext.Start:
+			if err := fn(t); err != nil {
+				return err
+			}
+		}
+	}
+}
+
 // textContent reads character data to the end of the current element,
 // element name of parent (the path is only built for an error).
 func (d *decoder) textContent(parent, name string) (string, error) {
@@ -383,22 +403,7 @@ func attr(t xmltext.Token, space, local string) (string, bool) {
 
 func (d *decoder) header(req *Request) error {
 	var notUnderstood []xml.Name
-	for {
-		t, err := d.token()
-		if err != nil {
-			return err
-		}
-		switch t.Kind {
-		case xmltext.End:
-			if len(notUnderstood) > 0 {
-				return &faultError{soapCode: "MustUnderstand", headers: notUnderstood,
-					fault: gateway.NewFault(gateway.FaultInvalidRequest, "header {%s}%s is not understood", notUnderstood[0].Space, notUnderstood[0].Local)}
-			}
-			return nil
-		case xmltext.Start:
-		default:
-			continue
-		}
+	err := d.eachChild(func(t xmltext.Token) error {
 		switch {
 		case is(t, NSSession, "Session"):
 			tokenText, err := d.textContent("", "Session")
@@ -406,89 +411,70 @@ func (d *decoder) header(req *Request) error {
 				return err
 			}
 			req.SessionToken = strings.TrimSpace(tokenText)
+			return nil
 		case is(t, NSWSSE, "Security"):
-			if err := d.security(req); err != nil {
-				return err
-			}
+			return d.security(req)
 		case t.Space == NSWSA || t.Space == NSWSA2004:
 			// WS-Addressing over HTTP request/reply adds nothing the
 			// transport does not already say: understood, and ignored.
-			if err := d.skip(); err != nil {
-				return err
-			}
+			return d.skip()
 		default:
 			mu, _ := attr(t, req.Version.ns(), "mustUnderstand")
 			if mu = strings.TrimSpace(mu); mu == "1" || mu == "true" {
 				notUnderstood = append(notUnderstood, nameOf(t))
 			}
-			if err := d.skip(); err != nil {
-				return err
-			}
+			return d.skip()
 		}
+	})
+	if err == nil && len(notUnderstood) > 0 {
+		return &faultError{soapCode: "MustUnderstand", headers: notUnderstood,
+			fault: gateway.NewFault(gateway.FaultInvalidRequest, "header {%s}%s is not understood", notUnderstood[0].Space, notUnderstood[0].Local)}
 	}
+	return err
 }
 
 // security reads a wsse:Security header: UsernameToken and wsu:Timestamp.
 func (d *decoder) security(req *Request) error {
-	for {
-		t, err := d.token()
-		if err != nil {
-			return err
-		}
-		switch t.Kind {
-		case xmltext.End:
-			return nil
-		case xmltext.Start:
-			switch string(t.Local) {
-			case "UsernameToken":
-				ut := req.UsernameToken // a Timestamp may have come first
-				if ut == nil {
-					ut = &UsernameToken{}
-				}
-				if err := d.usernameToken(ut); err != nil {
-					return err
-				}
-				req.UsernameToken = ut
-			case "Timestamp":
-				created, expires, err := d.timestamp()
-				if err != nil {
-					return err
-				}
-				if req.UsernameToken == nil {
-					req.UsernameToken = &UsernameToken{}
-				}
-				if req.UsernameToken.Created == "" {
-					req.UsernameToken.Created = created
-				}
-				req.UsernameToken.TimestampExpires = expires
-			default:
-				if err := d.skip(); err != nil {
-					return err
-				}
+	return d.eachChild(func(t xmltext.Token) error {
+		switch string(t.Local) {
+		case "UsernameToken":
+			ut := req.UsernameToken // a Timestamp may have come first
+			if ut == nil {
+				ut = &UsernameToken{}
 			}
+			if err := d.usernameToken(ut); err != nil {
+				return err
+			}
+			req.UsernameToken = ut
+		case "Timestamp":
+			created, expires, err := d.timestamp()
+			if err != nil {
+				return err
+			}
+			if req.UsernameToken == nil {
+				req.UsernameToken = &UsernameToken{}
+			}
+			if req.UsernameToken.Created == "" {
+				req.UsernameToken.Created = created
+			}
+			req.UsernameToken.TimestampExpires = expires
+		default:
+			return d.skip()
 		}
-	}
+		return nil
+	})
 }
 
 // textChildren reads the current element's children, each of text only,
 // to its end, handing each to each (with the child's start tag).
 func (d *decoder) textChildren(each func(t xmltext.Token, text string)) error {
-	for {
-		t, err := d.token()
-		if err != nil {
-			return err
-		}
-		switch t.Kind {
-		case xmltext.End:
-			return nil
-		case xmltext.Start:
-			text, err := d.textContent("", string(t.Local))
-			if err != nil {
-				return err
-			}
+	return d.eachChild(func(t xmltext.Token) error {
+		text, err := d.textContent("", string(t.Local))
+		if err == nil {
 			each(t, text)
 		}
-	}
+		return err
+	})
 }
 
 func (d *decoder) usernameToken(ut *UsernameToken) error {

@@ -78,55 +78,42 @@ func (d *decoder) fault(v Version, op *wsdl.Operation) error {
 	var code, reason string
 	var detail gateway.Struct
 	var name string
-	for {
-		t, err := d.token()
-		if err != nil {
-			return err
+	err := d.eachChild(func(t xmltext.Token) error {
+		var err error
+		switch local := string(t.Local); local {
+		case "faultcode", "faultstring":
+			text, err := d.textContent("", local)
+			if err != nil {
+				return err
+			}
+			if local == "faultcode" {
+				code = strings.TrimSpace(text)
+			} else {
+				reason = text
+			}
+		case "Reason":
+			reason, err = d.reasonText()
+		case "detail", "Detail":
+			name, detail, err = d.detail(op)
+		default: // SOAP 1.2's Code among them
+			err = d.skip()
 		}
-		switch t.Kind {
-		case xmltext.End:
-			// A faultstring that already starts with the fault's name (as the
-			// gateway's own do) is not prefixed twice downstream.
-			reason = strings.TrimSpace(reason)
-			if name != "" {
-				reason = strings.TrimPrefix(reason, name+": ")
-			}
-			f := gateway.AppFault(name, reason, detail)
-			if name == "" && code != "" && reason == "" {
-				f.Message = code
-			}
-			return f
-		case xmltext.Start:
-			switch local := string(t.Local); local {
-			case "faultcode", "faultstring":
-				text, err := d.textContent("", local)
-				if err != nil {
-					return err
-				}
-				if local == "faultcode" {
-					code = strings.TrimSpace(text)
-				} else {
-					reason = text
-				}
-			case "Code":
-				if err := d.skip(); err != nil {
-					return err
-				}
-			case "Reason":
-				if reason, err = d.reasonText(); err != nil {
-					return err
-				}
-			case "detail", "Detail":
-				if name, detail, err = d.detail(op); err != nil {
-					return err
-				}
-			default:
-				if err := d.skip(); err != nil {
-					return err
-				}
-			}
-		}
+		return err
+	})
+	if err != nil {
+		return err
 	}
+	// A faultstring that already starts with the fault's name (as the
+	// gateway's own do) is not prefixed twice downstream.
+	reason = strings.TrimSpace(reason)
+	if name != "" {
+		reason = strings.TrimPrefix(reason, name+": ")
+	}
+	f := gateway.AppFault(name, reason, detail)
+	if name == "" && code != "" && reason == "" {
+		f.Message = code
+	}
+	return f
 }
 
 // reasonText is the first Text of a SOAP 1.2 Reason.
@@ -144,36 +131,29 @@ func (d *decoder) reasonText() (string, error) {
 func (d *decoder) detail(op *wsdl.Operation) (string, gateway.Struct, error) {
 	var name string
 	var detail gateway.Struct
-	for {
-		t, err := d.token()
+	err := d.eachChild(func(t xmltext.Token) error {
+		var decl *wsdl.Fault
+		if op != nil && name == "" {
+			for _, f := range op.Faults {
+				if f.Element != nil && f.Element.Name.Local == string(t.Local) {
+					decl = f
+				}
+			}
+		}
+		if decl == nil {
+			return d.skip()
+		}
+		v, err := d.element(t, decl.Element, "")
 		if err != nil {
-			return "", nil, err
+			return err
 		}
-		switch t.Kind {
-		case xmltext.End:
-			return name, detail, nil
-		case xmltext.Start:
-			var decl *wsdl.Fault
-			if op != nil && name == "" {
-				for _, f := range op.Faults {
-					if f.Element != nil && f.Element.Name.Local == string(t.Local) {
-						decl = f
-					}
-				}
-			}
-			if decl == nil {
-				if err := d.skip(); err != nil {
-					return "", nil, err
-				}
-				continue
-			}
-			v, err := d.element(t, decl.Element, "")
-			if err != nil {
-				return "", nil, err
-			}
-			name, detail = decl.Name, asStruct(v)
-		}
+		name, detail = decl.Name, asStruct(v)
+		return nil
+	})
+	if err != nil {
+		return "", nil, err
 	}
+	return name, detail, nil
 }
 
 func asStruct(v any) gateway.Struct {

@@ -127,27 +127,39 @@ func (s *scanner) textUntilEnd() (string, error) {
 
 func (s *scanner) params() ([]any, error) {
 	var out []any
+	err := s.each("param", "params", func() error {
+		v, err := s.valueElement()
+		if err != nil {
+			return err
+		}
+		out = append(out, v)
+		return s.expectEnd("param")
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// each reads the content of the element called in to its end: only <name>
+// children, not empty, each read whole by read after its start tag.
+func (s *scanner) each(name, in string, read func() error) error {
 	for {
 		t, err := s.next(false)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		switch {
 		case t.Kind == xmltext.End:
-			return out, nil
-		case t.Kind == xmltext.Start && string(t.Local) == "param" && !t.Empty:
-			v, err := s.valueElement()
-			if err != nil {
-				return nil, err
-			}
-			out = append(out, v)
-			if err := s.expectEnd("param"); err != nil {
-				return nil, err
+			return nil
+		case t.Kind == xmltext.Start && string(t.Local) == name && !t.Empty:
+			if err := read(); err != nil {
+				return err
 			}
 		case t.Kind == xmltext.Start:
-			return nil, invalid("unexpected <%s> in params", t.Local)
+			return invalid("unexpected <%s> in %s", t.Local, in)
 		default:
-			return nil, invalid("text in params")
+			return invalid("text in %s", in)
 		}
 	}
 }
@@ -227,26 +239,17 @@ func (s *scanner) typed(kind []byte, empty bool) (any, error) {
 
 func (s *scanner) structValue() (gateway.Struct, error) {
 	out := gateway.Struct{}
-	for {
-		t, err := s.next(false)
-		if err != nil {
-			return nil, err
-		}
-		switch {
-		case t.Kind == xmltext.End:
-			return out, nil
-		case t.Kind == xmltext.Start && string(t.Local) == "member" && !t.Empty:
-			m, err := s.member()
-			if err != nil {
-				return nil, err
-			}
+	err := s.each("member", "struct", func() error {
+		m, err := s.member()
+		if err == nil {
 			out = append(out, m)
-		case t.Kind == xmltext.Start:
-			return nil, invalid("unexpected <%s> in struct", t.Local)
-		default:
-			return nil, invalid("text in struct")
 		}
+		return err
+	})
+	if err != nil {
+		return nil, err
 	}
+	return out, nil
 }
 
 // member reads <name> and <value> in either order.
