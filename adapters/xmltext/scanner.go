@@ -516,8 +516,8 @@ func (s *Scanner) decode(raw []byte) ([]byte, error) {
 			case "quot":
 				s.text = append(s.text, '"')
 			default:
-				r, ok := charRef(ref)
-				if !ok && isNumericRef(ref) {
+				r, numeric, ok := charRef(ref)
+				if numeric && !ok {
 					// The spec's Legal Character constraint: &#xD800; and
 					// &#0; are not well-formed (encoding/xml reads U+FFFD).
 					return nil, scanErr("character reference &%s; is not an XML character", ref)
@@ -538,24 +538,12 @@ func (s *Scanner) decode(raw []byte) ([]byte, error) {
 	return s.text, nil
 }
 
-// isNumericRef reports whether ref is a character reference's number
-// (#123 or #x7B) that fits in 32 bits, whatever character it names.
-func isNumericRef(ref string) bool {
+// charRef decodes a character reference's name (#123 or #x7B): numeric
+// reports whether it is a number that fits in 32 bits, ok whether that
+// number is an XML character.
+func charRef(ref string) (r rune, numeric, ok bool) {
 	if len(ref) < 2 || ref[0] != '#' {
-		return false
-	}
-	var err error
-	if ref[1] == 'x' {
-		_, err = strconv.ParseUint(ref[2:], 16, 32)
-	} else {
-		_, err = strconv.ParseUint(ref[1:], 10, 32)
-	}
-	return err == nil
-}
-
-func charRef(ref string) (rune, bool) {
-	if len(ref) < 2 || ref[0] != '#' {
-		return 0, false
+		return 0, false, false
 	}
 	var n uint64
 	var err error
@@ -564,11 +552,11 @@ func charRef(ref string) (rune, bool) {
 	} else {
 		n, err = strconv.ParseUint(ref[1:], 10, 32)
 	}
-	r := rune(n)
-	if err != nil || !isXMLChar(r) {
-		return 0, false
+	if err != nil {
+		return 0, false, false
 	}
-	return r, true
+	r = rune(n)
+	return r, true, isXMLChar(r)
 }
 
 // checkChars refuses invalid UTF-8 and characters XML 1.0 forbids (NUL and
