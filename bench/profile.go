@@ -118,6 +118,7 @@ func focusShare(bin, prof, focus string) (float64, error) {
 
 // row is the Markdown row of a profile's shares.
 func (p profileShares) row(scenario, file string) string {
+	link := strings.TrimPrefix(file, "bench/") // relative to results.md
 	return fmt.Sprintf("| %s | %.0f%% | %.0f%% | %.0f%% | %.0f%% | [%s](%s) |", scenario,
-		100*p.httpServer, 100*p.gateway, 100*p.syscalls, 100*p.gc, strings.TrimPrefix(file, "bench/"), strings.TrimPrefix(file, "bench/"))
+		100*p.httpServer, 100*p.gateway, 100*p.syscalls, 100*p.gc, link, link)
 }
