@@ -122,12 +122,12 @@ func (d *decoder) release() { _ = d.x.Reset(nil, 0, true); d.end = xmltext.Token
 
 // newDecoder reads a whole message from r and readies a new decoder on it.
 func newDecoder(r io.Reader, maxDepth int, known []string) (*decoder, error) {
-	var buf bytes.Buffer
-	if _, err := buf.ReadFrom(r); err != nil {
+	src, err := io.ReadAll(r)
+	if err != nil {
 		return nil, parseErr(err)
 	}
 	d := &decoder{}
-	return d, d.reset(buf.Bytes(), maxDepth, known)
+	return d, d.reset(src, maxDepth, known)
 }
 
 // Decode reads an envelope of version v whose body is an operation of def.

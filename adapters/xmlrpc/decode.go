@@ -35,7 +35,7 @@ func (e *DecodeError) Fault() *gateway.Fault { return gateway.NewFault(e.Kind, "
 // read whole (the caller bounds its size) and scanned by the hand-written
 // scanner of adapters/xmltext.
 func DecodeCall(r io.Reader, maxDepth int) (method string, params []any, err error) {
-	body, err := readBody(r)
+	body, err := io.ReadAll(r) // the caller bounds its size
 	if err != nil {
 		return "", nil, parseErr(err)
 	}

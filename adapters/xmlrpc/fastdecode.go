@@ -1,7 +1,6 @@
 package xmlrpc
 
 import (
-	"bytes"
 	"errors"
 	"io"
 	"strings"
@@ -322,17 +321,10 @@ func (s *scanner) arrayValue() ([]any, error) {
 	return out, s.expectEnd("array")
 }
 
-// readBody reads a whole request body (bounded by the caller's limit).
-func readBody(r io.Reader) ([]byte, error) {
-	var buf bytes.Buffer
-	_, err := buf.ReadFrom(r)
-	return buf.Bytes(), err
-}
-
 // DecodeResponse reads a methodResponse (from an XML-RPC upstream): its one
 // value, or a *ResponseFault.
 func DecodeResponse(r io.Reader, maxDepth int) (any, error) {
-	body, err := readBody(r)
+	body, err := io.ReadAll(r) // the caller bounds its size
 	if err != nil {
 		return nil, err
 	}
