@@ -181,6 +181,9 @@ func FuzzDecodeEnvelope(f *testing.F) {
 		ns11 + `<s:Header><gw:Session xmlns:gw="urn:gateway:session">t</gw:Session></s:Header><s:Body><m:Reserve xmlns:m="urn:gateway:examples:inventory"><m:sku>A</m:sku><m:quantity>1</m:quantity></m:Reserve></s:Body></s:Envelope>`,
 		ns11 + `<s:Body><m:ListItems xmlns:m="urn:gateway:examples:inventory"/></s:Body></s:Envelope>`,
 		ns11 + `<s:Body><GetItem xmlns="urn:gateway:examples:inventory"><sku xsi:nil="true" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"/></GetItem></s:Body></s:Envelope>`,
+		// hostile start tags: many declarations shadowing each other, repeated attributes, split text
+		ns11 + `<s:Header><h:x xmlns:a="urn:1" xmlns:b="urn:2" xmlns:c="urn:3" xmlns:d="urn:4" xmlns:e="urn:5" xmlns:f="urn:6" xmlns:g="urn:7" xmlns:h="urn:8" xmlns:i="urn:9" a:v="1" i:v="2"><h:y xmlns:a="urn:2" a:v="3" b:v="4"/></h:x></s:Header><s:Body><m:GetItem xmlns:m="urn:gateway:examples:inventory"><m:sku>A<!---->-<?p?>1<![CDATA[]]></m:sku></m:GetItem></s:Body></s:Envelope>`,
+		ns11 + `<s:Body><m:GetItem xmlns:m="urn:gateway:examples:inventory" xmlns:n="urn:gateway:examples:inventory" m:a="1" n:a="2"/></s:Body></s:Envelope>`,
 	} {
 		f.Add([]byte(s))
 	}

@@ -27,6 +27,8 @@ const SessionService = "session"
 type Options struct {
 	MaxBodyBytes int64
 	MaxDepth     int
+	// Attributes and namespace declarations on one start tag (0: xmltext's defaults).
+	MaxAttrs, MaxNamespaces int
 	PublicURL    string // base for published addresses; the request's own when empty
 	Proxies      httpx.Proxies
 	Log          *slog.Logger
@@ -226,6 +228,7 @@ func (h *Handler) decode(r *http.Request, v Version, ep *endpoint) (*Request, er
 	d, _ := h.decoders.Get().(*decoder)
 	if d == nil {
 		d = &decoder{}
+		d.x.MaxAttrs, d.x.MaxNamespaces = h.opts.MaxAttrs, h.opts.MaxNamespaces
 	}
 	defer func() { d.release(); h.decoders.Put(d) }()
 	if err := d.reset(body, h.opts.MaxDepth, ep.known); err != nil {

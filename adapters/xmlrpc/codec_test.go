@@ -163,6 +163,8 @@ func FuzzDecodeCall(f *testing.F) {
 		call(param("<nil/>") + param("<double>1.5</double>") + param("<boolean>1</boolean>")),
 		"<methodCall><methodName>x</methodName></methodCall>",
 		`<!DOCTYPE a><methodCall/>`,
+		call(param("a<!---->b<?p?>c<![CDATA[d]]>e")) + "",
+		"<methodCall a='1' a='2'><methodName>x</methodName></methodCall>",
 	}
 	for _, s := range seeds {
 		f.Add([]byte(s))

@@ -1,6 +1,7 @@
 package xmlrpc
 
 import (
+	"bytes"
 	"errors"
 	"io"
 	"strings"
@@ -11,7 +12,10 @@ import (
 
 // scanner reads XML-RPC with the shared scanner, its refusals as faults.
 // The handler pools them: a scanner reused scans without allocating.
-type scanner struct{ x xmltext.Scanner }
+type scanner struct {
+	x    xmltext.Scanner
+	text []byte // a value's text pieces, gathered
+}
 
 func (s *scanner) next(keepBlank bool) (xmltext.Token, error) {
 	t, err := s.x.Next(keepBlank)
@@ -180,9 +184,10 @@ func (s *scanner) valueElement() (any, error) {
 
 // value reads the content of a <value> whose start has been read, and its end.
 func (s *scanner) value() (any, error) {
-	// A token's text is valid only until the next token: copy it at once.
-	// Nearly always there is one piece, and this is its one copy.
-	var text string
+	// A token's text is valid only until the next token, so its pieces
+	// (split by comments, PIs, CDATA sections) are gathered in one buffer:
+	// appending to a string would copy all of it again for every piece.
+	s.text = s.text[:0]
 	for {
 		t, err := s.next(true)
 		if err != nil {
@@ -190,11 +195,11 @@ func (s *scanner) value() (any, error) {
 		}
 		switch t.Kind {
 		case xmltext.Text:
-			text += string(t.Text)
+			s.text = append(s.text, t.Text...)
 		case xmltext.End:
-			return text, nil // no type element: a string
+			return string(s.text), nil // no type element: a string
 		case xmltext.Start:
-			if len(strings.TrimSpace(text)) > 0 {
+			if len(bytes.TrimSpace(s.text)) > 0 {
 				return nil, invalid("text beside <%s> in a value", t.Local)
 			}
 			v, err := s.typed(t.Local, t.Empty)

@@ -15,6 +15,7 @@ import (
 type Options struct {
 	MaxBodyBytes int64 // a larger body is refused with 413
 	MaxDepth     int   // element nesting
+	MaxAttrs     int   // attributes on one start tag (0: xmltext's default)
 	MaxMulticall int   // calls in one system.multicall
 	Remote       httpx.Proxies
 	Log          *slog.Logger
@@ -81,9 +82,13 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		sc, _ := h.scanners.Get().(*scanner)
 		if sc == nil {
 			sc = &scanner{}
+			sc.x.MaxAttrs = h.opts.MaxAttrs
 		}
 		method, params, err = sc.decodeCall(body, h.opts.MaxDepth)
 		sc.x.Reset(nil, 0, false) // drop the body before pooling
+		if cap(sc.text) > 64<<10 {
+			sc.text = nil // a huge value's buffer is not kept for every later call
+		}
 		h.scanners.Put(sc)
 	} else {
 		err = parseErr(err)

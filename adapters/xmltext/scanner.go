@@ -29,6 +29,20 @@ type Scanner struct {
 	rootSeen   bool        // the document element has begun
 	raw        [][2][]byte // a start tag's attribute names and values, reused
 
+	// innermost maps a prefix to the index in bindings of its innermost
+	// declaration, once more than inlineBindings are in scope; each binding
+	// links to the declaration it shadows. Resolving a name is then one map
+	// lookup, whatever an attacker declares: a scan of every declaration per
+	// name made one start tag of 10,000 declarations and prefixed
+	// attributes quadratic.
+	innermost map[string]int
+	seen      map[string]struct{} // attribute names of a large start tag, for duplicates
+
+	// MaxAttrs and MaxNamespaces bound the attributes and the namespace
+	// declarations of one start tag (DefaultMaxAttrs, DefaultMaxNamespaces
+	// when 0). They stay set across Reset.
+	MaxAttrs, MaxNamespaces int
+
 	// Known namespace URIs are returned as these strings instead of new
 	// copies: a request declares the same few namespaces every time.
 	Known []string
@@ -41,7 +55,22 @@ type Scanner struct {
 	rawBuf      [8][2][]byte
 }
 
-type binding struct{ prefix, uri string }
+type binding struct {
+	prefix, uri string
+	shadows     int // index of the declaration of the same prefix this one hides, or -1
+}
+
+// Default bounds of one start tag. Real messages carry a handful of
+// attributes and declarations per element (a WCF envelope declares about
+// ten namespaces); the bounds keep a hostile tag's cost small.
+const (
+	DefaultMaxAttrs      = 256
+	DefaultMaxNamespaces = 64
+)
+
+// inlineBindings is how many declarations in scope are resolved by a scan
+// before the scanner indexes them by prefix.
+const inlineBindings = 8
 
 // Kind is the kind of a token.
 type Kind int
@@ -109,6 +138,9 @@ func (s *Scanner) Reset(src []byte, maxDepth int, namespaces bool) error {
 		s.stack, s.scopes, s.bindings, s.raw = s.stackBuf[:0], s.scopesBuf[:0], s.bindingsBuf[:0], s.rawBuf[:0]
 	}
 	s.stack, s.scopes, s.bindings, s.raw, s.text = s.stack[:0], s.scopes[:0], s.bindings[:0], s.raw[:0], s.text[:0]
+	if s.innermost != nil {
+		s.innermost = nil // rare (a message with many declarations): let it go with its strings
+	}
 	return s.prolog()
 }
 
@@ -255,7 +287,7 @@ func (s *Scanner) Next(keepBlank bool) (Token, error) {
 			t := Token{Kind: End, Name: name, Local: local(name)}
 			if s.namespaces {
 				t.Space = s.resolve(name, true)
-				s.bindings = s.bindings[:s.scopes[len(s.scopes)-1]]
+				s.popBindings(s.scopes[len(s.scopes)-1])
 				s.scopes = s.scopes[:len(s.scopes)-1]
 			}
 			return t, nil
@@ -309,10 +341,14 @@ func (s *Scanner) startTag(rest []byte) (Token, error) {
 		if end < 0 || bytes.IndexByte(rest[i+1:i+1+end], '<') >= 0 {
 			return Token{}, scanErr("malformed attribute value")
 		}
-		if s.namespaces {
-			raw = append(raw, [2][]byte{aname, rest[i+1 : i+1+end]})
+		if len(raw) == s.maxAttrs() {
+			return Token{}, invalid("more than %d attributes on <%s>", s.maxAttrs(), name)
 		}
+		raw = append(raw, [2][]byte{aname, rest[i+1 : i+1+end]})
 		i += 1 + end + 1
+	}
+	if err := s.unique(raw); err != nil {
+		return Token{}, err
 	}
 	empty := rest[i] == '/'
 	if empty {
@@ -336,7 +372,7 @@ func (s *Scanner) startTag(rest []byte) (Token, error) {
 	if empty {
 		s.depth--
 		if s.namespaces {
-			s.bindings = s.bindings[:scope]
+			s.popBindings(scope)
 		}
 		return t, nil
 	}
@@ -347,24 +383,61 @@ func (s *Scanner) startTag(rest []byte) (Token, error) {
 	return t, nil
 }
 
+func (s *Scanner) maxAttrs() int {
+	if s.MaxAttrs > 0 {
+		return s.MaxAttrs
+	}
+	return DefaultMaxAttrs
+}
+
+// unique refuses a start tag that repeats an attribute name (not
+// well-formed XML). A few attributes are compared pairwise; many, through
+// a set, so that the check stays linear.
+func (s *Scanner) unique(raw [][2][]byte) error {
+	if len(raw) <= 16 {
+		for i := 1; i < len(raw); i++ {
+			for j := 0; j < i; j++ {
+				if bytes.Equal(raw[i][0], raw[j][0]) {
+					return scanErr("attribute %s repeated", raw[i][0])
+				}
+			}
+		}
+		return nil
+	}
+	if s.seen == nil {
+		s.seen = make(map[string]struct{}, len(raw))
+	}
+	defer clear(s.seen)
+	for _, a := range raw {
+		if _, dup := s.seen[string(a[0])]; dup {
+			return scanErr("attribute %s repeated", a[0])
+		}
+		s.seen[string(a[0])] = struct{}{}
+	}
+	return nil
+}
+
 // declare takes the start tag's namespace declarations into scope, then
 // resolves its element and attribute names.
 func (s *Scanner) declare(raw [][2][]byte, t *Token) error {
+	declared := 0
 	for _, a := range raw {
+		var prefix []byte
 		switch {
 		case string(a[0]) == "xmlns":
-			v, err := s.uriValue(a[1])
-			if err != nil {
-				return err
-			}
-			s.bindings = append(s.bindings, binding{"", v})
 		case isPrefixDecl(a[0]):
-			v, err := s.uriValue(a[1])
-			if err != nil {
-				return err
-			}
-			s.bindings = append(s.bindings, binding{string(a[0][len("xmlns:"):]), v})
+			prefix = a[0][len("xmlns:"):]
+		default:
+			continue
 		}
+		if declared++; declared > s.maxNamespaces() {
+			return invalid("more than %d namespace declarations on <%s>", s.maxNamespaces(), t.Name)
+		}
+		v, err := s.uriValue(a[1])
+		if err != nil {
+			return err
+		}
+		s.pushBinding(string(prefix), v)
 	}
 	t.Space = s.resolve(t.Name, true)
 	for _, a := range raw {
@@ -377,7 +450,83 @@ func (s *Scanner) declare(raw [][2][]byte, t *Token) error {
 		}
 		t.Attrs = append(t.Attrs, Attr{Space: s.resolve(a[0], false), Local: string(local(a[0])), Value: v})
 	}
+	if len(t.Attrs) > 1 {
+		return s.uniqueExpanded(t.Attrs)
+	}
 	return nil
+}
+
+// uniqueExpanded refuses two attributes with the same namespace and local
+// name under different prefixes (the Namespaces in XML constraint).
+func (s *Scanner) uniqueExpanded(attrs []Attr) error {
+	if len(attrs) <= 16 {
+		for i := 1; i < len(attrs); i++ {
+			for j := 0; j < i; j++ {
+				if attrs[i].Space != "" && attrs[i].Space == attrs[j].Space && attrs[i].Local == attrs[j].Local {
+					return scanErr("attribute {%s}%s repeated", attrs[i].Space, attrs[i].Local)
+				}
+			}
+		}
+		return nil
+	}
+	if s.seen == nil {
+		s.seen = make(map[string]struct{}, len(attrs))
+	}
+	defer clear(s.seen)
+	for _, a := range attrs {
+		if a.Space == "" {
+			continue // unprefixed: already unique by name
+		}
+		key := a.Space + "\x00" + a.Local
+		if _, dup := s.seen[key]; dup {
+			return scanErr("attribute {%s}%s repeated", a.Space, a.Local)
+		}
+		s.seen[key] = struct{}{}
+	}
+	return nil
+}
+
+func (s *Scanner) maxNamespaces() int {
+	if s.MaxNamespaces > 0 {
+		return s.MaxNamespaces
+	}
+	return DefaultMaxNamespaces
+}
+
+// pushBinding brings a declaration into scope.
+func (s *Scanner) pushBinding(prefix, uri string) {
+	b := binding{prefix: prefix, uri: uri, shadows: -1}
+	if s.innermost == nil && len(s.bindings) == inlineBindings {
+		s.innermost = make(map[string]int, 2*inlineBindings)
+		for i := range s.bindings {
+			s.bindings[i].shadows = -1
+			if j, ok := s.innermost[s.bindings[i].prefix]; ok {
+				s.bindings[i].shadows = j
+			}
+			s.innermost[s.bindings[i].prefix] = i
+		}
+	}
+	if s.innermost != nil {
+		if j, ok := s.innermost[prefix]; ok {
+			b.shadows = j
+		}
+		s.innermost[prefix] = len(s.bindings)
+	}
+	s.bindings = append(s.bindings, b)
+}
+
+// popBindings takes the declarations from index scope on out of scope.
+func (s *Scanner) popBindings(scope int) {
+	if s.innermost != nil {
+		for i := len(s.bindings) - 1; i >= scope; i-- {
+			if b := s.bindings[i]; b.shadows >= 0 {
+				s.innermost[b.prefix] = b.shadows
+			} else {
+				delete(s.innermost, b.prefix)
+			}
+		}
+	}
+	s.bindings = s.bindings[:scope]
 }
 
 // isPrefixDecl reports whether an attribute declares a prefix: xmlns:p with
@@ -409,6 +558,12 @@ func (s *Scanner) resolve(qname []byte, element bool) string {
 	}
 	if string(prefix) == "xml" {
 		return "http://www.w3.org/XML/1998/namespace"
+	}
+	if s.innermost != nil {
+		if i, ok := s.innermost[string(prefix)]; ok {
+			return s.bindings[i].uri
+		}
+		return string(prefix)
 	}
 	for i := len(s.bindings) - 1; i >= 0; i-- {
 		if s.bindings[i].prefix == string(prefix) {

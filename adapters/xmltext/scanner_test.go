@@ -133,10 +133,78 @@ func FuzzScannerMatchesEncodingXML(f *testing.F) {
 			if strings.Contains(err.Error(), "is not an XML character") {
 				return
 			}
+			// encoding/xml keeps a repeated attribute (the spec's Unique
+			// Att Spec constraint refuses it) and bounds no start tag.
+			if msg := err.Error(); strings.Contains(msg, "repeated") || strings.Contains(msg, "more than") {
+				return
+			}
 			t.Fatalf("the scanner refused what encoding/xml read: %v\n%q", err, data)
 		}
 		if got != want {
 			t.Fatalf("streams differ on %q:\nscanner:\n%s\nencoding/xml:\n%s", data, got, want)
 		}
 	})
+}
+
+// TestScannerManyNamespaces: past the inline few, declarations are indexed
+// by prefix; shadowing and scope ends must resolve as encoding/xml does.
+func TestScannerManyNamespaces(t *testing.T) {
+	var b strings.Builder
+	b.WriteString(`<r xmlns:p0="urn:outer">`)
+	for i := range 40 {
+		fmt.Fprintf(&b, `<e%d xmlns:p%d="urn:%d" xmlns:q="urn:q%d" q:a="1" p0:b="2">`, i, i%12, i, i)
+	}
+	b.WriteString(`<p0:leaf p3:x="y"/>`)
+	for i := 39; i >= 0; i-- {
+		fmt.Fprintf(&b, `<q:after p%d:z="%d"/></e%d>`, i%12, i, i)
+	}
+	b.WriteString(`<p0:last/></r>`)
+	doc := []byte(b.String())
+	want, err := stdStream(doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := scanStream(doc)
+	if err != nil || got != want {
+		t.Fatalf("scanner and encoding/xml differ (%v)\nscanner:\n%s\nencoding/xml:\n%s", err, got, want)
+	}
+}
+
+func TestScannerRefusesHostileStartTags(t *testing.T) {
+	many := func(n int, f string) string {
+		var b strings.Builder
+		for i := range n {
+			fmt.Fprintf(&b, f, i, i)
+		}
+		return b.String()
+	}
+	cases := []struct {
+		name, doc string
+		ns        bool
+		want      string
+	}{
+		{"repeated attribute", `<a x="1" y="2" x="3"/>`, false, "attribute x repeated"},
+		{"repeated among many", `<a ` + many(40, `a%d="%d" `) + `a7="again"/>`, false, "attribute a7 repeated"},
+		{"same expanded name", `<a xmlns:p="urn:1" xmlns:q="urn:1" p:x="1" q:x="2"/>`, true, "{urn:1}x repeated"},
+		{"same expanded name among many", `<a xmlns:p="urn:1" xmlns:q="urn:1" ` + many(30, `p:a%d="%d" `) + `q:a29="x"/>`, true, "{urn:1}a29 repeated"},
+		{"too many attributes", `<a ` + many(DefaultMaxAttrs+1, `a%d="%d" `) + `/>`, false, "more than 256 attributes"},
+		{"too many declarations", `<a ` + many(DefaultMaxNamespaces+1, `xmlns:p%d="urn:%d" `) + `/>`, true, "more than 64 namespace declarations"},
+	}
+	for _, c := range cases {
+		s, err := NewScanner([]byte(c.doc), 0, c.ns)
+		if err == nil {
+			_, err = s.Next(false)
+		}
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: got %v, want %q", c.name, err, c.want)
+		}
+	}
+	// The bounds are the caller's to set.
+	s := &Scanner{MaxAttrs: 2}
+	if err := s.Reset([]byte(`<a x="1" y="2" z="3"/>`), 0, false); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Next(false); err == nil || !strings.Contains(err.Error(), "more than 2 attributes") {
+		t.Errorf("MaxAttrs 2: %v", err)
+	}
 }

@@ -219,6 +219,7 @@ func build(ctx context.Context, cfg Config, log *slog.Logger) (*app, error) {
 	proxies := httpx.Proxies{Trusted: trusted}
 	soapHandler, err := soap.New(a.core, soap.Options{
 		MaxBodyBytes: cfg.Limits.MaxBodyBytes, MaxDepth: cfg.Limits.MaxDepth,
+		MaxAttrs: cfg.Limits.MaxAttributes, MaxNamespaces: cfg.Limits.MaxNamespaces,
 		PublicURL: cfg.PublicURL, Proxies: proxies, Log: log,
 	})
 	if err != nil {
@@ -227,6 +228,7 @@ func build(ctx context.Context, cfg Config, log *slog.Logger) (*app, error) {
 	mux := http.NewServeMux()
 	mux.Handle("/xmlrpc", xmlrpc.New(a.core, xmlrpc.Options{
 		MaxBodyBytes: cfg.Limits.MaxBodyBytes, MaxDepth: cfg.Limits.MaxDepth, MaxMulticall: cfg.Limits.MaxMulticall,
+		MaxAttrs: cfg.Limits.MaxAttributes,
 		Remote: proxies, Log: log,
 	}))
 	mux.Handle("/soap/", soapHandler)

@@ -14,6 +14,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"gateway/adapters/upstream"
+	"gateway/adapters/xmltext"
 )
 
 // Config is the YAML configuration of the contract. Every key is optional.
@@ -75,6 +76,10 @@ type LimitsConfig struct {
 	MaxBodyBytes int64 `yaml:"max_body_bytes"`
 	MaxDepth     int   `yaml:"max_depth"`
 	MaxMulticall int   `yaml:"max_multicall"`
+	// Attributes and namespace declarations on one start tag: bounded so
+	// that decoding a hostile tag stays cheap (xmltext's defaults).
+	MaxAttributes int `yaml:"max_attributes"`
+	MaxNamespaces int `yaml:"max_namespaces"`
 }
 
 // defaultConfig is the embedded default: the demo directory and inventory.
@@ -86,7 +91,8 @@ func defaultConfig() Config {
 		Services: []ServiceConfig{{
 			Name: "inventory", WSDL: "examples/inventory/inventory.wsdl", Builtin: "inventory", AllowGroups: []string{"staff"},
 		}},
-		Limits: LimitsConfig{MaxBodyBytes: 4 << 20, MaxDepth: 64, MaxMulticall: 100},
+		Limits: LimitsConfig{MaxBodyBytes: 4 << 20, MaxDepth: 64, MaxMulticall: 100,
+			MaxAttributes: xmltext.DefaultMaxAttrs, MaxNamespaces: xmltext.DefaultMaxNamespaces},
 	}
 }
 
@@ -191,7 +197,7 @@ func (c Config) validate() error {
 			return err
 		}
 	}
-	if c.Limits.MaxBodyBytes <= 0 || c.Limits.MaxDepth <= 0 || c.Limits.MaxMulticall <= 0 {
+	if c.Limits.MaxBodyBytes <= 0 || c.Limits.MaxDepth <= 0 || c.Limits.MaxMulticall <= 0 || c.Limits.MaxAttributes <= 0 || c.Limits.MaxNamespaces <= 0 {
 		return errors.New("limits: every limit must be positive")
 	}
 	if len(c.Services) == 0 {
