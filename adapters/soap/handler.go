@@ -29,10 +29,10 @@ type Options struct {
 	MaxDepth     int
 	// Attributes and namespace declarations on one start tag (0: xmltext's defaults).
 	MaxAttrs, MaxNamespaces int
-	PublicURL    string // base for published addresses; the request's own when empty
-	Proxies      httpx.Proxies
-	Log          *slog.Logger
-	Now          func() time.Time // for tests
+	PublicURL               string // base for published addresses; the request's own when empty
+	Proxies                 httpx.Proxies
+	Log                     *slog.Logger
+	Now                     func() time.Time // for tests
 }
 
 // Handler serves /soap/{service}.

@@ -229,7 +229,7 @@ func build(ctx context.Context, cfg Config, log *slog.Logger) (*app, error) {
 	mux.Handle("/xmlrpc", xmlrpc.New(a.core, xmlrpc.Options{
 		MaxBodyBytes: cfg.Limits.MaxBodyBytes, MaxDepth: cfg.Limits.MaxDepth, MaxMulticall: cfg.Limits.MaxMulticall,
 		MaxAttrs: cfg.Limits.MaxAttributes,
-		Remote: proxies, Log: log,
+		Remote:   proxies, Log: log,
 	}))
 	mux.Handle("/soap/", soapHandler)
 	portalHandler, err := portal.New(a.core, portal.Options{Proxies: proxies, Log: log})
