@@ -6,6 +6,7 @@ package httpx
 import (
 	"net"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
@@ -21,13 +22,78 @@ const (
 // Token returns the session token a request carries: the X-Gateway-Session
 // header first, then the gw_session cookie.
 func Token(r *http.Request) string {
+	t, _ := TokenFrom(r)
+	return t
+}
+
+// TokenFrom is Token, and whether the token came from the cookie: a browser
+// sends the cookie on requests that other sites make, so a call it
+// authenticates must pass CrossSite first.
+func TokenFrom(r *http.Request) (token string, cookie bool) {
 	if t := strings.TrimSpace(r.Header.Get(HeaderName)); t != "" {
-		return t
+		return t, false
 	}
 	if c, err := r.Cookie(CookieName); err == nil {
-		return c.Value
+		return c.Value, true
+	}
+	return "", false
+}
+
+// CrossSite says why an API call authenticated by the session cookie may
+// have been made by another site's page, or "" when it may not: the call
+// must be a request a page can only send after a CORS preflight (which
+// the gateway never grants), that is with a Content-Type other than none
+// and the three a form may send; and neither Origin nor Sec-Fetch-Site may
+// name another origin. SameSite=Lax alone lets a same-site origin (another
+// subdomain) and a fetch with mode no-cors through. Calls that carry the
+// token in a header or send credentials are not affected: no page can make
+// a browser add those.
+func (ra Proxies) CrossSite(r *http.Request) string {
+	switch MediaType(r.Header.Get("Content-Type")) {
+	case "", "text/plain", "application/x-www-form-urlencoded", "multipart/form-data":
+		return "a call authenticated by the session cookie needs an XML Content-Type"
+	}
+	if ra.Foreign(r) {
+		return "a call authenticated by the session cookie must come from the gateway's own pages"
 	}
 	return ""
+}
+
+// Foreign reports whether a browser says that another origin made the
+// request: Sec-Fetch-Site other than same-origin or none (a bookmark, the
+// address bar), or an Origin that is not the gateway's own ("null" never
+// is). A request that carries neither header comes from no browser page
+// that could forge it (old browsers send Origin on every cross-origin POST).
+func (ra Proxies) Foreign(r *http.Request) bool {
+	switch r.Header.Get("Sec-Fetch-Site") {
+	case "", "same-origin", "none":
+	default:
+		return true
+	}
+	origin, ok := r.Header["Origin"]
+	return ok && !ra.sameOrigin(r, origin[0])
+}
+
+// sameOrigin reports whether an Origin header names the host the request
+// was sent to (or a trusted proxy's X-Forwarded-Host). "null" (a sandboxed
+// frame, a cross-origin redirect) never does.
+func (ra Proxies) sameOrigin(r *http.Request, origin string) bool {
+	if origin == "" || origin == "null" {
+		return false
+	}
+	u, err := url.Parse(origin)
+	if err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
+		return false
+	}
+	if strings.EqualFold(u.Host, r.Host) {
+		return true
+	}
+	if peer, _, err := net.SplitHostPort(r.RemoteAddr); err == nil && ra.trusts(peer) {
+		if h := r.Header.Get("X-Forwarded-Host"); h != "" {
+			return strings.EqualFold(u.Host, strings.TrimSpace(strings.Split(h, ",")[0]))
+		}
+	}
+	return false
 }
 
 // BasicCredentials returns HTTP Basic credentials, if the request has them.

@@ -72,3 +72,39 @@ func TestBaseURL(t *testing.T) {
 		}
 	}
 }
+
+func TestCrossSiteCookieCalls(t *testing.T) {
+	_, proxies, _ := net.ParseCIDR("10.0.0.0/8")
+	ra := Proxies{Trusted: []*net.IPNet{proxies}}
+	cases := []struct {
+		name, remote, ctype, origin, fetchSite, fwdHost string
+		refused                                         bool
+	}{
+		{"a desktop client", "192.0.2.1:1", "text/xml", "", "", "", false},
+		{"the gateway's own page", "192.0.2.1:1", "text/xml", "http://gw.example", "same-origin", "", false},
+		{"typed in the address bar", "192.0.2.1:1", "text/xml", "", "none", "", false},
+		{"no content type", "192.0.2.1:1", "", "", "", "", true},
+		{"text/plain (no-cors fetch)", "192.0.2.1:1", "text/plain;charset=UTF-8", "", "", "", true},
+		{"a form", "192.0.2.1:1", "application/x-www-form-urlencoded", "", "", "", true},
+		{"multipart form", "192.0.2.1:1", "multipart/form-data; boundary=x", "", "", "", true},
+		{"another site", "192.0.2.1:1", "text/xml", "https://evil.example", "", "", true},
+		{"a sibling subdomain", "192.0.2.1:1", "text/xml", "http://gw.example", "same-site", "", true},
+		{"cross-site by fetch metadata", "192.0.2.1:1", "text/xml", "", "cross-site", "", true},
+		{"sandboxed frame", "192.0.2.1:1", "text/xml", "null", "", "", true},
+		{"another port", "192.0.2.1:1", "text/xml", "http://gw.example:8081", "", "", true},
+		{"behind a trusted proxy", "10.0.0.1:1", "text/xml", "https://public.example", "same-origin", "public.example", false},
+		{"a forwarded host from anyone", "192.0.2.1:1", "text/xml", "https://public.example", "", "public.example", true},
+	}
+	for _, c := range cases {
+		r := httptest.NewRequest(http.MethodPost, "http://gw.example/xmlrpc", nil)
+		r.RemoteAddr = c.remote
+		for k, v := range map[string]string{"Content-Type": c.ctype, "Origin": c.origin, "Sec-Fetch-Site": c.fetchSite, "X-Forwarded-Host": c.fwdHost} {
+			if v != "" {
+				r.Header.Set(k, v)
+			}
+		}
+		if why := ra.CrossSite(r); (why != "") != c.refused {
+			t.Errorf("%s: refused %v (%q), want %v", c.name, why != "", why, c.refused)
+		}
+	}
+}

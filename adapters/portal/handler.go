@@ -134,6 +134,19 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		token, after, _ := strings.Cut(tail, "/")
 		q.token, q.urlMode, q.path = token, true, after
 		q.base = "/portal/s/" + url.PathEscape(token) + "/"
+		// A link with a token in it must not take over a browser that is
+		// signed in by cookie (an attacker's link would otherwise make the
+		// victim work in the attacker's session): the cookie's session wins.
+		if c, err := r.Cookie(httpx.CookieName); err == nil && c.Value != "" && after != "check" {
+			if _, err := h.core.Authenticate(r.Context(), c.Value); err == nil {
+				if r.Method != http.MethodGet {
+					http.Error(w, "forbidden: this browser is signed in by cookie; use /portal/", http.StatusForbidden)
+					return
+				}
+				http.Redirect(w, r, "/portal/"+after, http.StatusSeeOther)
+				return
+			}
+		}
 	} else {
 		q.path = strings.TrimPrefix(rest, "/")
 		if c, err := r.Cookie(httpx.CookieName); err == nil {
@@ -214,23 +227,32 @@ func (h *Handler) render(q *request, status int, page string, v *view) {
 	_, _ = q.w.Write(buf.Bytes())
 }
 
-// login shows the form, and on POST authenticates, starts a new session
-// (a new token at every login: no fixation) and begins the cookie check.
+// checkCookie is set with the login form and must come back with the
+// login post: that is how the portal learns, before any token exists,
+// whether this browser keeps cookies (the guard negotiation, done one step
+// early so that a token goes into a URL only for a browser that refused
+// the cookie).
+const checkCookie = "gw_cookie_check"
+
+// login shows the form, and on POST authenticates and starts a new session
+// (a new token at every login: no fixation), by cookie when the form's
+// check cookie came back, else in the URL.
 func (h *Handler) login(q *request) {
 	v := &view{Title: "Sign in"}
 	if q.r.URL.Query().Get("ended") != "" {
 		v.Flash = "Your session has ended. Please sign in again."
 	}
 	if q.r.Method != http.MethodPost {
+		http.SetCookie(q.w, &http.Cookie{Name: checkCookie, Value: "1", Path: "/portal/",
+			HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: q.r.TLS != nil})
 		h.render(q, http.StatusOK, "login", v)
 		return
 	}
-	// Login CSRF: a login form posted from another site is refused.
-	if origin := q.r.Header.Get("Origin"); origin != "" && origin != "null" {
-		if u, err := url.Parse(origin); err != nil || u.Host != q.r.Host {
-			http.Error(q.w, "forbidden: cross-site login", http.StatusForbidden)
-			return
-		}
+	// Login CSRF: a login form posted from another site (or a sandboxed
+	// frame, whose Origin is "null") is refused.
+	if h.opts.Proxies.Foreign(q.r) {
+		http.Error(q.w, "forbidden: cross-site login", http.StatusForbidden)
+		return
 	}
 	q.r.Body = http.MaxBytesReader(q.w, q.r.Body, maxFormBytes)
 	if err := q.r.ParseForm(); err != nil {
@@ -253,7 +275,15 @@ func (h *Handler) login(q *request) {
 	}
 	httpx.SetSession(q.w, q.r, token)
 	q.w.Header().Del(httpx.HeaderName) // a browser needs the cookie, not the header
-	http.Redirect(q.w, q.r, "/portal/s/"+url.PathEscape(token)+"/check", http.StatusSeeOther)
+	if _, err := q.r.Cookie(checkCookie); err == nil {
+		http.Redirect(q.w, q.r, "/portal/", http.StatusSeeOther)
+		return
+	}
+	// The check cookie set with the form did not come back: this browser
+	// refuses cookies (or posted without loading the form), so the token
+	// rides in the URL. The cookie set above still lets a browser that does
+	// keep it leave URL mode at its next /check.
+	http.Redirect(q.w, q.r, "/portal/s/"+url.PathEscape(token)+"/", http.StatusSeeOther)
 }
 
 // check is the second half of the negotiation: if the cookie came back, go on

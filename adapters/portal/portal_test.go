@@ -102,15 +102,13 @@ func TestLoginNegotiationAndPages(t *testing.T) {
 		if resp.StatusCode != http.StatusServiceUnavailable || !strings.Contains(body, "directory is unavailable") {
 			t.Errorf("directory down: %d", resp.StatusCode)
 		}
+		send(t, c, http.MethodGet, srv.URL+"/portal/login", nil) // the form sets the check cookie
 		resp, _ = send(t, c, http.MethodPost, srv.URL+"/portal/login", url.Values{"username": {"bob"}, "password": {"pw"}})
-		check := resp.Header.Get("Location")
-		if resp.StatusCode != http.StatusSeeOther || !strings.HasPrefix(check, "/portal/s/") || !strings.HasSuffix(check, "/check") {
-			t.Fatalf("login: %d %s", resp.StatusCode, check)
-		}
-		resp, _ = send(t, c, http.MethodGet, srv.URL+check, nil)
 		base := resp.Header.Get("Location")
-		if cookies && base != "/portal/" || !cookies && base != strings.TrimSuffix(check, "check") {
-			t.Fatalf("cookies=%v: check sent to %s", cookies, base)
+		// The token goes into the URL only when the check cookie did not come back.
+		if resp.StatusCode != http.StatusSeeOther || cookies && base != "/portal/" ||
+			!cookies && (!strings.HasPrefix(base, "/portal/s/") || len(base) < len("/portal/s/")+43) {
+			t.Fatalf("cookies=%v: login sent to %d %s", cookies, resp.StatusCode, base)
 		}
 		resp, body = send(t, c, http.MethodGet, srv.URL+base, nil)
 		if resp.StatusCode != http.StatusOK || !strings.Contains(body, `href="`+base+`op/inventory/Reserve"`) {
@@ -241,4 +239,69 @@ func FuzzDecodeForm(f *testing.F) {
 		}
 		_, _ = gateway.CheckInput(in, params) // must not panic
 	})
+}
+
+// TestLoginCSRF: a login post that a browser says came from elsewhere is
+// refused, whether it says so by Origin (including "null", sent by
+// sandboxed frames and after cross-origin redirects) or only by
+// Sec-Fetch-Site.
+func TestLoginCSRF(t *testing.T) {
+	srv := server(t)
+	for _, c := range []struct {
+		name    string
+		headers map[string]string
+		status  int
+	}{
+		{"other origin", map[string]string{"Origin": "https://evil.example"}, http.StatusForbidden},
+		{"null origin", map[string]string{"Origin": "null"}, http.StatusForbidden},
+		{"cross-site, no origin", map[string]string{"Sec-Fetch-Site": "cross-site"}, http.StatusForbidden},
+		{"same-site sibling", map[string]string{"Sec-Fetch-Site": "same-site"}, http.StatusForbidden},
+		{"own page", map[string]string{"Origin": srv.URL, "Sec-Fetch-Site": "same-origin"}, http.StatusSeeOther},
+	} {
+		req, _ := http.NewRequest(http.MethodPost, srv.URL+"/portal/login", strings.NewReader("username=bob&password=pw"))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		for k, v := range c.headers {
+			req.Header.Set(k, v)
+		}
+		resp, err := noRedirect(nil).Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != c.status {
+			t.Errorf("%s: %d, want %d", c.name, resp.StatusCode, c.status)
+		}
+	}
+}
+
+// TestTokenLinkDoesNotReplaceCookieSession: an attacker's /portal/s/TOKEN/
+// link opened in a browser signed in by cookie leads to the browser's own
+// session, and a form posted through it is refused.
+func TestTokenLinkDoesNotReplaceCookieSession(t *testing.T) {
+	srv := server(t)
+	attacker := noRedirect(nil)
+	resp, _ := send(t, attacker, http.MethodPost, srv.URL+"/portal/login", url.Values{"username": {"alice"}, "password": {"pw"}})
+	link := resp.Header.Get("Location")
+	if !strings.HasPrefix(link, "/portal/s/") {
+		t.Fatalf("attacker without cookies got %s", link)
+	}
+	jar, _ := cookiejar.New(nil)
+	victim := noRedirect(jar)
+	send(t, victim, http.MethodGet, srv.URL+"/portal/login", nil)
+	resp, _ = send(t, victim, http.MethodPost, srv.URL+"/portal/login", url.Values{"username": {"bob"}, "password": {"pw"}})
+	if loc := resp.Header.Get("Location"); loc != "/portal/" {
+		t.Fatalf("victim with cookies sent to %s", loc)
+	}
+	resp, _ = send(t, victim, http.MethodGet, srv.URL+link+"op/inventory/Reserve", nil)
+	if loc := resp.Header.Get("Location"); resp.StatusCode != http.StatusSeeOther || loc != "/portal/op/inventory/Reserve" {
+		t.Fatalf("token link in a signed-in browser: %d %s", resp.StatusCode, loc)
+	}
+	resp, body := send(t, noRedirect(jar), http.MethodGet, srv.URL+"/portal/", nil)
+	if resp.StatusCode != http.StatusOK || !strings.Contains(body, ">bob<") {
+		t.Errorf("the victim's own session: %d", resp.StatusCode)
+	}
+	resp, _ = send(t, victim, http.MethodPost, srv.URL+link+"logout", url.Values{"csrf": {"x"}})
+	if resp.StatusCode != http.StatusForbidden {
+		t.Errorf("a post through the link: %d", resp.StatusCode)
+	}
 }

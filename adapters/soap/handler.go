@@ -276,7 +276,10 @@ func (h *Handler) session(ctx context.Context, r *http.Request, req *Request) (*
 	if req.SessionToken != "" {
 		return h.core.Authenticate(ctx, req.SessionToken)
 	}
-	if token := httpx.Token(r); token != "" {
+	if token, cookie := httpx.TokenFrom(r); token != "" {
+		if why := h.opts.Proxies.CrossSite(r); cookie && why != "" {
+			return nil, gateway.NewFault(gateway.FaultForbidden, "cross-site request refused: %s (or send the gw:Session header)", why)
+		}
 		return h.core.Authenticate(ctx, token)
 	}
 	client := h.opts.Proxies.Client(r, gateway.ProtocolSOAP)

@@ -139,7 +139,11 @@ func (h *Handler) session(ctx context.Context, req *request) (*gateway.Session, 
 		return req.session, req.err
 	}
 	req.resolved = true
-	if token := httpx.Token(req.r); token != "" {
+	if token, cookie := httpx.TokenFrom(req.r); token != "" {
+		if why := h.opts.Remote.CrossSite(req.r); cookie && why != "" {
+			req.err = gateway.NewFault(gateway.FaultForbidden, "cross-site request refused: %s (or send the token as %s)", why, httpx.HeaderName)
+			return nil, req.err
+		}
 		req.session, req.err = h.core.Authenticate(ctx, token)
 	} else if creds, ok := httpx.BasicCredentials(req.r); ok {
 		req.session, req.err = h.core.CredentialSession(ctx, creds, h.opts.Remote.Client(req.r, gateway.ProtocolXMLRPC))
