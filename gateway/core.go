@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"log/slog"
 	"runtime/debug"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -31,7 +32,22 @@ type Config struct {
 	AbsoluteTimeout time.Duration
 	Now             func() time.Time // for tests; time.Now when nil
 	Metrics         *Metrics         // nil: counted, not exported
+	// Throttle counts failed logins; nil: a MemoryThrottle of this node.
+	Throttle Throttle
+	// MaxSessionsPerUser bounds one user's live sessions
+	// (DefaultMaxSessionsPerUser when 0): a login past it detaches the
+	// user's oldest session with reason evicted.
+	MaxSessionsPerUser int
+	// MaxCredentialSessions bounds the sessions of per-call credentials
+	// remembered by this node (DefaultMaxCredentialSessions when 0).
+	MaxCredentialSessions int
 }
+
+// Defaults of Config.
+const (
+	DefaultMaxSessionsPerUser    = 50
+	DefaultMaxCredentialSessions = 100_000
+)
 
 // Core is the gateway's centre (cred's Portal): it turns credentials into
 // sessions, tokens into perspectives, and dispatches operations. Protocol
@@ -52,12 +68,15 @@ type Core struct {
 	// plain hash of one.
 	credKey   []byte
 	credMu    sync.Mutex
-	credToken map[string]string // cache key -> session token
-	credOf    map[string]string // client ID -> cache key
+	credToken map[string]credSession // cache key -> its session
+	credOf    map[string]string      // client ID -> cache key
 	credGroup singleflight.Group
 
-	throttle *throttle
-	metrics  *Metrics
+	credMax   int
+
+	throttle    Throttle
+	maxSessions int
+	metrics     *Metrics
 
 	// draining ends when the node shuts down, releasing long-polls at once.
 	draining context.Context
@@ -69,7 +88,14 @@ func New(auth Authorizer, sessions SessionStore, events EventLog, services *Regi
 	c := &Core{
 		auth: auth, sessions: sessions, events: events, services: services, log: log,
 		idle: cfg.IdleTimeout, absolute: cfg.AbsoluteTimeout, now: cfg.Now,
-		credKey: make([]byte, 32), credToken: make(map[string]string), credOf: make(map[string]string),
+		credKey: make([]byte, 32), credToken: make(map[string]credSession), credOf: make(map[string]string),
+		credMax: cfg.MaxCredentialSessions, throttle: cfg.Throttle, maxSessions: cfg.MaxSessionsPerUser,
+	}
+	if c.credMax <= 0 {
+		c.credMax = DefaultMaxCredentialSessions
+	}
+	if c.maxSessions <= 0 {
+		c.maxSessions = DefaultMaxSessionsPerUser
 	}
 	if c.idle <= 0 {
 		c.idle = DefaultIdleTimeout
@@ -81,7 +107,9 @@ func New(auth Authorizer, sessions SessionStore, events EventLog, services *Regi
 		c.now = time.Now
 	}
 	_, _ = rand.Read(c.credKey)
-	c.throttle = newThrottle(c.now)
+	if c.throttle == nil {
+		c.throttle = NewMemoryThrottle(0, c.now)
+	}
 	c.metrics = cfg.Metrics
 	if c.metrics == nil {
 		c.metrics = NewMetrics(nil)
@@ -106,7 +134,11 @@ func (c *Core) IdleTimeout() time.Duration { return c.idle }
 // Login authenticates creds and attaches a new client with a new token.
 // The token is returned only here: the store keeps its hash.
 func (c *Core) Login(ctx context.Context, creds Credentials, client ClientInfo) (string, *Session, error) {
-	if c.throttle.blocked(creds.Username, client.Remote) {
+	blocked, err := c.throttle.Blocked(ctx, creds.Username, client.Remote)
+	if err != nil {
+		c.log.WarnContext(ctx, "login throttle unavailable", "err", err)
+	}
+	if blocked {
 		c.metrics.logins.WithLabelValues("throttled").Inc()
 		c.log.WarnContext(ctx, "login throttled", "audit", "login_throttled", "user", safeUser(creds.Username),
 			"protocol", client.Protocol, "remote", client.Remote)
@@ -119,14 +151,19 @@ func (c *Core) Login(ctx context.Context, creds Credentials, client ClientInfo) 
 			f = WrapFault(FaultUnavailable, err, "directory unavailable")
 		}
 		if f.Kind == FaultUnauthenticated {
-			c.throttle.failed(creds.Username, client.Remote)
+			if err := c.throttle.Failed(ctx, creds.Username, client.Remote); err != nil {
+				c.log.WarnContext(ctx, "login throttle unavailable", "err", err)
+			}
 		}
 		c.metrics.logins.WithLabelValues(strings.ToLower(f.Kind.String())).Inc()
 		c.log.WarnContext(ctx, "login failed", "audit", "login_failure", "user", safeUser(creds.Username),
 			"protocol", client.Protocol, "remote", client.Remote, "reason", f.Kind.String(), "err", err)
 		return "", nil, f
 	}
-	c.throttle.succeeded(creds.Username)
+	// The perspective's key is the directory's name for the user, folded:
+	// never what was typed.
+	id.Username = CanonicalUsername(id.Username)
+	_ = c.throttle.Succeeded(ctx, creds.Username)
 	c.metrics.logins.WithLabelValues("success").Inc()
 	now := c.now()
 	token := NewToken()
@@ -144,7 +181,21 @@ func (c *Core) Login(ctx context.Context, creds Credentials, client ClientInfo) 
 	c.log.InfoContext(ctx, "login", "audit", "login_success", "user", id.Username, "protocol", client.Protocol,
 		"remote", client.Remote, "client", client.ID)
 	c.attached(ctx, s)
+	c.evictOldest(ctx, id.Username)
 	return token, s, nil
+}
+
+// evictOldest detaches the user's oldest sessions past maxSessions: a
+// client that logs in in a loop cannot fill the store.
+func (c *Core) evictOldest(ctx context.Context, user string) {
+	all, err := c.sessions.ByUser(ctx, user)
+	if err != nil || len(all) <= c.maxSessions {
+		return
+	}
+	slices.SortFunc(all, func(a, b *Session) int { return a.CreatedAt.Compare(b.CreatedAt) })
+	for _, s := range all[:len(all)-c.maxSessions] {
+		_ = c.Detach(ctx, s.Client.ID, ReasonEvicted)
+	}
 }
 
 // safeUser keeps a typed username fit for a log line.
@@ -196,7 +247,14 @@ func (c *Core) CredentialSession(ctx context.Context, creds Credentials, client 
 			return nil, err
 		}
 		c.credMu.Lock()
-		c.credToken[key] = token
+		for k, old := range c.credToken { // at the bound, forget one (its session lives on)
+			if len(c.credToken) < c.credMax {
+				break
+			}
+			delete(c.credToken, k)
+			delete(c.credOf, old.client)
+		}
+		c.credToken[key] = credSession{token: token, client: s.Client.ID}
 		c.credOf[s.Client.ID] = key
 		c.credMu.Unlock()
 		return s, nil
@@ -210,16 +268,31 @@ func (c *Core) CredentialSession(ctx context.Context, creds Credentials, client 
 // cachedCredential is the live session of a credential cache key, or nil.
 func (c *Core) cachedCredential(ctx context.Context, key string) *Session {
 	c.credMu.Lock()
-	token := c.credToken[key]
+	cs, ok := c.credToken[key]
 	c.credMu.Unlock()
-	if token == "" {
+	if !ok {
 		return nil
 	}
-	s, err := c.Authenticate(ctx, token)
+	s, err := c.Authenticate(ctx, cs.token)
 	if err != nil {
+		// Gone (perhaps swept by another node, which could not tell this
+		// one): forget it here too.
+		c.forgetCredential(cs.client)
 		return nil
 	}
 	return s
+}
+
+// credSession is a remembered session of per-call credentials.
+type credSession struct{ token, client string }
+
+func (c *Core) forgetCredential(clientID string) {
+	c.credMu.Lock()
+	defer c.credMu.Unlock()
+	if key, ok := c.credOf[clientID]; ok {
+		delete(c.credOf, clientID)
+		delete(c.credToken, key)
+	}
 }
 
 // Perspective is the perspective of a session's identity.
@@ -269,16 +342,16 @@ func (c *Core) attached(ctx context.Context, s *Session) {
 // detached runs once per session, by whoever removed it from the store.
 func (c *Core) detached(ctx context.Context, s *Session, reason DetachReason) {
 	ctx = context.WithoutCancel(ctx) // a detach must be told even if the caller left
-	c.credMu.Lock()
-	if key, ok := c.credOf[s.Client.ID]; ok {
-		delete(c.credOf, s.Client.ID)
-		delete(c.credToken, key)
-	}
-	c.credMu.Unlock()
-	if _, err := c.events.Append(ctx, s.Identity.Username, Event{Kind: EventDetached, Client: s.Client, At: c.now(), Reason: reason}); err != nil {
+	c.forgetCredential(s.Client.ID)
+	if ev, err := c.events.Append(ctx, s.Identity.Username, Event{Kind: EventDetached, Client: s.Client, At: c.now(), Reason: reason}); err != nil {
 		c.log.ErrorContext(ctx, "event feed", "err", err)
 	} else {
 		c.metrics.events.WithLabelValues(EventDetached).Inc()
+		if r, ok := c.events.(FeedReleaser); ok {
+			if left, err := c.sessions.ByUser(ctx, s.Identity.Username); err == nil && len(left) == 0 {
+				r.Release(s.Identity.Username, ev.Seq)
+			}
+		}
 	}
 	c.log.InfoContext(ctx, "detach", "audit", "detach", "user", s.Identity.Username, "client", s.Client.ID,
 		"protocol", s.Client.Protocol, "reason", string(reason))

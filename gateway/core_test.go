@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -69,7 +70,8 @@ type fixture struct {
 	auth  *fakeAuth
 	clock *clock
 	hooks *hooks
-	svc   *gateway.Service
+	svc    *gateway.Service
+	events *gateway.MemoryEventLog
 }
 
 func newFixture(t testing.TB) *fixture {
@@ -84,10 +86,15 @@ func newFixture(t testing.TB) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f.core = gateway.New(f.auth, gateway.NewMemoryStore(), gateway.NewMemoryEventLog(0), reg, quiet,
+	f.events = gateway.NewMemoryEventLog(0)
+	// keptFeeds hides Release, so that the tests can read a departed user's
+	// feed (the gateway itself drops it: TestDepartedUserLeavesNoFeed).
+	f.core = gateway.New(f.auth, gateway.NewMemoryStore(), keptFeeds{f.events}, reg, quiet,
 		gateway.Config{IdleTimeout: time.Minute, AbsoluteTimeout: time.Hour, Now: f.clock.Now})
 	return f
 }
+
+type keptFeeds struct{ gateway.EventLog }
 
 func (f *fixture) login(t testing.TB, user string) (string, *gateway.Session) {
 	t.Helper()
@@ -320,5 +327,129 @@ func TestLoginThrottle(t *testing.T) {
 	f.clock.Advance(gateway.ThrottleWindow)
 	if _, _, err := f.core.Login(ctx, gateway.Credentials{Username: "alice", Password: "pw"}, from("10.0.0.2")); err != nil {
 		t.Errorf("after the window: %v", err)
+	}
+}
+
+// TestLookalikeSpellingsShareOneThrottle: fullwidth and mathematical-bold
+// spellings of a name are the name to a directory, and to the throttle.
+func TestLookalikeSpellingsShareOneThrottle(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	spellings := []string{"bob", "BOB", "ｂｏｂ", "𝐛𝐨𝐛", " Bob ", "𝒃𝒐𝒃", "ᵇᵒᵇ"}
+	for i := 0; i < gateway.MaxFailsPerUser; i++ {
+		user := spellings[i%len(spellings)]
+		f.core.Login(ctx, gateway.Credentials{Username: user, Password: "wrong"}, gateway.ClientInfo{Protocol: "xmlrpc", Remote: fmt.Sprintf("10.0.1.%d", i)})
+	}
+	for _, user := range spellings {
+		_, _, err := f.core.Login(ctx, gateway.Credentials{Username: user, Password: "pw"}, gateway.ClientInfo{Protocol: "xmlrpc", Remote: "10.0.2.1"})
+		if gateway.AsFault(err).Kind != gateway.FaultTooManyRequests {
+			t.Errorf("%q after 10 failures of look-alikes: %v", user, err)
+		}
+	}
+}
+
+// TestIdentityIsCanonical: whatever the authorizer's spelling, the
+// perspective's key is its canonical form.
+func TestIdentityIsCanonical(t *testing.T) {
+	f := newFixture(t)
+	_, s1 := f.login(t, "ＢＯＢ")
+	_, s2 := f.login(t, "bob")
+	if s1.Identity.Username != "bob" || s2.Identity.Username != "bob" {
+		t.Fatalf("usernames %q %q", s1.Identity.Username, s2.Identity.Username)
+	}
+	clients, _ := f.core.Perspective(s2).Clients(context.Background())
+	if len(clients) != 2 {
+		t.Errorf("one perspective should hold both clients: %d", len(clients))
+	}
+}
+
+func TestThrottleMemoryKeepsBlockedUsers(t *testing.T) {
+	c := &clock{now: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)}
+	th := gateway.NewMemoryThrottle(1000, c.Now)
+	ctx := context.Background()
+	for i := 0; i < gateway.MaxFailsPerUser; i++ {
+		th.Failed(ctx, "bob", "10.0.0.1")
+	}
+	// A flood of failures for new names from many addresses, 50 each.
+	for i := range 100_000 {
+		th.Failed(ctx, fmt.Sprintf("name%d", i), fmt.Sprintf("10.1.%d.%d", i/50/256, i/50%256))
+	}
+	if users, addrs := th.Len(); users > 1000 || addrs > 1000 {
+		t.Errorf("held %d users, %d addresses: over the bound", users, addrs)
+	}
+	if blocked, _ := th.Blocked(ctx, "bob", "10.9.9.9"); !blocked {
+		t.Error("the flood washed bob's count out")
+	}
+	// The window ends: bob may try again, and his entry is forgotten first.
+	c.Advance(gateway.ThrottleWindow)
+	if blocked, _ := th.Blocked(ctx, "bob", "10.9.9.9"); blocked {
+		t.Error("bob still blocked after the window")
+	}
+}
+
+// TestSessionCapEvictsOldest: a user past MaxSessionsPerUser loses the
+// oldest session, with reason evicted.
+func TestSessionCapEvictsOldest(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	f.core = gateway.New(f.auth, gateway.NewMemoryStore(), keptFeeds{f.events}, f.core.Services(), quiet,
+		gateway.Config{Now: f.clock.Now, MaxSessionsPerUser: 3})
+	var first *gateway.Session
+	for i := range 4 {
+		_, s := f.login(t, "bob")
+		if i == 0 {
+			first = s
+		}
+		f.clock.Advance(time.Second)
+	}
+	all, _ := f.core.Sessions(ctx)
+	if len(all) != 3 {
+		t.Fatalf("%d sessions live", len(all))
+	}
+	evs, _, _ := f.core.Perspective(first).Events(ctx, 0, 0)
+	if got := kinds(evs); !slices.Contains(got, "detached "+first.Client.ID+" evicted") {
+		t.Errorf("events = %v", got)
+	}
+}
+
+// TestDepartedUserLeavesNoFeed: the feed goes with the user's last
+// session; a long-poll woken by that detach still reads it.
+func TestDepartedUserLeavesNoFeed(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	events := gateway.NewMemoryEventLog(0)
+	f.core = gateway.New(f.auth, gateway.NewMemoryStore(), events, f.core.Services(), quiet, gateway.Config{})
+	_, a := f.login(t, "bob")
+	_, b := f.login(t, "bob")
+	p := f.core.Perspective(a)
+	_, next, _ := p.Events(ctx, 0, 0)
+	woken := make(chan []gateway.Event, 1)
+	go func() { evs, _, _ := p.Events(ctx, next, 10*time.Second); woken <- evs }()
+	time.Sleep(20 * time.Millisecond)
+	if err := f.core.Logout(ctx, b); err != nil {
+		t.Fatal(err)
+	}
+	if evs := <-woken; len(evs) != 1 || evs[0].Reason != gateway.ReasonLogout {
+		t.Fatalf("woken with %v", evs)
+	}
+	if events.Feeds() != 1 {
+		t.Fatal("the feed went while bob still has a client")
+	}
+	_, next, _ = p.Events(ctx, next, 0)
+	go func() { evs, _, _ := p.Events(ctx, next, 10*time.Second); woken <- evs }()
+	time.Sleep(20 * time.Millisecond)
+	if err := f.core.Logout(ctx, a); err != nil {
+		t.Fatal(err)
+	}
+	if evs := <-woken; len(evs) != 1 || evs[0].Client.ID != a.Client.ID {
+		t.Fatalf("the last client's poll was woken with %v", evs)
+	}
+	if events.Feeds() != 0 {
+		t.Errorf("%d feeds held after bob left", events.Feeds())
+	}
+	// Back again: a new feed.
+	_, c := f.login(t, "bob")
+	if evs, _, _ := f.core.Perspective(c).Events(ctx, 0, 0); len(evs) != 1 || evs[0].Kind != gateway.EventAttached {
+		t.Errorf("new feed: %v", evs)
 	}
 }

@@ -20,8 +20,12 @@ type MemoryEventLog struct {
 }
 
 type feed struct {
-	ring    []Event // ring[i%size] holds the event with Seq i+1
-	last    uint64  // Seq of the newest event
+	// ring[(seq-1)%size] holds the event with Seq seq. It grows with the
+	// feed, up to size: most perspectives see a few events before their
+	// last client leaves, and a preallocated ring cost every user who ever
+	// logged in tens of KB.
+	ring    []Event
+	last    uint64 // Seq of the newest event
 	changed chan struct{}
 }
 
@@ -37,7 +41,7 @@ func NewMemoryEventLog(size int) *MemoryEventLog {
 func (l *MemoryEventLog) feedLocked(user string) *feed {
 	f := l.feeds[user]
 	if f == nil {
-		f = &feed{ring: make([]Event, l.size), changed: make(chan struct{})}
+		f = &feed{changed: make(chan struct{})}
 		l.feeds[user] = f
 	}
 	return f
@@ -50,25 +54,50 @@ func (l *MemoryEventLog) Append(_ context.Context, user string, ev Event) (Event
 	f := l.feedLocked(user)
 	f.last++
 	ev.Seq = f.last
-	f.ring[(ev.Seq-1)%uint64(l.size)] = ev
+	if len(f.ring) < l.size {
+		f.ring = append(f.ring, ev) // a feed starts at Seq 1, so this is index Seq-1
+	} else {
+		f.ring[(ev.Seq-1)%uint64(l.size)] = ev
+	}
 	close(f.changed) // wake every waiting long-poll
 	f.changed = make(chan struct{})
 	return ev, nil
 }
 
+// Release implements FeedReleaser: user's feed is dropped if last is
+// still its newest event. A long-poll woken by that event still reads it
+// from the feed it holds.
+func (l *MemoryEventLog) Release(user string, last uint64) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if f := l.feeds[user]; f != nil && f.last == last {
+		delete(l.feeds, user)
+	}
+}
+
+// Feeds is how many feeds are held.
+func (l *MemoryEventLog) Feeds() int {
+	l.mu.RLock()
+	defer l.mu.RUnlock()
+	return len(l.feeds)
+}
+
 // Since implements EventLog.
 func (l *MemoryEventLog) Since(ctx context.Context, user string, since uint64, wait time.Duration) ([]Event, uint64, error) {
 	var timer *time.Timer
+	l.mu.RLock()
+	f := l.feeds[user]
+	l.mu.RUnlock()
+	if f == nil {
+		l.mu.Lock()
+		f = l.feedLocked(user)
+		l.mu.Unlock()
+	}
+	// The poll keeps to the feed it found: if the feed is released while
+	// it waits, it still reads the event that ended it, and then nothing
+	// (it never makes a new feed for a user who has gone).
 	for {
 		l.mu.RLock()
-		f := l.feeds[user]
-		if f == nil {
-			l.mu.RUnlock()
-			l.mu.Lock()
-			l.feedLocked(user)
-			l.mu.Unlock()
-			continue
-		}
 		if since > f.last {
 			since = f.last // a client from before a restart: start from now
 		}

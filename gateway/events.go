@@ -20,6 +20,9 @@ const (
 	ReasonAbsoluteTimeout DetachReason = "expired"
 	ReasonForced          DetachReason = "forced"
 	ReasonShutdown        DetachReason = "shutdown"
+	// ReasonEvicted: the user logged in once more with MaxSessionsPerUser
+	// sessions live, and this, the oldest, made room.
+	ReasonEvicted DetachReason = "evicted"
 )
 
 // Event is one entry of a perspective's feed.
@@ -41,4 +44,13 @@ type EventLog interface {
 	// Since returns user's events with Seq > since, waiting up to wait for
 	// the first one; next is the Seq to pass as since on the following call.
 	Since(ctx context.Context, user string, since uint64, wait time.Duration) (events []Event, next uint64, err error)
+}
+
+// FeedReleaser is implemented by event logs that hold a feed in this
+// process: the core calls Release when the user's last session has gone
+// and last was the feed's newest event, so that what a departed user
+// leaves behind is nothing (a new login starts a new feed). An event
+// appended in between keeps the feed.
+type FeedReleaser interface {
+	Release(user string, last uint64)
 }

@@ -2,6 +2,8 @@ package ldapauth
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"log/slog"
 	"net"
@@ -31,6 +33,8 @@ type Authorizer struct {
 	log     *slog.Logger
 	invalid *gateway.Fault
 	groups  *groupCache
+	// noSuchUser is the DN bound as for a username the search did not find.
+	noSuchUser string
 }
 
 // New returns an authorizer; cfg must have passed Validate. No connection is
@@ -46,6 +50,8 @@ func New(cfg Config, log *slog.Logger) *Authorizer {
 		cfg: cfg, search: newPool(cfg, true), binds: newPool(cfg, false), log: log,
 		invalid: gateway.NewFault(gateway.FaultUnauthenticated, "invalid username or password"),
 		groups:  newGroupCache(cfg.GroupCacheTTL, 10_000, time.Now),
+		// A value no real entry has; escaped as any DN value must be.
+		noSuchUser: "cn=" + ldap.EscapeDN("gateway no such user "+newNonce()) + "," + cfg.UserBase,
 	}
 }
 
@@ -58,12 +64,20 @@ func (a *Authorizer) Authenticate(ctx context.Context, creds gateway.Credentials
 		return gateway.Identity{}, a.invalid
 	}
 	entry, err := a.findUser(ctx, username)
+	if errors.Is(err, a.invalid) {
+		// No such user: bind anyway, as a name that cannot exist, so that
+		// an unknown username costs the directory (and the caller's clock)
+		// the same round trip as a wrong password.
+		_ = a.bindAs(ctx, a.noSuchUser, creds.Password)
+		return gateway.Identity{}, a.invalid
+	}
 	if err != nil {
 		return gateway.Identity{}, err
 	}
 	if err := a.bindAs(ctx, entry.DN, creds.Password); err != nil {
 		return gateway.Identity{}, err
 	}
+	username = a.loginName(entry, username)
 	groups, err := a.userGroups(ctx, username, entry)
 	if err != nil {
 		return gateway.Identity{}, err
@@ -75,7 +89,34 @@ func (a *Authorizer) Authenticate(ctx context.Context, creds gateway.Credentials
 	if display == "" {
 		display = username
 	}
-	return gateway.Identity{Username: strings.ToLower(username), DN: entry.DN, DisplayName: display, Groups: groups}, nil
+	return gateway.Identity{Username: username, DN: entry.DN, DisplayName: display, Groups: groups}, nil
+}
+
+// loginName is the username as the directory holds it: the login
+// attribute's value that matches what was typed once both are folded (an
+// attribute may hold several), else its first value; with no login
+// attribute, the value of the entry's first RDN. The core folds its case.
+func (a *Authorizer) loginName(entry *ldap.Entry, typed string) string {
+	values := entry.GetAttributeValues(a.cfg.LoginAttr)
+	want := gateway.CanonicalUsername(typed)
+	for _, v := range values {
+		if gateway.CanonicalUsername(v) == want {
+			return v
+		}
+	}
+	if len(values) > 0 {
+		return values[0]
+	}
+	if dn, err := ldap.ParseDN(entry.DN); err == nil && len(dn.RDNs) > 0 && len(dn.RDNs[0].Attributes) > 0 {
+		return dn.RDNs[0].Attributes[0].Value
+	}
+	return entry.DN
+}
+
+func newNonce() string {
+	b := make([]byte, 8)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
 }
 
 // RegisterMetrics exports the directory's request latency and its pools' use.
@@ -106,13 +147,22 @@ func (a *Authorizer) Ready(ctx context.Context) error {
 	})
 }
 
+// userAttrs are the attributes a login reads from the user's entry.
+func (a *Authorizer) userAttrs() []string {
+	attrs := []string{"displayName", "cn", "memberOf"}
+	if a.cfg.LoginAttr != "" {
+		attrs = append(attrs, a.cfg.LoginAttr)
+	}
+	return attrs
+}
+
 func (a *Authorizer) findUser(ctx context.Context, username string) (*ldap.Entry, error) {
 	filter := strings.ReplaceAll(a.cfg.UserFilter, "{username}", ldap.EscapeFilter(username))
 	var res *ldap.SearchResult
 	err := a.withConn(ctx, a.search, func(c *ldap.Conn) error {
 		var err error
 		res, err = c.Search(ldap.NewSearchRequest(a.cfg.UserBase, ldap.ScopeWholeSubtree, ldap.NeverDerefAliases,
-			2, timeLimit(ctx, a.cfg.Timeout), false, filter, []string{"displayName", "cn", "memberOf"}, nil))
+			2, timeLimit(ctx, a.cfg.Timeout), false, filter, a.userAttrs(), nil))
 		return err
 	})
 	if ldap.IsErrorWithCode(err, ldap.LDAPResultSizeLimitExceeded) {

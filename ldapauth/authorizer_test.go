@@ -353,7 +353,11 @@ func TestGroupCache(t *testing.T) {
 
 // searchCount is how many searches the authorizer has sent, from its
 // latency histogram.
-func searchCount(t *testing.T, reg *prometheus.Registry) int {
+func searchCount(t *testing.T, reg *prometheus.Registry) int { t.Helper(); return opCount(t, reg, "search") }
+
+// opCount is how many requests of one operation (search, bind) the
+// authorizer has sent.
+func opCount(t *testing.T, reg *prometheus.Registry, op string) int {
 	t.Helper()
 	families, err := reg.Gather()
 	if err != nil {
@@ -366,11 +370,76 @@ func searchCount(t *testing.T, reg *prometheus.Registry) int {
 		}
 		for _, m := range f.GetMetric() {
 			for _, l := range m.GetLabel() {
-				if l.GetName() == "operation" && l.GetValue() == "search" {
+				if l.GetName() == "operation" && l.GetValue() == op {
 					n += int(m.GetHistogram().GetSampleCount())
 				}
 			}
 		}
 	}
 	return n
+}
+
+// TestUsernameFromTheDirectory: a real directory matches uid through case
+// and compatibility folds, so look-alike spellings find alice's entry; the
+// identity's username is the entry's own value, never the spelling typed.
+// With another login attribute (mail), that attribute's value is the name.
+func TestUsernameFromTheDirectory(t *testing.T) {
+	for _, d := range directories(t) {
+		t.Run(d.name, func(t *testing.T) {
+			a := ldapauth.New(d.cfg, quiet)
+			defer a.Close()
+			for _, typed := range []string{"alice", "ALICE", "ａｌｉｃｅ", "𝐚𝐥𝐢𝐜𝐞"} {
+				id, err := a.Authenticate(context.Background(), gateway.Credentials{Username: typed, Password: "wonderland"})
+				if d.name == "embedded" && err != nil && typed != "alice" && typed != "ALICE" {
+					continue // the embedded directory folds only ASCII case: refused is as good
+				}
+				if err != nil {
+					t.Fatalf("%q: %v", typed, err)
+				}
+				if id.Username != "alice" || !slices.Contains(id.Groups, "admins") {
+					t.Errorf("%q logged in as %q %v", typed, id.Username, id.Groups)
+				}
+			}
+			// A filter with alternatives: one user is one name whichever
+			// alternative was typed, the first attribute's unless
+			// login_attribute names another.
+			for _, attr := range []string{"", "uid"} {
+				cfg := d.cfg
+				cfg.UserFilter, cfg.LoginAttr = "(|(mail={username})(uid={username}))", attr
+				a = ldapauth.New(cfg, quiet)
+				defer a.Close()
+				want := map[string]string{"": "bob@example.org", "uid": "bob"}[attr]
+				for _, typed := range []string{"BOB", "bob@example.org"} {
+					id, err := a.Authenticate(context.Background(), gateway.Credentials{Username: typed, Password: "builder"})
+					if err != nil || id.Username != want {
+						t.Errorf("login_attribute %q, typed %q: %q %v, want %q", attr, typed, id.Username, err, want)
+					}
+				}
+			}
+		})
+	}
+}
+
+// TestUnknownUserCostsABind: an unknown username is answered after the
+// same requests as a wrong password (a search and a bind), so its answer
+// is not faster.
+func TestUnknownUserCostsABind(t *testing.T) {
+	for _, d := range directories(t) {
+		t.Run(d.name, func(t *testing.T) {
+			a := ldapauth.New(d.cfg, quiet)
+			defer a.Close()
+			reg := prometheus.NewRegistry()
+			a.RegisterMetrics(reg)
+			for _, user := range []string{"bob", "nobody-here"} {
+				before := opCount(t, reg, "bind")
+				_, err := a.Authenticate(context.Background(), gateway.Credentials{Username: user, Password: "wrong"})
+				if !errors.Is(err, gateway.ErrUnauthenticated) {
+					t.Fatalf("%s: %v", user, err)
+				}
+				if got := opCount(t, reg, "bind") - before; got != 1 {
+					t.Errorf("%s with a wrong password: %d binds, want 1", user, got)
+				}
+			}
+		})
+	}
 }

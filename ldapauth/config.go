@@ -27,6 +27,12 @@ type Config struct {
 	BindPassword       string        //
 	UserBase           string        // subtree searched for users
 	UserFilter         string        // e.g. (uid={username}) or (sAMAccountName={username})
+	// LoginAttr is the entry's attribute whose value, as the directory
+	// holds it, becomes the username (the perspective's key, the name sent
+	// upstream): never what the user typed, which a directory may match
+	// through case and compatibility folding (ａｌｉｃｅ finds uid=alice).
+	// Empty: the attribute compared with {username} in UserFilter.
+	LoginAttr string
 	GroupBase          string        // subtree searched for groups; the parent of UserBase when empty
 	GroupFilter        string        // e.g. (member={dn}); empty: the user entry's memberOf values
 	GroupAttr          string        // the group attribute reported as its name, e.g. cn
@@ -43,6 +49,9 @@ func (c Config) withDefaults() Config {
 	if c.UserFilter == "" {
 		c.UserFilter = "(uid={username})"
 	}
+	if c.LoginAttr == "" {
+		c.LoginAttr = loginAttrOf(c.UserFilter)
+	}
 	if c.GroupAttr == "" {
 		c.GroupAttr = "cn"
 	}
@@ -56,6 +65,23 @@ func (c Config) withDefaults() Config {
 		c.PoolSize = 8
 	}
 	return c
+}
+
+// loginAttrOf is the attribute a user filter compares with {username}:
+// uid in (uid={username}), sAMAccountName in
+// (&(objectClass=user)(sAMAccountName={username})); the first one when
+// the filter tries several, "" when it names none.
+func loginAttrOf(filter string) string {
+	i := strings.Index(filter, "={username}")
+	if i < 0 {
+		return ""
+	}
+	j := i
+	for j > 0 && (filter[j-1] == '-' || filter[j-1] == ';' || filter[j-1] == '.' ||
+		'a' <= filter[j-1]|0x20 && filter[j-1]|0x20 <= 'z' || '0' <= filter[j-1] && filter[j-1] <= '9') {
+		j--
+	}
+	return filter[j:i]
 }
 
 // parentDN drops the first RDN: ou=people,dc=example,dc=org -> dc=example,dc=org.

@@ -131,7 +131,7 @@ const DefaultGroupCacheTTL = time.Minute
 func (c LDAPConfig) authorizerConfig() ldapauth.Config {
 	out := ldapauth.Config{
 		URLs: c.URLs, StartTLS: c.StartTLS, CAFile: c.CAFile, InsecureSkipVerify: c.InsecureSkipVerify,
-		BindDN: c.BindDN, BindPassword: c.BindPassword, UserBase: c.UserBase, UserFilter: c.UserFilter,
+		BindDN: c.BindDN, BindPassword: c.BindPassword, UserBase: c.UserBase, UserFilter: c.UserFilter, LoginAttr: c.LoginAttribute,
 		GroupBase: c.GroupBase, GroupFilter: "(member={dn})", GroupAttr: c.GroupAttr,
 		Timeout: c.Timeout, PoolSize: c.PoolSize, GroupCacheTTL: DefaultGroupCacheTTL,
 	}
@@ -149,6 +149,7 @@ func build(ctx context.Context, cfg Config, log *slog.Logger) (*app, error) {
 	var d deps
 	var sessions gateway.SessionStore = gateway.NewMemoryStore()
 	var events gateway.EventLog = gateway.NewMemoryEventLog(0)
+	var throttle gateway.Throttle // nil: the core's own, per node
 	if cfg.Session.Store == "redis" {
 		opts, err := redisOptions(cfg.Session.RedisURL) // validated
 		if err != nil {
@@ -160,6 +161,7 @@ func build(ctx context.Context, cfg Config, log *slog.Logger) (*app, error) {
 		// calls get Unavailable until it is back.
 		sessions = gateway.NewRedisStore(d.redis)
 		events = gateway.NewRedisEventLog(ctx, d.redis, log)
+		throttle = gateway.NewRedisThrottle(d.redis)
 		log.Info("sessions in Redis", "addrs", opts.Addrs)
 	}
 	services, err := loadServices(ctx, cfg, d, log, true)
@@ -194,7 +196,7 @@ func build(ctx context.Context, cfg Config, log *slog.Logger) (*app, error) {
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	a.core = gateway.New(a.auth, sessions, events, registry, log, gateway.Config{
 		IdleTimeout: cfg.Session.IdleTimeout, AbsoluteTimeout: cfg.Session.AbsoluteTimeout,
-		Metrics: gateway.NewMetrics(reg),
+		Metrics: gateway.NewMetrics(reg), Throttle: throttle, MaxSessionsPerUser: cfg.Session.MaxPerUser,
 	})
 	gateway.RegisterSessionGauges(reg, a.core)
 	a.auth.RegisterMetrics(reg)

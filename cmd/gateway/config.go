@@ -15,6 +15,7 @@ import (
 
 	"gateway/adapters/upstream"
 	"gateway/adapters/xmltext"
+	"gateway/gateway"
 )
 
 // Config is the YAML configuration of the contract. Every key is optional.
@@ -40,6 +41,9 @@ type SessionConfig struct {
 	AbsoluteTimeout time.Duration `yaml:"absolute_timeout"`
 	Store           string        `yaml:"store"`
 	RedisURL        string        `yaml:"redis_url"`
+	// MaxPerUser bounds one user's live sessions; a login past it
+	// detaches the oldest (reason evicted).
+	MaxPerUser int `yaml:"max_per_user"`
 }
 
 type LDAPConfig struct {
@@ -52,6 +56,7 @@ type LDAPConfig struct {
 	BindPasswordFile   string         `yaml:"bind_password_file"`
 	UserBase           string         `yaml:"user_base"`
 	UserFilter         string         `yaml:"user_filter"`
+	LoginAttribute     string         `yaml:"login_attribute"` // empty: the attribute user_filter compares with {username}
 	GroupBase          string         `yaml:"group_base"`
 	GroupFilter        *string        `yaml:"group_filter"` // nil: the default; "": the user's memberOf
 	GroupAttr          string         `yaml:"group_attr"`
@@ -86,7 +91,7 @@ type LimitsConfig struct {
 func defaultConfig() Config {
 	return Config{
 		Listen:  "127.0.0.1:8080",
-		Session: SessionConfig{IdleTimeout: 15 * time.Minute, AbsoluteTimeout: 12 * time.Hour, Store: "memory"},
+		Session: SessionConfig{IdleTimeout: 15 * time.Minute, AbsoluteTimeout: 12 * time.Hour, Store: "memory", MaxPerUser: gateway.DefaultMaxSessionsPerUser},
 		LDAP:    LDAPConfig{UserFilter: "(uid={username})", GroupAttr: "cn", Timeout: 5 * time.Second, PoolSize: 8},
 		Services: []ServiceConfig{{
 			Name: "inventory", WSDL: "examples/inventory/inventory.wsdl", Builtin: "inventory", AllowGroups: []string{"staff"},
@@ -182,6 +187,9 @@ func (c Config) validate() error {
 	}
 	if c.LDAP.Timeout <= 0 {
 		return errors.New("ldap.timeout: must be positive")
+	}
+	if c.Session.MaxPerUser <= 0 {
+		return errors.New("session.max_per_user: must be positive")
 	}
 	if c.LDAP.PoolSize <= 0 {
 		return errors.New("ldap.pool_size: must be positive")
