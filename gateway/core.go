@@ -72,7 +72,7 @@ type Core struct {
 	credOf    map[string]string      // client ID -> cache key
 	credGroup singleflight.Group
 
-	credMax   int
+	credMax int
 
 	throttle    Throttle
 	maxSessions int

@@ -66,10 +66,10 @@ func (h *hooks) Detached(_ context.Context, p *gateway.Perspective, c gateway.Cl
 }
 
 type fixture struct {
-	core  *gateway.Core
-	auth  *fakeAuth
-	clock *clock
-	hooks *hooks
+	core   *gateway.Core
+	auth   *fakeAuth
+	clock  *clock
+	hooks  *hooks
 	svc    *gateway.Service
 	events *gateway.MemoryEventLog
 }

@@ -353,7 +353,10 @@ func TestGroupCache(t *testing.T) {
 
 // searchCount is how many searches the authorizer has sent, from its
 // latency histogram.
-func searchCount(t *testing.T, reg *prometheus.Registry) int { t.Helper(); return opCount(t, reg, "search") }
+func searchCount(t *testing.T, reg *prometheus.Registry) int {
+	t.Helper()
+	return opCount(t, reg, "search")
+}
 
 // opCount is how many requests of one operation (search, bind) the
 // authorizer has sent.

@@ -18,26 +18,26 @@ import (
 
 // Config is the directory the authorizer speaks to (the contract's ldap: keys).
 type Config struct {
-	URLs               []string      // tried in order; the next on failure
-	StartTLS           bool          // upgrade ldap:// connections
-	CAFile             string        // PEM CAs for LDAPS and StartTLS; system roots when empty
-	InsecureSkipVerify bool          // for tests against self-signed directories only
-	ServerName         string        // TLS name to verify; the URL's host when empty
-	BindDN             string        // service account for searches; anonymous when empty
-	BindPassword       string        //
-	UserBase           string        // subtree searched for users
-	UserFilter         string        // e.g. (uid={username}) or (sAMAccountName={username})
+	URLs               []string // tried in order; the next on failure
+	StartTLS           bool     // upgrade ldap:// connections
+	CAFile             string   // PEM CAs for LDAPS and StartTLS; system roots when empty
+	InsecureSkipVerify bool     // for tests against self-signed directories only
+	ServerName         string   // TLS name to verify; the URL's host when empty
+	BindDN             string   // service account for searches; anonymous when empty
+	BindPassword       string   //
+	UserBase           string   // subtree searched for users
+	UserFilter         string   // e.g. (uid={username}) or (sAMAccountName={username})
 	// LoginAttr is the entry's attribute whose value, as the directory
 	// holds it, becomes the username (the perspective's key, the name sent
 	// upstream): never what the user typed, which a directory may match
 	// through case and compatibility folding (ａｌｉｃｅ finds uid=alice).
 	// Empty: the attribute compared with {username} in UserFilter.
-	LoginAttr string
-	GroupBase          string        // subtree searched for groups; the parent of UserBase when empty
-	GroupFilter        string        // e.g. (member={dn}); empty: the user entry's memberOf values
-	GroupAttr          string        // the group attribute reported as its name, e.g. cn
-	Timeout            time.Duration // dial and per-request timeout
-	PoolSize           int           // connections kept per pool
+	LoginAttr   string
+	GroupBase   string        // subtree searched for groups; the parent of UserBase when empty
+	GroupFilter string        // e.g. (member={dn}); empty: the user entry's memberOf values
+	GroupAttr   string        // the group attribute reported as its name, e.g. cn
+	Timeout     time.Duration // dial and per-request timeout
+	PoolSize    int           // connections kept per pool
 	// GroupCacheTTL is how long a user's groups from the group search are
 	// reused by later logins (the bind still checks the password every
 	// time); 0 searches at every login.
