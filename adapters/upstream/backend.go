@@ -36,11 +36,12 @@ type codec interface {
 	decode(resp *http.Response, body []byte, call *gateway.Call) (gateway.Struct, error)
 }
 
-// caller is the identity sent upstream with its signature.
+// caller is the identity sent upstream, its values encoded as the
+// headers carry them.
 type caller struct {
 	user, groups string
 	timestamp    int64
-	signature    string
+	nonce        string
 }
 
 // Backend forwards a service's operations to one upstream.
@@ -194,16 +195,13 @@ func isTimeout(err error) bool {
 // once makes one attempt.
 func (b *Backend) once(ctx context.Context, call *gateway.Call) (gateway.Struct, error) {
 	id := call.Perspective.Identity
-	c := caller{user: id.Username, groups: strings.Join(id.Groups, ",")}
+	c := caller{user: EncodeUser(id.Username), groups: EncodeGroups(id.Groups)}
 	if len(b.secret) > 0 {
-		c.timestamp = b.now().Unix()
+		c.timestamp, c.nonce = b.now().Unix(), newNonce()
 	}
 	u := *b.target
 	if suffix := b.codec.suffix(call); suffix != "" {
 		u.Path = strings.TrimRight(u.Path, "/") + suffix
-	}
-	if len(b.secret) > 0 {
-		c.signature = Signature(b.secret, http.MethodPost, u.Path, c.user, c.groups, c.timestamp)
 	}
 	ctype, header, body, err := b.codec.body(call, c)
 	if err != nil {
@@ -227,7 +225,8 @@ func (b *Backend) once(ctx context.Context, call *gateway.Call) (gateway.Struct,
 	req.Header.Set(HeaderGroups, c.groups)
 	if len(b.secret) > 0 {
 		req.Header.Set(HeaderTimestamp, strconv.FormatInt(c.timestamp, 10))
-		req.Header.Set(HeaderSignature, c.signature)
+		req.Header.Set(HeaderNonce, c.nonce)
+		req.Header.Set(HeaderSignature, Signature(b.secret, http.MethodPost, req.URL.EscapedPath(), c.user, c.groups, c.timestamp, c.nonce, body))
 	}
 	resp, err := b.client.Do(req)
 	if err != nil {

@@ -34,12 +34,14 @@ func (c *soapCodec) body(call *gateway.Call, who caller) (string, http.Header, [
 	h = append(h, "</gw:User><gw:Groups>"...)
 	h = xmltext.Append(h, who.groups)
 	h = append(h, "</gw:Groups>"...)
-	if who.signature != "" {
+	// The values as the HTTP headers carry them. The signature is in the
+	// HTTP headers only: it covers the body's digest, and so this header.
+	if who.nonce != "" {
 		h = append(h, "<gw:Timestamp>"...)
 		h = strconv.AppendInt(h, who.timestamp, 10)
-		h = append(h, "</gw:Timestamp><gw:Signature>"...)
-		h = append(h, who.signature...)
-		h = append(h, "</gw:Signature>"...)
+		h = append(h, "</gw:Timestamp><gw:Nonce>"...)
+		h = append(h, who.nonce...)
+		h = append(h, "</gw:Nonce>"...)
 	}
 	h = append(h, "</gw:Caller>"...)
 	body, err := soap.AppendEnvelope(nil, c.version(), h, call.Operation.Input, call.Params)

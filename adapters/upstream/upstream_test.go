@@ -3,6 +3,8 @@ package upstream
 import (
 	"encoding/json"
 	"errors"
+	"io"
+	"slices"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -49,28 +51,49 @@ func TestBreaker(t *testing.T) {
 func TestSignatureAndVerify(t *testing.T) {
 	secret := []byte("k")
 	now := time.Unix(1_800_000_000, 0)
-	r := httptest.NewRequest(http.MethodPost, "/billing/Ping", nil)
-	r.Header.Set(HeaderUser, "alice")
-	r.Header.Set(HeaderGroups, "staff,admins")
-	r.Header.Set(HeaderTimestamp, "1800000000")
-	r.Header.Set(HeaderSignature, Signature(secret, "POST", "/billing/Ping", "alice", "staff,admins", now.Unix()))
-	user, groups, err := Verify(r, secret, time.Minute, now)
-	if err != nil || user != "alice" || strings.Join(groups, "|") != "staff|admins" {
-		t.Fatalf("%s %v %v", user, groups, err)
+	// A group whose name holds a comma is one group, never two.
+	user, groups := EncodeUser("alice"), EncodeGroups([]string{"staff", "ops,admins"})
+	if groups != "staff,ops%2Cadmins" {
+		t.Fatalf("groups header %q", groups)
+	}
+	signed := func(body, nonce string) *http.Request {
+		r := httptest.NewRequest(http.MethodPost, "/billing/Ping", strings.NewReader(body))
+		r.Header.Set(HeaderUser, user)
+		r.Header.Set(HeaderGroups, groups)
+		r.Header.Set(HeaderTimestamp, "1800000000")
+		r.Header.Set(HeaderNonce, nonce)
+		r.Header.Set(HeaderSignature, Signature(secret, "POST", "/billing/Ping", user, groups, now.Unix(), nonce, []byte(body)))
+		return r
+	}
+	v := &Verifier{Secret: secret, Now: func() time.Time { return now }}
+	r := signed(`{"a":1}`, "n1")
+	c, err := v.Verify(r)
+	if err != nil || c.User != "alice" || strings.Join(c.Groups, "|") != "staff|ops,admins" || slices.Contains(c.Groups, "admins") {
+		t.Fatalf("%+v %v", c, err)
+	}
+	if b, _ := io.ReadAll(r.Body); string(b) != `{"a":1}` {
+		t.Errorf("the handler reads %q after Verify", b)
+	}
+	if _, err := v.Verify(signed(`{"a":1}`, "n1")); !errors.Is(err, ErrBadSignature) {
+		t.Error("a replayed request accepted")
 	}
 	for name, edit := range map[string]func(*http.Request){
 		"user":      func(r *http.Request) { r.Header.Set(HeaderUser, "mallory") },
 		"groups":    func(r *http.Request) { r.Header.Set(HeaderGroups, "admins") },
 		"path":      func(r *http.Request) { r.URL.Path = "/billing/Invoice" },
 		"timestamp": func(r *http.Request) { r.Header.Set(HeaderTimestamp, "1800000001") },
+		"nonce":     func(r *http.Request) { r.Header.Set(HeaderNonce, "other") },
+		"body":      func(r *http.Request) { r.Body = io.NopCloser(strings.NewReader(`{"a":2}`)) },
+		"no nonce":  func(r *http.Request) { r.Header.Del(HeaderNonce) },
 	} {
-		c := r.Clone(r.Context())
+		c := signed(`{"a":1}`, "fresh-"+name)
 		edit(c)
-		if _, _, err := Verify(c, secret, time.Minute, now); !errors.Is(err, ErrBadSignature) {
+		if _, err := v.Verify(c); !errors.Is(err, ErrBadSignature) {
 			t.Errorf("tampered %s accepted", name)
 		}
 	}
-	if _, _, err := Verify(r, secret, time.Minute, now.Add(2*time.Minute)); !errors.Is(err, ErrBadSignature) {
+	late := &Verifier{Secret: secret, Now: func() time.Time { return now.Add(2 * time.Minute) }}
+	if _, err := late.Verify(signed("{}", "n2")); !errors.Is(err, ErrBadSignature) {
 		t.Error("a stale signature accepted")
 	}
 }

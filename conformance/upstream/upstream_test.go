@@ -110,7 +110,7 @@ func TestZeepCallsXMLRPCUpstream(t *testing.T) {
 
 // billing is a Go HTTP/JSON upstream whose behaviour the test switches.
 type billing struct {
-	secret []byte
+	verifier upstream.Verifier
 	mode   atomic.Value // "ok", "slow", "garbage", "fail-once"
 	calls  atomic.Int32
 	failed atomic.Bool
@@ -125,7 +125,8 @@ func (b *billing) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	b.calls.Add(1)
-	user, groups, err := upstream.Verify(r, b.secret, time.Minute, time.Now())
+	caller, err := b.verifier.Verify(r)
+	user, groups := caller.User, caller.Groups
 	if err != nil {
 		w.Header().Set("Content-Type", "application/json")
 		w.WriteHeader(http.StatusForbidden)
@@ -213,7 +214,7 @@ func koloFault(err error) (int, string) {
 }
 
 func TestHTTPJSONUpstream(t *testing.T) {
-	up := &billing{secret: []byte("s3cret"), addr: "127.0.0.1:0"}
+	up := &billing{verifier: upstream.Verifier{Secret: []byte("s3cret")}, addr: "127.0.0.1:0"}
 	up.mode.Store("ok")
 	up.start(t)
 	defer up.stop()
@@ -258,7 +259,8 @@ func TestHTTPJSONUpstream(t *testing.T) {
 	req.Header.Set(upstream.HeaderUser, "alice")
 	req.Header.Set(upstream.HeaderGroups, "admins")
 	req.Header.Set(upstream.HeaderTimestamp, fmt.Sprint(time.Now().Unix()))
-	req.Header.Set(upstream.HeaderSignature, upstream.Signature([]byte("s3cret"), "POST", "/billing/Ping", "alice", "staff", time.Now().Unix()))
+	req.Header.Set(upstream.HeaderNonce, "n")
+	req.Header.Set(upstream.HeaderSignature, upstream.Signature([]byte("s3cret"), "POST", "/billing/Ping", "alice", "staff", time.Now().Unix(), "n", []byte("{}")))
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
