@@ -99,16 +99,19 @@ func Publish(def *Definition) (*Publication, error) {
 }
 
 // WSDL is the root WSDL with addresses at endpoint (e.g. http://h/soap/inventory).
+// The endpoint is escaped for the attribute values it lands in.
 func (p *Publication) WSDL(endpoint string) []byte {
-	return bytes.ReplaceAll(p.docs[0], []byte(baseMarker), []byte(endpoint))
+	return bytes.ReplaceAll(p.docs[0], []byte(baseMarker), []byte(attrEscaper.Replace(endpoint)))
 }
+
+var attrEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&quot;", "'", "&apos;")
 
 // Import returns imported document n of kind ("xsd" or "wsdl").
 func (p *Publication) Import(kind string, n int, endpoint string) ([]byte, bool) {
 	if n <= 0 || n >= len(p.docs) || p.kind[n] != kind {
 		return nil, false
 	}
-	return bytes.ReplaceAll(p.docs[n], []byte(baseMarker), []byte(endpoint)), true
+	return bytes.ReplaceAll(p.docs[n], []byte(baseMarker), []byte(attrEscaper.Replace(endpoint))), true
 }
 
 func allElements(root *etree.Element) []*etree.Element {

@@ -105,8 +105,10 @@ func BasicCredentials(r *http.Request) (gateway.Credentials, bool) {
 	return gateway.Credentials{Username: u, Password: p}, true
 }
 
-// SetSession hands a new token to the client as a cookie and a header.
+// SetSession hands a new token to the client as a cookie and a header. A
+// response that carries a token is never stored by a cache.
 func SetSession(w http.ResponseWriter, r *http.Request, token string) {
+	w.Header().Set("Cache-Control", "no-store")
 	w.Header().Set(HeaderName, token)
 	http.SetCookie(w, &http.Cookie{
 		Name: CookieName, Value: token, Path: "/",
@@ -185,10 +187,50 @@ func (ra Proxies) BaseURL(r *http.Request, publicURL string) string {
 			host = strings.TrimSpace(strings.Split(h, ",")[0])
 		}
 	}
-	if host == "" || strings.ContainsAny(host, "/\\ \"<>") {
+	if !validHost(host) {
 		host = "localhost"
 	}
 	return scheme + "://" + host
+}
+
+// validHost reports whether h is a host[:port] a URL may carry as is: a
+// DNS name or IPv4 address, or an IPv6 literal in brackets, then digits.
+// Anything else in a Host header (quotes, angle brackets, paths, user
+// info, percent signs) is not echoed into a published document.
+func validHost(h string) bool {
+	if h == "" || len(h) > 255 {
+		return false
+	}
+	name, port := h, ""
+	if strings.HasPrefix(h, "[") {
+		end := strings.IndexByte(h, ']')
+		if end < 0 || net.ParseIP(h[1:end]) == nil {
+			return false
+		}
+		name, port = "", h[end+1:]
+		if port != "" && port[0] != ':' {
+			return false
+		}
+	} else if i := strings.LastIndexByte(h, ':'); i >= 0 {
+		name, port = h[:i], h[i:]
+	}
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '.') {
+			return false
+		}
+	}
+	if port != "" {
+		if len(port) < 2 || len(port) > 6 {
+			return false
+		}
+		for i := 1; i < len(port); i++ {
+			if port[i] < '0' || port[i] > '9' {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // LimitBody refuses, with its HTTP error, a body the gateway will not read:

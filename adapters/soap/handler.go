@@ -142,6 +142,11 @@ func (h *Handler) serveDocument(w http.ResponseWriter, r *http.Request, ep *endp
 		http.Error(w, "GET takes ?wsdl (or ?xsd=N); calls are POSTed", http.StatusMethodNotAllowed)
 		return
 	}
+	if h.opts.PublicURL == "" {
+		// The addresses come from the request: a cache must not hand one
+		// client's document to another.
+		w.Header().Set("Vary", "Host, X-Forwarded-Host, X-Forwarded-Proto")
+	}
 	w.Header().Set("Content-Type", "text/xml; charset=utf-8")
 	w.Header().Set("Content-Length", strconv.Itoa(len(doc)))
 	_, _ = w.Write(doc)

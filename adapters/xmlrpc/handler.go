@@ -50,6 +50,7 @@ type request struct {
 	w        http.ResponseWriter
 	r        *http.Request
 	resolved bool
+	loggedIn bool // a multicall has made its one login
 	session  *gateway.Session
 	err      error
 }

@@ -191,6 +191,14 @@ func (h *Handler) subcall(ctx context.Context, req *request, c any) (any, error)
 	if name == "system.multicall" {
 		return nil, gateway.NewFault(gateway.FaultInvalidRequest, "system.multicall may not be nested")
 	}
+	if name == "session.login" {
+		// One login may open a multicall's calls; a hundred would mint a
+		// hundred sessions from one request.
+		if req.loggedIn {
+			return nil, gateway.NewFault(gateway.FaultInvalidRequest, "one session.login per system.multicall")
+		}
+		req.loggedIn = true
+	}
 	var params []any
 	if p, ok := st.Get("params"); ok && p != nil {
 		if params, ok = p.([]any); !ok {

@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"crypto/aes"
+	"crypto/cipher"
 	"crypto/rand"
 	"encoding/binary"
 	"encoding/hex"
@@ -55,6 +57,7 @@ type app struct {
 	directory *ldapauth.Directory   // nil with a real directory
 	redis     redis.UniversalClient // nil in memory mode
 	handler   http.Handler
+	metrics   http.Handler // on its own listener when metrics_listen is set
 }
 
 // checkServices loads every WSDL file and checks every builtin name and
@@ -245,7 +248,10 @@ func build(ctx context.Context, cfg Config, log *slog.Logger) (*app, error) {
 		_, _ = io.WriteString(w, "ok\n")
 	})
 	mux.HandleFunc("GET /readyz", a.readyz)
-	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
+	a.metrics = promhttp.HandlerFor(reg, promhttp.HandlerOpts{})
+	if cfg.MetricsListen == "" {
+		mux.Handle("GET /metrics", a.metrics)
+	}
 	a.handler = withRequestID(mux)
 	return a, nil
 }
@@ -261,31 +267,45 @@ func withRequestID(next http.Handler) http.Handler {
 			id = ids.next()
 		}
 		w.Header()["X-Request-Id"] = []string{id}
+		if len(r.TransferEncoding) > 0 {
+			// net/http drops the Content-Length of a request that also has
+			// Transfer-Encoding before any handler sees it, so the two
+			// cannot be told apart here: the connection of every chunked
+			// request is closed after its response, as RFC 9112 asks for
+			// the ambiguous one (a proxy in front may have read the body
+			// by its Content-Length: what follows is not to be trusted).
+			w.Header().Set("Connection", "close")
+		}
 		next.ServeHTTP(w, r.WithContext(gateway.WithRequestID(r.Context(), id)))
 	})
 }
 
-// requestIDs makes request IDs of 24 hex digits: a random prefix drawn once
-// per process, then a counter. They are unique across nodes and restarts
-// (as far as 48 random bits go) without a system call per request; they
-// name requests in logs and need not be unguessable.
+// requestIDs makes request IDs of 32 hex digits: a counter enciphered
+// with AES under a key drawn once per process. They are unique (a block
+// cipher is a permutation) without a system call per request, and, unlike
+// the counter, tell nobody how many requests a node has served or when it
+// started.
 type requestIDs struct {
-	prefix [6]byte
-	n      atomic.Uint64
+	block cipher.Block
+	n     atomic.Uint64
 }
 
 func newRequestIDs() *requestIDs {
-	g := &requestIDs{}
-	_, _ = rand.Read(g.prefix[:])
-	return g
+	key := make([]byte, 16)
+	_, _ = rand.Read(key)
+	block, err := aes.NewCipher(key)
+	if err != nil {
+		panic(err) // a 16-byte key is always accepted
+	}
+	return &requestIDs{block: block}
 }
 
 func (g *requestIDs) next() string {
-	var n [8]byte
-	binary.BigEndian.PutUint64(n[:], g.n.Add(1))
-	var buf [24]byte
-	hex.Encode(buf[:12], g.prefix[:])
-	hex.Encode(buf[12:], n[2:])
+	var in, out [16]byte
+	binary.BigEndian.PutUint64(in[8:], g.n.Add(1))
+	g.block.Encrypt(out[:], in[:])
+	var buf [32]byte
+	hex.Encode(buf[:], out[:])
 	return string(buf[:])
 }
 

@@ -22,6 +22,7 @@ import (
 type Config struct {
 	Listen         string          `yaml:"listen"`
 	PublicURL      string          `yaml:"public_url"`
+	MetricsListen  string          `yaml:"metrics_listen"` // /metrics here instead of on listen; empty: on listen
 	TrustedProxies []string        `yaml:"trusted_proxies"`
 	TLS            TLSConfig       `yaml:"tls"`
 	Session        SessionConfig   `yaml:"session"`
@@ -187,6 +188,11 @@ func (c Config) validate() error {
 	}
 	if c.LDAP.Timeout <= 0 {
 		return errors.New("ldap.timeout: must be positive")
+	}
+	if c.MetricsListen != "" {
+		if _, _, err := net.SplitHostPort(c.MetricsListen); err != nil {
+			return fmt.Errorf("metrics_listen: %q is not host:port", c.MetricsListen)
+		}
 	}
 	if c.Session.MaxPerUser <= 0 {
 		return errors.New("session.max_per_user: must be positive")

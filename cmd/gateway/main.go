@@ -89,6 +89,19 @@ func run(args []string, stdout, stderr io.Writer, getenv func(string) string) in
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
 	go app.core.Run(ctx)
+	if cfg.MetricsListen != "" {
+		mln, err := net.Listen("tcp", cfg.MetricsListen)
+		if err != nil {
+			fmt.Fprintf(stderr, "gateway: metrics_listen: %v\n", err)
+			return 1
+		}
+		log.Info("metrics", "addr", mln.Addr().String())
+		mux := http.NewServeMux()
+		mux.Handle("GET /metrics", app.metrics)
+		msrv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+		go func() { _ = msrv.Serve(mln) }()
+		defer msrv.Close()
+	}
 	if *debugAddr != "" {
 		go serveDebug(*debugAddr, log)
 	}
