@@ -28,25 +28,83 @@ type field struct {
 	Children []*field // for fieldset
 }
 
-// formFields builds the controls for an operation's input element.
-func formFields(input *wsdl.Element) []*field {
-	return fieldsOf(input.Type, "")
+// Bounds of a generated form, whatever the WSDL: a recursive type (an
+// item that holds items) or repeated structures in repeated structures
+// would otherwise make a page without end. Nested structures past
+// maxFormDepth, or of a type already open twice on the way down (an item
+// may hold an item, not an item in an item in an item), or past
+// maxFormFields controls in all, are left out with a note; the form and
+// its decoding walk the schema the same way, so a field left out of one
+// is never read by the other.
+const (
+	maxFormDepth  = 6
+	maxFormFields = 400
+)
+
+// formWalk is the state of one walk of an input type: the structures open
+// on the way down and the controls left to make.
+type formWalk struct {
+	open []*wsdl.Type
+	left int
 }
 
-func fieldsOf(t *wsdl.Type, prefix string) []*field {
+func newFormWalk() *formWalk { return &formWalk{left: maxFormFields} }
+
+// enter reports whether the walk may go into t, and takes it on the path.
+func (w *formWalk) enter(t *wsdl.Type) bool {
+	seen := 0
+	for _, o := range w.open {
+		if o == t {
+			seen++
+		}
+	}
+	if len(w.open) >= maxFormDepth || w.left <= 0 || seen >= 2 {
+		return false
+	}
+	w.open = append(w.open, t)
+	return true
+}
+
+func (w *formWalk) leave() { w.open = w.open[:len(w.open)-1] }
+
+// formFields builds the controls for an operation's input element.
+func formFields(input *wsdl.Element) []*field {
+	w := newFormWalk()
+	if !w.enter(input.Type) {
+		return nil
+	}
+	return w.fieldsOf(input.Type, "")
+}
+
+// nested is the fieldset of a structure, or a note when the walk may not
+// go into it.
+func (w *formWalk) nested(el *wsdl.Element, key, label string, required bool) *field {
+	f := &field{Name: key, Label: label, Input: "fieldset", Required: required}
+	if !w.enter(el.Type) {
+		f.Input, f.Help = "omitted", "nested "+el.Name.Local+" not offered by this form (recursive or too deep); use XML-RPC or SOAP to send it"
+		return f
+	}
+	f.Children = w.fieldsOf(el.Type, key+".")
+	w.leave()
+	return f
+}
+
+func (w *formWalk) fieldsOf(t *wsdl.Type, prefix string) []*field {
 	var out []*field
 	for _, el := range t.Fields {
+		if w.left <= 0 {
+			break
+		}
+		w.left--
 		name := prefix + el.Name.Local
 		switch {
 		case el.Type.Kind == wsdl.KindStruct && el.Repeated():
 			for i := 0; i < repeatedStructRows; i++ {
 				key := fmt.Sprintf("%s[%d]", name, i)
-				out = append(out, &field{Name: key, Label: fmt.Sprintf("%s %d", el.Name.Local, i+1), Input: "fieldset",
-					Children: fieldsOf(el.Type, key+".")})
+				out = append(out, w.nested(el, key, fmt.Sprintf("%s %d", el.Name.Local, i+1), false))
 			}
 		case el.Type.Kind == wsdl.KindStruct:
-			out = append(out, &field{Name: name, Label: el.Name.Local, Input: "fieldset", Required: el.Min > 0,
-				Children: fieldsOf(el.Type, name+".")})
+			out = append(out, w.nested(el, name, el.Name.Local, el.Min > 0))
 		case el.Repeated():
 			out = append(out, &field{Name: name, Label: el.Name.Local, Input: "textarea", Required: el.Min > 0,
 				Help: "one " + kindHelp(el.Type) + " per line"})
@@ -103,19 +161,37 @@ func (e *formError) Error() string { return e.msg }
 // same schema the form was generated from. Empty optional controls are left
 // out; the core then checks the result like any other protocol's.
 func decodeForm(input *wsdl.Element, form url.Values) (gateway.Struct, error) {
-	return decodeStruct(input.Type, form, "")
+	w := newFormWalk()
+	if !w.enter(input.Type) {
+		return gateway.Struct{}, nil
+	}
+	return w.decodeStruct(input.Type, form, "")
 }
 
-func decodeStruct(t *wsdl.Type, form url.Values, prefix string) (gateway.Struct, error) {
+// decodeNested reads a structure the form offered; (nil, nil) for one it
+// left out.
+func (w *formWalk) decodeNested(el *wsdl.Element, form url.Values, key string) (gateway.Struct, error) {
+	if !w.enter(el.Type) {
+		return nil, nil
+	}
+	defer w.leave()
+	return w.decodeStruct(el.Type, form, key+".")
+}
+
+func (w *formWalk) decodeStruct(t *wsdl.Type, form url.Values, prefix string) (gateway.Struct, error) {
 	out := gateway.Struct{}
 	for _, el := range t.Fields {
+		if w.left <= 0 {
+			break
+		}
+		w.left--
 		name := prefix + el.Name.Local
 		switch {
 		case el.Type.Kind == wsdl.KindStruct && el.Repeated():
 			var list []any
 			for i := 0; i < repeatedStructRows; i++ {
 				key := fmt.Sprintf("%s[%d]", name, i)
-				st, err := decodeStruct(el.Type, form, key+".")
+				st, err := w.decodeNested(el, form, key)
 				if err != nil {
 					return nil, err
 				}
@@ -127,11 +203,11 @@ func decodeStruct(t *wsdl.Type, form url.Values, prefix string) (gateway.Struct,
 				out = append(out, gateway.Member{Name: el.Name.Local, Value: list})
 			}
 		case el.Type.Kind == wsdl.KindStruct:
-			st, err := decodeStruct(el.Type, form, name+".")
+			st, err := w.decodeNested(el, form, name)
 			if err != nil {
 				return nil, err
 			}
-			if len(st) > 0 || el.Min > 0 {
+			if len(st) > 0 || el.Min > 0 && st != nil {
 				out = append(out, gateway.Member{Name: el.Name.Local, Value: st})
 			}
 		case el.Repeated():

@@ -77,12 +77,14 @@ func (h *Handler) operation(q *request) {
 		http.NotFound(q.w, q.r)
 		return
 	}
-	v := &view{Title: op.Name, Op: &opView{Service: svc.Name, Name: op.Name, Doc: op.Doc}, Fields: formFields(op.Input)}
+	v := &view{Title: op.Name, Op: &opView{Service: svc.Name, Name: op.Name, Doc: op.Doc}}
+	// The group check comes before any work the WSDL could make costly.
 	if !q.session.Identity.InAnyGroup(svc.AllowGroups) {
 		v.Error = fmt.Sprintf("You (%s) are not in a group allowed to use %s.", q.session.Identity.Username, svc.Name)
 		h.render(q, http.StatusForbidden, "operation", v)
 		return
 	}
+	v.Fields = formFields(op.Input)
 	switch q.r.Method {
 	case http.MethodGet:
 		h.render(q, http.StatusOK, "operation", v)

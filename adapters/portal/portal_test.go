@@ -2,6 +2,7 @@ package portal
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -303,5 +304,48 @@ func TestTokenLinkDoesNotReplaceCookieSession(t *testing.T) {
 	resp, _ = send(t, victim, http.MethodPost, srv.URL+link+"logout", url.Values{"csrf": {"x"}})
 	if resp.StatusCode != http.StatusForbidden {
 		t.Errorf("a post through the link: %d", resp.StatusCode)
+	}
+}
+
+// TestRecursiveTypeFormIsBounded: a form of a recursive input type (an
+// item of items, folders of folders) and of repeated structures nested
+// four deep is built in bounded size; what the form offers decodes.
+func TestRecursiveTypeFormIsBounded(t *testing.T) {
+	def, err := wsdl.Load("../../wsdl/testdata/recursive.wsdl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	op := def.Operations[0]
+	var count func(fs []*field) (n, omitted, depth int)
+	count = func(fs []*field) (n, omitted, depth int) {
+		for _, f := range fs {
+			n++
+			if f.Input == "omitted" {
+				omitted++
+			}
+			cn, co, cd := count(f.Children)
+			n, omitted, depth = n+cn, omitted+co, max(depth, cd+1)
+		}
+		return n, omitted, depth
+	}
+	fields := formFields(op.Input)
+	n, omitted, depth := count(fields)
+	if n > 3*maxFormFields || depth > maxFormDepth+1 || omitted == 0 {
+		t.Fatalf("%d controls, %d left out, %d deep", n, omitted, depth)
+	}
+	form := url.Values{"item.subject": {"hello"}, "item.attachment[0].subject": {"inner"}, "folder.name": {"inbox"}}
+	params, err := decodeForm(op.Input, form)
+	if err != nil {
+		t.Fatal(err)
+	}
+	item, _ := params.Get("item")
+	att, _ := item.(gateway.Struct).Get("attachment")
+	if item.(gateway.Struct).String("subject") != "hello" || len(att.([]any)) != 1 {
+		t.Errorf("decoded %#v", params)
+	}
+	// A form posted with keys far deeper than offered reads nothing of them.
+	deep := "item" + strings.Repeat(".attachment[0]", 50) + ".subject"
+	if params, err = decodeForm(op.Input, url.Values{deep: {"x"}, "item.subject": {"s"}}); err != nil || strings.Contains(fmt.Sprint(params), "x") {
+		t.Errorf("deep key: %v %v", params, err)
 	}
 }
