@@ -99,3 +99,42 @@ func BenchmarkAttachedClientMemory(b *testing.B) {
 		runtime.KeepAlive(f)
 	}
 }
+
+// BenchmarkDepartedUserMemory reports the heap bytes the core keeps for a
+// user who has come and gone: one failed login, a login, a per-call
+// credential session, events read, both logged out; measured over 20,000
+// users with the memory store, event log and throttle as a node runs
+// them (issue 13: at most 2 KiB; it was about 24 KB).
+func BenchmarkDepartedUserMemory(b *testing.B) {
+	for b.Loop() {
+		const users = 20_000
+		f := newFixture(b)
+		core := gateway.New(f.auth, gateway.NewMemoryStore(), gateway.NewMemoryEventLog(0), f.core.Services(), quiet, gateway.Config{})
+		ctx := context.Background()
+		runtime.GC()
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		for i := 0; i < users; i++ {
+			user := "user" + strconv.Itoa(i)
+			info := gateway.ClientInfo{Protocol: "xmlrpc", Remote: "10.0." + strconv.Itoa(i/250) + "." + strconv.Itoa(i%250), UserAgent: "Python-xmlrpc/3.11"}
+			_, _, _ = core.Login(ctx, gateway.Credentials{Username: user, Password: "wrong"}, info)
+			_, s, err := core.Login(ctx, gateway.Credentials{Username: user, Password: "pw"}, info)
+			if err != nil {
+				b.Fatal(err)
+			}
+			basic, err := core.CredentialSession(ctx, gateway.Credentials{Username: user, Password: "pw"}, info)
+			if err != nil {
+				b.Fatal(err)
+			}
+			if _, _, err := core.Perspective(s).Events(ctx, 0, 0); err != nil {
+				b.Fatal(err)
+			}
+			_ = core.Logout(ctx, s)
+			_ = core.Logout(ctx, basic)
+		}
+		runtime.GC()
+		runtime.ReadMemStats(&after)
+		b.ReportMetric(float64(int64(after.HeapAlloc)-int64(before.HeapAlloc))/users, "bytes/user")
+		runtime.KeepAlive(core)
+	}
+}

@@ -22,14 +22,30 @@ type RedisEventLog struct {
 	rdb     redis.UniversalClient
 	log     *slog.Logger
 	mu      sync.Mutex
-	waiters map[string]chan struct{} // user -> closed on the next append
+	waiters map[string]*waiters // user -> the long-polls waiting on this node
+
+	// FeedTTL is how long a feed's keys outlive its newest event
+	// (DefaultFeedTTL when 0): a user's feed leaves Redis once nobody can
+	// be reading it. Set it above the session's absolute timeout.
+	FeedTTL time.Duration
+}
+
+// DefaultFeedTTL outlives the default absolute timeout (12 h).
+const DefaultFeedTTL = 13 * time.Hour
+
+// waiters are the long-polls of one user on this node: ch is closed on
+// the user's next append; n counts the polls, so that the last one to
+// give up removes the entry (a user who has gone leaves nothing here).
+type waiters struct {
+	ch chan struct{}
+	n  int
 }
 
 const eventChannel = "{gw}:events"
 
 // NewRedisEventLog starts the subscription; it ends with ctx.
 func NewRedisEventLog(ctx context.Context, rdb redis.UniversalClient, log *slog.Logger) *RedisEventLog {
-	l := &RedisEventLog{rdb: rdb, log: log, waiters: make(map[string]chan struct{})}
+	l := &RedisEventLog{rdb: rdb, log: log, waiters: make(map[string]*waiters)}
 	go l.listen(ctx)
 	return l
 }
@@ -56,8 +72,8 @@ func (l *RedisEventLog) listen(ctx context.Context) {
 func (l *RedisEventLog) wake(user string) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if ch, ok := l.waiters[user]; ok {
-		close(ch)
+	if w, ok := l.waiters[user]; ok {
+		close(w.ch)
 		delete(l.waiters, user)
 	}
 }
@@ -65,26 +81,43 @@ func (l *RedisEventLog) wake(user string) {
 func (l *RedisEventLog) wakeAll() {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	for user, ch := range l.waiters {
-		close(ch)
+	for user, w := range l.waiters {
+		close(w.ch)
 		delete(l.waiters, user)
 	}
 }
 
-func (l *RedisEventLog) waiter(user string) <-chan struct{} {
+// wait joins the user's waiters; done leaves them.
+func (l *RedisEventLog) wait(user string) (woken <-chan struct{}, done func()) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	ch, ok := l.waiters[user]
+	w, ok := l.waiters[user]
 	if !ok {
-		ch = make(chan struct{})
-		l.waiters[user] = ch
+		w = &waiters{ch: make(chan struct{})}
+		l.waiters[user] = w
 	}
-	return ch
+	w.n++
+	return w.ch, func() {
+		l.mu.Lock()
+		defer l.mu.Unlock()
+		if w.n--; w.n == 0 && l.waiters[user] == w {
+			delete(l.waiters, user)
+		}
+	}
+}
+
+// Waiting is how many users have long-polls waiting on this node.
+func (l *RedisEventLog) Waiting() int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return len(l.waiters)
 }
 
 var appendScript = redis.NewScript(`
 local seq = redis.call('INCR', KEYS[2])
 redis.call('XADD', KEYS[1], 'MAXLEN', ARGV[3], seq .. '-1', 'ev', ARGV[1])
+redis.call('PEXPIRE', KEYS[1], ARGV[4])
+redis.call('PEXPIRE', KEYS[2], ARGV[4])
 redis.call('PUBLISH', KEYS[3], ARGV[2])
 return seq`)
 
@@ -95,7 +128,7 @@ func (l *RedisEventLog) Append(ctx context.Context, user string, ev Event) (Even
 		return ev, err
 	}
 	seq, err := appendScript.Run(ctx, l.rdb, []string{"{gw}:e:" + user, "{gw}:seq:" + user, eventChannel},
-		data, user, DefaultFeedSize).Int64()
+		data, user, DefaultFeedSize, l.feedTTL().Milliseconds()).Int64()
 	if err != nil {
 		return ev, err
 	}
@@ -103,11 +136,22 @@ func (l *RedisEventLog) Append(ctx context.Context, user string, ev Event) (Even
 	return ev, nil
 }
 
+func (l *RedisEventLog) feedTTL() time.Duration {
+	if l.FeedTTL > 0 {
+		return l.FeedTTL
+	}
+	return DefaultFeedTTL
+}
+
 // Since implements EventLog.
 func (l *RedisEventLog) Since(ctx context.Context, user string, since uint64, wait time.Duration) ([]Event, uint64, error) {
+	if wait <= 0 {
+		return l.read(ctx, user, since)
+	}
 	deadline := time.Now().Add(wait)
+	woken, done := l.wait(user) // before reading, so an append in between is not missed
+	defer func() { done() }()
 	for {
-		woken := l.waiter(user) // before reading, so an append in between is not missed
 		evs, next, err := l.read(ctx, user, since)
 		if err != nil || len(evs) > 0 {
 			return evs, next, err
@@ -120,6 +164,8 @@ func (l *RedisEventLog) Since(ctx context.Context, user string, since uint64, wa
 		timer := time.NewTimer(left)
 		select {
 		case <-woken:
+			done() // the woken set is gone: join the next one
+			woken, done = l.wait(user)
 		case <-timer.C:
 		case <-ctx.Done():
 			timer.Stop()

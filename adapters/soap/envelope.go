@@ -192,7 +192,7 @@ func (d *decoder) request(v Version, def *wsdl.Definition) (*Request, error) {
 	}
 	wrapper, err := d.start()
 	if err != nil {
-		if fe := (*faultError)(nil); errors.As(err, &fe) && fe.fault.Kind == gateway.FaultParse {
+		if wrapper.Kind != xmltext.End { // not well-formed, or refused for its structure: say which
 			return nil, err
 		}
 		return nil, clientFault("the SOAP Body is empty")

@@ -163,7 +163,9 @@ func build(ctx context.Context, cfg Config, log *slog.Logger) (*app, error) {
 		// Redis may be down at start: the node starts, /readyz says so, and
 		// calls get Unavailable until it is back.
 		sessions = gateway.NewRedisStore(d.redis)
-		events = gateway.NewRedisEventLog(ctx, d.redis, log)
+		redisEvents := gateway.NewRedisEventLog(ctx, d.redis, log)
+		redisEvents.FeedTTL = cfg.Session.AbsoluteTimeout + time.Hour
+		events = redisEvents
 		throttle = gateway.NewRedisThrottle(d.redis)
 		log.Info("sessions in Redis", "addrs", opts.Addrs)
 	}

@@ -23,6 +23,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 	"github.com/kolo/xmlrpc"
+	"github.com/redis/go-redis/v9"
 
 	"gateway/conformance/harness"
 )
@@ -404,4 +405,33 @@ func benchLogin(b *testing.B, base string) string {
 		b.Fatal(err)
 	}
 	return res.Token
+}
+
+// TestThrottleAndFeedsShared: failed logins counted on one node block the
+// user on the other (the throttle lives in Redis, by the canonical name),
+// and a feed's keys expire in Redis instead of staying for good.
+func TestThrottleAndFeedsShared(t *testing.T) {
+	r := harness.StartRedis(t)
+	gw := nodes(t, r, 2, "")
+	for i := range 10 {
+		user := []string{"alice", "ＡＬＩＣＥ"}[i%2]
+		if err := session(t, gw[0].URL, "").Call("session.login", []any{user, "wrong"}, nil); faultCode(err) != -32001 {
+			t.Fatalf("failure %d: %v", i, err)
+		}
+	}
+	if err := session(t, gw[1].URL, "").Call("session.login", []any{"alice", "wonderland"}, nil); faultCode(err) != -32029 {
+		t.Errorf("alice on the other node after 10 failures: %v", err)
+	}
+	token := login(t, gw[1].URL, "bob", "builder")
+	if err := session(t, gw[0].URL, token).Call("session.logout", nil, nil); err != nil {
+		t.Fatal(err)
+	}
+	rdb := redis.NewClient(&redis.Options{Addr: strings.TrimSuffix(strings.TrimPrefix(r.URL, "redis://"), "/0")})
+	defer rdb.Close()
+	for _, key := range []string{"{gw}:e:bob", "{gw}:seq:bob"} {
+		ttl, err := rdb.PTTL(context.Background(), key).Result()
+		if err != nil || ttl <= 0 || ttl > 13*time.Hour {
+			t.Errorf("%s: TTL %v %v", key, ttl, err)
+		}
+	}
 }
