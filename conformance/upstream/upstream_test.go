@@ -111,13 +111,13 @@ func TestZeepCallsXMLRPCUpstream(t *testing.T) {
 // billing is a Go HTTP/JSON upstream whose behaviour the test switches.
 type billing struct {
 	verifier upstream.Verifier
-	mode   atomic.Value // "ok", "slow", "garbage", "fail-once"
-	calls  atomic.Int32
-	failed atomic.Bool
-	mu     sync.Mutex
-	seen   []string // "user [groups]" of each verified call
-	srv    *http.Server
-	addr   string
+	mode     atomic.Value // "ok", "slow", "garbage", "fail-once"
+	calls    atomic.Int32
+	failed   atomic.Bool
+	mu       sync.Mutex
+	seen     []string // "user [groups]" of each verified call
+	srv      *http.Server
+	addr     string
 }
 
 func (b *billing) ServeHTTP(w http.ResponseWriter, r *http.Request) {
