@@ -60,13 +60,20 @@ func (ra Proxies) CrossSite(r *http.Request) string {
 }
 
 // Foreign reports whether a browser says that another origin made the
-// request: Sec-Fetch-Site other than same-origin or none (a bookmark, the
-// address bar), or an Origin that is not the gateway's own ("null" never
-// is). A request that carries neither header comes from no browser page
-// that could forge it (old browsers send Origin on every cross-origin POST).
+// request. Sec-Fetch-Site, which no page can set, decides when a browser
+// sends it: anything but same-origin or none (a bookmark, the address
+// bar) is foreign. Without it, an Origin that is not the gateway's own is
+// foreign, and "null" (sandboxed frames, cross-origin redirects) is never
+// the gateway's own. (A browser that sends both may still say Origin: null
+// for its own page's form under some referrer policies: Sec-Fetch-Site
+// same-origin is the stronger word.) A request with neither header comes
+// from no browser page that could forge it: browsers send Origin on every
+// cross-origin POST.
 func (ra Proxies) Foreign(r *http.Request) bool {
 	switch r.Header.Get("Sec-Fetch-Site") {
-	case "", "same-origin", "none":
+	case "same-origin", "none":
+		return false
+	case "":
 	default:
 		return true
 	}

@@ -91,6 +91,8 @@ func TestCrossSiteCookieCalls(t *testing.T) {
 		{"a sibling subdomain", "192.0.2.1:1", "text/xml", "http://gw.example", "same-site", "", true},
 		{"cross-site by fetch metadata", "192.0.2.1:1", "text/xml", "", "cross-site", "", true},
 		{"sandboxed frame", "192.0.2.1:1", "text/xml", "null", "", "", true},
+		{"sandboxed frame, fetch metadata", "192.0.2.1:1", "text/xml", "null", "cross-site", "", true},
+		{"own page, Origin hidden by referrer policy", "192.0.2.1:1", "text/xml", "null", "same-origin", "", false},
 		{"another port", "192.0.2.1:1", "text/xml", "http://gw.example:8081", "", "", true},
 		{"behind a trusted proxy", "10.0.0.1:1", "text/xml", "https://public.example", "same-origin", "public.example", false},
 		{"a forwarded host from anyone", "192.0.2.1:1", "text/xml", "https://public.example", "", "public.example", true},

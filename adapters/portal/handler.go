@@ -107,7 +107,7 @@ func (q *request) csrfOK() bool {
 }
 
 // securityHeaders go on every portal response. The referrer policy keeps a
-// token in the URL from leaving in a Referer header.
+// token in the URL from leaving the gateway in a Referer header.
 func securityHeaders(w http.ResponseWriter, r *http.Request) {
 	h := w.Header()
 	if r.TLS != nil {
@@ -116,7 +116,10 @@ func securityHeaders(w http.ResponseWriter, r *http.Request) {
 	h.Set("Content-Security-Policy", "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
 	h.Set("X-Frame-Options", "DENY")
 	h.Set("X-Content-Type-Options", "nosniff")
-	h.Set("Referrer-Policy", "no-referrer")
+	// same-origin, not no-referrer: under no-referrer a browser sends
+	// Origin: null with the portal's own forms, which the login's CSRF
+	// check must refuse from anyone else.
+	h.Set("Referrer-Policy", "same-origin")
 	h.Set("Cache-Control", "no-store")
 }
 
@@ -251,6 +254,8 @@ func (h *Handler) login(q *request) {
 	// Login CSRF: a login form posted from another site (or a sandboxed
 	// frame, whose Origin is "null") is refused.
 	if h.opts.Proxies.Foreign(q.r) {
+		h.opts.Log.WarnContext(q.r.Context(), "cross-site login refused", "origin", q.r.Header.Get("Origin"),
+			"sec_fetch_site", q.r.Header.Get("Sec-Fetch-Site"), "host", q.r.Host)
 		http.Error(q.w, "forbidden: cross-site login", http.StatusForbidden)
 		return
 	}

@@ -115,7 +115,7 @@ func TestLoginNegotiationAndPages(t *testing.T) {
 		if resp.StatusCode != http.StatusOK || !strings.Contains(body, `href="`+base+`op/inventory/Reserve"`) {
 			t.Fatalf("dashboard: %d\n%s", resp.StatusCode, body)
 		}
-		for header, want := range map[string]string{"Referrer-Policy": "no-referrer", "X-Frame-Options": "DENY", "X-Content-Type-Options": "nosniff"} {
+		for header, want := range map[string]string{"Referrer-Policy": "same-origin", "X-Frame-Options": "DENY", "X-Content-Type-Options": "nosniff"} {
 			if resp.Header.Get(header) != want {
 				t.Errorf("%s: %q", header, resp.Header.Get(header))
 			}

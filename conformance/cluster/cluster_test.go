@@ -318,7 +318,11 @@ func TestPortalLivePanelOnAnotherNode(t *testing.T) {
 		chromedp.Click(chromedp.CSS("#signin")),
 		chromedp.WaitVisible(chromedp.CSS("#clients")),
 	); err != nil {
-		t.Fatal(err)
+		dctx, dcancel := context.WithTimeout(ctx, 5*time.Second)
+		loc, _ := chromedp.Run(dctx, chromedp.Location())
+		html, _ := chromedp.Run(dctx, chromedp.OuterHTML("body"))
+		dcancel()
+		t.Fatalf("sign in on node B: %v (at %s)\n%s", err, loc, html)
 	}
 	time.Sleep(300 * time.Millisecond)
 	login(t, ns[0].URL, "bob", "builder")

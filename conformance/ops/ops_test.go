@@ -120,7 +120,7 @@ func TestMetricsRequestIDsAndJSONLogs(t *testing.T) {
 	if resp.Header.Get("X-Request-ID") != "trace-me-42" {
 		t.Errorf("request ID not echoed: %q", resp.Header.Get("X-Request-ID"))
 	}
-	if r2, _, _ := call(c, gw.URL, "", loginBody("bob", "nope")); len(r2.Header.Get("X-Request-ID")) != 24 {
+	if r2, _, _ := call(c, gw.URL, "", loginBody("bob", "nope")); len(r2.Header.Get("X-Request-ID")) != 32 {
 		t.Errorf("no request ID made: %q", r2.Header.Get("X-Request-ID"))
 	}
 	call(c, gw.URL, token, `<methodCall><methodName>inventory.GetItem</methodName><params><param><value>Z-9</value></param></params></methodCall>`)
