@@ -152,7 +152,7 @@ func build(ctx context.Context, cfg Config, log *slog.Logger) (*app, error) {
 	var d deps
 	var sessions gateway.SessionStore = gateway.NewMemoryStore()
 	var events gateway.EventLog = gateway.NewMemoryEventLog(0)
-	var throttle gateway.Throttle // nil: the core's own, per node
+	var throttle gateway.Throttle = gateway.NewMemoryThrottle(cfg.Limits.ThrottleKeys, nil)
 	if cfg.Session.Store == "redis" {
 		opts, err := redisOptions(cfg.Session.RedisURL) // validated
 		if err != nil {

@@ -86,6 +86,9 @@ type LimitsConfig struct {
 	// that decoding a hostile tag stays cheap (xmltext's defaults).
 	MaxAttributes int `yaml:"max_attributes"`
 	MaxNamespaces int `yaml:"max_namespaces"`
+	// ThrottleKeys bounds the failed-login counts a node keeps in memory,
+	// per kind (usernames, addresses); Redis mode keeps them in Redis.
+	ThrottleKeys int `yaml:"throttle_keys"`
 }
 
 // defaultConfig is the embedded default: the demo directory and inventory.
@@ -98,7 +101,7 @@ func defaultConfig() Config {
 			Name: "inventory", WSDL: "examples/inventory/inventory.wsdl", Builtin: "inventory", AllowGroups: []string{"staff"},
 		}},
 		Limits: LimitsConfig{MaxBodyBytes: 4 << 20, MaxDepth: 64, MaxMulticall: 100,
-			MaxAttributes: xmltext.DefaultMaxAttrs, MaxNamespaces: xmltext.DefaultMaxNamespaces},
+			MaxAttributes: xmltext.DefaultMaxAttrs, MaxNamespaces: xmltext.DefaultMaxNamespaces, ThrottleKeys: gateway.DefaultThrottleKeys},
 	}
 }
 
@@ -211,7 +214,7 @@ func (c Config) validate() error {
 			return err
 		}
 	}
-	if c.Limits.MaxBodyBytes <= 0 || c.Limits.MaxDepth <= 0 || c.Limits.MaxMulticall <= 0 || c.Limits.MaxAttributes <= 0 || c.Limits.MaxNamespaces <= 0 {
+	if c.Limits.MaxBodyBytes <= 0 || c.Limits.MaxDepth <= 0 || c.Limits.MaxMulticall <= 0 || c.Limits.MaxAttributes <= 0 || c.Limits.MaxNamespaces <= 0 || c.Limits.ThrottleKeys <= 0 {
 		return errors.New("limits: every limit must be positive")
 	}
 	if len(c.Services) == 0 {

@@ -428,3 +428,42 @@ func TestDepartedUsersLeaveLittle(t *testing.T) {
 		t.Errorf("%.0f bytes of RSS per departed user, want at most 2 KiB", per)
 	}
 }
+
+// TestThrottleSurvivesAFlood: failed logins for 3,000 new names from 60
+// addresses (50 each, under the address limit) do not wash out the count
+// of a blocked user, even with room for only 1,000 names; and an unknown
+// name costs the directory a bind, as a wrong password does.
+func TestThrottleSurvivesAFlood(t *testing.T) {
+	gw := harness.Start(t, binary(t), "trusted_proxies: [\"127.0.0.1/32\"]\nlimits: {throttle_keys: 1000}\n")
+	x := gw.URL + "/xmlrpc"
+	fail := func(user, addr string) string {
+		return post(t, x, "text/xml", strings.NewReader(xmlrpcCall("session.login", str(user)+str("guess"))), "X-Forwarded-For", addr).body
+	}
+	for range 10 {
+		fail("bob", "192.0.2.1")
+	}
+	for i := range 3000 {
+		if body := fail(fmt.Sprintf("name%d", i), fmt.Sprintf("198.51.100.%d", i/50)); !strings.Contains(body, "<int>-32001</int>") {
+			t.Fatalf("flood attempt %d: %s", i, clip(body))
+		}
+	}
+	r := post(t, x, "text/xml", strings.NewReader(xmlrpcCall("session.login", str("bob")+str("builder"))), "X-Forwarded-For", "203.0.113.7")
+	if !strings.Contains(r.body, "<int>-32029</int>") {
+		t.Errorf("bob after the flood: %s", clip(r.body))
+	}
+	binds := func() int {
+		m := regexp.MustCompile(`gateway_ldap_request_duration_seconds_count\{operation="bind",outcome="[^"]+"\} (\d+)`).FindAllStringSubmatch(get(t, gw.URL+"/metrics"), -1)
+		n := 0
+		for _, v := range m {
+			var k int
+			fmt.Sscan(v[1], &k)
+			n += k
+		}
+		return n
+	}
+	before := binds()
+	fail("nobody-at-all", "203.0.113.8")
+	if got := binds() - before; got != 1 {
+		t.Errorf("an unknown user cost %d binds, a wrong password costs 1", got)
+	}
+}
