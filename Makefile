@@ -51,6 +51,7 @@ bench-deps:
 bench: bench-deps ## wrk against the gateway, its peers and the net/http ceiling, profiles, codecs (benchstat); core benchmarks; 1-3 nodes on Redis
 	$(GO) run ./bench
 	$(GO) test -run '^$$' -bench . -benchmem -count 3 ./gateway
+	$(GO) test -run '^$$' -bench HostileShapes -benchtime 5x ./internal/linear
 	$(GO) test -run '^$$' -bench Nodes -benchtime 20000x ./conformance/cluster
 
 soak: ## 1,000,000 XML-RPC and SOAP calls from 64 connections (CI runs 100,000 inside make test)
