@@ -19,6 +19,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -29,6 +30,7 @@ import (
 
 	"gateway/adapters/upstream"
 	"gateway/conformance/harness"
+	"gateway/ldapauth"
 )
 
 func TestMain(m *testing.M) { harness.Main(m) }
@@ -110,14 +112,15 @@ func TestZeepCallsXMLRPCUpstream(t *testing.T) {
 
 // billing is a Go HTTP/JSON upstream whose behaviour the test switches.
 type billing struct {
-	verifier upstream.Verifier
-	mode     atomic.Value // "ok", "slow", "garbage", "fail-once"
-	calls    atomic.Int32
-	failed   atomic.Bool
-	mu       sync.Mutex
-	seen     []string // "user [groups]" of each verified call
-	srv      *http.Server
-	addr     string
+	verifier   upstream.Verifier
+	lastCaller atomic.Value // upstream.Caller
+	mode       atomic.Value // "ok", "slow", "garbage", "fail-once"
+	calls      atomic.Int32
+	failed     atomic.Bool
+	mu         sync.Mutex
+	seen       []string // "user [groups]" of each verified call
+	srv        *http.Server
+	addr       string
 }
 
 func (b *billing) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -127,6 +130,7 @@ func (b *billing) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	b.calls.Add(1)
 	caller, err := b.verifier.Verify(r)
 	user, groups := caller.User, caller.Groups
+	b.lastCaller.Store(caller)
 	if err != nil {
 		w.Header().Set("Content-Type", "application/json")
 		w.WriteHeader(http.StatusForbidden)
@@ -381,4 +385,45 @@ func postForm(t *testing.T, c *http.Client, u string, form url.Values) (int, str
 	defer resp.Body.Close()
 	b, _ := io.ReadAll(resp.Body)
 	return resp.StatusCode, string(b)
+}
+
+// TestGroupWithACommaStaysOneGroup: bob is in a group named "ops,admins"
+// (a legal CN); the upstream's verifier reads it as that one group, never
+// as membership of admins, and a request replayed with another body is
+// refused.
+func TestGroupWithACommaStaysOneGroup(t *testing.T) {
+	up := &billing{verifier: upstream.Verifier{Secret: []byte("s3cret")}, addr: "127.0.0.1:0"}
+	up.mode.Store("ok")
+	up.start(t)
+	defer up.stop()
+	dir := t.TempDir()
+	ldif := append(append([]byte{}, ldapauth.DemoLDIF...), []byte(`
+dn: cn=ops\,admins,ou=groups,dc=example,dc=org
+objectClass: groupOfNames
+cn: ops,admins
+member: uid=bob,ou=people,dc=example,dc=org
+`)...)
+	os.WriteFile(filepath.Join(dir, "dir.ldif"), ldif, 0o600)
+	os.WriteFile(filepath.Join(dir, "secret"), []byte("s3cret\n"), 0o600)
+	gw := harness.Start(t, binary(t), fmt.Sprintf(`directory: {ldif: %s}
+services:
+  - name: billing
+    wsdl: conformance/upstream/testdata/billing.wsdl
+    allow_groups: [staff]
+    backend: {kind: http-json, url: "http://%s/billing", timeout: 2s, identity_secret_file: %s}
+`, filepath.Join(dir, "dir.ldif"), up.addr, filepath.Join(dir, "secret")))
+	bob := kolo(t, gw.URL, "bob", "builder")
+	if err := bob.Call("billing.Ping", []any{}, nil); err != nil {
+		t.Fatal(err)
+	}
+	up.mu.Lock()
+	seen := strings.Join(up.seen, "; ")
+	up.mu.Unlock()
+	if seen != "bob [staff,ops,admins]" && seen != "bob [ops,admins,staff]" {
+		t.Fatalf("the upstream saw %q", seen)
+	}
+	caller, _ := up.lastCaller.Load().(upstream.Caller)
+	if slices.Contains(caller.Groups, "admins") || !slices.Contains(caller.Groups, "ops,admins") {
+		t.Errorf("groups as verified: %q", caller.Groups)
+	}
 }
