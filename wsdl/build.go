@@ -1,8 +1,10 @@
 package wsdl
 
 import (
+	"encoding/xml"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/hooklift/gowsdl"
@@ -37,39 +39,33 @@ func (l *loader) build() (*Definition, error) {
 		return nil, l.fail(l.root, "wsdl:portType", errors.New("no operations"))
 	}
 	def.SOAP12Only = l.soap12Only
+	def.Warnings = l.warnings
 	if def.Name == "" && len(root.w.Service) > 0 {
 		def.Name = root.w.Service[0].Name
 	}
 	return def, nil
 }
 
-// checkBindings refuses RPC style and encoded use, and collects soapActions.
+// checkBindings refuses what the gateway cannot serve yet (encoded use)
+// and collects each operation's style and soapAction.
 func (l *loader) checkBindings() (map[string]string, error) {
 	actions := make(map[string]string)
-	for _, d := range l.docs {
-		for _, b := range d.w.Binding {
-			for _, op := range b.Operations {
-				style := op.SOAPOperation.Style
-				if style == "" {
-					style = b.SOAPBinding.Style
-				}
-				construct := fmt.Sprintf("binding %q operation %q", b.Name, op.Name)
-				if style == "rpc" {
-					return nil, l.fail(d.path, construct, fmt.Errorf("RPC style: %w (document/literal only)", ErrUnsupported))
-				}
-				uses := []string{op.Input.SOAPBody.Use, op.Output.SOAPBody.Use}
-				for _, f := range op.Faults {
-					uses = append(uses, f.SOAPFault.Use)
-				}
-				for _, u := range uses {
-					if u == "encoded" {
-						return nil, l.fail(d.path, construct, fmt.Errorf("encoded use: %w (document/literal only)", ErrUnsupported))
-					}
-				}
-				if op.SOAPOperation.SOAPAction != "" {
-					actions[op.Name] = op.SOAPOperation.SOAPAction
-				}
+	for name, bo := range l.bindings {
+		construct := fmt.Sprintf("binding %q operation %q", bo.binding, name)
+		uses := []string{bo.in.use, bo.out.use}
+		for _, u := range bo.faults {
+			uses = append(uses, u)
+		}
+		for _, u := range uses {
+			if u == UseEncoded {
+				return nil, l.fail(l.root, construct, fmt.Errorf("%s/encoded: %w (literal use only)", bo.style, ErrUnsupported))
 			}
+		}
+		if bo.style != StyleDocument && bo.style != StyleRPC {
+			return nil, l.fail(l.root, construct, fmt.Errorf("style %q is neither document nor rpc", bo.style))
+		}
+		if bo.action != "" {
+			actions[name] = bo.action
 		}
 	}
 	return actions, nil
@@ -93,7 +89,58 @@ func (l *loader) message(d *wsdlDoc, ref string) (*wsdlDoc, *gowsdl.WSDLMessage,
 	return nil, nil, fmt.Errorf("message %q is not defined", ref)
 }
 
-// messageElement resolves the one element part of a document/literal message.
+// messagePart is one part of a message as a parameter: an element= part
+// is that global element; a type= part is an unqualified element named
+// after the part, of that type.
+func (l *loader) messagePart(md *wsdlDoc, m *gowsdl.WSDLMessage, p *gowsdl.WSDLPart) (*Element, error) {
+	if p.Element != "" {
+		en, err := qname(p.Element, md.w.Xmlns, md.w.TargetNamespace)
+		if err != nil {
+			return nil, err
+		}
+		g := l.elements[en]
+		if g == nil {
+			return nil, fmt.Errorf("message %q part %q: element {%s}%s is not defined by any schema", m.Name, p.Name, en.Space, en.Local)
+		}
+		return l.element(g.sd, g.e, true)
+	}
+	if p.Type == "" {
+		return nil, fmt.Errorf("message %q part %q has neither element= nor type=", m.Name, p.Name)
+	}
+	tn, err := qname(p.Type, md.w.Xmlns, md.w.TargetNamespace)
+	if err != nil {
+		return nil, err
+	}
+	t, err := l.typeByName(tn, fmt.Sprintf("message %q part %q", m.Name, p.Name))
+	if err != nil {
+		return nil, err
+	}
+	return &Element{Name: xml.Name{Local: p.Name}, Type: t, Min: 1, Max: 1}, nil
+}
+
+// bodyParts resolves the parts of a message that go in the SOAP Body
+// (those soap:body parts= names, else all), in message order.
+func (l *loader) bodyParts(d *wsdlDoc, ref string, body bodyUse) ([]*gowsdl.WSDLPart, []*Element, error) {
+	md, m, err := l.message(d, ref)
+	if err != nil {
+		return nil, nil, err
+	}
+	var raw []*gowsdl.WSDLPart
+	var out []*Element
+	for _, p := range m.Parts {
+		if body.hasParts && !slices.Contains(body.parts, p.Name) {
+			continue // a header part (soap:header), not modelled yet
+		}
+		el, err := l.messagePart(md, m, p)
+		if err != nil {
+			return nil, nil, err
+		}
+		raw, out = append(raw, p), append(out, el)
+	}
+	return raw, out, nil
+}
+
+// messageElement resolves the one element part of a fault message.
 func (l *loader) messageElement(d *wsdlDoc, ref string) (*Element, error) {
 	md, m, err := l.message(d, ref)
 	if err != nil {
@@ -103,38 +150,54 @@ func (l *loader) messageElement(d *wsdlDoc, ref string) (*Element, error) {
 	case len(m.Parts) == 0:
 		return nil, nil
 	case len(m.Parts) > 1:
-		return nil, fmt.Errorf("message %q has %d parts: %w (document/literal wrapped takes one element part)", m.Name, len(m.Parts), ErrUnsupported)
+		return nil, fmt.Errorf("fault message %q has %d parts: %w (a fault has one element part)", m.Name, len(m.Parts), ErrUnsupported)
 	}
-	p := m.Parts[0]
-	if p.Element == "" {
-		return nil, fmt.Errorf("message %q part %q uses type=, not element=: %w (document/literal only)", m.Name, p.Name, ErrUnsupported)
+	if m.Parts[0].Element == "" {
+		return nil, fmt.Errorf("fault message %q part %q uses type=, not element=: %w", m.Name, m.Parts[0].Name, ErrUnsupported)
 	}
-	en, err := qname(p.Element, md.w.Xmlns, md.w.TargetNamespace)
+	return l.messagePart(md, m, m.Parts[0])
+}
+
+// wrapper is the element an operation's message is, by the binding's
+// style: document with one element part of complex type, that element
+// (wrapped); rpc, an element named after the operation (suffix "Response"
+// for the output) in soap:body's namespace whose children are the parts;
+// any other document message, a Bare wrapper of its parts.
+func (l *loader) wrapper(d *wsdlDoc, op *Operation, ref, suffix string, body bodyUse) (*Element, error) {
+	raw, parts, err := l.bodyParts(d, ref, body)
 	if err != nil {
 		return nil, err
 	}
-	g := l.elements[en]
-	if g == nil {
-		return nil, fmt.Errorf("message %q part %q: element {%s}%s is not defined by any schema", m.Name, p.Name, en.Space, en.Local)
+	if op.Style == StyleDocument && len(parts) == 1 && raw[0].Element != "" && parts[0].Type.Kind == KindStruct {
+		return parts[0], nil
 	}
-	return l.element(g.sd, g.e, true)
+	t := &Type{Kind: KindStruct, Fields: parts, MinLen: -1, MaxLen: -1}
+	if op.Style == StyleRPC {
+		ns := body.namespace
+		if ns == "" {
+			ns = l.docs[0].w.TargetNamespace
+		}
+		return &Element{Name: xml.Name{Space: ns, Local: op.Name + suffix}, Type: t, Min: 1, Max: 1}, nil
+	}
+	return &Element{Name: xml.Name{Space: d.w.TargetNamespace, Local: op.Name + suffix}, Type: t, Min: 1, Max: 1, Bare: true}, nil
 }
 
 func (l *loader) operation(d *wsdlDoc, pt *gowsdl.WSDLPortType, po *gowsdl.WSDLOperation) (*Operation, error) {
 	construct := fmt.Sprintf("portType %q operation %q", pt.Name, po.Name)
-	op := &Operation{Name: po.Name, Doc: strings.TrimSpace(po.Doc)}
+	op := &Operation{Name: po.Name, Doc: strings.TrimSpace(po.Doc), Style: StyleDocument}
+	var in, out bodyUse
+	if bo := l.bindings[po.Name]; bo != nil {
+		op.Style, in, out = bo.style, bo.in, bo.out
+	}
 	var err error
 	if po.Input.Message == "" {
 		return nil, l.fail(d.path, construct, errors.New("no input message"))
 	}
-	if op.Input, err = l.messageElement(d, po.Input.Message); err != nil {
+	if op.Input, err = l.wrapper(d, op, po.Input.Message, "", in); err != nil {
 		return nil, l.fail(d.path, construct+" input", err)
 	}
-	if op.Input == nil || op.Input.Type.Kind != KindStruct {
-		return nil, l.fail(d.path, construct+" input", fmt.Errorf("input is not a wrapper element of complex type: %w", ErrUnsupported))
-	}
 	if po.Output.Message != "" {
-		if op.Output, err = l.messageElement(d, po.Output.Message); err != nil {
+		if op.Output, err = l.wrapper(d, op, po.Output.Message, "Response", out); err != nil {
 			return nil, l.fail(d.path, construct+" output", err)
 		}
 	}

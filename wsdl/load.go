@@ -56,6 +56,8 @@ type loader struct {
 	inSimple   map[xml.Name]bool           // simple types being resolved: a cycle is an error
 	inRef      map[*gowsdl.XSDElement]bool // element refs being followed
 	soap12Only bool
+	bindings   map[string]*bindingOp // by operation name, the first document's first
+	warnings   []string
 }
 
 type globalElement struct {
@@ -106,6 +108,7 @@ func load(read func(string) ([]byte, error), path string) (*Definition, error) {
 		resolving: make(map[*gowsdl.XSDElement]*Element),
 		inSimple:  make(map[xml.Name]bool),
 		inRef:     make(map[*gowsdl.XSDElement]bool),
+		bindings:  make(map[string]*bindingOp),
 	}
 	if err := l.loadWSDL(path); err != nil {
 		return nil, err
@@ -151,6 +154,15 @@ func (l *loader) loadWSDL(path string) error {
 	}
 	doc := &wsdlDoc{path: path, w: &w}
 	l.docs = append(l.docs, doc)
+	ops, ignored := readBindings(data)
+	for name, bo := range ops {
+		if l.bindings[name] == nil {
+			l.bindings[name] = bo
+		}
+	}
+	for _, b := range ignored {
+		l.warnings = append(l.warnings, fmt.Sprintf("%s: binding %q is not a SOAP binding (HTTP or MIME): ignored", path, b))
+	}
 	if len(l.docs) == 1 { // gowsdl reads only SOAP 1.1 bindings: a 1.2-only WSDL shows none
 		has11 := false
 		for _, b := range w.Binding {

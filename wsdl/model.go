@@ -51,6 +51,11 @@ type Element struct {
 	Max      int // -1: unbounded
 	Nillable bool
 	Doc      string
+	// Bare marks a wrapper the gateway made up for a document/literal bare
+	// message (no part, several parts, a part of simple type or typed by
+	// type=): its fields are the SOAP Body's children and it is never on
+	// the wire itself. Every other front end sees it as a wrapper.
+	Bare bool
 }
 
 // Repeated reports whether the element may occur more than once (an array).
@@ -75,11 +80,16 @@ type Fault struct {
 	Element *Element
 }
 
-// Operation is one operation of a service: document/literal wrapped, so its
-// input and output are each one element whose children are the parameters.
+// Operation is one operation of a service. Its input and output are each
+// one element whose children are the parameters, whatever the binding's
+// style: document/literal wrapped as the WSDL has them; rpc/literal with
+// the wrapper the style defines (named after the operation, in soap:body's
+// namespace, its parts as children); document/literal bare with a Bare
+// wrapper (see Element.Bare).
 type Operation struct {
 	Name   string
 	Doc    string
+	Style  string // StyleDocument or StyleRPC, as the binding (or the operation in it) says
 	Action string // soapAction of the binding, if any
 	Input  *Element
 	Output *Element
@@ -103,6 +113,9 @@ type Definition struct {
 	Path            string
 	Operations      []*Operation
 	SOAP12Only      bool // its SOAP bindings are all 1.2 (how to call it as an upstream)
+	// Warnings are what the loader passed over (bindings that are not
+	// SOAP): the caller logs them.
+	Warnings []string
 	byName          map[string]*Operation
 	read            func(path string) ([]byte, error) // how Path and its imports were read
 }

@@ -1,0 +1,119 @@
+package wsdl
+
+import (
+	"strings"
+
+	"github.com/beevik/etree"
+)
+
+// NSHTTP is WSDL 1.1's HTTP binding, which the gateway does not serve.
+const NSHTTP = "http://schemas.xmlsoap.org/wsdl/http/"
+
+// Binding styles and uses, as WSDL 1.1's SOAP binding names them.
+const (
+	StyleDocument = "document"
+	StyleRPC      = "rpc"
+	UseLiteral    = "literal"
+	UseEncoded    = "encoded"
+)
+
+// bindingOp is what a SOAP binding says of one operation. gowsdl's model
+// reads SOAP 1.1 bindings only and loses the operation's style, so the
+// bindings are read here from the document itself.
+type bindingOp struct {
+	binding string // the binding's name, for messages
+	soap12  bool
+	style   string // document or rpc (the operation's, else the binding's, else document)
+	action  string
+	in, out bodyUse
+	faults  map[string]string // fault name -> use
+}
+
+// bodyUse is a soap:body: its use, its namespace (rpc) and the parts it
+// names (nil: every part of the message).
+type bodyUse struct {
+	use       string
+	namespace string
+	parts     []string
+	hasParts  bool
+}
+
+// readBindings returns the SOAP bindings' operations of one WSDL document,
+// by operation name (the first SOAP 1.1 binding wins over a SOAP 1.2 one),
+// and the names of the bindings that are not SOAP (HTTP GET/POST, MIME),
+// which the gateway ignores.
+func readBindings(data []byte) (map[string]*bindingOp, []string) {
+	doc := etree.NewDocument()
+	if err := doc.ReadFromBytes(data); err != nil || doc.Root() == nil {
+		return nil, nil
+	}
+	ops := map[string]*bindingOp{}
+	var ignored []string
+	for _, b := range doc.Root().ChildElements() {
+		if b.Tag != "binding" || b.NamespaceURI() != NSWSDL {
+			continue
+		}
+		var soapNS string
+		style := StyleDocument
+		for _, c := range b.ChildElements() {
+			if c.Tag == "binding" && (c.NamespaceURI() == NSSOAP11 || c.NamespaceURI() == NSSOAP12) {
+				soapNS = c.NamespaceURI()
+				if s := c.SelectAttrValue("style", ""); s != "" {
+					style = s
+				}
+			}
+		}
+		if soapNS == "" {
+			ignored = append(ignored, b.SelectAttrValue("name", ""))
+			continue
+		}
+		for _, o := range b.ChildElements() {
+			if o.Tag != "operation" || o.NamespaceURI() != NSWSDL {
+				continue
+			}
+			name := o.SelectAttrValue("name", "")
+			bo := &bindingOp{binding: b.SelectAttrValue("name", ""), soap12: soapNS == NSSOAP12, style: style, faults: map[string]string{}}
+			for _, c := range o.ChildElements() {
+				switch {
+				case c.Tag == "operation" && c.NamespaceURI() == soapNS:
+					if s := c.SelectAttrValue("style", ""); s != "" {
+						bo.style = s
+					}
+					bo.action = c.SelectAttrValue("soapAction", "")
+				case (c.Tag == "input" || c.Tag == "output") && c.NamespaceURI() == NSWSDL:
+					u := readBody(c, soapNS)
+					if c.Tag == "input" {
+						bo.in = u
+					} else {
+						bo.out = u
+					}
+				case c.Tag == "fault" && c.NamespaceURI() == NSWSDL:
+					for _, f := range c.ChildElements() {
+						if f.Tag == "fault" && f.NamespaceURI() == soapNS {
+							bo.faults[c.SelectAttrValue("name", "")] = f.SelectAttrValue("use", UseLiteral)
+						}
+					}
+				}
+			}
+			if prev := ops[name]; prev == nil || prev.soap12 && !bo.soap12 {
+				ops[name] = bo
+			}
+		}
+	}
+	return ops, ignored
+}
+
+func readBody(io *etree.Element, soapNS string) bodyUse {
+	u := bodyUse{use: UseLiteral}
+	for _, c := range io.ChildElements() {
+		if c.Tag != "body" || c.NamespaceURI() != soapNS {
+			continue
+		}
+		u.use = c.SelectAttrValue("use", UseLiteral)
+		u.namespace = c.SelectAttrValue("namespace", "")
+		if a := c.SelectAttr("parts"); a != nil {
+			u.parts, u.hasParts = strings.Fields(a.Value), true
+		}
+	}
+	return u
+}
