@@ -55,7 +55,16 @@ func AppendEnvelope(b []byte, v Version, header []byte, el *wsdl.Element, value 
 		b = append(b, "</soap:Header>"...)
 	}
 	b = append(b, "<soap:Body>"...)
-	if el != nil {
+	switch {
+	case el != nil && el.Bare:
+		// No wrapper on the wire: the parameters are the Body's children,
+		// each declaring its own namespace.
+		e := &encoder{b: b}
+		if err := e.fields(el.Type, value, el.Name.Local); err != nil {
+			return nil, err
+		}
+		b = e.b
+	case el != nil:
 		e := &encoder{b: b, ns: el.Name.Space}
 		if err := e.wrapper(el, value); err != nil {
 			return nil, err

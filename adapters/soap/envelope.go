@@ -100,6 +100,7 @@ type decoder struct {
 	pending bool          // an end is due for a self-closing start
 	end     xmltext.Token // that end
 	text    strings.Builder
+	action  string // the request's SOAP action, which picks a bare operation an empty Body calls
 }
 
 // knownNamespaces are returned by the scanner without a copy.
@@ -118,7 +119,7 @@ func (d *decoder) reset(src []byte, maxDepth int, known []string) error {
 }
 
 // release drops the message before the decoder goes back to a pool.
-func (d *decoder) release() { _ = d.x.Reset(nil, 0, true); d.end = xmltext.Token{} }
+func (d *decoder) release() { _ = d.x.Reset(nil, 0, true); d.end = xmltext.Token{}; d.action = "" }
 
 // newDecoder reads a whole message from r and readies a new decoder on it.
 func newDecoder(r io.Reader, maxDepth int, known []string) (*decoder, error) {
@@ -195,14 +196,29 @@ func (d *decoder) request(v Version, def *wsdl.Definition) (*Request, error) {
 		if wrapper.Kind != xmltext.End { // not well-formed, or refused for its structure: say which
 			return nil, err
 		}
-		return nil, clientFault("the SOAP Body is empty")
+		// An empty Body is the call of a bare operation without input.
+		if req.Operation = emptyBareOperation(def, d.action); req.Operation == nil {
+			return nil, clientFault("the SOAP Body is empty")
+		}
+		req.Params = gateway.Struct{}
+		if err := d.endOf("Envelope"); err != nil {
+			return nil, err
+		}
+		return req, d.eof()
 	}
-	op := operationOf(def, wrapper)
+	op := operationOf(def, wrapper, d.action)
 	if op == nil {
 		return nil, &faultError{fault: gateway.NewFault(gateway.FaultNoSuchMethod, "no operation takes the element {%s}%s", wrapper.Space, wrapper.Local)}
 	}
 	req.Operation = op
-	v0, err := d.element(wrapper, op.Input, "")
+	var v0 any
+	if op.Input.Bare {
+		// The Body is the wrapper: its children, the first already read,
+		// are the parameters, and its end ends them.
+		v0, err = d.structContent(op.Input, "", &wrapper)
+	} else {
+		v0, err = d.element(wrapper, op.Input, "")
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -211,8 +227,10 @@ func (d *decoder) request(v Version, def *wsdl.Definition) (*Request, error) {
 	} else {
 		req.Params = v0.(gateway.Struct)
 	}
-	if err := d.endOf("Body"); err != nil {
-		return nil, err
+	if !op.Input.Bare {
+		if err := d.endOf("Body"); err != nil {
+			return nil, err
+		}
 	}
 	if err := d.endOf("Envelope"); err != nil {
 		return nil, err
@@ -221,14 +239,51 @@ func (d *decoder) request(v Version, def *wsdl.Definition) (*Request, error) {
 }
 
 // operationOf is the operation whose input element t is: by its qualified
-// name, without a copy of it in the usual case.
-func operationOf(def *wsdl.Definition, t xmltext.Token) *wsdl.Operation {
+// name, without a copy of it in the usual case; for a bare operation, the
+// one whose first parameter t is (the SOAP action decides between bare
+// operations that begin with the same element).
+func operationOf(def *wsdl.Definition, t xmltext.Token, action string) *wsdl.Operation {
 	for _, op := range def.Operations {
-		if is(t, op.Input.Name.Space, op.Input.Name.Local) {
+		if !op.Input.Bare && is(t, op.Input.Name.Space, op.Input.Name.Local) {
 			return op
 		}
 	}
+	var bare *wsdl.Operation
+	for _, op := range def.Operations {
+		if f := op.Input.Type.Fields; op.Input.Bare && len(f) > 0 && is(t, f[0].Name.Space, f[0].Name.Local) {
+			if action != "" && (op.Action == action || op.Name == action) {
+				return op
+			}
+			if bare == nil {
+				bare = op
+			}
+		}
+	}
+	if bare != nil {
+		return bare
+	}
 	return def.OperationByElement(nameOf(t)) // the lenient matches, by local name
+}
+
+// emptyBareOperation is the bare operation without input parameters that
+// an empty Body calls: the one the SOAP action names, or the only one.
+func emptyBareOperation(def *wsdl.Definition, action string) *wsdl.Operation {
+	var only *wsdl.Operation
+	n := 0
+	for _, op := range def.Operations {
+		if !op.Input.Bare || len(op.Input.Type.Fields) > 0 {
+			continue
+		}
+		if action != "" && (op.Action == action || op.Name == action) {
+			return op
+		}
+		only = op
+		n++
+	}
+	if n == 1 {
+		return only
+	}
+	return nil
 }
 
 func parseErr(err error) error {
@@ -513,7 +568,7 @@ func (d *decoder) element(t xmltext.Token, el *wsdl.Element, parent string) (any
 	}
 	switch el.Type.Kind {
 	case wsdl.KindStruct:
-		return d.structContent(el, parent)
+		return d.structContent(el, parent, nil)
 	case wsdl.KindAny:
 		return d.anyContent(join(parent, el.Name.Local))
 	}
@@ -532,8 +587,10 @@ func join(parent, name string) string {
 }
 
 // structContent decodes the children of el, the child of the element at
-// path parent. (A path costs nothing at the top level, where it is a name.)
-func (d *decoder) structContent(el *wsdl.Element, parent string) (any, error) {
+// path parent, to el's end. (A path costs nothing at the top level, where
+// it is a name.) first, if set, is the first child's start tag, already
+// read (a bare message's first parameter).
+func (d *decoder) structContent(el *wsdl.Element, parent string, first *xmltext.Token) (any, error) {
 	here := join(parent, el.Name.Local)
 	fields := el.Type.Fields
 	var valuesBuf [8]any
@@ -544,8 +601,11 @@ func (d *decoder) structContent(el *wsdl.Element, parent string) (any, error) {
 	}
 	values, seen = values[:len(fields)], seen[:len(fields)]
 	for {
-		t, err := d.token()
-		if err != nil {
+		var t xmltext.Token
+		var err error
+		if first != nil {
+			t, first = *first, nil
+		} else if t, err = d.token(); err != nil {
 			return nil, err
 		}
 		switch t.Kind {

@@ -180,7 +180,7 @@ func (h *Handler) serveCall(w http.ResponseWriter, r *http.Request, ep *endpoint
 	if !httpx.LimitBody(w, r, h.opts.MaxBodyBytes) {
 		return
 	}
-	req, err := h.decode(r, v, ep)
+	req, err := h.decode(r, v, action, ep)
 	if err != nil {
 		var tooLarge *http.MaxBytesError
 		if errors.As(err, &tooLarge) {
@@ -222,7 +222,7 @@ func (h *Handler) serveCall(w http.ResponseWriter, r *http.Request, ep *endpoint
 // decode reads the request body into a pooled buffer and decodes it with a
 // pooled decoder. What the Request keeps is copied out of the body, so both
 // go back to their pools at once.
-func (h *Handler) decode(r *http.Request, v Version, ep *endpoint) (*Request, error) {
+func (h *Handler) decode(r *http.Request, v Version, action string, ep *endpoint) (*Request, error) {
 	bp := h.bufs.Get().(*[]byte)
 	defer h.bufs.Put(bp)
 	body, err := httpx.ReadBody(r, (*bp)[:0])
@@ -239,6 +239,7 @@ func (h *Handler) decode(r *http.Request, v Version, ep *endpoint) (*Request, er
 	if err := d.reset(body, h.opts.MaxDepth, ep.known); err != nil {
 		return nil, err
 	}
+	d.action = action
 	return d.request(v, ep.def)
 }
 

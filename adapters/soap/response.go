@@ -54,15 +54,24 @@ func DecodeResponse(r io.Reader, v Version, op *wsdl.Operation, maxDepth int) (g
 	}
 	first, err := d.start()
 	if err != nil {
+		if first.Kind == xmltext.End && op.Output != nil && op.Output.Bare && len(op.Output.Type.Fields) == 0 {
+			return gateway.Struct{}, nil // a bare output without parts: an empty Body
+		}
 		return nil, clientFault("the response Body is empty")
 	}
 	if is(first, v.ns(), "Fault") {
 		return nil, d.fault(v, op)
 	}
-	if op.Output == nil || string(first.Local) != op.Output.Name.Local {
+	var out any
+	switch {
+	case op.Output != nil && op.Output.Bare:
+		// The Body is the wrapper; its end ends the parameters.
+		out, err = d.structContent(op.Output, "", &first)
+	case op.Output == nil || string(first.Local) != op.Output.Name.Local:
 		return nil, clientFault("the response body is <%s>, not the output of %s", first.Local, op.Name)
+	default:
+		out, err = d.element(first, op.Output, "")
 	}
-	out, err := d.element(first, op.Output, "")
 	if err != nil {
 		return nil, err
 	}

@@ -90,6 +90,9 @@ func loadServices(ctx context.Context, cfg Config, d deps, log *slog.Logger, fet
 				continue
 			}
 		}
+		for _, w := range def.Warnings {
+			log.Warn("wsdl: passed over", "service", sc.Name, "what", w)
+		}
 		svc := &gateway.Service{Name: sc.Name, Definition: def, AllowGroups: sc.AllowGroups}
 		if sc.Backend != nil {
 			if svc.Impl, err = upstream.New(sc.Name, def, *sc.Backend, log); err != nil {
