@@ -1,0 +1,120 @@
+// Package corpus_test serves WSDLs shaped like the enterprise WSDL
+// families of conformance/wsdls through the built gateway, each behind an
+// upstream that answers in the WSDL's own style, and calls them with real
+// clients.
+package corpus_test
+
+import (
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+
+	"gateway/conformance/harness"
+)
+
+func TestMain(m *testing.M) { harness.Main(m) }
+
+// styleUpstream answers as a CXF rpc/literal endpoint (/orders) and a SAP
+// document/literal bare one (/material) would: canned envelopes with values
+// taken from the request by pattern, so that the gateway's own codec is on
+// one side only. It records the request bodies it got.
+type styleUpstream struct {
+	mu   sync.Mutex
+	seen []string
+}
+
+var field = func(name, body string) string {
+	m := regexp.MustCompile(`<(?:\w+:)?` + name + `(?:\s[^>]*)?>([^<]*)</`).FindStringSubmatch(body)
+	if m == nil {
+		return ""
+	}
+	return m[1]
+}
+
+func (u *styleUpstream) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	b, _ := io.ReadAll(r.Body)
+	body := string(b)
+	u.mu.Lock()
+	u.seen = append(u.seen, r.URL.Path+" "+body)
+	u.mu.Unlock()
+	ns := "http://schemas.xmlsoap.org/soap/envelope/"
+	if strings.Contains(r.Header.Get("Content-Type"), "soap+xml") {
+		ns = "http://www.w3.org/2003/05/soap-envelope"
+		w.Header().Set("Content-Type", "application/soap+xml; charset=utf-8")
+	} else {
+		w.Header().Set("Content-Type", "text/xml; charset=utf-8")
+	}
+	var out string
+	switch {
+	case strings.Contains(body, "placeOrder"):
+		q, _ := strconv.Atoi(field("quantity", body))
+		tags := ""
+		for _, m := range regexp.MustCompile(`<tag>([^<]*)</tag>`).FindAllStringSubmatch(body, -1) {
+			tags += "<tag>" + m[1] + "</tag>"
+		}
+		out = fmt.Sprintf(`<ns2:placeOrderResponse xmlns:ns2="urn:corpus:cxf:orders"><receipt><id>%s</id><quantity>%d</quantity><note>for %s</note>%s</receipt><total>%d</total></ns2:placeOrderResponse>`,
+			field("id", body), q, field("customer", body), tags, q*10)
+	case strings.Contains(body, ":ping") || strings.Contains(body, "<ping"):
+		out = `<ns2:pingResponse xmlns:ns2="urn:corpus:cxf:orders"><alive>true</alive></ns2:pingResponse>`
+	case strings.Contains(body, "<id>"):
+		out = `<t:Receipt xmlns:t="urn:corpus:cxf:orders:types"><orderId>` + field("id", body) + `</orderId><accepted>true</accepted></t:Receipt>`
+	case strings.Contains(body, "Plant"):
+		out = fmt.Sprintf(`<Stock xmlns="urn:corpus:sap:material"><MaterialID>%s</MaterialID><Plant>%s</Plant><Available>%d</Available></Stock>`,
+			field("MaterialID", body), field("Plant", body), len(field("Plant", body)))
+	case strings.Contains(body, "MaterialID"):
+		out = fmt.Sprintf(`<count>%s</count>`, strings.TrimPrefix(field("MaterialID", body), "M-"))
+	default: // GetTime: an empty Body
+		out = `<sap:ServerTime xmlns:sap="urn:corpus:sap:material">2026-11-30T10:00:00Z</sap:ServerTime>`
+	}
+	io.WriteString(w, `<?xml version="1.0" encoding="utf-8"?><soapenv:Envelope xmlns:soapenv="`+ns+`"><soapenv:Body>`+out+`</soapenv:Body></soapenv:Envelope>`)
+}
+
+func TestRPCLiteralAndBareEndToEnd(t *testing.T) {
+	up := &styleUpstream{}
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := &http.Server{Handler: up}
+	go srv.Serve(l)
+	defer srv.Close()
+	gw := harness.Start(t, harness.Binary(t), fmt.Sprintf(`services:
+  - name: orders
+    wsdl: conformance/wsdls/cxf-rpc-literal.wsdl
+    allow_groups: [staff]
+    backend: {kind: soap, url: "http://%[1]s/orders", timeout: 5s}
+  - name: material
+    wsdl: conformance/wsdls/sap-bare.wsdl
+    allow_groups: [staff]
+    backend: {kind: soap, url: "http://%[1]s/material", timeout: 5s}
+`, l.Addr()))
+	out := harness.RunScript(t, filepath.Join("clients", "zeep_styles.py"), gw.URL)
+	if !strings.Contains(out, "all checks passed") {
+		t.Fatal(out)
+	}
+	// The gateway called each upstream in its own style.
+	up.mu.Lock()
+	seen := strings.Join(up.seen, "\n")
+	up.mu.Unlock()
+	for _, want := range []string{
+		`<m:placeOrder xmlns:m="urn:corpus:cxf:orders"><customer>ACME</customer><order><id>O-1</id><quantity>3</quantity><note>rush</note><tag>a</tag><tag>b</tag></order></m:placeOrder>`,
+		`<m:ping xmlns:m="urn:corpus:cxf:orders"></m:ping>`,
+		`<soap:Body><id>O-9</id></soap:Body>`,
+		`<soap:Body><n:MaterialID xmlns:n="urn:corpus:sap:material">M-100</n:MaterialID><n:Plant xmlns:n="urn:corpus:sap:material">1000</n:Plant></soap:Body>`,
+		`<soap:Body></soap:Body>`,
+	} {
+		if !strings.Contains(seen, want) {
+			t.Errorf("no upstream request held %s\n%s", want, seen)
+		}
+	}
+	if !strings.Contains(gw.Logs(), `MaterialHttpGet`) {
+		t.Error("the HTTP binding passed over was not logged")
+	}
+}
