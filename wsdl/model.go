@@ -116,8 +116,8 @@ type Definition struct {
 	// Warnings are what the loader passed over (bindings that are not
 	// SOAP): the caller logs them.
 	Warnings []string
-	byName          map[string]*Operation
-	read            func(path string) ([]byte, error) // how Path and its imports were read
+	byName   map[string]*Operation
+	read     func(path string) ([]byte, error) // how Path and its imports were read
 }
 
 // Operation returns the operation called name, or nil.
