@@ -40,15 +40,15 @@ type bodyUse struct {
 
 // readBindings returns the SOAP bindings' operations of one WSDL document,
 // by operation name (the first SOAP 1.1 binding wins over a SOAP 1.2 one),
-// and the names of the bindings that are not SOAP (HTTP GET/POST, MIME),
-// which the gateway ignores.
-func readBindings(data []byte) (map[string]*bindingOp, []string) {
+// the local names of the portTypes SOAP bindings implement, and the names
+// of the bindings that are not SOAP (HTTP GET/POST, MIME), which the
+// gateway ignores.
+func readBindings(data []byte) (ops map[string]*bindingOp, portTypes map[string]bool, ignored []string) {
 	doc := etree.NewDocument()
 	if err := doc.ReadFromBytes(data); err != nil || doc.Root() == nil {
-		return nil, nil
+		return nil, nil, nil
 	}
-	ops := map[string]*bindingOp{}
-	var ignored []string
+	ops, portTypes = map[string]*bindingOp{}, map[string]bool{}
 	for _, b := range doc.Root().ChildElements() {
 		if b.Tag != "binding" || b.NamespaceURI() != NSWSDL {
 			continue
@@ -67,6 +67,7 @@ func readBindings(data []byte) (map[string]*bindingOp, []string) {
 			ignored = append(ignored, b.SelectAttrValue("name", ""))
 			continue
 		}
+		portTypes[localName(b.SelectAttrValue("type", ""))] = true
 		for _, o := range b.ChildElements() {
 			if o.Tag != "operation" || o.NamespaceURI() != NSWSDL {
 				continue
@@ -100,7 +101,7 @@ func readBindings(data []byte) (map[string]*bindingOp, []string) {
 			}
 		}
 	}
-	return ops, ignored
+	return ops, portTypes, ignored
 }
 
 func readBody(io *etree.Element, soapNS string) bodyUse {

@@ -21,6 +21,9 @@ func (l *loader) build() (*Definition, error) {
 	}
 	for _, d := range l.docs {
 		for _, pt := range d.w.PortTypes {
+			if len(l.soapPortTypes) > 0 && !l.soapPortTypes[pt.Name] {
+				continue // implemented by no SOAP binding
+			}
 			for _, po := range pt.Operations {
 				if def.byName[po.Name] != nil {
 					continue

@@ -57,7 +57,11 @@ type loader struct {
 	inRef      map[*gowsdl.XSDElement]bool // element refs being followed
 	soap12Only bool
 	bindings   map[string]*bindingOp // by operation name, the first document's first
-	warnings   []string
+	// soapPortTypes are the portTypes a SOAP binding implements; when
+	// there are any, only their operations are served (an ASMX WSDL's
+	// HttpGet portType repeats every operation with other messages).
+	soapPortTypes map[string]bool
+	warnings      []string
 }
 
 type globalElement struct {
@@ -96,19 +100,27 @@ func LoadFS(fsys fs.FS, path string) (*Definition, error) {
 	return load(func(p string) ([]byte, error) { return fs.ReadFile(fsys, filepath.ToSlash(p)) }, path)
 }
 
-func load(read func(string) ([]byte, error), path string) (*Definition, error) {
+func load(readRaw func(string) ([]byte, error), path string) (*Definition, error) {
+	read := func(p string) ([]byte, error) {
+		data, err := readRaw(p)
+		if err != nil {
+			return nil, err
+		}
+		return normalize(data)
+	}
 	l := &loader{
-		read:      read,
-		root:      path,
-		seen:      make(map[string]bool),
-		elements:  make(map[xml.Name]*globalElement),
-		complex:   make(map[xml.Name]*globalComplex),
-		simple:    make(map[xml.Name]*globalSimple),
-		resolved:  make(map[xml.Name]*Type),
-		resolving: make(map[*gowsdl.XSDElement]*Element),
-		inSimple:  make(map[xml.Name]bool),
-		inRef:     make(map[*gowsdl.XSDElement]bool),
-		bindings:  make(map[string]*bindingOp),
+		read:          read,
+		root:          path,
+		seen:          make(map[string]bool),
+		elements:      make(map[xml.Name]*globalElement),
+		complex:       make(map[xml.Name]*globalComplex),
+		simple:        make(map[xml.Name]*globalSimple),
+		resolved:      make(map[xml.Name]*Type),
+		resolving:     make(map[*gowsdl.XSDElement]*Element),
+		inSimple:      make(map[xml.Name]bool),
+		inRef:         make(map[*gowsdl.XSDElement]bool),
+		bindings:      make(map[string]*bindingOp),
+		soapPortTypes: make(map[string]bool),
 	}
 	if err := l.loadWSDL(path); err != nil {
 		return nil, err
@@ -154,7 +166,10 @@ func (l *loader) loadWSDL(path string) error {
 	}
 	doc := &wsdlDoc{path: path, w: &w}
 	l.docs = append(l.docs, doc)
-	ops, ignored := readBindings(data)
+	ops, portTypes, ignored := readBindings(data)
+	for pt := range portTypes {
+		l.soapPortTypes[pt] = true
+	}
 	for name, bo := range ops {
 		if l.bindings[name] == nil {
 			l.bindings[name] = bo
@@ -205,8 +220,15 @@ func (l *loader) addSchema(path string, s *gowsdl.XSDSchema) error {
 		}
 	}
 	for _, imp := range s.Imports {
-		if imp.SchemaLocation == "" {
-			continue // the namespace must be defined by another schema; checked on resolution
+		if imp.SchemaLocation == "" || catalogNamespaces[imp.Namespace] {
+			// The namespace is the catalog's, or must be defined by another
+			// schema (checked on resolution).
+			continue
+		}
+		if strings.Contains(imp.SchemaLocation, "://") {
+			l.warnings = append(l.warnings, fmt.Sprintf("%s: schema %q imported from %s is not fetched: its types are unknown (copy it beside the WSDL)",
+				path, imp.Namespace, imp.SchemaLocation))
+			continue
 		}
 		if err := l.loadSchemaFile(path, imp.SchemaLocation, ""); err != nil {
 			return err
@@ -263,7 +285,7 @@ func qname(raw string, xmlns map[string]string, tns string) (xml.Name, error) {
 		return xml.Name{Space: tns, Local: raw}, nil
 	}
 	if ns, ok := xmlns[prefix]; ok {
-		return xml.Name{Space: ns, Local: local}, nil
+		return xml.Name{Space: xsdNamespace(ns), Local: local}, nil
 	}
 	if prefix == "xs" || prefix == "xsd" {
 		return xml.Name{Space: XSD, Local: local}, nil
@@ -317,6 +339,9 @@ func (l *loader) typeByName(name xml.Name, ctx string) (*Type, error) {
 	}
 	if k, ok := builtinKinds[name.Local]; ok && (name.Space == XSD || l.isUnprefixedFallback(name)) {
 		return &Type{Name: xml.Name{Space: XSD, Local: name.Local}, Kind: k, XSDName: name.Local, MinLen: -1, MaxLen: -1}, nil
+	}
+	if t, ok := catalogType(name); ok {
+		return t, nil
 	}
 	return nil, fmt.Errorf("%s: type {%s}%s is not defined by any schema", ctx, name.Space, name.Local)
 }
@@ -440,6 +465,12 @@ func (l *loader) element(sd *schemaDoc, e *gowsdl.XSDElement, global bool) (*Ele
 			return nil, err
 		}
 		g := l.elements[rn]
+		if g == nil && catalogNamespaces[rn.Space] {
+			// An element of a catalog schema (wsa:EndpointReference,
+			// wsse:Security): carried as it comes.
+			el.Name, el.Type = rn, &Type{Name: rn, Kind: KindAny, XSDName: "anyType", MinLen: -1, MaxLen: -1}
+			return el, nil
+		}
 		if g == nil {
 			return nil, fmt.Errorf("element ref %q is not defined by any schema", e.Ref)
 		}

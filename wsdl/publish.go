@@ -69,6 +69,9 @@ func Publish(def *Definition) (*Publication, error) {
 				continue
 			}
 			loc := el.SelectAttrValue(attrName, "")
+			if strings.Contains(loc, "://") && attrName == "schemaLocation" && el.Tag == "import" {
+				continue // a schema on the web (the loader's catalog stands for it): clients may fetch it there
+			}
 			target, err := locate(path, loc)
 			if err != nil {
 				return 0, err
@@ -226,12 +229,79 @@ func rewriteRoot(doc *etree.Document) error {
 			h.CreateAttr("use", "literal")
 		}
 	}
+	addService(root, wsdlTag, tns, soap11, soap12)
 	for _, el := range allElements(root) {
 		if el.Tag == "address" && (el.NamespaceURI() == NSSOAP11 || el.NamespaceURI() == NSSOAP12) {
 			el.CreateAttr("location", baseMarker)
 		}
 	}
+	dropForeignAddresses(root)
 	return nil
+}
+
+// addService gives a WSDL without a wsdl:service (an abstract interface
+// plus bindings, as some vendors ship) a service of its own, with a port
+// per SOAP binding, so that clients know where to call.
+func addService(root *etree.Element, wsdlTag func(string) string, tns, soap11, soap12 string) {
+	for _, c := range root.ChildElements() {
+		if isWSDL(c, "service") {
+			return
+		}
+	}
+	name := root.SelectAttrValue("name", "")
+	if name == "" {
+		name = "Gateway"
+	}
+	svc := etree.NewElement(wsdlTag("service"))
+	svc.CreateAttr("name", name+"Service")
+	for _, b := range root.ChildElements() {
+		if !isWSDL(b, "binding") {
+			continue
+		}
+		prefix := soap11
+		switch bindingVersion(b) {
+		case NSSOAP12:
+			prefix = soap12
+		case NSSOAP11:
+		default:
+			continue
+		}
+		port := svc.CreateElement(wsdlTag("port"))
+		port.CreateAttr("name", b.SelectAttrValue("name", "")+"Port")
+		port.CreateAttr("binding", tns+":"+b.SelectAttrValue("name", ""))
+		port.CreateElement(prefix+":address").CreateAttr("location", baseMarker)
+	}
+	root.AddChild(svc)
+}
+
+// dropForeignAddresses leaves in each port only what points at the
+// gateway: a port of a binding that is not SOAP (an http:address) goes
+// whole, and any other extension of a port (a WS-Addressing
+// EndpointReference with the upstream's address) goes, so that nothing in
+// the published WSDL reveals the upstream's host.
+func dropForeignAddresses(root *etree.Element) {
+	for _, svc := range root.ChildElements() {
+		if !isWSDL(svc, "service") {
+			continue
+		}
+		for _, port := range svc.ChildElements() {
+			if !isWSDL(port, "port") {
+				continue
+			}
+			soap := false
+			for _, c := range port.ChildElements() {
+				switch {
+				case c.Tag == "address" && (c.NamespaceURI() == NSSOAP11 || c.NamespaceURI() == NSSOAP12):
+					soap = true
+				case c.NamespaceURI() != NSWSDL:
+					port.RemoveChild(c)
+				}
+			}
+			if !soap {
+				svc.RemoveChild(port)
+			}
+		}
+	}
 }
 
 // toSOAP12 moves the SOAP 1.1 extension elements under el to SOAP 1.2.
