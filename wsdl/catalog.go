@@ -1,6 +1,30 @@
 package wsdl
 
-import "encoding/xml"
+import (
+	"bytes"
+	"embed"
+	"encoding/xml"
+)
+
+//go:embed catalog/*.xsd
+var catalogFS embed.FS
+
+// catalogSchema is the gateway's own stand-in schema for a catalog
+// namespace, as the publisher serves it, if it has one.
+func catalogSchema(ns string) ([]byte, bool) {
+	file := map[string]string{NSSOAPENC: "soap-encoding.xsd", NSWSA2005: "ws-addressing.xsd", NSWSA2004: "ws-addressing.xsd"}[ns]
+	if file == "" {
+		return nil, false
+	}
+	data, err := catalogFS.ReadFile("catalog/" + file)
+	if err != nil {
+		return nil, false
+	}
+	if ns == NSWSA2004 {
+		data = bytes.ReplaceAll(data, []byte(NSWSA2005), []byte(NSWSA2004))
+	}
+	return data, true
+}
 
 // Well-known schemas that WSDLs import from the web. The gateway never
 // fetches a schema at start: these are known here instead, by namespace,

@@ -36,6 +36,19 @@ type Publication struct {
 func Publish(def *Definition) (*Publication, error) {
 	p := &Publication{}
 	index := map[string]int{}
+	catalogDocs := map[string]int{}
+	addCatalog := func(ns string) (int, bool) {
+		if n, ok := catalogDocs[ns]; ok {
+			return n, true
+		}
+		doc, ok := catalogSchema(ns)
+		if !ok {
+			return 0, false
+		}
+		catalogDocs[ns] = len(p.docs)
+		p.docs, p.kind = append(p.docs, doc), append(p.kind, "xsd")
+		return len(p.docs) - 1, true
+	}
 	var add func(path, kind string) (int, error)
 	add = func(path, kind string) (int, error) {
 		key := filepath.Clean(path)
@@ -70,7 +83,14 @@ func Publish(def *Definition) (*Publication, error) {
 			}
 			loc := el.SelectAttrValue(attrName, "")
 			if strings.Contains(loc, "://") && attrName == "schemaLocation" && el.Tag == "import" {
-				continue // a schema on the web (the loader's catalog stands for it): clients may fetch it there
+				// A schema on the web. The gateway serves its own stand-in
+				// for those its catalog has one of (so that clients with no
+				// way out, or a slow one, load the WSDL); others clients may
+				// fetch where the source says.
+				if m, ok := addCatalog(el.SelectAttrValue("namespace", "")); ok {
+					el.CreateAttr(attrName, baseMarker+"?xsd="+strconv.Itoa(m))
+				}
+				continue
 			}
 			target, err := locate(path, loc)
 			if err != nil {

@@ -53,6 +53,13 @@ func (u *styleUpstream) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	var out string
 	switch {
+	case strings.Contains(body, "Gruss"):
+		out = `<GrussResponse xmlns="urn:corpus:legacy:kunden"><text>Guten Tag, ` + field("anrede", body) + ` ` + field("name", body) + `!</text></GrussResponse>`
+	case strings.Contains(body, "Convert"):
+		a, _ := strconv.ParseFloat(field("amount", body), 64)
+		out = fmt.Sprintf(`<ConvertResponse xmlns="http://corpus.example/asmx/"><ConvertResult>%g</ConvertResult></ConvertResponse>`, a*2)
+	case strings.Contains(body, "urn:corpus:vendor:tickets"):
+		out = `<t:OpenResponse xmlns:t="urn:corpus:vendor:tickets"><t:ticket>T-` + field("title", body) + `</t:ticket><t:replyTo>urn:reply</t:replyTo></t:OpenResponse>`
 	case strings.Contains(body, "placeOrder"):
 		q, _ := strconv.Atoi(field("quantity", body))
 		tags := ""
@@ -76,7 +83,10 @@ func (u *styleUpstream) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	io.WriteString(w, `<?xml version="1.0" encoding="utf-8"?><soapenv:Envelope xmlns:soapenv="`+ns+`"><soapenv:Body>`+out+`</soapenv:Body></soapenv:Envelope>`)
 }
 
-func TestRPCLiteralAndBareEndToEnd(t *testing.T) {
+// TestCorpusEndToEnd: the corpus's WSDLs of every style, encoding and
+// shape are served through one gateway, each behind an upstream of its
+// style, and called by zeep and Python's xmlrpc.client.
+func TestCorpusEndToEnd(t *testing.T) {
 	up := &styleUpstream{}
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -94,6 +104,15 @@ func TestRPCLiteralAndBareEndToEnd(t *testing.T) {
     wsdl: conformance/wsdls/sap-bare.wsdl
     allow_groups: [staff]
     backend: {kind: soap, url: "http://%[1]s/material", timeout: 5s}
+  - name: kunden
+    wsdl: conformance/wsdls/legacy-latin1.wsdl
+    backend: {kind: soap, url: "http://%[1]s/kunden", timeout: 5s}
+  - name: rates
+    wsdl: conformance/wsdls/asmx-utf16.wsdl
+    backend: {kind: soap, url: "http://%[1]s/rates", timeout: 5s}
+  - name: tickets
+    wsdl: conformance/wsdls/vendor-no-service.wsdl
+    backend: {kind: soap, url: "http://%[1]s/tickets", timeout: 5s}
 `, l.Addr()))
 	out := harness.RunScript(t, filepath.Join("clients", "zeep_styles.py"), gw.URL)
 	if !strings.Contains(out, "all checks passed") {

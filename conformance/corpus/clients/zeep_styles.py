@@ -46,6 +46,19 @@ for port in ("MaterialPort", "MaterialPort12"):
     assert raw_body(client, "GetTime") == [("{urn:corpus:sap:material}ServerTime", "2026-11-30T10:00:00Z")]
     assert raw_body(client, "CountPlants", "M-7") == [("count", "7")]
 
+# ISO-8859-1, the 2000/10 schema namespace, soapenc:string: text round trips.
+kunden = zeep.Client(URL + "/soap/kunden?wsdl", transport=transport).service
+assert kunden.Gruss(anrede="Frau", name="Müller-Lüdenscheidt") == "Guten Tag, Frau Müller-Lüdenscheidt!"
+# UTF-16 ASMX: SOAP 1.1 and 1.2 ports, the HttpGet one not published.
+for port in ("RatesSoap", "RatesSoap12"):
+    rates = zeep.Client(URL + "/soap/rates?wsdl", transport=transport, service_name="Rates", port_name=port).service
+    assert rates.Convert(amount=21.5, currency="EUR") == 43.0
+assert "RatesHttpGet" not in [p for s in zeep.Client(URL + "/soap/rates?wsdl", transport=transport).wsdl.services.values() for p in s.ports]
+# windows-1252, no wsdl:service of its own: the gateway's.
+tickets = zeep.Client(URL + "/soap/tickets?wsdl", transport=transport).service
+r = tickets.Open(title="printer")
+assert r.ticket == "T-printer" and r.replyTo._value_1 == "urn:reply", r  # simpleContent with attributes: zeep puts the text in _value_1
+
 x = xmlrpc.client.ServerProxy(URL.replace("http://", "http://bob:builder@") + "/xmlrpc")
 r = x.orders.placeOrder({"customer": "ACME", "order": {"id": "O-2", "quantity": 5}})
 assert r["receipt"]["id"] == "O-2" and r["total"] == 50, r
@@ -53,4 +66,6 @@ assert x.orders.ping()["alive"] is True
 assert x.material.GetStock("M-100", "20")["Available"] == 2
 assert x.material.CountPlants("M-77")["count"] == 77
 assert x.material.GetTime()["ServerTime"] == xmlrpc.client.DateTime("20261130T10:00:00"), x.material.GetTime()
-print("rpc/literal and document/literal bare: all checks passed")
+assert x.kunden.Gruss("Herr", "Grüß")["text"] == "Guten Tag, Herr Grüß!"
+assert x.rates.Convert(2.25)["ConvertResult"] == 4.5
+print("corpus: all checks passed")
