@@ -9,6 +9,8 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strconv"
@@ -131,6 +133,24 @@ func TestCorpusEndToEnd(t *testing.T) {
 	} {
 		if !strings.Contains(seen, want) {
 			t.Errorf("no upstream request held %s\n%s", want, seen)
+		}
+	}
+	// gSOAP's wsdl2h reads every published WSDL, and finds no address but
+	// the gateway's.
+	wsdl2h, err := exec.LookPath("wsdl2h")
+	if err != nil {
+		t.Fatalf("wsdl2h is not installed (make test installs gsoap): %v", err)
+	}
+	for _, svc := range []string{"orders", "material", "kunden", "rates", "tickets"} {
+		header := filepath.Join(t.TempDir(), svc+".h")
+		out, err := exec.Command(wsdl2h, "-o", header, gw.URL+"/soap/"+svc+"?wsdl").CombinedOutput()
+		if err != nil || strings.Contains(string(out), "Error") {
+			t.Errorf("wsdl2h %s: %v\n%s", svc, err, out)
+			continue
+		}
+		h, _ := os.ReadFile(header)
+		if regexp.MustCompile(`internal\.example|cxf\.example:|sap\.example:`).Match(h) || !strings.Contains(string(h), gw.URL+"/soap/"+svc) {
+			t.Errorf("wsdl2h %s: the endpoint is not (only) the gateway's", svc)
 		}
 	}
 	if !strings.Contains(gw.Logs(), `MaterialHttpGet`) {
