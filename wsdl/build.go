@@ -11,7 +11,8 @@ import (
 )
 
 // build turns the parsed documents into operations, checking the constructs
-// the gateway can serve: document style, literal use, element parts.
+// the gateway can serve: literal use, document or rpc style, parts that
+// resolve.
 func (l *loader) build() (*Definition, error) {
 	root := l.docs[0]
 	def := &Definition{Name: root.w.Name, TargetNamespace: root.w.TargetNamespace, Path: l.root, byName: make(map[string]*Operation), read: l.read}

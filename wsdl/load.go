@@ -78,8 +78,9 @@ type globalSimple struct {
 }
 
 // Load reads the WSDL at path, its wsdl:imports and its schemas' imports and
-// includes (relative file locations), and checks that every operation is
-// document/literal with element parts that resolve.
+// includes (relative file locations), and checks that every operation's
+// binding is one the gateway serves (literal use, document or rpc style)
+// and that its parts resolve.
 func Load(path string) (*Definition, error) {
 	return load(os.ReadFile, path)
 }
