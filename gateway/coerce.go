@@ -12,30 +12,63 @@ import (
 // CheckInput checks params against an operation's input wrapper element and
 // returns them in schema order, with integers widened to doubles where the
 // schema wants a double. Every violation is an InvalidParams fault naming the
-// parameter, so that a client learns which one to fix.
+// parameter, so that a client learns which one to fix: requests are
+// checked strictly.
 func CheckInput(input *wsdl.Element, params Struct) (Struct, error) {
-	return checkStruct(input.Type, params, "")
+	c := &checker{}
+	return c.structOf(input.Type, params, "")
 }
 
-// CheckOutput checks what an upstream returned against an operation's output
-// element, as CheckInput does, except that members the schema does not know
+// CheckOutput checks what an upstream returned against an operation's
+// output element strictly, but for members the schema does not know, which
 // are dropped: an upstream that adds a field must not break its callers.
 func CheckOutput(output *wsdl.Element, result Struct) (Struct, error) {
+	out, _, err := CheckOutputLenient(output, result, true)
+	return out, err
+}
+
+// CheckOutputLenient is CheckOutput for an upstream whose answers are
+// taken as they come unless strict: a value that breaks a facet (an
+// enumeration, a length, a pattern), a list with more or fewer items than
+// the schema allows, a required member missing, or a member the schema
+// does not know is passed on (an unknown member dropped) and named in
+// deviations, for the caller to log and count; only a value of the wrong
+// kind, which no front end could encode, fails.
+func CheckOutputLenient(output *wsdl.Element, result Struct, strict bool) (Struct, []string, error) {
 	if output == nil {
-		return Struct{}, nil
+		return Struct{}, nil, nil
 	}
-	return checkStructMode(output.Type, result, "", true)
+	c := &checker{output: true, lenient: !strict}
+	out, err := c.structOf(output.Type, result, "")
+	return out, c.deviations, err
 }
 
-func checkStruct(t *wsdl.Type, s Struct, path string) (Struct, error) {
-	return checkStructMode(t, s, path, false)
+// checker checks neutral values against a schema. For an output it drops
+// unknown members; when lenient it also lets schema violations through,
+// noting each in deviations.
+type checker struct {
+	output, lenient bool
+	deviations      []string
 }
 
-func checkStructMode(t *wsdl.Type, s Struct, path string, lenient bool) (Struct, error) {
-	if !lenient {
-		for _, m := range s {
-			if !hasField(t, m.Name) {
+// violation is a schema violation: an InvalidParams fault, or, when the
+// checker is lenient, a deviation noted (and nil).
+func (c *checker) violation(format string, args ...any) error {
+	if c.lenient {
+		c.deviations = append(c.deviations, fmt.Sprintf(format, args...))
+		return nil
+	}
+	return NewFault(FaultInvalidParams, format, args...)
+}
+
+func (c *checker) structOf(t *wsdl.Type, s Struct, path string) (Struct, error) {
+	for _, m := range s {
+		if !hasField(t, m.Name) {
+			if !c.output {
 				return nil, NewFault(FaultInvalidParams, "unknown parameter %s", join(path, m.Name))
+			}
+			if c.lenient {
+				c.deviations = append(c.deviations, "unknown member "+join(path, m.Name)+" dropped")
 			}
 		}
 	}
@@ -46,14 +79,16 @@ func checkStructMode(t *wsdl.Type, s Struct, path string, lenient bool) (Struct,
 		p := join(path, name)
 		if !present || v == nil {
 			if f.Min > 0 && !(present && f.Nillable) {
-				return nil, NewFault(FaultInvalidParams, "missing required parameter %s", p)
+				if err := c.violation("missing required parameter %s", p); err != nil {
+					return nil, err
+				}
 			}
 			if present {
 				out = append(out, Member{name, nil})
 			}
 			continue
 		}
-		cv, err := checkElement(f, v, p, lenient)
+		cv, err := c.element(f, v, p)
 		if err != nil {
 			return nil, err
 		}
@@ -78,23 +113,38 @@ func join(path, name string) string {
 	return path + "." + name
 }
 
-func checkElement(f *wsdl.Element, v Value, path string, lenient bool) (Value, error) {
+func (c *checker) element(f *wsdl.Element, v Value, path string) (Value, error) {
 	if !f.Repeated() {
-		return checkValue(f.Type, v, path, lenient)
+		if list, ok := v.([]any); ok && f.Type.Kind != wsdl.KindAny {
+			// Several values where one is due (an upstream that repeats an
+			// element): the first, when lenient.
+			if err := c.violation("%s: one value expected, got %d", path, len(list)); err != nil {
+				return nil, err
+			}
+			if len(list) == 0 {
+				return nil, nil
+			}
+			v = list[0]
+		}
+		return c.value(f.Type, v, path)
 	}
 	list, ok := v.([]any)
 	if !ok {
 		list = []any{v} // one occurrence of a repeated element
 	}
 	if len(list) < f.Min {
-		return nil, NewFault(FaultInvalidParams, "%s: at least %d values expected, got %d", path, f.Min, len(list))
+		if err := c.violation("%s: at least %d values expected, got %d", path, f.Min, len(list)); err != nil {
+			return nil, err
+		}
 	}
 	if f.Max > 0 && len(list) > f.Max {
-		return nil, NewFault(FaultInvalidParams, "%s: at most %d values expected, got %d", path, f.Max, len(list))
+		if err := c.violation("%s: at most %d values expected, got %d", path, f.Max, len(list)); err != nil {
+			return nil, err
+		}
 	}
 	out := make([]any, len(list))
 	for i, item := range list {
-		cv, err := checkValue(f.Type, item, fmt.Sprintf("%s[%d]", path, i), lenient)
+		cv, err := c.value(f.Type, item, fmt.Sprintf("%s[%d]", path, i))
 		if err != nil {
 			return nil, err
 		}
@@ -103,7 +153,7 @@ func checkElement(f *wsdl.Element, v Value, path string, lenient bool) (Value, e
 	return out, nil
 }
 
-func checkValue(t *wsdl.Type, v Value, path string, lenient bool) (Value, error) {
+func (c *checker) value(t *wsdl.Type, v Value, path string) (Value, error) {
 	wrong := func() error {
 		return NewFault(FaultInvalidParams, "%s: expected %s, got %s", path, t.Kind, KindOf(v))
 	}
@@ -115,7 +165,7 @@ func checkValue(t *wsdl.Type, v Value, path string, lenient bool) (Value, error)
 		if !ok {
 			return nil, wrong()
 		}
-		return s, checkFacets(t, s, path)
+		return s, c.facets(t, s, path)
 	case wsdl.KindInt:
 		n, ok := v.(int64)
 		if !ok {
@@ -124,13 +174,13 @@ func checkValue(t *wsdl.Type, v Value, path string, lenient bool) (Value, error)
 		if n < math.MinInt32 || n > math.MaxInt32 {
 			return nil, NewFault(FaultInvalidParams, "%s: %d is out of range for int", path, n)
 		}
-		return n, checkEnum(t, fmt.Sprint(n), path)
+		return n, c.enum(t, fmt.Sprint(n), path)
 	case wsdl.KindLong:
 		n, ok := v.(int64)
 		if !ok {
 			return nil, wrong()
 		}
-		return n, checkEnum(t, fmt.Sprint(n), path)
+		return n, c.enum(t, fmt.Sprint(n), path)
 	case wsdl.KindBool:
 		if _, ok := v.(bool); !ok {
 			return nil, wrong()
@@ -159,29 +209,29 @@ func checkValue(t *wsdl.Type, v Value, path string, lenient bool) (Value, error)
 		if !ok {
 			return nil, wrong()
 		}
-		return checkStructMode(t, s, path, lenient)
+		return c.structOf(t, s, path)
 	}
 	return nil, wrong()
 }
 
-func checkFacets(t *wsdl.Type, s, path string) error {
-	if err := checkEnum(t, s, path); err != nil {
+func (c *checker) facets(t *wsdl.Type, s, path string) error {
+	if err := c.enum(t, s, path); err != nil {
 		return err
 	}
 	n := utf8.RuneCountInString(s)
 	if t.MinLen >= 0 && n < t.MinLen {
-		return NewFault(FaultInvalidParams, "%s: at least %d characters expected", path, t.MinLen)
+		return c.violation("%s: at least %d characters expected", path, t.MinLen)
 	}
 	if t.MaxLen >= 0 && n > t.MaxLen {
-		return NewFault(FaultInvalidParams, "%s: at most %d characters expected", path, t.MaxLen)
+		return c.violation("%s: at most %d characters expected", path, t.MaxLen)
 	}
 	if t.Pattern != nil && !t.Pattern.MatchString(s) {
-		return NewFault(FaultInvalidParams, "%s: does not match the pattern %s", path, t.Pattern)
+		return c.violation("%s: does not match the pattern %s", path, t.Pattern)
 	}
 	return nil
 }
 
-func checkEnum(t *wsdl.Type, s, path string) error {
+func (c *checker) enum(t *wsdl.Type, s, path string) error {
 	if len(t.Enum) == 0 {
 		return nil
 	}
@@ -190,7 +240,7 @@ func checkEnum(t *wsdl.Type, s, path string) error {
 			return nil
 		}
 	}
-	return NewFault(FaultInvalidParams, "%s: %q is not one of %v", path, s, t.Enum)
+	return c.violation("%s: %q is not one of %v", path, s, t.Enum)
 }
 
 // KindOf names a neutral value's kind for messages.

@@ -9,6 +9,7 @@ import (
 	"encoding/hex"
 	"encoding/xml"
 	"errors"
+	"fmt"
 	"io"
 	"math"
 	"net/http"
@@ -101,6 +102,11 @@ type decoder struct {
 	end     xmltext.Token // that end
 	text    strings.Builder
 	action  string // the request's SOAP action, which picks a bare operation an empty Body calls
+
+	// lenient reads an upstream's answer past unknown and repeated
+	// elements, noting each in deviations (never set for requests).
+	lenient    bool
+	deviations []string
 }
 
 // knownNamespaces are returned by the scanner without a copy.
@@ -630,9 +636,23 @@ func (d *decoder) structContent(el *wsdl.Element, parent string, first *xmltext.
 		case xmltext.Start:
 			i := fieldIndex(fields, t.Local)
 			if i < 0 {
+				if d.lenient {
+					d.deviations = append(d.deviations, fmt.Sprintf("element %s: unexpected element <%s> skipped", here, t.Local))
+					if err := d.skip(); err != nil {
+						return nil, err
+					}
+					continue
+				}
 				return nil, paramFault("element %s: unexpected element <%s>", here, t.Local)
 			}
 			f := fields[i]
+			if d.lenient && seen[i] && !f.Repeated() {
+				d.deviations = append(d.deviations, fmt.Sprintf("element %s.%s repeated: the first kept", here, f.Name.Local))
+				if err := d.skip(); err != nil {
+					return nil, err
+				}
+				continue
+			}
 			v, err := d.element(t, f, here)
 			if err != nil {
 				return nil, err

@@ -26,10 +26,25 @@ func ContentType(v Version, action string) string {
 // Application; a fault op declares comes with its name and its detail
 // decoded by the schema.
 func DecodeResponse(r io.Reader, v Version, op *wsdl.Operation, maxDepth int) (gateway.Struct, error) {
+	out, _, err := DecodeResponseLenient(r, v, op, maxDepth, true)
+	return out, err
+}
+
+// DecodeResponseLenient is DecodeResponse that, unless strict, reads past
+// what the schema does not expect of an upstream's answer: an unknown
+// element is skipped, a repeated one that may occur once keeps its first
+// value; each is named in deviations.
+func DecodeResponseLenient(r io.Reader, v Version, op *wsdl.Operation, maxDepth int, strict bool) (gateway.Struct, []string, error) {
 	d, err := newDecoder(r, maxDepth, knownNamespaces)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
+	d.lenient = !strict
+	out, err := d.response(v, op)
+	return out, d.deviations, err
+}
+
+func (d *decoder) response(v Version, op *wsdl.Operation) (gateway.Struct, error) {
 	env, err := d.start()
 	if err != nil {
 		return nil, err

@@ -14,6 +14,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"gateway/gateway"
@@ -33,7 +34,7 @@ type codec interface {
 	// decode reads a response: the result; an application fault (a
 	// *gateway.Fault, which the upstream meant); or any other error, which
 	// is a failure of the upstream.
-	decode(resp *http.Response, body []byte, call *gateway.Call) (gateway.Struct, error)
+	decode(resp *http.Response, body []byte, call *gateway.Call) (result gateway.Struct, deviations []string, err error)
 }
 
 // caller is the identity sent upstream, its values encoded as the
@@ -57,7 +58,13 @@ type Backend struct {
 	codec   codec
 	log     *slog.Logger
 	now     func() time.Time
+
+	deviations atomic.Int64 // answers passed on that break the WSDL's schema
 }
+
+// Deviations counts the answers passed on although they break the WSDL's
+// schema (see Config.StrictResponses).
+func (b *Backend) Deviations() int64 { return b.deviations.Load() }
 
 // New makes the backend of service, defined by def. It does not contact
 // the upstream: one that is down at start does not stop the gateway.
@@ -101,7 +108,7 @@ func New(service string, def *wsdl.Definition, cfg Config, log *slog.Logger) (*B
 	}
 	switch cfg.Kind {
 	case KindSOAP:
-		b.codec = &soapCodec{v12: def.SOAP12Only}
+		b.codec = &soapCodec{v12: def.SOAP12Only, strict: cfg.StrictResponses}
 	case KindXMLRPC:
 		b.codec = &xmlrpcCodec{methods: cfg.Methods, positional: cfg.Params == "positional"}
 	case KindHTTPJSON:
@@ -246,13 +253,19 @@ func (b *Backend) once(ctx context.Context, call *gateway.Call) (gateway.Struct,
 	if len(data) > maxResponseBytes {
 		return nil, errors.New("response over 16 MiB")
 	}
-	result, err := b.codec.decode(resp, data, call)
+	result, deviations, err := b.codec.decode(resp, data, call)
 	if err != nil {
 		return nil, err
 	}
-	checked, err := gateway.CheckOutput(call.Operation.Output, result)
+	checked, more, err := gateway.CheckOutputLenient(call.Operation.Output, result, b.cfg.StrictResponses)
 	if err != nil {
 		return nil, b.unavailable("returned a response that does not match the WSDL: %s", gateway.AsFault(err).Message)
+	}
+	if deviations = append(deviations, more...); len(deviations) > 0 {
+		// Strict in, lenient out: passed on, for the operator to see.
+		b.deviations.Add(1)
+		b.log.WarnContext(ctx, "upstream answer deviates from the WSDL; passed on", "service", b.service,
+			"operation", call.Operation.Name, "deviations", strings.Join(deviations, "; "))
 	}
 	return checked, nil
 }

@@ -31,6 +31,11 @@ type Config struct {
 	Params         string            `yaml:"params"`  // xmlrpc: struct | positional
 	IdentitySecret string            `yaml:"identity_secret"`
 	SecretFile     string            `yaml:"identity_secret_file"`
+	// StrictResponses makes an answer that breaks the WSDL's schema (a
+	// facet, an occurrence bound, an unknown or repeated element) an
+	// Unavailable fault; by default such an answer is passed on, logged
+	// and counted (strict in, lenient out).
+	StrictResponses bool `yaml:"strict_responses"`
 }
 
 // BreakerConfig is the circuit breaker: after Failures consecutive failures

@@ -17,7 +17,7 @@ import (
 
 // soapCodec calls a SOAP upstream in the version its binding says, with
 // the caller as a gw:Caller header.
-type soapCodec struct{ v12 bool }
+type soapCodec struct{ v12, strict bool }
 
 func (c *soapCodec) version() soap.Version {
 	if c.v12 {
@@ -55,11 +55,11 @@ func (c *soapCodec) body(call *gateway.Call, who caller) (string, http.Header, [
 	return soap.ContentType(c.version(), call.Operation.Action), header, body, nil
 }
 
-func (c *soapCodec) decode(resp *http.Response, body []byte, call *gateway.Call) (gateway.Struct, error) {
+func (c *soapCodec) decode(resp *http.Response, body []byte, call *gateway.Call) (gateway.Struct, []string, error) {
 	if resp.StatusCode != http.StatusOK && resp.StatusCode != http.StatusInternalServerError {
-		return nil, fmt.Errorf("HTTP %d", resp.StatusCode)
+		return nil, nil, fmt.Errorf("HTTP %d", resp.StatusCode)
 	}
-	return soap.DecodeResponse(bytes.NewReader(body), c.version(), call.Operation, 0)
+	return soap.DecodeResponseLenient(bytes.NewReader(body), c.version(), call.Operation, 0, c.strict)
 }
 
 // xmlrpcCodec calls an XML-RPC upstream: method names from methods (the
@@ -91,7 +91,12 @@ func (c *xmlrpcCodec) body(call *gateway.Call, _ caller) (string, http.Header, [
 	return "text/xml", nil, body, err
 }
 
-func (c *xmlrpcCodec) decode(resp *http.Response, body []byte, call *gateway.Call) (gateway.Struct, error) {
+func (c *xmlrpcCodec) decode(resp *http.Response, body []byte, call *gateway.Call) (gateway.Struct, []string, error) {
+	out, err := c.decodeStruct(resp, body, call)
+	return out, nil, err
+}
+
+func (c *xmlrpcCodec) decodeStruct(resp *http.Response, body []byte, call *gateway.Call) (gateway.Struct, error) {
 	if resp.StatusCode != http.StatusOK {
 		return nil, fmt.Errorf("HTTP %d", resp.StatusCode)
 	}
@@ -139,7 +144,12 @@ func (jsonCodec) body(call *gateway.Call, _ caller) (string, http.Header, []byte
 	return "application/json", http.Header{"Accept": {"application/json"}}, body, err
 }
 
-func (jsonCodec) decode(resp *http.Response, body []byte, call *gateway.Call) (gateway.Struct, error) {
+func (j jsonCodec) decode(resp *http.Response, body []byte, call *gateway.Call) (gateway.Struct, []string, error) {
+	out, err := j.decodeStruct(resp, body, call)
+	return out, nil, err
+}
+
+func (jsonCodec) decodeStruct(resp *http.Response, body []byte, call *gateway.Call) (gateway.Struct, error) {
 	mt, _, _ := mime.ParseMediaType(resp.Header.Get("Content-Type"))
 	if mt != "application/json" {
 		return nil, fmt.Errorf("HTTP %d with content type %q", resp.StatusCode, mt)

@@ -219,6 +219,10 @@ func build(ctx context.Context, cfg Config, log *slog.Logger) (*app, error) {
 				}
 				return 1
 			}))
+			reg.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{
+				Name: "gateway_upstream_response_deviations_total", Help: "Upstream answers passed on although they break the WSDL's schema (see strict_responses).",
+				ConstLabels: prometheus.Labels{"service": svc.Name},
+			}, func() float64 { return float64(b.Deviations()) }))
 		}
 	}
 	var trusted []*net.IPNet

@@ -74,6 +74,10 @@ func (u *styleUpstream) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		out = `<ns2:pingResponse xmlns:ns2="urn:corpus:cxf:orders"><alive>true</alive></ns2:pingResponse>`
 	case strings.Contains(body, "<id>"):
 		out = `<t:Receipt xmlns:t="urn:corpus:cxf:orders:types"><orderId>` + field("id", body) + `</orderId><accepted>true</accepted></t:Receipt>`
+	case strings.Contains(body, ">LAX<"):
+		// An answer that breaks the schema: an unknown element, a repeated
+		// one, a material number over its maxLength of 18.
+		out = `<Stock xmlns="urn:corpus:sap:material"><MaterialID>M-1234567890-123456789</MaterialID><MaterialID>again</MaterialID><Plant>LAX</Plant><Extra><Deep>1</Deep></Extra><Available>3</Available></Stock>`
 	case strings.Contains(body, "Plant"):
 		out = fmt.Sprintf(`<Stock xmlns="urn:corpus:sap:material"><MaterialID>%s</MaterialID><Plant>%s</Plant><Available>%d</Available></Stock>`,
 			field("MaterialID", body), field("Plant", body), len(field("Plant", body)))
@@ -155,5 +159,63 @@ func TestCorpusEndToEnd(t *testing.T) {
 	}
 	if !strings.Contains(gw.Logs(), `MaterialHttpGet`) {
 		t.Error("the HTTP binding passed over was not logged")
+	}
+}
+
+// TestStrictInLenientOut: an upstream answer with an unknown element, a
+// repeated one and a value over its maxLength is passed on (logged and
+// counted) by default, and is -32005 with strict_responses; a request that
+// breaks the same facet is always refused.
+func TestStrictInLenientOut(t *testing.T) {
+	up := &styleUpstream{}
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := &http.Server{Handler: up}
+	go srv.Serve(l)
+	defer srv.Close()
+	gw := harness.Start(t, harness.Binary(t), fmt.Sprintf(`services:
+  - name: material
+    wsdl: conformance/wsdls/sap-bare.wsdl
+    backend: {kind: soap, url: "http://%[1]s/material", timeout: 5s}
+  - name: strict
+    wsdl: conformance/wsdls/sap-bare.wsdl
+    backend: {kind: soap, url: "http://%[1]s/material", timeout: 5s, strict_responses: true}
+`, l.Addr()))
+	call := func(method, material string) string {
+		body := `<?xml version="1.0"?><methodCall><methodName>` + method + `</methodName><params><param><value>` + material + `</value></param><param><value>LAX</value></param></params></methodCall>`
+		req, _ := http.NewRequest(http.MethodPost, gw.URL+"/xmlrpc", strings.NewReader(body))
+		req.Header.Set("Content-Type", "text/xml")
+		req.SetBasicAuth("bob", "builder")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return string(b)
+	}
+	got := call("material.GetStock", "M-1")
+	if !strings.Contains(got, "<string>M-1234567890-123456789</string>") || !strings.Contains(got, "<int>3</int>") || strings.Contains(got, "Extra") {
+		t.Errorf("lenient: %s", got)
+	}
+	if !strings.Contains(gw.Logs(), "upstream answer deviates from the WSDL") || !strings.Contains(gw.Logs(), "Extra") {
+		t.Error("the deviations were not logged")
+	}
+	resp, err := http.Get(gw.URL + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if !strings.Contains(string(m), `gateway_upstream_response_deviations_total{service="material"} 1`) {
+		t.Errorf("not counted:\n%s", regexp.MustCompile(`(?m)^gateway_upstream_response.*$`).FindAllString(string(m), -1))
+	}
+	if got := call("strict.GetStock", "M-1"); !strings.Contains(got, "<int>-32005</int>") {
+		t.Errorf("strict_responses: %s", got)
+	}
+	if got := call("material.GetStock", "M-1234567890-123456789"); !strings.Contains(got, "<int>-32602</int>") || !strings.Contains(got, "18") {
+		t.Errorf("a request over maxLength: %s", got)
 	}
 }
