@@ -260,6 +260,15 @@ func bindScalar(val Value, dst reflect.Value) error {
 			dst.SetFloat(x)
 			return nil
 		}
+	case Decimal:
+		switch dst.Kind() {
+		case reflect.Float32, reflect.Float64: // gowsdl makes xs:decimal a float64
+			dst.SetFloat(x.Float64())
+			return nil
+		case reflect.String:
+			dst.SetString(string(x))
+			return nil
+		}
 	case bool:
 		if dst.Kind() == reflect.Bool {
 			dst.SetBool(x)

@@ -3,6 +3,7 @@ package gateway
 import (
 	"fmt"
 	"math"
+	"strconv"
 	"time"
 	"unicode/utf8"
 
@@ -187,11 +188,16 @@ func (c *checker) value(t *wsdl.Type, v Value, path string) (Value, error) {
 		}
 		return v, nil
 	case wsdl.KindDouble:
+		if t.XSDName == "decimal" {
+			return decimalValue(v, wrong)
+		}
 		switch n := v.(type) {
 		case float64:
 			return n, nil
 		case int64:
 			return float64(n), nil
+		case Decimal:
+			return n.Float64(), nil
 		}
 		return nil, wrong()
 	case wsdl.KindDateTime:
@@ -243,6 +249,28 @@ func (c *checker) enum(t *wsdl.Type, s, path string) error {
 	return c.violation("%s: %q is not one of %v", path, s, t.Enum)
 }
 
+// decimalValue is v as an xsd:decimal: a Decimal as it is, a double as
+// the shortest decimal that reads back as it, an integer as its digits, a
+// string (how an XML-RPC client sends more digits than a double holds) if
+// it is a decimal's lexical form.
+func decimalValue(v Value, wrong func() error) (Value, error) {
+	switch n := v.(type) {
+	case Decimal:
+		return n, nil
+	case float64:
+		if d, ok := DecimalOf(n); ok {
+			return d, nil
+		}
+	case int64:
+		return Decimal(strconv.FormatInt(n, 10)), nil
+	case string:
+		if d, ok := ParseDecimal(n); ok {
+			return d, nil
+		}
+	}
+	return nil, wrong()
+}
+
 // KindOf names a neutral value's kind for messages.
 func KindOf(v Value) string {
 	switch v.(type) {
@@ -256,6 +284,8 @@ func KindOf(v Value) string {
 		return "boolean"
 	case float64:
 		return "double"
+	case Decimal:
+		return "decimal"
 	case time.Time:
 		return "dateTime"
 	case []byte:

@@ -1,5 +1,13 @@
 package gateway
 
+import (
+	"math"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+)
+
 // Neutral values are what every front end decodes into and encodes from, so that
 // one operation, defined once in its WSDL, returns the same data on every protocol.
 //
@@ -8,9 +16,10 @@ package gateway
 //	nil        absent optional value (XML-RPC nil, SOAP xsi:nil)
 //	bool
 //	int64      xsd:int, xsd:long and their kin
-//	float64    xsd:double, xsd:float, xsd:decimal
+//	float64    xsd:double, xsd:float
+//	Decimal    xsd:decimal and what derives from it: every digit kept
 //	string
-//	time.Time  xsd:dateTime
+//	time.Time  xsd:dateTime, its offset kept; NoZone when it had none
 //	[]byte     xsd:base64Binary
 //	Struct     a complex type: named members in schema order
 //	[]any      a repeated element (maxOccurs > 1)
@@ -50,3 +59,43 @@ func (s Struct) Int(name string) int64 {
 	n, _ := v.(int64)
 	return n
 }
+
+// Decimal is an xsd:decimal as its exact lexical form ("12.340",
+// "-0.000000000000000001", "123456789012345678901234567890"), so that no
+// digit is lost to float64 on the way through. SOAP carries it as it is;
+// XML-RPC as a <double> whose text is these digits.
+type Decimal string
+
+// decimalLexical is xsd:decimal's lexical space.
+var decimalLexical = regexp.MustCompile(`^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)$`)
+
+// ParseDecimal reads an xsd:decimal lexical form (surrounding space
+// trimmed, as the type's whitespace facet says).
+func ParseDecimal(s string) (Decimal, bool) {
+	s = strings.TrimSpace(s)
+	if !decimalLexical.MatchString(s) {
+		return "", false
+	}
+	return Decimal(s), true
+}
+
+// DecimalOf is the shortest decimal that reads back as f (false for
+// infinities and NaN, which xsd:decimal lacks).
+func DecimalOf(f float64) (Decimal, bool) {
+	if math.IsInf(f, 0) || math.IsNaN(f) {
+		return "", false
+	}
+	return Decimal(strconv.FormatFloat(f, 'f', -1, 64)), true
+}
+
+// Float64 is d, rounded to the nearest float64.
+func (d Decimal) Float64() float64 {
+	f, _ := strconv.ParseFloat(string(d), 64)
+	return f
+}
+
+// NoZone is the location of a dateTime that was written without a zone
+// ("2026-11-30T10:00:00"): its clock reads as UTC's, and the encoders write
+// it back without a zone, so that an absent zone stays absent instead of
+// becoming "Z".
+var NoZone = time.FixedZone("no zone", 0)

@@ -259,6 +259,13 @@ func parseFormValue(t *wsdl.Type, raw, name string) (any, error) {
 		}
 		return n, nil
 	case wsdl.KindDouble:
+		if t.XSDName == "decimal" {
+			d, ok := gateway.ParseDecimal(s)
+			if !ok {
+				return nil, bad()
+			}
+			return d, nil
+		}
 		f, err := strconv.ParseFloat(s, 64)
 		if err != nil {
 			return nil, bad()
@@ -273,9 +280,13 @@ func parseFormValue(t *wsdl.Type, raw, name string) (any, error) {
 		}
 		return nil, bad()
 	case wsdl.KindDateTime:
-		// datetime-local sends no zone and maybe no seconds: read it as UTC.
-		for _, layout := range []string{time.RFC3339Nano, "2006-01-02T15:04:05", "2006-01-02T15:04"} {
-			if v, err := time.Parse(layout, s); err == nil {
+		// datetime-local sends no zone and maybe no seconds: a time
+		// without a zone, which stays without one.
+		if v, err := time.Parse(time.RFC3339Nano, s); err == nil {
+			return v, nil
+		}
+		for _, layout := range []string{"2006-01-02T15:04:05", "2006-01-02T15:04"} {
+			if v, err := time.ParseInLocation(layout, s, gateway.NoZone); err == nil {
 				return v, nil
 			}
 		}

@@ -272,6 +272,8 @@ func appendScalar(b []byte, kind wsdl.Kind, v any) ([]byte, error) {
 			f = x
 		case int64:
 			f = float64(x)
+		case gateway.Decimal:
+			return append(b, x...), nil // xs:decimal: the digits as they came
 		default:
 			return nil, wrong
 		}
@@ -289,7 +291,13 @@ func appendScalar(b []byte, kind wsdl.Kind, v any) ([]byte, error) {
 		if !ok {
 			return nil, wrong
 		}
-		return t.UTC().AppendFormat(b, time.RFC3339Nano), nil
+		switch t.Location() {
+		case gateway.NoZone: // it had no zone: it gets none
+			return t.AppendFormat(b, "2006-01-02T15:04:05.999999999"), nil
+		case time.Local:
+			t = t.UTC()
+		}
+		return t.AppendFormat(b, time.RFC3339Nano), nil // its own offset kept
 	case wsdl.KindBase64, wsdl.KindHex:
 		raw, ok := v.([]byte)
 		if !ok {

@@ -751,6 +751,13 @@ func parseScalar(t *wsdl.Type, text, parent, name string) (any, error) {
 		}
 		return nil, bad()
 	case wsdl.KindDouble:
+		if t.XSDName == "decimal" {
+			d, ok := gateway.ParseDecimal(s)
+			if !ok {
+				return nil, bad()
+			}
+			return d, nil
+		}
 		switch s {
 		case "INF":
 			return math.Inf(1), nil
@@ -765,10 +772,11 @@ func parseScalar(t *wsdl.Type, text, parent, name string) (any, error) {
 		}
 		return f, nil
 	case wsdl.KindDateTime:
-		for _, layout := range []string{time.RFC3339Nano, "2006-01-02T15:04:05.999999999"} {
-			if v, err := time.Parse(layout, s); err == nil {
-				return v, nil
-			}
+		if v, err := time.Parse(time.RFC3339Nano, s); err == nil {
+			return v, nil // its offset kept
+		}
+		if v, err := time.ParseInLocation("2006-01-02T15:04:05.999999999", s, gateway.NoZone); err == nil {
+			return v, nil
 		}
 		return nil, bad()
 	case wsdl.KindBase64:

@@ -27,7 +27,12 @@ func toJSON(v any) any {
 		}
 		return out
 	case time.Time:
-		return x.UTC().Format(time.RFC3339Nano)
+		if x.Location() == gateway.NoZone {
+			return x.Format("2006-01-02T15:04:05.999999999")
+		}
+		return x.Format(time.RFC3339Nano)
+	case gateway.Decimal:
+		return json.Number(x) // a JSON number with every digit
 	case []byte:
 		return base64.StdEncoding.EncodeToString(x)
 	}
@@ -106,6 +111,11 @@ func jsonValue(t *wsdl.Type, raw any, path string) (any, error) {
 		if !ok {
 			return nil, bad
 		}
+		if t.XSDName == "decimal" {
+			if d, ok := gateway.ParseDecimal(n.String()); ok {
+				return d, nil
+			}
+		}
 		return n.Float64()
 	case wsdl.KindBool:
 		if b, ok := raw.(bool); ok {
@@ -119,7 +129,9 @@ func jsonValue(t *wsdl.Type, raw any, path string) (any, error) {
 		}
 		v, err := time.Parse(time.RFC3339Nano, s)
 		if err != nil {
-			return nil, bad
+			if v, err = time.ParseInLocation("2006-01-02T15:04:05.999999999", s, gateway.NoZone); err != nil {
+				return nil, bad
+			}
 		}
 		return v, nil
 	case wsdl.KindBase64, wsdl.KindHex:

@@ -130,10 +130,12 @@ var dateTimeLayouts = []string{
 	"2006-01-02T15:04:05.999999999",
 }
 
-// ParseDateTime reads a dateTime.iso8601; a time without zone is UTC.
+// ParseDateTime reads a dateTime.iso8601; a time without zone (the
+// spec's, Python's) is in gateway.NoZone: its clock as UTC's, and written
+// back without a zone.
 func ParseDateTime(s string) (time.Time, error) {
 	for _, layout := range dateTimeLayouts {
-		if t, err := time.Parse(layout, s); err == nil {
+		if t, err := time.ParseInLocation(layout, s, gateway.NoZone); err == nil {
 			return t, nil
 		}
 	}

@@ -148,9 +148,18 @@ func AppendValue(b []byte, v any) ([]byte, error) {
 		b = append(b, "<double>"...)
 		b = strconv.AppendFloat(b, x, 'f', -1, 64)
 		b = append(b, "</double>"...)
+	case gateway.Decimal:
+		// Every digit on the wire: a client that reads doubles rounds it,
+		// one that reads the text keeps it.
+		b = append(b, "<double>"...)
+		b = append(b, x...)
+		b = append(b, "</double>"...)
 	case time.Time:
 		b = append(b, "<dateTime.iso8601>"...)
-		b = x.UTC().AppendFormat(b, DateTimeLayout)
+		if x.Location() != gateway.NoZone {
+			x = x.UTC() // XML-RPC has no zone: UTC, unless the time had none
+		}
+		b = x.AppendFormat(b, DateTimeLayout)
 		b = append(b, "</dateTime.iso8601>"...)
 	case []byte:
 		b = append(b, "<base64>"...)

@@ -2,6 +2,7 @@
 whose WSDLs are rpc/literal (CXF-like) and document/literal bare
 (SAP-like), each behind an upstream that answers in the same style.
 Usage: zeep_styles.py GATEWAY_URL."""
+import decimal
 import sys
 import xmlrpc.client
 
@@ -56,7 +57,7 @@ for port in ("RatesSoap", "RatesSoap12"):
 assert "RatesHttpGet" not in [p for s in zeep.Client(URL + "/soap/rates?wsdl", transport=transport).wsdl.services.values() for p in s.ports]
 # windows-1252, no wsdl:service of its own: the gateway's.
 tickets = zeep.Client(URL + "/soap/tickets?wsdl", transport=transport).service
-r = tickets.Open(title="printer")
+r = tickets.Open(title="printer", price=decimal.Decimal("12345678901234567890.123456789"))
 assert r.ticket == "T-printer" and r.replyTo._value_1 == "urn:reply", r  # simpleContent with attributes: zeep puts the text in _value_1
 
 x = xmlrpc.client.ServerProxy(URL.replace("http://", "http://bob:builder@") + "/xmlrpc")
@@ -68,4 +69,6 @@ assert x.material.CountPlants("M-77")["count"] == 77
 assert x.material.GetTime()["ServerTime"] == xmlrpc.client.DateTime("20261130T10:00:00"), x.material.GetTime()
 assert x.kunden.Gruss("Herr", "Grüß")["text"] == "Guten Tag, Herr Grüß!"
 assert x.rates.Convert(2.25)["ConvertResult"] == 4.5
+# A decimal with more digits than a double holds, sent as a string, reaches the upstream whole.
+assert x.tickets.Open({"title": "exact", "price": "0.1000000000000000055511151231257827"})["ticket"] == "T-exact"
 print("corpus: all checks passed")

@@ -1,0 +1,70 @@
+package soap
+
+import (
+	"bytes"
+	"encoding/xml"
+	"strings"
+	"testing"
+
+	"gateway/gateway"
+	"gateway/wsdl"
+)
+
+// TestExactValues: an xs:decimal keeps every digit and a dateTime its
+// offset, or its lack of one, from a request to an upstream and from an
+// upstream's answer back to a client.
+func TestExactValues(t *testing.T) {
+	dec := &wsdl.Type{Kind: wsdl.KindDouble, XSDName: "decimal", MinLen: -1, MaxLen: -1}
+	dt := &wsdl.Type{Kind: wsdl.KindDateTime, XSDName: "dateTime", MinLen: -1, MaxLen: -1}
+	el := &wsdl.Element{Name: xmlName("urn:v", "Values"), Min: 1, Max: 1, Type: &wsdl.Type{Kind: wsdl.KindStruct, MinLen: -1, MaxLen: -1, Fields: []*wsdl.Element{
+		{Name: xmlName("", "amount"), Type: dec, Min: 1, Max: -1},
+		{Name: xmlName("", "at"), Type: dt, Min: 1, Max: -1},
+	}}}
+	op := &wsdl.Operation{Name: "Values", Input: el, Output: el}
+	def := &wsdl.Definition{Operations: []*wsdl.Operation{op}}
+	amounts := []string{"12345678901234567890.123456789", "-0.000000000000000000001", "0.10", "+7", ".5"}
+	times := []string{"2026-11-30T10:00:00+02:00", "2026-11-30T10:00:00.123456789-05:30", "2026-11-30T10:00:00Z", "2026-11-30T10:00:00"}
+	var body strings.Builder
+	body.WriteString(ns11 + `<s:Body><v:Values xmlns:v="urn:v">`)
+	for _, a := range amounts {
+		body.WriteString("<amount>" + a + "</amount>")
+	}
+	for _, at := range times {
+		body.WriteString("<at>" + at + "</at>")
+	}
+	body.WriteString(`</v:Values></s:Body></s:Envelope>`)
+	req, err := Decode(strings.NewReader(body.String()), V11, def, 32)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checked, err := gateway.CheckInput(op.Input, req.Params)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := AppendEnvelope(nil, V11, nil, op.Output, checked)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range append(amounts, times...) {
+		if !bytes.Contains(out, []byte(">"+want+"<")) {
+			t.Errorf("%s lost on the way through:\n%s", want, out)
+		}
+	}
+	back, err := DecodeResponse(bytes.NewReader(out), V11, op, 32)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a, _ := back.Get("amount"); a.([]any)[0] != gateway.Decimal("12345678901234567890.123456789") {
+		t.Errorf("amount read back as %#v", a)
+	}
+	if !bytes.Contains(out, []byte(">2026-11-30T10:00:00<")) || bytes.Contains(out, []byte(">2026-11-30T10:00:00Z<at>")) {
+		t.Errorf("a dateTime without a zone gained one:\n%s", out)
+	}
+	// Not a decimal: refused with the element named.
+	_, err = Decode(strings.NewReader(ns11+`<s:Body><v:Values xmlns:v="urn:v"><amount>1e5</amount><at>2026-11-30T10:00:00</at></v:Values></s:Body></s:Envelope>`), V11, def, 32)
+	if err == nil || !strings.Contains(err.Error(), "amount") {
+		t.Errorf("1e5 as xs:decimal: %v", err)
+	}
+}
+
+func xmlName(space, local string) xml.Name { return xml.Name{Space: space, Local: local} }
