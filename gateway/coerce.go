@@ -216,6 +216,23 @@ func (c *checker) value(t *wsdl.Type, v Value, path string) (Value, error) {
 			return nil, wrong()
 		}
 		return c.structOf(t, s, path)
+	case wsdl.KindArray:
+		list, ok := v.([]any)
+		if !ok {
+			list = []any{v} // one item
+		}
+		out := make([]any, len(list))
+		for i, item := range list {
+			if item == nil {
+				continue // an encoded array's nil item
+			}
+			cv, err := c.value(t.Item, item, fmt.Sprintf("%s[%d]", path, i))
+			if err != nil {
+				return nil, err
+			}
+			out[i] = cv
+		}
+		return out, nil
 	}
 	return nil, wrong()
 }

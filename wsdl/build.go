@@ -50,8 +50,9 @@ func (l *loader) build() (*Definition, error) {
 	return def, nil
 }
 
-// checkBindings refuses what the gateway cannot serve yet (encoded use)
-// and collects each operation's style and soapAction.
+// checkBindings refuses what the gateway cannot serve (document/encoded,
+// which SOAP stacks never agreed on) and collects each operation's
+// soapAction.
 func (l *loader) checkBindings() (map[string]string, error) {
 	actions := make(map[string]string)
 	for name, bo := range l.bindings {
@@ -61,8 +62,8 @@ func (l *loader) checkBindings() (map[string]string, error) {
 			uses = append(uses, u)
 		}
 		for _, u := range uses {
-			if u == UseEncoded {
-				return nil, l.fail(l.root, construct, fmt.Errorf("%s/encoded: %w (literal use only)", bo.style, ErrUnsupported))
+			if u == UseEncoded && bo.style != StyleRPC {
+				return nil, l.fail(l.root, construct, fmt.Errorf("document/encoded: %w (literal, or rpc/encoded)", ErrUnsupported))
 			}
 		}
 		if bo.style != StyleDocument && bo.style != StyleRPC {
@@ -181,7 +182,7 @@ func (l *loader) wrapper(d *wsdlDoc, op *Operation, ref, suffix string, body bod
 		if ns == "" {
 			ns = l.docs[0].w.TargetNamespace
 		}
-		return &Element{Name: xml.Name{Space: ns, Local: op.Name + suffix}, Type: t, Min: 1, Max: 1}, nil
+		return &Element{Name: xml.Name{Space: ns, Local: op.Name + suffix}, Type: t, Min: 1, Max: 1, Encoded: body.use == UseEncoded}, nil
 	}
 	return &Element{Name: xml.Name{Space: d.w.TargetNamespace, Local: op.Name + suffix}, Type: t, Min: 1, Max: 1, Bare: true}, nil
 }

@@ -56,7 +56,8 @@ type loader struct {
 	inSimple   map[xml.Name]bool           // simple types being resolved: a cycle is an error
 	inRef      map[*gowsdl.XSDElement]bool // element refs being followed
 	soap12Only bool
-	bindings   map[string]*bindingOp // by operation name, the first document's first
+	bindings   map[string]*bindingOp  // by operation name, the first document's first
+	arrays     map[xml.Name]soapArray // SOAP-ENC array types, by name
 	// soapPortTypes are the portTypes a SOAP binding implements; when
 	// there are any, only their operations are served (an ASMX WSDL's
 	// HttpGet portType repeats every operation with other messages).
@@ -121,6 +122,7 @@ func load(readRaw func(string) ([]byte, error), path string) (*Definition, error
 		inSimple:      make(map[xml.Name]bool),
 		inRef:         make(map[*gowsdl.XSDElement]bool),
 		bindings:      make(map[string]*bindingOp),
+		arrays:        make(map[xml.Name]soapArray),
 		soapPortTypes: make(map[string]bool),
 	}
 	if err := l.loadWSDL(path); err != nil {
@@ -167,6 +169,9 @@ func (l *loader) loadWSDL(path string) error {
 	}
 	doc := &wsdlDoc{path: path, w: &w}
 	l.docs = append(l.docs, doc)
+	for name, a := range readArrayTypes(data) {
+		l.arrays[name] = a
+	}
 	ops, portTypes, ignored := readBindings(data)
 	for pt := range portTypes {
 		l.soapPortTypes[pt] = true
@@ -258,6 +263,12 @@ func (l *loader) loadSchemaFile(from, location, chameleonNS string) error {
 	if err := xml.Unmarshal(data, &s); err != nil {
 		return l.fail(p, "schema", err)
 	}
+	for name, a := range readArrayTypes(data) {
+		if name.Space == "" {
+			name.Space = chameleonNS
+		}
+		l.arrays[name] = a
+	}
 	if s.TargetNamespace == "" {
 		s.TargetNamespace = chameleonNS
 	}
@@ -314,6 +325,19 @@ var builtinKinds = map[string]Kind{
 
 func (l *loader) typeByName(name xml.Name, ctx string) (*Type, error) {
 	if t := l.resolved[name]; t != nil {
+		return t, nil
+	}
+	if a, ok := l.arrays[name]; ok {
+		if l.inSimple[name] {
+			return nil, fmt.Errorf("%s: array type {%s}%s holds itself", ctx, name.Space, name.Local)
+		}
+		l.inSimple[name] = true
+		defer delete(l.inSimple, name)
+		t, err := l.arrayType(name, a)
+		if err != nil {
+			return nil, err
+		}
+		l.resolved[name] = t
 		return t, nil
 	}
 	if c := l.complex[name]; c != nil {

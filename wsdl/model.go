@@ -22,9 +22,10 @@ const (
 	KindHex                  // xsd:hexBinary (bytes, hex on the SOAP wire)
 	KindStruct               // a complex type with element content
 	KindAny                  // xsd:anyType: whatever the caller sends
+	KindArray                // a SOAP-ENC array (rpc/encoded): a list of Item
 )
 
-var kindNames = [...]string{"string", "int", "long", "boolean", "double", "dateTime", "base64", "hexBinary", "struct", "any"}
+var kindNames = [...]string{"string", "int", "long", "boolean", "double", "dateTime", "base64", "hexBinary", "struct", "any", "array"}
 
 func (k Kind) String() string { return kindNames[k] }
 
@@ -37,6 +38,7 @@ type Type struct {
 	Kind    Kind
 	XSDName string     // the built-in type it derives from, e.g. "decimal"
 	Fields  []*Element // KindStruct: child elements in schema order
+	Item    *Type      // KindArray: the items' type (itself an array for an array of arrays)
 	Enum    []string   // enumeration facet, if any
 	Pattern *regexp.Regexp
 	MinLen  int // -1 when not set
@@ -51,6 +53,10 @@ type Element struct {
 	Max      int // -1: unbounded
 	Nillable bool
 	Doc      string
+	// Encoded marks the wrapper of an rpc/encoded message: its values
+	// travel with xsi:type, arrays as SOAP-ENC arrays, and may be
+	// multi-referenced (href/id).
+	Encoded bool
 	// Bare marks a wrapper the gateway made up for a document/literal bare
 	// message (no part, several parts, a part of simple type or typed by
 	// type=): its fields are the SOAP Body's children and it is never on

@@ -105,6 +105,12 @@ func (w *formWalk) fieldsOf(t *wsdl.Type, prefix string) []*field {
 			}
 		case el.Type.Kind == wsdl.KindStruct:
 			out = append(out, w.nested(el, name, el.Name.Local, el.Min > 0))
+		case el.Type.Kind == wsdl.KindArray && el.Type.Item.Kind != wsdl.KindStruct && el.Type.Item.Kind != wsdl.KindArray:
+			out = append(out, &field{Name: name, Label: el.Name.Local, Input: "textarea", Required: el.Min > 0,
+				Help: "one " + kindHelp(el.Type.Item) + " per line"})
+		case el.Type.Kind == wsdl.KindArray:
+			out = append(out, &field{Name: name, Label: el.Name.Local, Input: "omitted",
+				Help: "an array of structures or arrays: send it over XML-RPC or SOAP"})
 		case el.Repeated():
 			out = append(out, &field{Name: name, Label: el.Name.Local, Input: "textarea", Required: el.Min > 0,
 				Help: "one " + kindHelp(el.Type) + " per line"})
@@ -210,13 +216,19 @@ func (w *formWalk) decodeStruct(t *wsdl.Type, form url.Values, prefix string) (g
 			if len(st) > 0 || el.Min > 0 && st != nil {
 				out = append(out, gateway.Member{Name: el.Name.Local, Value: st})
 			}
-		case el.Repeated():
+		case el.Type.Kind == wsdl.KindArray && (el.Type.Item.Kind == wsdl.KindStruct || el.Type.Item.Kind == wsdl.KindArray):
+			// not offered by the form
+		case el.Repeated() || el.Type.Kind == wsdl.KindArray:
+			itemType := el.Type
+			if el.Type.Kind == wsdl.KindArray {
+				itemType = el.Type.Item
+			}
 			var list []any
 			for _, line := range strings.Split(form.Get(name), "\n") {
 				if line = strings.TrimSpace(line); line == "" {
 					continue
 				}
-				v, err := parseFormValue(el.Type, line, name)
+				v, err := parseFormValue(itemType, line, name)
 				if err != nil {
 					return nil, err
 				}

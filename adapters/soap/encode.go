@@ -19,8 +19,9 @@ import (
 // unqualified element has no prefix (no default namespace is ever declared,
 // so that is unambiguous).
 type encoder struct {
-	b  []byte
-	ns string // the namespace bound to "m"
+	b       []byte
+	ns      string // the namespace bound to "m"
+	encoded bool   // rpc/encoded: every value says its xsi:type, arrays are SOAP-ENC arrays
 }
 
 func envelopeStart(b []byte, v Version) []byte {
@@ -65,7 +66,7 @@ func AppendEnvelope(b []byte, v Version, header []byte, el *wsdl.Element, value 
 		}
 		b = e.b
 	case el != nil:
-		e := &encoder{b: b, ns: el.Name.Space}
+		e := &encoder{b: b, ns: el.Name.Space, encoded: el.Encoded}
 		if err := e.wrapper(el, value); err != nil {
 			return nil, err
 		}
@@ -82,6 +83,9 @@ func (e *encoder) wrapper(el *wsdl.Element, value gateway.Struct) error {
 		e.b = append(e.b, ` xmlns:m="`...)
 		e.b = appendText(e.b, el.Name.Space)
 		e.b = append(e.b, '"')
+	}
+	if e.encoded {
+		e.b = append(e.b, ` soap:encodingStyle="`+NSENC+`" xmlns:xsi="`+NSXSI+`" xmlns:xsd="http://www.w3.org/2001/XMLSchema" xmlns:soapenc="`+NSENC+`"`...)
 	}
 	e.b = append(e.b, '>')
 	if err := e.fields(el.Type, value, el.Name.Local); err != nil {
@@ -164,9 +168,23 @@ func (e *encoder) field(f *wsdl.Element, v any, present bool, parent string) err
 func (e *encoder) one(f *wsdl.Element, v any, parent string) error {
 	e.b = append(e.b, '<')
 	e.open(f.Name)
+	if e.encoded {
+		e.xsiType(f.Type, v)
+	}
 	e.b = append(e.b, '>')
 	var err error
 	switch f.Type.Kind {
+	case wsdl.KindArray:
+		list, ok := v.([]any)
+		if !ok {
+			return fmt.Errorf("soap encode: %s.%s: %s where an array is due", parent, f.Name.Local, gateway.KindOf(v))
+		}
+		item := &wsdl.Element{Name: xml.Name{Local: "item"}, Type: f.Type.Item, Min: 1, Max: 1, Nillable: true}
+		for _, x := range list {
+			if err := e.field(item, x, true, parent+"."+f.Name.Local); err != nil {
+				return err
+			}
+		}
 	case wsdl.KindStruct:
 		st, ok := v.(gateway.Struct)
 		if !ok {
@@ -187,6 +205,48 @@ func (e *encoder) one(f *wsdl.Element, v any, parent string) error {
 	}
 	e.close(f.Name)
 	return nil
+}
+
+// xsiType writes the xsi:type (and, for an array, the soapenc:arrayType)
+// of an encoded value of type t, declaring the prefix a named type needs.
+func (e *encoder) xsiType(t *wsdl.Type, v any) {
+	switch t.Kind {
+	case wsdl.KindAny:
+		return
+	case wsdl.KindArray:
+		list, _ := v.([]any)
+		decl, name := encTypeName(t.Item)
+		e.b = append(e.b, ` xsi:type="soapenc:Array" soapenc:arrayType="`...)
+		e.b = appendText(e.b, name)
+		e.b = append(e.b, '[')
+		e.b = strconv.AppendInt(e.b, int64(len(list)), 10)
+		e.b = append(e.b, `]"`...)
+		e.b = append(e.b, decl...)
+		return
+	}
+	decl, name := encTypeName(t)
+	e.b = append(e.b, ` xsi:type="`...)
+	e.b = appendText(e.b, name)
+	e.b = append(e.b, '"')
+	e.b = append(e.b, decl...)
+}
+
+// encTypeName is how an encoded message names type t in xsi:type and
+// arrayType: xsd:int, t:Product (with t declared by decl), or for an
+// array of arrays its items' name with "[]".
+func encTypeName(t *wsdl.Type) (decl, name string) {
+	switch {
+	case t.Kind == wsdl.KindArray:
+		decl, name = encTypeName(t.Item)
+		return decl, name + "[]"
+	case t.Kind == wsdl.KindStruct && t.Name.Local != "":
+		return ` xmlns:t="` + string(appendText(nil, t.Name.Space)) + `"`, "t:" + t.Name.Local
+	case t.Kind == wsdl.KindStruct || t.Kind == wsdl.KindAny:
+		return "", "xsd:anyType"
+	case t.XSDName == "" || t.XSDName == "Array":
+		return "", "xsd:string"
+	}
+	return "", "xsd:" + t.XSDName
 }
 
 // anyValue writes an xsd:anyType value: structs as unqualified elements.

@@ -218,11 +218,15 @@ func (d *decoder) request(v Version, def *wsdl.Definition) (*Request, error) {
 	}
 	req.Operation = op
 	var v0 any
-	if op.Input.Bare {
+	switch {
+	case op.Input.Encoded:
+		// The wrapper and the multiRefs after it, to the Body's end.
+		v0, err = d.encodedMessage(wrapper, op.Input)
+	case op.Input.Bare:
 		// The Body is the wrapper: its children, the first already read,
 		// are the parameters, and its end ends them.
 		v0, err = d.structContent(op.Input, "", &wrapper)
-	} else {
+	default:
 		v0, err = d.element(wrapper, op.Input, "")
 	}
 	if err != nil {
@@ -233,7 +237,7 @@ func (d *decoder) request(v Version, def *wsdl.Definition) (*Request, error) {
 	} else {
 		req.Params = v0.(gateway.Struct)
 	}
-	if !op.Input.Bare {
+	if !op.Input.Bare && !op.Input.Encoded {
 		if err := d.endOf("Body"); err != nil {
 			return nil, err
 		}

@@ -79,6 +79,8 @@ func (d *decoder) response(v Version, op *wsdl.Operation) (gateway.Struct, error
 	}
 	var out any
 	switch {
+	case op.Output != nil && op.Output.Encoded:
+		out, err = d.encodedMessage(first, op.Output)
 	case op.Output != nil && op.Output.Bare:
 		// The Body is the wrapper; its end ends the parameters.
 		out, err = d.structContent(op.Output, "", &first)

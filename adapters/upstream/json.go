@@ -145,6 +145,20 @@ func jsonValue(t *wsdl.Type, raw any, path string) (any, error) {
 			return s, nil
 		}
 		return nil, bad
+	case wsdl.KindArray:
+		list, ok := raw.([]any)
+		if !ok {
+			return nil, bad
+		}
+		out := make([]any, len(list))
+		for i, item := range list {
+			v, err := jsonValue(t.Item, item, fmt.Sprintf("%s[%d]", path, i))
+			if err != nil {
+				return nil, err
+			}
+			out[i] = v
+		}
+		return out, nil
 	}
 	return jsonAny(raw), nil
 }

@@ -150,6 +150,8 @@ func typeName(e *wsdl.Element) string {
 		return "struct"
 	case wsdl.KindAny:
 		return "undef"
+	case wsdl.KindArray:
+		return "array"
 	}
 	return "string"
 }
