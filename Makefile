@@ -37,6 +37,7 @@ FUZZ_SOAP ?= 250000x
 FUZZ_FORM ?= 170000x
 FUZZ_WSDL ?= 150000x
 FUZZ_SCANNER ?= 900000x
+FUZZ_ENCODED ?= 200000x
 FUZZFLAGS = -run '^$$' -fuzzminimizetime 2s
 fuzz: ## each fuzz target for its budget
 	$(GO) test $(FUZZFLAGS) -fuzz '^FuzzDecodeCall$$' -fuzztime $(or $(FUZZTIME),$(FUZZ_XMLRPC)) ./adapters/xmlrpc
@@ -44,6 +45,7 @@ fuzz: ## each fuzz target for its budget
 	$(GO) test $(FUZZFLAGS) -fuzz '^FuzzDecodeForm$$' -fuzztime $(or $(FUZZTIME),$(FUZZ_FORM)) ./adapters/portal
 	$(GO) test $(FUZZFLAGS) -fuzz '^FuzzLoad$$' -fuzztime $(or $(FUZZTIME),$(FUZZ_WSDL)) ./wsdl
 	$(GO) test $(FUZZFLAGS) -fuzz '^FuzzScannerMatchesEncodingXML$$' -fuzztime $(or $(FUZZTIME),$(FUZZ_SCANNER)) ./adapters/xmltext
+	$(GO) test $(FUZZFLAGS) -fuzz '^FuzzDecodeEncoded$$' -fuzztime $(or $(FUZZTIME),$(FUZZ_ENCODED)) ./adapters/soap
 
 bench-deps:
 	./scripts/install-test-deps.sh bench

@@ -116,7 +116,7 @@ func join(path, name string) string {
 
 func (c *checker) element(f *wsdl.Element, v Value, path string) (Value, error) {
 	if !f.Repeated() {
-		if list, ok := v.([]any); ok && f.Type.Kind != wsdl.KindAny {
+		if list, ok := v.([]any); ok && f.Type.Kind != wsdl.KindAny && f.Type.Kind != wsdl.KindArray {
 			// Several values where one is due (an upstream that repeats an
 			// element): the first, when lenient.
 			if err := c.violation("%s: one value expected, got %d", path, len(list)); err != nil {

@@ -10,7 +10,7 @@ import (
 	"gateway/wsdl"
 )
 
-func corpus(t *testing.T, file string) *wsdl.Definition {
+func corpus(t testing.TB, file string) *wsdl.Definition {
 	t.Helper()
 	def, err := wsdl.Load("../../conformance/wsdls/" + file)
 	if err != nil {
