@@ -24,6 +24,115 @@ import (
 
 func TestMain(m *testing.M) { harness.Main(m) }
 
+// axisUpstream answers as an Apache Axis 1 rpc/encoded service does: the
+// response wrapper holds references, the values stand in multiRef
+// elements after it.
+type axisUpstream struct {
+	mu   sync.Mutex
+	seen []string
+}
+
+const axisEnvelope = `<?xml version="1.0" encoding="utf-8"?><soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" xmlns:xsd="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><soapenv:Body>`
+
+func (u *axisUpstream) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	b, _ := io.ReadAll(r.Body)
+	body := string(b)
+	u.mu.Lock()
+	u.seen = append(u.seen, body)
+	u.mu.Unlock()
+	w.Header().Set("Content-Type", "text/xml; charset=utf-8")
+	enc := ` soapenv:encodingStyle="http://schemas.xmlsoap.org/soap/encoding/" xmlns:ns1="urn:corpus:axis:catalog" xmlns:soapenc="http://schemas.xmlsoap.org/soap/encoding/"`
+	var out strings.Builder
+	out.WriteString(axisEnvelope)
+	switch {
+	case strings.Contains(body, "findProducts"):
+		q, _ := strconv.Atoi(field("limit", body))
+		query := field("query", body)
+		fmt.Fprintf(&out, `<ns1:findProductsResponse%s><findProductsReturn xsi:type="soapenc:Array" soapenc:arrayType="ns2:Product[%d]" xmlns:ns2="http://model.catalog.corpus">`, enc, q)
+		for i := range q {
+			fmt.Fprintf(&out, `<item href="#id%d"/>`, i)
+		}
+		out.WriteString(`</findProductsReturn></ns1:findProductsResponse>`)
+		for i := range q {
+			fmt.Fprintf(&out, `<multiRef id="id%d" soapenc:root="0" soapenv:encodingStyle="http://schemas.xmlsoap.org/soap/encoding/" xsi:type="ns3:Product" xmlns:ns3="http://model.catalog.corpus" xmlns:soapenc="http://schemas.xmlsoap.org/soap/encoding/"><code xsi:type="soapenc:string">%s-%d</code><price href="#p%d"/><tags xsi:type="soapenc:Array" soapenc:arrayType="xsd:string[2]"><item xsi:type="xsd:string">%s</item><item xsi:type="xsd:string">%d</item></tags></multiRef>`, i, query, i+1, i, query, i+1)
+			fmt.Fprintf(&out, `<multiRef id="p%d" soapenc:root="0" xsi:type="xsd:double" xmlns:soapenc="http://schemas.xmlsoap.org/soap/encoding/">%g</multiRef>`, i, 10.5*float64(i+1))
+		}
+	case strings.Contains(body, "getMatrix"):
+		n, _ := strconv.Atoi(field("size", body))
+		fmt.Fprintf(&out, `<ns1:getMatrixResponse%s><getMatrixReturn xsi:type="soapenc:Array" soapenc:arrayType="xsd:int[][%d]">`, enc, n)
+		for i := range n {
+			fmt.Fprintf(&out, `<item href="#row%d"/>`, i)
+		}
+		out.WriteString(`</getMatrixReturn></ns1:getMatrixResponse>`)
+		for i := range n {
+			fmt.Fprintf(&out, `<multiRef id="row%d" xsi:type="soapenc:Array" soapenc:arrayType="xsd:int[%d]" xmlns:soapenc="http://schemas.xmlsoap.org/soap/encoding/">`, i, n)
+			for j := range n {
+				v := 0
+				if i == j {
+					v = 1
+				}
+				fmt.Fprintf(&out, `<item>%d</item>`, v)
+			}
+			out.WriteString(`</multiRef>`)
+		}
+	default: // echoProduct: the product back, its price doubled
+		price, _ := strconv.ParseFloat(field("price", body), 64)
+		tags := ""
+		n := 0
+		for _, m := range regexp.MustCompile(`<item[^>]*>([^<]*)</item>`).FindAllStringSubmatch(body, -1) {
+			tags += `<item xsi:type="xsd:string">` + m[1] + `</item>`
+			n++
+		}
+		fmt.Fprintf(&out, `<ns1:echoProductResponse%s><echoProductReturn href="#id0"/></ns1:echoProductResponse><multiRef id="id0" soapenc:root="0" xsi:type="ns2:Product" xmlns:ns2="http://model.catalog.corpus" xmlns:soapenc="http://schemas.xmlsoap.org/soap/encoding/"><code xsi:type="soapenc:string">%s</code><price xsi:type="xsd:double">%g</price><tags xsi:type="soapenc:Array" soapenc:arrayType="xsd:string[%d]">%s</tags></multiRef>`,
+			enc, field("code", body), price*2, n, tags)
+	}
+	out.WriteString(`</soapenv:Body></soapenv:Envelope>`)
+	io.WriteString(w, out.String())
+}
+
+// TestRPCEncodedEndToEnd: an Axis 1-shaped rpc/encoded service through the
+// gateway, called by suds, PHP's SoapClient, SOAP::Lite and Python's
+// xmlrpc.client, behind an upstream that answers with multiRefs.
+func TestRPCEncodedEndToEnd(t *testing.T) {
+	up := &axisUpstream{}
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := &http.Server{Handler: up}
+	go srv.Serve(l)
+	defer srv.Close()
+	gw := harness.Start(t, harness.Binary(t), fmt.Sprintf(`services:
+  - name: catalog
+    wsdl: conformance/wsdls/axis-rpc-encoded.wsdl
+    backend: {kind: soap, url: "http://%s/axis/services/Catalog", timeout: 5s}
+`, l.Addr()))
+	if out := harness.RunScript(t, filepath.Join("clients", "encoded_suds.py"), gw.URL); !strings.Contains(out, "all checks passed") {
+		t.Fatal(out)
+	}
+	for _, c := range []struct{ interp, script string }{{"php", "encoded_php.php"}, {"perl", "encoded_soaplite.pl"}} {
+		bin, err := exec.LookPath(c.interp)
+		if err != nil {
+			t.Fatalf("%s is not installed (make test installs it): %v", c.interp, err)
+		}
+		out, err := exec.Command(bin, filepath.Join("clients", c.script), gw.URL).CombinedOutput()
+		if err != nil || !strings.Contains(string(out), "all checks passed") {
+			t.Errorf("%s: %v\n%s", c.script, err, out)
+		}
+	}
+	// The gateway called the upstream in rpc/encoded.
+	up.mu.Lock()
+	seen := strings.Join(up.seen, "\n")
+	up.mu.Unlock()
+	for _, want := range []string{`<m:findProducts xmlns:m="urn:corpus:axis:catalog" soap:encodingStyle="http://schemas.xmlsoap.org/soap/encoding/"`,
+		`<query xsi:type="xsd:string">lamp</query><limit xsi:type="xsd:int">2</limit>`,
+		`<tags xsi:type="soapenc:Array" soapenc:arrayType="xsd:string[2]"><item xsi:type="xsd:string">x</item>`} {
+		if !strings.Contains(seen, want) {
+			t.Errorf("no upstream request held %s\n%s", want, seen)
+		}
+	}
+}
+
 // styleUpstream answers as a CXF rpc/literal endpoint (/orders) and a SAP
 // document/literal bare one (/material) would: canned envelopes with values
 // taken from the request by pattern, so that the gateway's own codec is on
