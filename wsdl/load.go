@@ -2,14 +2,19 @@ package wsdl
 
 import (
 	"bytes"
+	"context"
 	"encoding/xml"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
+	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/hooklift/gowsdl"
 )
@@ -86,6 +91,61 @@ func Load(path string) (*Definition, error) {
 	return load(os.ReadFile, path)
 }
 
+func isURL(s string) bool { return strings.HasPrefix(s, "http://") || strings.HasPrefix(s, "https://") }
+
+// Bounds of a WSDL loaded from the network.
+const (
+	maxFetchedBytes = 16 << 20 // per document
+	maxFetchedDocs  = 256
+)
+
+// LoadURL loads the WSDL at an http(s) URL, and its imports and includes
+// relative to it, with client (which carries the credentials: Basic auth
+// in its transport, a client certificate in its TLS configuration). Each
+// document is fetched once, for the load and for publishing.
+func LoadURL(ctx context.Context, rawURL string, client *http.Client, username, password string) (*Definition, error) {
+	var mu sync.Mutex
+	cache := map[string][]byte{}
+	read := func(u string) ([]byte, error) {
+		mu.Lock()
+		defer mu.Unlock()
+		if data, ok := cache[u]; ok {
+			return data, nil
+		}
+		if !isURL(u) {
+			return nil, fmt.Errorf("%s: not an http(s) URL", u)
+		}
+		if len(cache) >= maxFetchedDocs {
+			return nil, fmt.Errorf("more than %d documents", maxFetchedDocs)
+		}
+		req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
+		if err != nil {
+			return nil, err
+		}
+		if username != "" {
+			req.SetBasicAuth(username, password)
+		}
+		resp, err := client.Do(req)
+		if err != nil {
+			return nil, fmt.Errorf("fetch %s: %w", u, err)
+		}
+		defer resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			return nil, fmt.Errorf("fetch %s: HTTP %d", u, resp.StatusCode)
+		}
+		data, err := io.ReadAll(io.LimitReader(resp.Body, maxFetchedBytes+1))
+		if err != nil {
+			return nil, fmt.Errorf("fetch %s: %w", u, err)
+		}
+		if len(data) > maxFetchedBytes {
+			return nil, fmt.Errorf("fetch %s: over %d bytes", u, maxFetchedBytes)
+		}
+		cache[u] = data
+		return data, nil
+	}
+	return load(read, rawURL)
+}
+
 // LoadBytes loads a WSDL held in memory (fetched from an upstream), named
 // name in messages; it may not import other files.
 func LoadBytes(name string, data []byte) (*Definition, error) {
@@ -138,9 +198,22 @@ func (l *loader) fail(file, construct string, err error) error {
 	return &LoadError{File: file, Construct: construct, Err: err}
 }
 
-// locate resolves a location relative to the file that names it. Remote
-// locations are refused: the gateway serves what it can check at start.
+// locate resolves a location relative to the document that names it: a
+// file's against its folder, a URL's (a WSDL loaded by LoadURL) against
+// that URL. A file may not name a remote location: the gateway serves what
+// it can check at start, from where it was told to look.
 func locate(from, location string) (string, error) {
+	if isURL(from) {
+		base, err := url.Parse(from)
+		if err != nil {
+			return "", err
+		}
+		ref, err := url.Parse(location)
+		if err != nil {
+			return "", err
+		}
+		return base.ResolveReference(ref).String(), nil
+	}
 	if strings.Contains(location, "://") {
 		return "", fmt.Errorf("remote location %q: %w (copy it beside the WSDL)", location, ErrUnsupported)
 	}
@@ -231,7 +304,7 @@ func (l *loader) addSchema(path string, s *gowsdl.XSDSchema) error {
 			// schema (checked on resolution).
 			continue
 		}
-		if strings.Contains(imp.SchemaLocation, "://") {
+		if strings.Contains(imp.SchemaLocation, "://") && !isURL(path) {
 			l.warnings = append(l.warnings, fmt.Sprintf("%s: schema %q imported from %s is not fetched: its types are unknown (copy it beside the WSDL)",
 				path, imp.Namespace, imp.SchemaLocation))
 			continue

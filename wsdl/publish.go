@@ -82,7 +82,8 @@ func Publish(def *Definition) (*Publication, error) {
 				continue
 			}
 			loc := el.SelectAttrValue(attrName, "")
-			if strings.Contains(loc, "://") && attrName == "schemaLocation" && el.Tag == "import" {
+			if strings.Contains(loc, "://") && attrName == "schemaLocation" && el.Tag == "import" &&
+				(!isURL(path) || catalogNamespaces[el.SelectAttrValue("namespace", "")]) {
 				// A schema on the web. The gateway serves its own stand-in
 				// for those its catalog has one of (so that clients with no
 				// way out, or a slow one, load the WSDL); others clients may

@@ -14,6 +14,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -78,6 +79,17 @@ func loadServices(ctx context.Context, cfg Config, d deps, log *slog.Logger, fet
 		var def *wsdl.Definition
 		var err error
 		switch {
+		case strings.HasPrefix(sc.WSDL, "http://") || strings.HasPrefix(sc.WSDL, "https://"):
+			if !fetch {
+				continue
+			}
+			client, user, password, err := sc.WSDLAuth.client()
+			if err != nil {
+				return nil, fmt.Errorf("%s.wsdl_auth.%w", key, err)
+			}
+			if def, err = wsdl.LoadURL(ctx, sc.WSDL, client, user, password); err != nil {
+				return nil, fmt.Errorf("%s.wsdl: %w", key, err)
+			}
 		case sc.WSDL != "":
 			if def, err = wsdl.Load(sc.WSDL); err != nil {
 				return nil, fmt.Errorf("%s.wsdl: %w", key, err)
@@ -85,7 +97,7 @@ func loadServices(ctx context.Context, cfg Config, d deps, log *slog.Logger, fet
 		case !fetch:
 			continue
 		default:
-			if def, err = fetchWSDL(sc); err != nil {
+			if def, err = fetchWSDL(ctx, sc); err != nil {
 				log.Error("service left out: its upstream's WSDL could not be fetched", "service", sc.Name, "err", err)
 				continue
 			}
@@ -112,22 +124,15 @@ func loadServices(ctx context.Context, cfg Config, d deps, log *slog.Logger, fet
 	return out, nil
 }
 
-// fetchWSDL gets a SOAP upstream's WSDL from its ?wsdl.
-func fetchWSDL(sc ServiceConfig) (*wsdl.Definition, error) {
-	client := &http.Client{Timeout: 10 * time.Second}
-	resp, err := client.Get(sc.Backend.URL + "?wsdl")
-	if err != nil {
-		return nil, fmt.Errorf("fetch %s?wsdl: %w", sc.Backend.URL, err)
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		return nil, fmt.Errorf("fetch %s?wsdl: HTTP %d", sc.Backend.URL, resp.StatusCode)
-	}
-	data, err := io.ReadAll(io.LimitReader(resp.Body, 8<<20))
+// fetchWSDL gets a SOAP upstream's WSDL from its ?wsdl, with its imports,
+// as the service's wsdl_auth allows.
+func fetchWSDL(ctx context.Context, sc ServiceConfig) (*wsdl.Definition, error) {
+	client, user, password, err := sc.WSDLAuth.client()
 	if err != nil {
 		return nil, err
 	}
-	return wsdl.LoadBytes(sc.Name+".wsdl", data)
+	client.Timeout = 10 * time.Second
+	return wsdl.LoadURL(ctx, sc.Backend.URL+"?wsdl", client, user, password)
 }
 
 // DefaultGroupCacheTTL is how long a user's groups are reused by later

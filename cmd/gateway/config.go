@@ -2,10 +2,13 @@ package main
 
 import (
 	"bytes"
+	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"io"
 	"net"
+	"net/http"
 	"net/url"
 	"os"
 	"strings"
@@ -71,11 +74,62 @@ type DirectoryConfig struct {
 }
 
 type ServiceConfig struct {
-	Name        string           `yaml:"name"`
-	WSDL        string           `yaml:"wsdl"` // for a soap backend, empty: fetched from the upstream's ?wsdl at start
+	Name string `yaml:"name"`
+	// WSDL is a file, or an http(s) URL fetched at start (with WSDLAuth);
+	// for a soap backend, empty: fetched from the upstream's ?wsdl.
+	WSDL        string           `yaml:"wsdl"`
+	WSDLAuth    *WSDLAuthConfig  `yaml:"wsdl_auth"`
 	Builtin     string           `yaml:"builtin"`
 	AllowGroups []string         `yaml:"allow_groups"`
 	Backend     *upstream.Config `yaml:"backend"`
+}
+
+// WSDLAuthConfig is how the gateway proves itself to the server a WSDL is
+// fetched from: HTTP Basic, a client certificate, and the CA that signs
+// the server's certificate.
+type WSDLAuthConfig struct {
+	Username     string `yaml:"username"`
+	Password     string `yaml:"password"`
+	PasswordFile string `yaml:"password_file"`
+	CertFile     string `yaml:"cert_file"`
+	KeyFile      string `yaml:"key_file"`
+	CAFile       string `yaml:"ca_file"`
+}
+
+// client is the HTTP client and Basic credentials a WSDL is fetched with.
+func (a *WSDLAuthConfig) client() (*http.Client, string, string, error) {
+	tlsCfg := &tls.Config{MinVersion: tls.VersionTLS12}
+	client := &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{TLSClientConfig: tlsCfg, Proxy: http.ProxyFromEnvironment}}
+	if a == nil {
+		return client, "", "", nil
+	}
+	password := a.Password
+	if a.PasswordFile != "" {
+		data, err := os.ReadFile(a.PasswordFile)
+		if err != nil {
+			return nil, "", "", fmt.Errorf("password_file: %w", err)
+		}
+		password = strings.TrimRight(string(data), "\r\n")
+	}
+	if a.CertFile != "" || a.KeyFile != "" {
+		cert, err := tls.LoadX509KeyPair(a.CertFile, a.KeyFile)
+		if err != nil {
+			return nil, "", "", fmt.Errorf("cert_file, key_file: %w", err)
+		}
+		tlsCfg.Certificates = []tls.Certificate{cert}
+	}
+	if a.CAFile != "" {
+		pem, err := os.ReadFile(a.CAFile)
+		if err != nil {
+			return nil, "", "", fmt.Errorf("ca_file: %w", err)
+		}
+		pool := x509.NewCertPool()
+		if !pool.AppendCertsFromPEM(pem) {
+			return nil, "", "", fmt.Errorf("ca_file: %s holds no PEM certificate", a.CAFile)
+		}
+		tlsCfg.RootCAs = pool
+	}
+	return client, a.Username, password, nil
 }
 
 type LimitsConfig struct {
@@ -241,6 +295,9 @@ func (c Config) validate() error {
 			if err := s.Backend.Validate(key+".backend", nil); err != nil {
 				return err
 			}
+		}
+		if _, _, _, err := s.WSDLAuth.client(); err != nil {
+			return fmt.Errorf("%s.wsdl_auth.%w", key, err)
 		}
 		seen[s.Name] = true
 	}

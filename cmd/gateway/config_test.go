@@ -74,6 +74,10 @@ func TestCheckConfig(t *testing.T) {
 		{"reserved name", "services:\n  - {name: session, wsdl: examples/inventory/inventory.wsdl, builtin: inventory}\n", 2, "services[0].name"},
 		{"no implementation", "services:\n  - {name: s, wsdl: examples/inventory/inventory.wsdl}\n", 2, "services[0]"},
 		{"zero limit", "limits: {max_body_bytes: 0, max_depth: 1, max_multicall: 1}\n", 2, "limits"},
+		{"wsdl_auth without its certificate", "services:\n  - {name: s, wsdl: 'https://erp.example/ws?wsdl', backend: {kind: soap, url: 'https://erp.example/ws'}, wsdl_auth: {cert_file: /nonexistent.pem, key_file: /nonexistent.key}}\n", 2, "services[0].wsdl_auth.cert_file"},
+		{"wsdl by URL", "services:\n  - {name: s, wsdl: 'https://erp.example/ws?wsdl', backend: {kind: soap, url: 'https://erp.example/ws'}, wsdl_auth: {username: u, password: p}}\n", 0, ""},
+		{"negative session cap", "session: {max_per_user: -1}\n", 2, "session.max_per_user"},
+		{"bad metrics_listen", "metrics_listen: nowhere\n", 2, "metrics_listen"},
 	}
 	wd, _ := os.Getwd()
 	if err := os.Chdir("../.."); err != nil { // service WSDL paths are relative to the repository root
