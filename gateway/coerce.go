@@ -20,6 +20,37 @@ func CheckInput(input *wsdl.Element, params Struct) (Struct, error) {
 	return c.structOf(input.Type, params, "")
 }
 
+// SplitHeaders takes the HeadersMember (an operation's SOAP header values)
+// out of params.
+func SplitHeaders(params Struct) (rest, headers Struct) {
+	for i, m := range params {
+		if m.Name == wsdl.HeadersMember {
+			headers, _ = m.Value.(Struct)
+			rest = append(append(Struct{}, params[:i]...), params[i+1:]...)
+			return rest, headers
+		}
+	}
+	return params, nil
+}
+
+// CheckHeaders checks an operation's SOAP header values against the
+// elements it declares: each is optional (a client of another protocol may
+// not know them; the upstream's configuration may supply them), an
+// undeclared one is refused.
+func CheckHeaders(declared []*wsdl.Element, headers Struct) (Struct, error) {
+	if len(headers) == 0 {
+		return nil, nil
+	}
+	t := &wsdl.Type{Kind: wsdl.KindStruct, MinLen: -1, MaxLen: -1}
+	for _, el := range declared {
+		optional := *el
+		optional.Min = 0
+		t.Fields = append(t.Fields, &optional)
+	}
+	c := &checker{}
+	return c.structOf(t, headers, wsdl.HeadersMember)
+}
+
 // CheckOutput checks what an upstream returned against an operation's
 // output element strictly, but for members the schema does not know, which
 // are dropped: an upstream that adds a field must not break its callers.

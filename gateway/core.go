@@ -378,7 +378,12 @@ func (c *Core) Invoke(ctx context.Context, s *Session, svc *Service, op *wsdl.Op
 	if !s.Identity.InAnyGroup(svc.AllowGroups) {
 		return nil, NewFault(FaultForbidden, "user %s may not use service %s", s.Identity.Username, svc.Name)
 	}
+	params, headers := SplitHeaders(params)
 	checked, err := CheckInput(op.Input, params)
+	if err != nil {
+		return nil, err
+	}
+	checkedHeaders, err := CheckHeaders(op.InputHeaders, headers)
 	if err != nil {
 		return nil, err
 	}
@@ -388,7 +393,7 @@ func (c *Core) Invoke(ctx context.Context, s *Session, svc *Service, op *wsdl.Op
 			result, err = nil, NewFault(FaultInternal, "internal error")
 		}
 	}()
-	result, err = svc.Impl.Invoke(ctx, &Call{Service: svc, Operation: op, Params: checked, Perspective: c.Perspective(s), Client: s.Client})
+	result, err = svc.Impl.Invoke(ctx, &Call{Service: svc, Operation: op, Params: checked, Headers: checkedHeaders, Perspective: c.Perspective(s), Client: s.Client})
 	if err != nil {
 		f := AsFault(err)
 		if f.Kind == FaultInternal {

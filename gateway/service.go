@@ -25,6 +25,7 @@ type Call struct {
 	Service     *Service
 	Operation   *wsdl.Operation
 	Params      Struct
+	Headers     Struct // the operation's declared SOAP header values, by element name (checked)
 	Perspective *Perspective
 	Client      ClientInfo
 }

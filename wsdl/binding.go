@@ -36,7 +36,12 @@ type bodyUse struct {
 	namespace string
 	parts     []string
 	hasParts  bool
+	headers   []headerRef // the soap:header elements beside the body
 }
+
+// headerRef is a soap:header: a part of a message that travels in the
+// SOAP Header.
+type headerRef struct{ message, part string }
 
 // readBindings returns the SOAP bindings' operations of one WSDL document,
 // by operation name (the first SOAP 1.1 binding wins over a SOAP 1.2 one),
@@ -107,6 +112,10 @@ func readBindings(data []byte) (ops map[string]*bindingOp, portTypes map[string]
 func readBody(io *etree.Element, soapNS string) bodyUse {
 	u := bodyUse{use: UseLiteral}
 	for _, c := range io.ChildElements() {
+		if c.Tag == "header" && c.NamespaceURI() == soapNS {
+			u.headers = append(u.headers, headerRef{message: c.SelectAttrValue("message", ""), part: c.SelectAttrValue("part", "")})
+			continue
+		}
 		if c.Tag != "body" || c.NamespaceURI() != soapNS {
 			continue
 		}

@@ -134,7 +134,10 @@ func (l *loader) bodyParts(d *wsdlDoc, ref string, body bodyUse) ([]*gowsdl.WSDL
 	var out []*Element
 	for _, p := range m.Parts {
 		if body.hasParts && !slices.Contains(body.parts, p.Name) {
-			continue // a header part (soap:header), not modelled yet
+			continue // in the Header (soap:header), or nowhere
+		}
+		if !body.hasParts && l.isHeaderPart(d, m, p, body) {
+			continue // a part of the body's message that soap:header takes
 		}
 		el, err := l.messagePart(md, m, p)
 		if err != nil {
@@ -143,6 +146,43 @@ func (l *loader) bodyParts(d *wsdlDoc, ref string, body bodyUse) ([]*gowsdl.WSDL
 		raw, out = append(raw, p), append(out, el)
 	}
 	return raw, out, nil
+}
+
+// isHeaderPart reports whether a soap:header of the same operation takes
+// part p of message m.
+func (l *loader) isHeaderPart(d *wsdlDoc, m *gowsdl.WSDLMessage, p *gowsdl.WSDLPart, body bodyUse) bool {
+	for _, h := range body.headers {
+		if _, hm, err := l.message(d, h.message); err == nil && hm == m && h.part == p.Name {
+			return true
+		}
+	}
+	return false
+}
+
+// headers resolves an operation's soap:header parts.
+func (l *loader) headers(d *wsdlDoc, refs []headerRef) ([]*Element, error) {
+	var out []*Element
+	for _, h := range refs {
+		md, m, err := l.message(d, h.message)
+		if err != nil {
+			return nil, fmt.Errorf("soap:header: %w", err)
+		}
+		var part *gowsdl.WSDLPart
+		for _, p := range m.Parts {
+			if p.Name == h.part {
+				part = p
+			}
+		}
+		if part == nil {
+			return nil, fmt.Errorf("soap:header: message %q has no part %q", m.Name, h.part)
+		}
+		el, err := l.messagePart(md, m, part)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, el)
+	}
+	return out, nil
 }
 
 // messageElement resolves the one element part of a fault message.
@@ -205,6 +245,12 @@ func (l *loader) operation(d *wsdlDoc, pt *gowsdl.WSDLPortType, po *gowsdl.WSDLO
 		if op.Output, err = l.wrapper(d, op, po.Output.Message, "Response", out); err != nil {
 			return nil, l.fail(d.path, construct+" output", err)
 		}
+	}
+	if op.InputHeaders, err = l.headers(d, in.headers); err != nil {
+		return nil, l.fail(d.path, construct+" input", err)
+	}
+	if op.OutputHeaders, err = l.headers(d, out.headers); err != nil {
+		return nil, l.fail(d.path, construct+" output", err)
 	}
 	for _, f := range po.Faults {
 		el, err := l.messageElement(d, f.Message)

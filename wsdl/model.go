@@ -100,7 +100,18 @@ type Operation struct {
 	Input  *Element
 	Output *Element
 	Faults []*Fault
+	// InputHeaders and OutputHeaders are the elements the binding puts in
+	// the SOAP Header (soap:header parts), in binding order. Front ends
+	// carry their values as the HeadersMember of the parameters and of
+	// the result.
+	InputHeaders, OutputHeaders []*Element
 }
+
+// HeadersMember is the member of an operation's parameters, and of its
+// result, that holds the values of its declared SOAP headers, by element
+// name: {"_headers": {"AuthHeader": {...}}}. It is not in the schema of
+// the wrapper, and only SOAP puts it on the wire (in the Header).
+const HeadersMember = "_headers"
 
 // Fault returns the declared fault called name, or nil.
 func (op *Operation) Fault(name string) *Fault {

@@ -73,3 +73,26 @@ func TestBindingStyles(t *testing.T) {
 		t.Errorf("MaterialID facets: %+v", f.Type)
 	}
 }
+
+// TestHeaderParts: soap:header parts are modelled per operation, in the
+// binding's order, out of the body: from the body's own message (split by
+// parts=) and from a message of their own.
+func TestHeaderParts(t *testing.T) {
+	def, err := wsdl.Load("../conformance/wsdls/ews-headers.wsdl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	get := def.Operation("GetFolder")
+	if got := names(get.InputHeaders); got != "{urn:corpus:ews:types}ExchangeImpersonation:struct {urn:corpus:ews:types}RequestServerVersion:struct" {
+		t.Errorf("input headers: %s", got)
+	}
+	if got := names(get.OutputHeaders); got != "{urn:corpus:ews:types}ServerVersionInfo:struct" {
+		t.Errorf("output headers: %s", got)
+	}
+	if get.Input.Name.Local != "GetFolder" || get.Input.Bare || get.Output.Name.Local != "GetFolderResponse" {
+		t.Errorf("the body keeps its wrapper: %v %v", get.Input.Name, get.Output.Name)
+	}
+	if got := names(def.Operation("Ping").InputHeaders); got != "{urn:corpus:ews:types}AuthHeader:struct" {
+		t.Errorf("Ping headers: %s", got)
+	}
+}

@@ -36,13 +36,44 @@ func envelopeEnd(b []byte) []byte { return append(b, "</soap:Body></soap:Envelop
 // appendResponse writes a whole response envelope; sessionToken, if set, is
 // echoed as the gw:Session header (Login).
 func appendResponse(b []byte, v Version, el *wsdl.Element, value gateway.Struct, sessionToken string) ([]byte, error) {
+	return appendResponseHeaders(b, v, el, nil, value, sessionToken)
+}
+
+// appendResponseHeaders is appendResponse that also writes the values of
+// the operation's declared output headers (value's wsdl.HeadersMember).
+func appendResponseHeaders(b []byte, v Version, el *wsdl.Element, headerEls []*wsdl.Element, value gateway.Struct, sessionToken string) ([]byte, error) {
 	var header []byte
 	if sessionToken != "" {
 		header = append(header, `<gw:Session xmlns:gw="`+NSSession+`">`...)
 		header = appendText(header, sessionToken)
 		header = append(header, `</gw:Session>`...)
 	}
+	if hv, ok := value.Get(wsdl.HeadersMember); ok && len(headerEls) > 0 {
+		values, _ := hv.(gateway.Struct)
+		var err error
+		if header, err = AppendHeaders(header, headerEls, values); err != nil {
+			return nil, err
+		}
+	}
 	return AppendEnvelope(b, v, header, el, value)
+}
+
+// AppendHeaders writes the values of declared header elements, each by
+// its schema, for a SOAP Header: those that have a value, in declaration
+// order.
+func AppendHeaders(b []byte, els []*wsdl.Element, values gateway.Struct) ([]byte, error) {
+	for _, el := range els {
+		v, ok := values.Get(el.Name.Local)
+		if !ok || v == nil {
+			continue
+		}
+		e := &encoder{b: b}
+		if err := e.one(el, v, wsdl.HeadersMember); err != nil {
+			return nil, err
+		}
+		b = e.b
+	}
+	return b, nil
 }
 
 // AppendEnvelope writes an envelope whose body is el with value, encoded by

@@ -88,7 +88,15 @@ type Request struct {
 	SessionToken  string // the gw:Session header
 	UsernameToken *UsernameToken
 	Operation     *wsdl.Operation
-	Params        gateway.Struct
+	Params        gateway.Struct // with the operation's declared header values as wsdl.HeadersMember
+
+	headerBlocks []headerBlock // header blocks the gateway does not handle itself, for the operation
+}
+
+// headerBlock is a header block read before the operation is known.
+type headerBlock struct {
+	node           *encNode
+	mustUnderstand bool
 }
 
 // decoder reads a SOAP message with the shared scanner (adapters/xmltext),
@@ -207,6 +215,9 @@ func (d *decoder) request(v Version, def *wsdl.Definition) (*Request, error) {
 			return nil, clientFault("the SOAP Body is empty")
 		}
 		req.Params = gateway.Struct{}
+		if err := req.operationHeaders(req.Operation); err != nil {
+			return nil, err
+		}
 		if err := d.endOf("Envelope"); err != nil {
 			return nil, err
 		}
@@ -236,6 +247,9 @@ func (d *decoder) request(v Version, def *wsdl.Definition) (*Request, error) {
 		req.Params = gateway.Struct{}
 	} else {
 		req.Params = v0.(gateway.Struct)
+	}
+	if err := req.operationHeaders(op); err != nil {
+		return nil, err
 	}
 	if !op.Input.Bare && !op.Input.Encoded {
 		if err := d.endOf("Body"); err != nil {
@@ -467,8 +481,7 @@ func attr(t xmltext.Token, space, local string) (string, bool) {
 }
 
 func (d *decoder) header(req *Request) error {
-	var notUnderstood []xml.Name
-	err := d.eachChild(func(t xmltext.Token) error {
+	return d.eachChild(func(t xmltext.Token) error {
 		switch {
 		case is(t, NSSession, "Session"):
 			tokenText, err := d.textContent("", "Session")
@@ -484,18 +497,73 @@ func (d *decoder) header(req *Request) error {
 			// transport does not already say: understood, and ignored.
 			return d.skip()
 		default:
+			// Kept until the operation is known: it may declare the block
+			// (a soap:header part); if not, mustUnderstand decides.
 			mu, _ := attr(t, req.Version.ns(), "mustUnderstand")
-			if mu = strings.TrimSpace(mu); mu == "1" || mu == "true" {
-				notUnderstood = append(notUnderstood, nameOf(t))
+			mu = strings.TrimSpace(mu)
+			n, err := d.encTree(t)
+			if err != nil {
+				return err
 			}
-			return d.skip()
+			req.headerBlocks = append(req.headerBlocks, headerBlock{node: n, mustUnderstand: mu == "1" || mu == "true"})
+			return nil
 		}
 	})
-	if err == nil && len(notUnderstood) > 0 {
+}
+
+// operationHeaders decodes the header blocks op declares into the
+// parameters' wsdl.HeadersMember; a block it does not declare that must be
+// understood is a MustUnderstand fault.
+func (req *Request) operationHeaders(op *wsdl.Operation) error {
+	var notUnderstood []xml.Name
+	var values gateway.Struct
+	var e *encDecoder
+	for _, b := range req.headerBlocks {
+		el := headerElement(op.InputHeaders, b.node)
+		if el == nil {
+			if b.mustUnderstand {
+				notUnderstood = append(notUnderstood, xml.Name{Space: b.node.space, Local: b.node.local})
+			}
+			continue
+		}
+		if e == nil {
+			nodes := make([]*encNode, len(req.headerBlocks))
+			for i, hb := range req.headerBlocks {
+				nodes[i] = hb.node
+			}
+			e = newEncDecoder(nodes)
+		}
+		v, err := e.value(b.node, el.Type, wsdl.HeadersMember+"."+el.Name.Local)
+		if err != nil {
+			return err
+		}
+		values = append(values, gateway.Member{Name: el.Name.Local, Value: v})
+	}
+	req.headerBlocks = nil
+	if len(notUnderstood) > 0 {
 		return &faultError{soapCode: "MustUnderstand", headers: notUnderstood,
 			fault: gateway.NewFault(gateway.FaultInvalidRequest, "header {%s}%s is not understood", notUnderstood[0].Space, notUnderstood[0].Local)}
 	}
-	return err
+	if len(values) > 0 {
+		req.Params = append(req.Params, gateway.Member{Name: wsdl.HeadersMember, Value: values})
+	}
+	return nil
+}
+
+// headerElement is the declared header element a block is: by qualified
+// name, else by local name.
+func headerElement(declared []*wsdl.Element, n *encNode) *wsdl.Element {
+	var byLocal *wsdl.Element
+	for _, el := range declared {
+		if el.Name.Local != n.local {
+			continue
+		}
+		if el.Name.Space == n.space {
+			return el
+		}
+		byLocal = el
+	}
+	return byLocal
 }
 
 // security reads a wsse:Security header: UsernameToken and wsu:Timestamp.

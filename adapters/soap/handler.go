@@ -209,7 +209,7 @@ func (h *Handler) serveCall(w http.ResponseWriter, r *http.Request, ep *endpoint
 	}
 	bp := h.bufs.Get().(*[]byte)
 	defer h.bufs.Put(bp)
-	out, err := appendResponse((*bp)[:0], v, req.Operation.Output, result, echoToken)
+	out, err := appendResponseHeaders((*bp)[:0], v, req.Operation.Output, req.Operation.OutputHeaders, result, echoToken)
 	if err != nil {
 		h.opts.Log.ErrorContext(r.Context(), "soap encode", "service", ep.name, "operation", req.Operation.Name, "err", err)
 		h.writeError(w, v, gateway.NewFault(gateway.FaultInternal, "internal error"), nil)

@@ -56,8 +56,9 @@ func (d *decoder) response(v Version, op *wsdl.Operation) (gateway.Struct, error
 	if err != nil {
 		return nil, err
 	}
+	var headers gateway.Struct
 	if is(el, v.ns(), "Header") {
-		if err := d.skip(); err != nil {
+		if headers, err = d.responseHeaders(op); err != nil {
 			return nil, err
 		}
 		if el, err = d.start(); err != nil {
@@ -96,7 +97,43 @@ func (d *decoder) response(v Version, op *wsdl.Operation) (gateway.Struct, error
 	if st == nil {
 		st = gateway.Struct{}
 	}
+	if len(headers) > 0 {
+		st = append(st, gateway.Member{Name: wsdl.HeadersMember, Value: headers})
+	}
 	return st, nil
+}
+
+// responseHeaders reads an answer's Header: the blocks op declares as
+// output headers, decoded; the others passed over.
+func (d *decoder) responseHeaders(op *wsdl.Operation) (gateway.Struct, error) {
+	var nodes []*encNode
+	err := d.eachChild(func(t xmltext.Token) error {
+		if len(op.OutputHeaders) == 0 {
+			return d.skip()
+		}
+		n, err := d.encTree(t)
+		if err == nil {
+			nodes = append(nodes, n)
+		}
+		return err
+	})
+	if err != nil || len(nodes) == 0 {
+		return nil, err
+	}
+	e := newEncDecoder(nodes)
+	var out gateway.Struct
+	for _, n := range nodes {
+		el := headerElement(op.OutputHeaders, n)
+		if el == nil {
+			continue
+		}
+		v, err := e.value(n, el.Type, wsdl.HeadersMember+"."+el.Name.Local)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, gateway.Member{Name: el.Name.Local, Value: v})
+	}
+	return out, nil
 }
 
 // fault reads a Fault element of either version.

@@ -108,7 +108,7 @@ func New(service string, def *wsdl.Definition, cfg Config, log *slog.Logger) (*B
 	}
 	switch cfg.Kind {
 	case KindSOAP:
-		b.codec = &soapCodec{v12: def.SOAP12Only, strict: cfg.StrictResponses}
+		b.codec = &soapCodec{v12: def.SOAP12Only, strict: cfg.StrictResponses, headers: cfg.Headers}
 	case KindXMLRPC:
 		b.codec = &xmlrpcCodec{methods: cfg.Methods, positional: cfg.Params == "positional"}
 	case KindHTTPJSON:
@@ -257,6 +257,7 @@ func (b *Backend) once(ctx context.Context, call *gateway.Call) (gateway.Struct,
 	if err != nil {
 		return nil, err
 	}
+	result, respHeaders := gateway.SplitHeaders(result)
 	checked, more, err := gateway.CheckOutputLenient(call.Operation.Output, result, b.cfg.StrictResponses)
 	if err != nil {
 		return nil, b.unavailable("returned a response that does not match the WSDL: %s", gateway.AsFault(err).Message)
@@ -266,6 +267,9 @@ func (b *Backend) once(ctx context.Context, call *gateway.Call) (gateway.Struct,
 		b.deviations.Add(1)
 		b.log.WarnContext(ctx, "upstream answer deviates from the WSDL; passed on", "service", b.service,
 			"operation", call.Operation.Name, "deviations", strings.Join(deviations, "; "))
+	}
+	if len(respHeaders) > 0 {
+		checked = append(checked, gateway.Member{Name: wsdl.HeadersMember, Value: respHeaders})
 	}
 	return checked, nil
 }

@@ -36,6 +36,12 @@ type Config struct {
 	// Unavailable fault; by default such an answer is passed on, logged
 	// and counted (strict in, lenient out).
 	StrictResponses bool `yaml:"strict_responses"`
+	// Headers are values for the operations' declared SOAP headers (by
+	// element name; a map for a structured header), sent on every call
+	// that declares them, whatever the caller sent: an upstream's API key
+	// or account stays in the gateway's configuration. A string may hold
+	// {user} and {groups} (comma-separated), the caller's.
+	Headers map[string]any `yaml:"headers"`
 }
 
 // BreakerConfig is the circuit breaker: after Failures consecutive failures

@@ -6,7 +6,9 @@ import (
 	"fmt"
 	"mime"
 	"net/http"
+	"slices"
 	"strconv"
+	"strings"
 
 	"gateway/adapters/soap"
 	"gateway/adapters/xmlrpc"
@@ -17,7 +19,55 @@ import (
 
 // soapCodec calls a SOAP upstream in the version its binding says, with
 // the caller as a gw:Caller header.
-type soapCodec struct{ v12, strict bool }
+type soapCodec struct {
+	v12, strict bool
+	headers     map[string]any // configured header values (Config.Headers)
+}
+
+// headerValues are the values of an operation's declared headers for a
+// call: the caller's, with the configured ones over them.
+func (c *soapCodec) headerValues(call *gateway.Call) gateway.Struct {
+	out := append(gateway.Struct{}, call.Headers...)
+	for name, v := range c.headers {
+		value := configValue(v, call)
+		replaced := false
+		for i := range out {
+			if out[i].Name == name {
+				out[i].Value, replaced = value, true
+			}
+		}
+		if !replaced {
+			out = append(out, gateway.Member{Name: name, Value: value})
+		}
+	}
+	return out
+}
+
+// configValue turns a configured header value (YAML) into a neutral
+// value, its strings' placeholders filled for the call.
+func configValue(v any, call *gateway.Call) any {
+	switch x := v.(type) {
+	case map[string]any:
+		keys := make([]string, 0, len(x))
+		for k := range x {
+			keys = append(keys, k)
+		}
+		slices.Sort(keys)
+		st := gateway.Struct{}
+		for _, k := range keys {
+			st = append(st, gateway.Member{Name: k, Value: configValue(x[k], call)})
+		}
+		return st
+	case string:
+		id := call.Perspective.Identity
+		return strings.NewReplacer("{user}", id.Username, "{groups}", strings.Join(id.Groups, ",")).Replace(x)
+	case int:
+		return int64(x)
+	case nil:
+		return nil
+	}
+	return fmt.Sprint(v)
+}
 
 func (c *soapCodec) version() soap.Version {
 	if c.v12 {
@@ -44,6 +94,12 @@ func (c *soapCodec) body(call *gateway.Call, who caller) (string, http.Header, [
 		h = append(h, "</gw:Nonce>"...)
 	}
 	h = append(h, "</gw:Caller>"...)
+	if len(call.Operation.InputHeaders) > 0 {
+		var err error
+		if h, err = soap.AppendHeaders(h, call.Operation.InputHeaders, c.headerValues(call)); err != nil {
+			return "", nil, nil, err
+		}
+	}
 	body, err := soap.AppendEnvelope(nil, c.version(), h, call.Operation.Input, call.Params)
 	if err != nil {
 		return "", nil, nil, err

@@ -90,6 +90,47 @@ func (u *axisUpstream) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	io.WriteString(w, out.String())
 }
 
+// ewsUpstream answers as an EWS- or ASMX-style service with header parts:
+// it reads the input headers and answers with an output header.
+func ewsUpstream(w http.ResponseWriter, r *http.Request) {
+	b, _ := io.ReadAll(r.Body)
+	body := string(b)
+	w.Header().Set("Content-Type", "text/xml; charset=utf-8")
+	var out string
+	if strings.Contains(body, "Ping") {
+		out = `<soap:Body><PingResponse xmlns="urn:corpus:ews:messages"><Caller>` + field("ApiKey", body) + `/` + field("OnBehalfOf", body) + `</Caller></PingResponse></soap:Body>`
+	} else {
+		out = `<soap:Header><t:ServerVersionInfo xmlns:t="urn:corpus:ews:types"><t:MajorVersion>15</t:MajorVersion><t:Build>15.1.2</t:Build></t:ServerVersionInfo></soap:Header>` +
+			`<soap:Body><m:GetFolderResponse xmlns:m="urn:corpus:ews:messages"><m:DisplayName>Inbox of ` + field("PrimarySmtpAddress", body) + `</m:DisplayName><m:SeenBy>` + field("Version", body) + `</m:SeenBy></m:GetFolderResponse></soap:Body>`
+	}
+	io.WriteString(w, `<?xml version="1.0" encoding="utf-8"?><soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/">`+out+`</soap:Envelope>`)
+}
+
+// TestHeaderPartsEndToEnd: soap:header parts from zeep and from an XML-RPC
+// _headers member reach the upstream; its output header comes back to
+// both; a configured header value (an API key) is sent on the caller's
+// behalf.
+func TestHeaderPartsEndToEnd(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := &http.Server{Handler: http.HandlerFunc(ewsUpstream)}
+	go srv.Serve(l)
+	defer srv.Close()
+	gw := harness.Start(t, harness.Binary(t), fmt.Sprintf(`services:
+  - name: exchange
+    wsdl: conformance/wsdls/ews-headers.wsdl
+    backend:
+      kind: soap
+      url: "http://%s/EWS/Exchange.asmx"
+      headers: {AuthHeader: {ApiKey: k-123, OnBehalfOf: "{user}"}}
+`, l.Addr()))
+	if out := harness.RunScript(t, filepath.Join("clients", "zeep_headers.py"), gw.URL); !strings.Contains(out, "all checks passed") {
+		t.Fatal(out)
+	}
+}
+
 // TestRPCEncodedEndToEnd: an Axis 1-shaped rpc/encoded service through the
 // gateway, called by suds, PHP's SoapClient, SOAP::Lite and Python's
 // xmlrpc.client, behind an upstream that answers with multiRefs.
