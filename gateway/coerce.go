@@ -95,7 +95,7 @@ func (c *checker) violation(format string, args ...any) error {
 
 func (c *checker) structOf(t *wsdl.Type, s Struct, path string) (Struct, error) {
 	for _, m := range s {
-		if !hasField(t, m.Name) {
+		if !hasField(t, m.Name) && !hasMember(t, m.Name) {
 			if !c.output {
 				return nil, NewFault(FaultInvalidParams, "unknown parameter %s", join(path, m.Name))
 			}
@@ -126,7 +126,54 @@ func (c *checker) structOf(t *wsdl.Type, s Struct, path string) (Struct, error) 
 		}
 		out = append(out, Member{name, cv})
 	}
+	if t.Text != nil {
+		v, present := s.Get(wsdl.TextMember)
+		p := join(path, wsdl.TextMember)
+		switch {
+		case !present || v == nil:
+			if err := c.violation("missing required parameter %s", p); err != nil {
+				return nil, err
+			}
+		default:
+			cv, err := c.value(t.Text, v, p)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, Member{wsdl.TextMember, cv})
+		}
+	}
+	for _, a := range t.Attrs {
+		v, present := s.Get(a.Member)
+		p := join(path, a.Member)
+		if !present || v == nil {
+			if a.Required {
+				if err := c.violation("missing required attribute %s", p); err != nil {
+					return nil, err
+				}
+			}
+			continue
+		}
+		cv, err := c.value(a.Type, v, p)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, Member{a.Member, cv})
+	}
 	return out, nil
+}
+
+// hasMember reports whether name is an attribute's member or the text of
+// t.
+func hasMember(t *wsdl.Type, name string) bool {
+	if t.Text != nil && name == wsdl.TextMember {
+		return true
+	}
+	for _, a := range t.Attrs {
+		if a.Member == name {
+			return true
+		}
+	}
+	return false
 }
 
 func hasField(t *wsdl.Type, name string) bool {

@@ -485,8 +485,87 @@ func (l *loader) simpleType(sd *schemaDoc, st *gowsdl.XSDSimpleType) (*Type, err
 }
 
 func (l *loader) fillComplex(t *Type, sd *schemaDoc, ct *gowsdl.XSDComplexType) error {
-	if ct.SimpleContent.Extension.Base != "" {
-		bn, err := qname(ct.SimpleContent.Extension.Base, sd.s.Xmlns, sd.s.TargetNamespace)
+	if err := l.fillContent(t, sd, ct); err != nil {
+		return err
+	}
+	if t.Kind == KindStruct {
+		attrs, err := l.attributes(sd, ct.Attributes)
+		if err != nil {
+			return err
+		}
+		t.Attrs = append(t.Attrs, attrs...)
+		for _, a := range t.Attrs {
+			a.Member = a.Name.Local
+			if hasFieldNamed(t, a.Name.Local) || a.Name.Local == TextMember {
+				a.Member = "@" + a.Name.Local
+			}
+		}
+	}
+	return nil
+}
+
+func hasFieldNamed(t *Type, local string) bool {
+	for _, f := range t.Fields {
+		if f.Name.Local == local {
+			return true
+		}
+	}
+	return false
+}
+
+// attributes resolves attribute declarations: a named simple type or an
+// inline one (anything else, and a reference to a global attribute such
+// as xml:lang, is carried as a string); prohibited ones are left out.
+func (l *loader) attributes(sd *schemaDoc, decls []*gowsdl.XSDAttribute) ([]*Attribute, error) {
+	var out []*Attribute
+	for _, a := range decls {
+		if a.Use == "prohibited" {
+			continue
+		}
+		attr := &Attribute{Required: a.Use == "required", Type: &Type{Kind: KindString, XSDName: "string", MinLen: -1, MaxLen: -1}}
+		switch {
+		case a.Ref != "":
+			rn, err := qname(a.Ref, sd.s.Xmlns, sd.s.TargetNamespace)
+			if err != nil {
+				return nil, err
+			}
+			attr.Name = rn
+		case a.Name == "":
+			continue
+		default:
+			attr.Name = xml.Name{Local: a.Name}
+			switch {
+			case a.Type != "":
+				tn, err := qname(a.Type, sd.s.Xmlns, sd.s.TargetNamespace)
+				if err != nil {
+					return nil, err
+				}
+				at, err := l.typeByName(tn, "attribute "+a.Name)
+				if err != nil {
+					return nil, err
+				}
+				if at.Kind != KindStruct && at.Kind != KindArray && at.Kind != KindAny {
+					attr.Type = at
+				}
+			case a.SimpleType != nil:
+				at, err := l.simpleType(sd, a.SimpleType)
+				if err != nil {
+					return nil, err
+				}
+				attr.Type = at
+			}
+		}
+		out = append(out, attr)
+	}
+	return out, nil
+}
+
+// fillContent reads a complex type's content model: simple content (a
+// base type's text, with attributes), or the elements of its sequences,
+// choices and all, after those of the type it extends.
+func (l *loader) fillContent(t *Type, sd *schemaDoc, ct *gowsdl.XSDComplexType) error {
+	if ext := ct.SimpleContent.Extension; ext.Base != "" {
+		bn, err := qname(ext.Base, sd.s.Xmlns, sd.s.TargetNamespace)
 		if err != nil {
 			return err
 		}
@@ -494,7 +573,23 @@ func (l *loader) fillComplex(t *Type, sd *schemaDoc, ct *gowsdl.XSDComplexType) 
 		if err != nil {
 			return err
 		}
-		t.Kind, t.XSDName, t.Enum = base.Kind, base.XSDName, base.Enum
+		attrs, err := l.attributes(sd, ext.Attributes)
+		if err != nil {
+			return err
+		}
+		attrs = append(attrs, mustAttrs(l.attributes(sd, ct.Attributes))...)
+		if base.Text == nil && len(attrs) == 0 && len(base.Attrs) == 0 {
+			// Text only: the type is its base's kind, as before.
+			t.Kind, t.XSDName, t.Enum = base.Kind, base.XSDName, base.Enum
+			return nil
+		}
+		text := base
+		if base.Text != nil {
+			text = base.Text
+		}
+		t.Kind, t.Text = KindStruct, text
+		t.Attrs = append(append([]*Attribute{}, base.Attrs...), copyAttrs(attrs)...)
+		ct.Attributes = nil // taken
 		return nil
 	}
 	if ext := ct.ComplexContent.Extension; ext.Base != "" {
@@ -507,6 +602,12 @@ func (l *loader) fillComplex(t *Type, sd *schemaDoc, ct *gowsdl.XSDComplexType) 
 			return err
 		}
 		t.Fields = append(t.Fields, base.Fields...)
+		t.Attrs = append(t.Attrs, copyAttrs(base.Attrs)...)
+		attrs, err := l.attributes(sd, ext.Attributes)
+		if err != nil {
+			return err
+		}
+		t.Attrs = append(t.Attrs, attrs...)
 		for i := range ext.Sequence {
 			if err := l.addField(t, sd, &ext.Sequence[i], false); err != nil {
 				return err
@@ -530,6 +631,24 @@ func (l *loader) fillComplex(t *Type, sd *schemaDoc, ct *gowsdl.XSDComplexType) 
 		}
 	}
 	return nil
+}
+
+func mustAttrs(a []*Attribute, err error) []*Attribute {
+	if err != nil {
+		return nil
+	}
+	return a
+}
+
+// copyAttrs copies attributes, so that a derived type's member names do
+// not change its base's.
+func copyAttrs(in []*Attribute) []*Attribute {
+	out := make([]*Attribute, len(in))
+	for i, a := range in {
+		cp := *a
+		out[i] = &cp
+	}
+	return out
 }
 
 func (l *loader) addField(t *Type, sd *schemaDoc, e *gowsdl.XSDElement, optional bool) error {

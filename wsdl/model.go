@@ -39,6 +39,13 @@ type Type struct {
 	XSDName string     // the built-in type it derives from, e.g. "decimal"
 	Fields  []*Element // KindStruct: child elements in schema order
 	Item    *Type      // KindArray: the items' type (itself an array for an array of arrays)
+	// Attrs are a complex type's attributes (KindStruct); Text, for a
+	// complex type of simple content with attributes (a PayPal amount with
+	// its currencyID), is the type of its text. Both travel as members of
+	// the struct: each attribute under its Member name, the text as
+	// TextMember.
+	Attrs []*Attribute
+	Text  *Type
 	Enum    []string   // enumeration facet, if any
 	Pattern *regexp.Regexp
 	MinLen  int // -1 when not set
@@ -79,6 +86,20 @@ func (e *Element) Field(local string) *Element {
 	}
 	return nil
 }
+
+// Attribute is an attribute of a complex type.
+type Attribute struct {
+	Name     xml.Name // Space set for a qualified or referenced attribute (xml:lang)
+	Type     *Type    // a simple type
+	Required bool
+	// Member is the attribute's name as a struct member: its local name,
+	// or "@" and its local name when an element of the type has that name.
+	Member string
+}
+
+// TextMember is the member that holds the text of a complex type of simple
+// content with attributes.
+const TextMember = "_value"
 
 // Fault is a fault an operation declares.
 type Fault struct {

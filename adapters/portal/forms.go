@@ -2,6 +2,7 @@ package portal
 
 import (
 	"encoding/base64"
+	"encoding/xml"
 	"fmt"
 	"net/url"
 	"strconv"
@@ -67,6 +68,27 @@ func (w *formWalk) enter(t *wsdl.Type) bool {
 
 func (w *formWalk) leave() { w.open = w.open[:len(w.open)-1] }
 
+// formElements are the controls' elements of a struct type: its fields,
+// then its text (a type of simple content with attributes) and its
+// attributes, under the member names every front end uses for them.
+func formElements(t *wsdl.Type) []*wsdl.Element {
+	if t.Text == nil && len(t.Attrs) == 0 {
+		return t.Fields
+	}
+	out := append([]*wsdl.Element{}, t.Fields...)
+	if t.Text != nil {
+		out = append(out, &wsdl.Element{Name: xml.Name{Local: wsdl.TextMember}, Type: t.Text, Min: 1, Max: 1})
+	}
+	for _, a := range t.Attrs {
+		min := 0
+		if a.Required {
+			min = 1
+		}
+		out = append(out, &wsdl.Element{Name: xml.Name{Local: a.Member}, Type: a.Type, Min: min, Max: 1, Doc: "attribute " + a.Name.Local})
+	}
+	return out
+}
+
 // formFields builds the controls for an operation's input element.
 func formFields(input *wsdl.Element) []*field {
 	w := newFormWalk()
@@ -91,7 +113,7 @@ func (w *formWalk) nested(el *wsdl.Element, key, label string, required bool) *f
 
 func (w *formWalk) fieldsOf(t *wsdl.Type, prefix string) []*field {
 	var out []*field
-	for _, el := range t.Fields {
+	for _, el := range formElements(t) {
 		if w.left <= 0 {
 			break
 		}
@@ -186,7 +208,7 @@ func (w *formWalk) decodeNested(el *wsdl.Element, form url.Values, key string) (
 
 func (w *formWalk) decodeStruct(t *wsdl.Type, form url.Values, prefix string) (gateway.Struct, error) {
 	out := gateway.Struct{}
-	for _, el := range t.Fields {
+	for _, el := range formElements(t) {
 		if w.left <= 0 {
 			break
 		}

@@ -118,6 +118,11 @@ func (e *encoder) wrapper(el *wsdl.Element, value gateway.Struct) error {
 	if e.encoded {
 		e.b = append(e.b, ` soap:encodingStyle="`+NSENC+`" xmlns:xsi="`+NSXSI+`" xmlns:xsd="http://www.w3.org/2001/XMLSchema" xmlns:soapenc="`+NSENC+`"`...)
 	}
+	if len(el.Type.Attrs) > 0 {
+		if err := e.attributes(el.Type, value, el.Name.Local); err != nil {
+			return err
+		}
+	}
 	e.b = append(e.b, '>')
 	if err := e.fields(el.Type, value, el.Name.Local); err != nil {
 		return err
@@ -202,9 +207,30 @@ func (e *encoder) one(f *wsdl.Element, v any, parent string) error {
 	if e.encoded {
 		e.xsiType(f.Type, v)
 	}
+	if len(f.Type.Attrs) > 0 {
+		if err := e.attributes(f.Type, v, parent+"."+f.Name.Local); err != nil {
+			return err
+		}
+	}
 	e.b = append(e.b, '>')
 	var err error
 	switch f.Type.Kind {
+	case wsdl.KindStruct:
+		if f.Type.Text == nil {
+			st, ok := v.(gateway.Struct)
+			if !ok {
+				return fmt.Errorf("soap encode: %s.%s: %s where a struct is due", parent, f.Name.Local, gateway.KindOf(v))
+			}
+			err = e.fields(f.Type, st, parent+"."+f.Name.Local)
+			break
+		}
+		st, _ := v.(gateway.Struct)
+		text, _ := st.Get(wsdl.TextMember)
+		var out []byte
+		if out, err = appendScalar(e.b, f.Type.Text.Kind, text); err != nil {
+			return fmt.Errorf("soap encode: %s.%s: %w", parent, f.Name.Local, err)
+		}
+		e.b = out
 	case wsdl.KindArray:
 		list, ok := v.([]any)
 		if !ok {
@@ -216,12 +242,6 @@ func (e *encoder) one(f *wsdl.Element, v any, parent string) error {
 				return err
 			}
 		}
-	case wsdl.KindStruct:
-		st, ok := v.(gateway.Struct)
-		if !ok {
-			return fmt.Errorf("soap encode: %s.%s: %s where a struct is due", parent, f.Name.Local, gateway.KindOf(v))
-		}
-		err = e.fields(f.Type, st, parent+"."+f.Name.Local)
 	case wsdl.KindAny:
 		err = e.anyValue(v)
 	default:
@@ -235,6 +255,38 @@ func (e *encoder) one(f *wsdl.Element, v any, parent string) error {
 		return err
 	}
 	e.close(f.Name)
+	return nil
+}
+
+// attributes writes the attributes of a struct value of type t into the
+// start tag being written: those with a value, in schema order.
+func (e *encoder) attributes(t *wsdl.Type, v any, path string) error {
+	st, _ := v.(gateway.Struct)
+	for i, a := range t.Attrs {
+		av, ok := st.Get(a.Member)
+		if !ok || av == nil {
+			continue
+		}
+		prefix := "a" + strconv.Itoa(i) // one per attribute: two of different namespaces must not share one
+		e.b = append(e.b, ' ')
+		if a.Name.Space == "http://www.w3.org/XML/1998/namespace" {
+			e.b = append(e.b, "xml:"...)
+		} else if a.Name.Space != "" {
+			e.b = append(e.b, prefix+":"...)
+		}
+		e.b = append(e.b, a.Name.Local...)
+		e.b = append(e.b, `="`...)
+		var err error
+		if e.b, err = appendScalar(e.b, a.Type.Kind, av); err != nil {
+			return fmt.Errorf("soap encode: %s@%s: %w", path, a.Name.Local, err)
+		}
+		e.b = append(e.b, '"')
+		if a.Name.Space != "" && a.Name.Space != "http://www.w3.org/XML/1998/namespace" {
+			e.b = append(e.b, " xmlns:"+prefix+`="`...)
+			e.b = appendText(e.b, a.Name.Space)
+			e.b = append(e.b, '"')
+		}
+	}
 	return nil
 }
 

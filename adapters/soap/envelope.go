@@ -646,7 +646,10 @@ func (d *decoder) element(t xmltext.Token, el *wsdl.Element, parent string) (any
 	}
 	switch el.Type.Kind {
 	case wsdl.KindStruct:
-		return d.structContent(el, parent, nil)
+		if len(el.Type.Attrs) == 0 && el.Type.Text == nil {
+			return d.structContent(el, parent, nil)
+		}
+		return d.attributedContent(t, el, parent)
 	case wsdl.KindAny:
 		return d.anyContent(join(parent, el.Name.Local))
 	}
@@ -744,6 +747,44 @@ func (d *decoder) structContent(el *wsdl.Element, parent string, first *xmltext.
 			seen[i] = true
 		}
 	}
+}
+
+// attributedContent decodes an element of a complex type with attributes
+// (t its start tag, read): the attributes as members, then its text (a
+// type of simple content) or its children.
+func (d *decoder) attributedContent(t xmltext.Token, el *wsdl.Element, parent string) (any, error) {
+	here := join(parent, el.Name.Local)
+	var attrs gateway.Struct
+	for _, a := range el.Type.Attrs {
+		raw, ok := attr(t, a.Name.Space, a.Name.Local)
+		if !ok {
+			continue
+		}
+		v, err := parseScalar(a.Type, raw, here, "@"+a.Name.Local)
+		if err != nil {
+			return nil, err
+		}
+		attrs = append(attrs, gateway.Member{Name: a.Member, Value: v})
+	}
+	var out gateway.Struct
+	if el.Type.Text != nil {
+		text, err := d.textContent(parent, el.Name.Local)
+		if err != nil {
+			return nil, err
+		}
+		v, err := parseScalar(el.Type.Text, text, parent, el.Name.Local)
+		if err != nil {
+			return nil, err
+		}
+		out = gateway.Struct{{Name: wsdl.TextMember, Value: v}}
+	} else {
+		v, err := d.structContent(el, parent, nil)
+		if err != nil {
+			return nil, err
+		}
+		out, _ = v.(gateway.Struct)
+	}
+	return append(out, attrs...), nil
 }
 
 // anyContent decodes xsd:anyType content: text, or child elements as a

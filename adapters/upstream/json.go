@@ -62,6 +62,24 @@ func jsonStruct(t *wsdl.Type, obj map[string]any, path string) (gateway.Struct, 
 		}
 		out = append(out, gateway.Member{Name: f.Name.Local, Value: v})
 	}
+	// A type's text and attributes are members too (wsdl.TextMember and
+	// each attribute's Member), as on every other front end.
+	if raw, ok := obj[wsdl.TextMember]; ok && t.Text != nil {
+		v, err := jsonValue(t.Text, raw, path+"."+wsdl.TextMember)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, gateway.Member{Name: wsdl.TextMember, Value: v})
+	}
+	for _, a := range t.Attrs {
+		if raw, ok := obj[a.Member]; ok {
+			v, err := jsonValue(a.Type, raw, path+"."+a.Member)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, gateway.Member{Name: a.Member, Value: v})
+		}
+	}
 	return out, nil
 }
 

@@ -225,6 +225,14 @@ func (u *styleUpstream) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		out = `<ns2:pingResponse xmlns:ns2="urn:corpus:cxf:orders"><alive>true</alive></ns2:pingResponse>`
 	case strings.Contains(body, "<id>"):
 		out = `<t:Receipt xmlns:t="urn:corpus:cxf:orders:types"><orderId>` + field("id", body) + `</orderId><accepted>true</accepted></t:Receipt>`
+	case strings.Contains(body, "DoPayment"):
+		cur := regexp.MustCompile(`currencyID="([A-Z]+)"`).FindStringSubmatch(body)
+		if cur == nil || !strings.Contains(body, `version="`) {
+			out = `<soapenv:Fault><faultcode>soapenv:Client</faultcode><faultstring>no currency or version attribute</faultstring></soapenv:Fault>`
+			break
+		}
+		out = `<DoPaymentResponse xmlns="urn:corpus:paypal:api" status="settled"><Ack>Success</Ack><Charged currencyID="` + cur[1] + `">` + field("OrderTotal", body) +
+			`</Charged><Fee currencyID="` + cur[1] + `">0.30</Fee></DoPaymentResponse>`
 	case strings.Contains(body, ">LAX<"):
 		// An answer that breaks the schema: an unknown element, a repeated
 		// one, a material number over its maxLength of 18.
@@ -270,10 +278,14 @@ func TestCorpusEndToEnd(t *testing.T) {
   - name: tickets
     wsdl: conformance/wsdls/vendor-no-service.wsdl
     backend: {kind: soap, url: "http://%[1]s/tickets", timeout: 5s}
+  - name: payments
+    wsdl: conformance/wsdls/paypal-amounts.wsdl
+    backend: {kind: soap, url: "http://%[1]s/payments", timeout: 5s}
 `, l.Addr()))
-	out := harness.RunScript(t, filepath.Join("clients", "zeep_styles.py"), gw.URL)
-	if !strings.Contains(out, "all checks passed") {
-		t.Fatal(out)
+	for _, script := range []string{"zeep_styles.py", "zeep_attrs.py"} {
+		if out := harness.RunScript(t, filepath.Join("clients", script), gw.URL); !strings.Contains(out, "all checks passed") {
+			t.Fatal(out)
+		}
 	}
 	// The gateway called each upstream in its own style.
 	up.mu.Lock()
@@ -299,7 +311,7 @@ func TestCorpusEndToEnd(t *testing.T) {
 	if err != nil {
 		t.Fatalf("wsdl2h is not installed (make test installs gsoap): %v", err)
 	}
-	for _, svc := range []string{"orders", "material", "kunden", "rates", "tickets"} {
+	for _, svc := range []string{"orders", "material", "kunden", "rates", "tickets", "payments"} {
 		header := filepath.Join(t.TempDir(), svc+".h")
 		out, err := exec.Command(wsdl2h, "-o", header, gw.URL+"/soap/"+svc+"?wsdl").CombinedOutput()
 		if err != nil || strings.Contains(string(out), "Error") {
