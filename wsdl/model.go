@@ -44,9 +44,9 @@ type Type struct {
 	// its currencyID), is the type of its text. Both travel as members of
 	// the struct: each attribute under its Member name, the text as
 	// TextMember.
-	Attrs []*Attribute
-	Text  *Type
-	Enum    []string   // enumeration facet, if any
+	Attrs   []*Attribute
+	Text    *Type
+	Enum    []string // enumeration facet, if any
 	Pattern *regexp.Regexp
 	MinLen  int // -1 when not set
 	MaxLen  int // -1 when not set
