@@ -94,6 +94,28 @@ func (c *checker) violation(format string, args ...any) error {
 }
 
 func (c *checker) structOf(t *wsdl.Type, s Struct, path string) (Struct, error) {
+	if len(t.Derived) > 0 {
+		if name, ok := s.Get(wsdl.TypeMember); ok {
+			n, _ := name.(string)
+			derived := t.DerivedNamed(n)
+			if derived == nil && n != t.Name.Local {
+				return nil, NewFault(FaultInvalidParams, "%s: %q is not a type derived from %s", join(path, wsdl.TypeMember), n, t.Name.Local)
+			}
+			if derived != nil {
+				rest := make(Struct, 0, len(s))
+				for _, m := range s {
+					if m.Name != wsdl.TypeMember {
+						rest = append(rest, m)
+					}
+				}
+				out, err := c.structOf(derived, rest, path)
+				if err != nil {
+					return nil, err
+				}
+				return append(Struct{{wsdl.TypeMember, derived.Name.Local}}, out...), nil
+			}
+		}
+	}
 	for _, m := range s {
 		if !hasField(t, m.Name) && !hasMember(t, m.Name) {
 			if !c.output {
@@ -165,7 +187,7 @@ func (c *checker) structOf(t *wsdl.Type, s Struct, path string) (Struct, error) 
 // hasMember reports whether name is an attribute's member or the text of
 // t.
 func hasMember(t *wsdl.Type, name string) bool {
-	if t.Text != nil && name == wsdl.TextMember {
+	if t.Text != nil && name == wsdl.TextMember || len(t.Derived) > 0 && name == wsdl.TypeMember {
 		return true
 	}
 	for _, a := range t.Attrs {

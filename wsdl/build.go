@@ -39,6 +39,18 @@ func (l *loader) build() (*Definition, error) {
 			}
 		}
 	}
+	// Every named complex type, so that each base knows the types derived
+	// from it (a message may send one where the base is declared, with
+	// xsi:type). A type that no operation uses and that cannot be resolved
+	// is no reason to refuse the WSDL.
+	names := make([]xml.Name, 0, len(l.complex))
+	for name := range l.complex {
+		names = append(names, name)
+	}
+	slices.SortFunc(names, func(a, b xml.Name) int { return strings.Compare(a.Space+" "+a.Local, b.Space+" "+b.Local) })
+	for _, name := range names {
+		_, _ = l.typeByName(name, "type")
+	}
 	if len(def.Operations) == 0 {
 		return nil, l.fail(l.root, "wsdl:portType", errors.New("no operations"))
 	}

@@ -603,6 +603,10 @@ func (l *loader) fillContent(t *Type, sd *schemaDoc, ct *gowsdl.XSDComplexType) 
 		}
 		t.Fields = append(t.Fields, base.Fields...)
 		t.Attrs = append(t.Attrs, copyAttrs(base.Attrs)...)
+		t.Base = base
+		if t.Name.Local != "" {
+			base.Derived = append(base.Derived, t)
+		}
 		attrs, err := l.attributes(sd, ext.Attributes)
 		if err != nil {
 			return err

@@ -44,8 +44,13 @@ type Type struct {
 	// its currencyID), is the type of its text. Both travel as members of
 	// the struct: each attribute under its Member name, the text as
 	// TextMember.
-	Attrs   []*Attribute
-	Text    *Type
+	Attrs []*Attribute
+	Text  *Type
+	// Base is the type a complexContent extension extends; Derived the
+	// named types that extend this one (directly), which a message may send
+	// where this one is declared, saying so with xsi:type.
+	Base    *Type
+	Derived []*Type
 	Enum    []string // enumeration facet, if any
 	Pattern *regexp.Regexp
 	MinLen  int // -1 when not set
@@ -70,6 +75,24 @@ type Element struct {
 	// the wire itself. Every other front end sees it as a wrapper.
 	Bare bool
 }
+
+// DerivedNamed is the type derived from t (at any depth) whose local name
+// is name, or nil.
+func (t *Type) DerivedNamed(name string) *Type {
+	for _, d := range t.Derived {
+		if d.Name.Local == name {
+			return d
+		}
+		if found := d.DerivedNamed(name); found != nil {
+			return found
+		}
+	}
+	return nil
+}
+
+// TypeMember is the member of a struct that names the derived type its
+// value is of (xsi:type), by local name: {"_type": "Account", ...}.
+const TypeMember = "_type"
 
 // Repeated reports whether the element may occur more than once (an array).
 func (e *Element) Repeated() bool { return e.Max != 1 }

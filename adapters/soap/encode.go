@@ -175,7 +175,12 @@ func (e *encoder) fields(t *wsdl.Type, value gateway.Struct, parent string) erro
 
 func (e *encoder) field(f *wsdl.Element, v any, present bool, parent string) error {
 	if !present || v == nil {
+		// Absent and nil differ, and both survive: an absent optional
+		// element is left out; a nil one (or a required nillable one with
+		// no value) is sent as xsi:nil.
 		switch {
+		case !present && f.Min == 0:
+			return nil
 		case f.Nillable:
 			e.b = append(e.b, '<')
 			e.open(f.Name)
@@ -202,8 +207,32 @@ func (e *encoder) field(f *wsdl.Element, v any, present bool, parent string) err
 }
 
 func (e *encoder) one(f *wsdl.Element, v any, parent string) error {
+	if st, ok := v.(gateway.Struct); ok && len(f.Type.Derived) > 0 {
+		if name, ok := st.Get(wsdl.TypeMember); ok {
+			if derived := f.Type.DerivedNamed(fmt.Sprint(name)); derived != nil {
+				// A derived type where its base is declared: its own
+				// members, and its name in xsi:type.
+				df := *f
+				df.Type = derived
+				e.b = append(e.b, '<')
+				e.open(f.Name)
+				e.b = append(e.b, ` xsi:type="d:`...)
+				e.b = append(e.b, derived.Name.Local...)
+				e.b = append(e.b, `" xmlns:d="`...)
+				e.b = appendText(e.b, derived.Name.Space)
+				e.b = append(e.b, `" xmlns:xsi="`+NSXSI+`"`...)
+				return e.rest(&df, v, parent)
+			}
+		}
+	}
 	e.b = append(e.b, '<')
 	e.open(f.Name)
+	return e.rest(f, v, parent)
+}
+
+// rest writes the rest of an element whose name has been written: its
+// attributes, content and end tag.
+func (e *encoder) rest(f *wsdl.Element, v any, parent string) error {
 	if e.encoded {
 		e.xsiType(f.Type, v)
 	}

@@ -646,6 +646,20 @@ func (d *decoder) element(t xmltext.Token, el *wsdl.Element, parent string) (any
 	}
 	switch el.Type.Kind {
 	case wsdl.KindStruct:
+		if len(el.Type.Derived) > 0 {
+			if derived := d.derivedType(t, el.Type); derived != nil {
+				// A derived type sent where its base is declared: decoded
+				// with its own members, and named, so that it is sent on
+				// with its xsi:type.
+				de := *el
+				de.Type = derived
+				v, err := d.element(t, &de, parent)
+				if st, ok := v.(gateway.Struct); ok && err == nil {
+					return append(gateway.Struct{{Name: wsdl.TypeMember, Value: derived.Name.Local}}, st...), nil
+				}
+				return v, err
+			}
+		}
 		if len(el.Type.Attrs) == 0 && el.Type.Text == nil {
 			return d.structContent(el, parent, nil)
 		}
@@ -747,6 +761,22 @@ func (d *decoder) structContent(el *wsdl.Element, parent string, first *xmltext.
 			seen[i] = true
 		}
 	}
+}
+
+// derivedType is the type derived from declared that t's xsi:type names,
+// or nil (no xsi:type, the declared type itself, or a type the schema does
+// not derive from it, which is then read as the declared one).
+func (d *decoder) derivedType(t xmltext.Token, declared *wsdl.Type) *wsdl.Type {
+	xsiType, ok := attr(t, NSXSI, "type")
+	if !ok {
+		return nil
+	}
+	space, local := d.x.ResolveValue(xsiType)
+	derived := declared.DerivedNamed(local)
+	if derived == nil || strings.Contains(xsiType, ":") && derived.Name.Space != space {
+		return nil
+	}
+	return derived
 }
 
 // attributedContent decodes an element of a complex type with attributes

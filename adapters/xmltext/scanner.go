@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"strconv"
+	"strings"
 	"unicode/utf8"
 )
 
@@ -544,6 +545,15 @@ func (s *Scanner) uriValue(raw []byte) (string, error) {
 		}
 	}
 	return s.attrValue(raw)
+}
+
+// ResolveValue resolves a QName written in text or an attribute value
+// (an xsi:type) against the namespace declarations in scope at the start
+// tag just returned: its namespace (the default one when unprefixed) and
+// its local name.
+func (s *Scanner) ResolveValue(qname string) (space, name string) {
+	q := []byte(strings.TrimSpace(qname))
+	return s.resolve(q, true), string(local(q))
 }
 
 // resolve is the namespace of a qualified name: its prefix's binding, the

@@ -225,6 +225,17 @@ func (u *styleUpstream) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		out = `<ns2:pingResponse xmlns:ns2="urn:corpus:cxf:orders"><alive>true</alive></ns2:pingResponse>`
 	case strings.Contains(body, "<id>"):
 		out = `<t:Receipt xmlns:t="urn:corpus:cxf:orders:types"><orderId>` + field("id", body) + `</orderId><accepted>true</accepted></t:Receipt>`
+	case strings.Contains(body, "urn:corpus:sforce") && strings.Contains(body, "create"):
+		var results strings.Builder
+		for _, m := range regexp.MustCompile(`xsi:type="d:(\w+)"[^>]*>(?:<n:fieldsToNull[^>]*/>)?(?:<n:Id[^>]*/>)?<n:(?:Name|LastName)[^>]*>([^<]*)<`).FindAllStringSubmatch(body, -1) {
+			prefix := map[string]string{"Account": "001", "Contact": "003"}[m[1]]
+			results.WriteString(`<result><id>` + prefix + `-` + m[1] + `-` + m[2] + `</id><success>true</success></result>`)
+		}
+		out = `<createResponse xmlns="urn:corpus:sforce">` + results.String() + `</createResponse>`
+	case strings.Contains(body, "urn:corpus:sforce"):
+		out = `<queryResponse xmlns="urn:corpus:sforce" xmlns:sf="urn:corpus:sforce:sobject" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">` +
+			`<records xsi:type="sf:Account"><sf:Id>001-1</sf:Id><sf:Name>Umbrella</sf:Name><sf:AnnualRevenue>1.5</sf:AnnualRevenue></records>` +
+			`<records xsi:type="sf:Contact"><sf:Id>003-1</sf:Id><sf:LastName>Roe</sf:LastName></records></queryResponse>`
 	case strings.Contains(body, "DoPayment"):
 		cur := regexp.MustCompile(`currencyID="([A-Z]+)"`).FindStringSubmatch(body)
 		if cur == nil || !strings.Contains(body, `version="`) {
@@ -281,8 +292,11 @@ func TestCorpusEndToEnd(t *testing.T) {
   - name: payments
     wsdl: conformance/wsdls/paypal-amounts.wsdl
     backend: {kind: soap, url: "http://%[1]s/payments", timeout: 5s}
+  - name: sforce
+    wsdl: conformance/wsdls/salesforce-sobjects.wsdl
+    backend: {kind: soap, url: "http://%[1]s/sforce", timeout: 5s}
 `, l.Addr()))
-	for _, script := range []string{"zeep_styles.py", "zeep_attrs.py"} {
+	for _, script := range []string{"zeep_styles.py", "zeep_attrs.py", "zeep_sforce.py"} {
 		if out := harness.RunScript(t, filepath.Join("clients", script), gw.URL); !strings.Contains(out, "all checks passed") {
 			t.Fatal(out)
 		}
@@ -311,7 +325,7 @@ func TestCorpusEndToEnd(t *testing.T) {
 	if err != nil {
 		t.Fatalf("wsdl2h is not installed (make test installs gsoap): %v", err)
 	}
-	for _, svc := range []string{"orders", "material", "kunden", "rates", "tickets", "payments"} {
+	for _, svc := range []string{"orders", "material", "kunden", "rates", "tickets", "payments", "sforce"} {
 		header := filepath.Join(t.TempDir(), svc+".h")
 		out, err := exec.Command(wsdl2h, "-o", header, gw.URL+"/soap/"+svc+"?wsdl").CombinedOutput()
 		if err != nil || strings.Contains(string(out), "Error") {
