@@ -148,6 +148,18 @@ func (c *checker) structOf(t *wsdl.Type, s Struct, path string) (Struct, error) 
 		}
 		out = append(out, Member{name, cv})
 	}
+	if v, ok := s.Get(wsdl.AnyMember); ok && t.Any && v != nil {
+		list, isList := v.([]any)
+		if !isList {
+			list = []any{v}
+		}
+		for i, item := range list {
+			if _, ok := item.(string); !ok {
+				return nil, NewFault(FaultInvalidParams, "%s[%d]: open content is XML text, not %s", join(path, wsdl.AnyMember), i, KindOf(item))
+			}
+		}
+		out = append(out, Member{wsdl.AnyMember, list})
+	}
 	if t.Text != nil {
 		v, present := s.Get(wsdl.TextMember)
 		p := join(path, wsdl.TextMember)
@@ -187,7 +199,7 @@ func (c *checker) structOf(t *wsdl.Type, s Struct, path string) (Struct, error) 
 // hasMember reports whether name is an attribute's member or the text of
 // t.
 func hasMember(t *wsdl.Type, name string) bool {
-	if t.Text != nil && name == wsdl.TextMember || len(t.Derived) > 0 && name == wsdl.TypeMember {
+	if t.Text != nil && name == wsdl.TextMember || len(t.Derived) > 0 && name == wsdl.TypeMember || t.Any && name == wsdl.AnyMember {
 		return true
 	}
 	for _, a := range t.Attrs {

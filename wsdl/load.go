@@ -604,6 +604,7 @@ func (l *loader) fillContent(t *Type, sd *schemaDoc, ct *gowsdl.XSDComplexType) 
 		t.Fields = append(t.Fields, base.Fields...)
 		t.Attrs = append(t.Attrs, copyAttrs(base.Attrs)...)
 		t.Base = base
+		t.Any = t.Any || base.Any
 		if t.Name.Local != "" {
 			base.Derived = append(base.Derived, t)
 		}
@@ -622,6 +623,9 @@ func (l *loader) fillContent(t *Type, sd *schemaDoc, ct *gowsdl.XSDComplexType) 
 				return err
 			}
 		}
+	}
+	if len(ct.Any) > 0 {
+		t.Any = true
 	}
 	groups := []struct {
 		elems    []*gowsdl.XSDElement

@@ -51,6 +51,10 @@ type Type struct {
 	// where this one is declared, saying so with xsi:type.
 	Base    *Type
 	Derived []*Type
+	// Any marks open content (xs:any in the type's sequence): elements the
+	// schema does not name are carried as raw XML, each a self-contained
+	// document, in the AnyMember list.
+	Any bool
 	Enum    []string // enumeration facet, if any
 	Pattern *regexp.Regexp
 	MinLen  int // -1 when not set
@@ -89,6 +93,10 @@ func (t *Type) DerivedNamed(name string) *Type {
 	}
 	return nil
 }
+
+// AnyMember is the member that holds a type's open content (xs:any): a
+// list of XML strings.
+const AnyMember = "_any"
 
 // TypeMember is the member of a struct that names the derived type its
 // value is of (xsi:type), by local name: {"_type": "Account", ...}.

@@ -54,3 +54,35 @@ func TestDerivedTypes(t *testing.T) {
 		t.Errorf("read back: %s %v", fmtStruct(req2.Params), err)
 	}
 }
+
+// TestOpenContent: elements an xs:any admits (a query's custom options)
+// are carried as self-contained raw XML in _any, and written back as they
+// came; open content that is not one well-formed element is refused.
+func TestOpenContent(t *testing.T) {
+	def := corpus(t, "salesforce-sobjects.wsdl")
+	body := ns11 + `<s:Body><query xmlns="urn:corpus:sforce" xmlns:c="urn:corpus:sforce:custom">` +
+		`<queryString>SELECT Id FROM Account</queryString><c:Region__c tier="1">EMEA &amp; more</c:Region__c><c:Flag__c/></query></s:Body></s:Envelope>`
+	req, err := Decode(strings.NewReader(body), V11, def, 32)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checked, err := gateway.CheckInput(req.Operation.Input, req.Params)
+	if err != nil {
+		t.Fatal(err)
+	}
+	open, _ := checked.Get("_any")
+	raws := open.([]any)
+	if len(raws) != 2 || !strings.Contains(raws[0].(string), `xmlns:c="urn:corpus:sforce:custom"`) || !strings.Contains(raws[0].(string), `tier="1">EMEA &amp; more</c:Region__c>`) {
+		t.Fatalf("open content %q", raws)
+	}
+	out, err := AppendEnvelope(nil, V11, nil, req.Operation.Input, checked)
+	if err != nil || !bytes.Contains(out, []byte(`EMEA &amp; more</c:Region__c>`)) {
+		t.Fatalf("written back: %v\n%s", err, out)
+	}
+	for _, hostile := range []string{"</m:sObjects><m:sObjects>", "<a>", "text", "<!DOCTYPE x><x/>", "<a/><b/>"} {
+		v := gateway.Struct{{Name: "queryString", Value: "x"}, {Name: "_any", Value: []any{hostile}}}
+		if _, err := AppendEnvelope(nil, V11, nil, req.Operation.Input, v); err == nil {
+			t.Errorf("open content %q written", hostile)
+		}
+	}
+}

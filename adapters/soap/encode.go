@@ -170,7 +170,49 @@ func (e *encoder) fields(t *wsdl.Type, value gateway.Struct, parent string) erro
 			return err
 		}
 	}
+	if t.Any {
+		if v, ok := value.Get(wsdl.AnyMember); ok {
+			list, _ := v.([]any)
+			for i, item := range list {
+				raw, _ := item.(string)
+				if err := checkFragment(raw); err != nil {
+					return fmt.Errorf("soap encode: %s.%s[%d]: %w", parent, wsdl.AnyMember, i, err)
+				}
+				e.b = append(e.b, raw...)
+			}
+		}
+	}
 	return nil
+}
+
+// checkFragment makes sure open content written as it is (xs:any) is one
+// well-formed, self-contained element: no DOCTYPE, no entity, nothing
+// that could end the element it is written into or inject another.
+func checkFragment(raw string) error {
+	s, err := xmltext.NewScanner([]byte(raw), 64, true)
+	if err != nil {
+		return err
+	}
+	depth := 0
+	for {
+		t, err := s.Next(true)
+		if err != nil {
+			return err
+		}
+		switch t.Kind {
+		case xmltext.EOF:
+			if depth != 0 {
+				return fmt.Errorf("unterminated element")
+			}
+			return nil
+		case xmltext.Start:
+			if !t.Empty {
+				depth++
+			}
+		case xmltext.End:
+			depth--
+		}
+	}
 }
 
 func (e *encoder) field(f *wsdl.Element, v any, present bool, parent string) error {

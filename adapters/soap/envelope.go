@@ -695,6 +695,7 @@ func (d *decoder) structContent(el *wsdl.Element, parent string, first *xmltext.
 		values, seen = make([]any, 0, len(fields)), make([]bool, 0, len(fields))
 	}
 	values, seen = values[:len(fields)], seen[:len(fields)]
+	var open []any // xs:any content, as raw XML
 	for {
 		var t xmltext.Token
 		var err error
@@ -717,6 +718,9 @@ func (d *decoder) structContent(el *wsdl.Element, parent string, first *xmltext.
 					out = append(out, gateway.Member{Name: f.Name.Local, Value: values[i]})
 				}
 			}
+			if open != nil {
+				out = append(out, gateway.Member{Name: wsdl.AnyMember, Value: open})
+			}
 			return out, nil
 		case xmltext.Text:
 			if len(bytes.TrimSpace(t.Text)) > 0 {
@@ -724,6 +728,14 @@ func (d *decoder) structContent(el *wsdl.Element, parent string, first *xmltext.
 			}
 		case xmltext.Start:
 			i := fieldIndex(fields, t.Local)
+			if i < 0 && el.Type.Any {
+				// Open content: the element as it came, self-contained.
+				if err := d.skip(); err != nil {
+					return nil, err
+				}
+				open = append(open, string(d.x.Element()))
+				continue
+			}
 			if i < 0 {
 				if d.lenient {
 					d.deviations = append(d.deviations, fmt.Sprintf("element %s: unexpected element <%s> skipped", here, t.Local))

@@ -28,6 +28,7 @@ type Scanner struct {
 	bindings   []binding   // in-scope namespace declarations, innermost last
 	text       []byte      // scratch for decoded text
 	rootSeen   bool        // the document element has begun
+	tagStart   int         // offset of the last start tag returned
 	raw        [][2][]byte // a start tag's attribute names and values, reused
 
 	// innermost maps a prefix to the index in bindings of its innermost
@@ -299,6 +300,7 @@ func (s *Scanner) Next(keepBlank bool) (Token, error) {
 }
 
 func (s *Scanner) startTag(rest []byte) (Token, error) {
+	s.tagStart = s.pos
 	name, n, err := s.name(rest[1:])
 	if err != nil {
 		return Token{}, err
@@ -545,6 +547,48 @@ func (s *Scanner) uriValue(raw []byte) (string, error) {
 		}
 	}
 	return s.attrValue(raw)
+}
+
+// Element returns the source of the element whose start tag was returned
+// last, once the caller has read to its end (from that start tag to the
+// current position), as a self-contained document: every namespace
+// declaration in scope that the element does not make itself is added to
+// its start tag, so that its prefixes mean the same wherever it goes.
+func (s *Scanner) Element() []byte {
+	raw := s.src[s.tagStart:s.pos]
+	nameEnd := 1
+	for nameEnd < len(raw) && raw[nameEnd] != '>' && raw[nameEnd] != '/' && !isSpace(raw[nameEnd]) {
+		nameEnd++
+	}
+	tagEnd := bytes.IndexByte(raw, '>')
+	if tagEnd < 0 {
+		tagEnd = len(raw)
+	}
+	var decls []byte
+	done := map[string]bool{}
+	for i := len(s.bindings) - 1; i >= 0; i-- {
+		b := s.bindings[i]
+		if done[b.prefix] {
+			continue
+		}
+		done[b.prefix] = true
+		attr := "xmlns"
+		if b.prefix != "" {
+			attr += ":" + b.prefix
+		}
+		if bytes.Contains(raw[:tagEnd], []byte(attr+"=")) {
+			continue // the element declares it itself
+		}
+		decls = append(decls, ' ')
+		decls = append(decls, attr...)
+		decls = append(decls, `="`...)
+		decls = Append(decls, b.uri)
+		decls = append(decls, '"')
+	}
+	out := make([]byte, 0, len(raw)+len(decls))
+	out = append(out, raw[:nameEnd]...)
+	out = append(out, decls...)
+	return append(out, raw[nameEnd:]...)
 }
 
 // ResolveValue resolves a QName written in text or an attribute value
