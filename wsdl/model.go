@@ -54,7 +54,7 @@ type Type struct {
 	// Any marks open content (xs:any in the type's sequence): elements the
 	// schema does not name are carried as raw XML, each a self-contained
 	// document, in the AnyMember list.
-	Any bool
+	Any     bool
 	Enum    []string // enumeration facet, if any
 	Pattern *regexp.Regexp
 	MinLen  int // -1 when not set
