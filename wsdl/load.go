@@ -63,6 +63,9 @@ type loader struct {
 	soap12Only bool
 	bindings   map[string]*bindingOp  // by operation name, the first document's first
 	arrays     map[xml.Name]soapArray // SOAP-ENC array types, by name
+	groups     map[xml.Name]*schemaGroup
+	groupTypes map[xml.Name]groupUse // by complex type name
+	groupElems map[xml.Name]groupUse // by the name of the global element whose anonymous type refers to groups
 	// soapPortTypes are the portTypes a SOAP binding implements; when
 	// there are any, only their operations are served (an ASMX WSDL's
 	// HttpGet portType repeats every operation with other messages).
@@ -171,18 +174,19 @@ func load(readRaw func(string) ([]byte, error), path string) (*Definition, error
 		return normalize(data)
 	}
 	l := &loader{
-		read:          read,
-		root:          path,
-		seen:          make(map[string]bool),
-		elements:      make(map[xml.Name]*globalElement),
-		complex:       make(map[xml.Name]*globalComplex),
-		simple:        make(map[xml.Name]*globalSimple),
-		resolved:      make(map[xml.Name]*Type),
-		resolving:     make(map[*gowsdl.XSDElement]*Element),
-		inSimple:      make(map[xml.Name]bool),
-		inRef:         make(map[*gowsdl.XSDElement]bool),
-		bindings:      make(map[string]*bindingOp),
-		arrays:        make(map[xml.Name]soapArray),
+		read:      read,
+		root:      path,
+		seen:      make(map[string]bool),
+		elements:  make(map[xml.Name]*globalElement),
+		complex:   make(map[xml.Name]*globalComplex),
+		simple:    make(map[xml.Name]*globalSimple),
+		resolved:  make(map[xml.Name]*Type),
+		resolving: make(map[*gowsdl.XSDElement]*Element),
+		inSimple:  make(map[xml.Name]bool),
+		inRef:     make(map[*gowsdl.XSDElement]bool),
+		bindings:  make(map[string]*bindingOp),
+		arrays:    make(map[xml.Name]soapArray),
+		groups:    make(map[xml.Name]*schemaGroup), groupTypes: make(map[xml.Name]groupUse), groupElems: make(map[xml.Name]groupUse),
 		soapPortTypes: make(map[string]bool),
 	}
 	if err := l.loadWSDL(path); err != nil {
@@ -192,6 +196,21 @@ func load(readRaw func(string) ([]byte, error), path string) (*Definition, error
 		l.index(sd)
 	}
 	return l.build()
+}
+
+// addGroups takes a document's model groups and group references in.
+func (l *loader) addGroups(data []byte) {
+	groups, uses := readGroups(data)
+	for name, g := range groups {
+		l.groups[name] = g
+	}
+	for _, u := range uses {
+		if u.typeName.Local != "" {
+			l.groupTypes[u.typeName] = u
+		} else {
+			l.groupElems[u.elementName] = u
+		}
+	}
 }
 
 func (l *loader) fail(file, construct string, err error) error {
@@ -245,6 +264,7 @@ func (l *loader) loadWSDL(path string) error {
 	for name, a := range readArrayTypes(data) {
 		l.arrays[name] = a
 	}
+	l.addGroups(data)
 	ops, portTypes, ignored := readBindings(data)
 	for pt := range portTypes {
 		l.soapPortTypes[pt] = true
@@ -342,6 +362,7 @@ func (l *loader) loadSchemaFile(from, location, chameleonNS string) error {
 		}
 		l.arrays[name] = a
 	}
+	l.addGroups(data)
 	if s.TargetNamespace == "" {
 		s.TargetNamespace = chameleonNS
 	}
@@ -638,6 +659,9 @@ func (l *loader) fillContent(t *Type, sd *schemaDoc, ct *gowsdl.XSDComplexType) 
 			}
 		}
 	}
+	if use, ok := l.groupTypes[t.Name]; ok && t.Name.Local != "" {
+		return l.groupFields(t, sd, use, map[xml.Name]bool{})
+	}
 	return nil
 }
 
@@ -727,6 +751,9 @@ func (l *loader) element(sd *schemaDoc, e *gowsdl.XSDElement, global bool) (*Ele
 	case e.ComplexType != nil:
 		el.Type = &Type{Kind: KindStruct, MinLen: -1, MaxLen: -1}
 		err = l.fillComplex(el.Type, sd, e.ComplexType)
+		if use, ok := l.groupElems[el.Name]; ok && global && err == nil {
+			err = l.groupFields(el.Type, sd, use, map[xml.Name]bool{})
+		}
 	case e.SimpleType != nil:
 		el.Type, err = l.simpleType(sd, e.SimpleType)
 	default:

@@ -96,3 +96,25 @@ func TestHeaderParts(t *testing.T) {
 		t.Errorf("Ping headers: %s", got)
 	}
 }
+
+// TestModelGroups: elements of the groups a type refers to (xs:group ref,
+// in a named type and in a global element's anonymous type) are its
+// fields; a group's choice makes its elements optional.
+func TestModelGroups(t *testing.T) {
+	def, err := wsdl.Load("../conformance/wsdls/ec2-groups.wsdl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	op := def.Operation("DescribeInstances")
+	if got := names(op.Input.Type.Fields); got != "{urn:corpus:ec2}instancesSet:struct {urn:corpus:ec2}instanceId:string {urn:corpus:ec2}tagValue:string" {
+		t.Errorf("input fields: %s", got)
+	}
+	for _, f := range op.Input.Type.Fields[1:] {
+		if f.Min != 0 {
+			t.Errorf("%s of a choice is required", f.Name.Local)
+		}
+	}
+	if got := names(op.Output.Type.Fields); got != "{urn:corpus:ec2}instancesSet:struct {urn:corpus:ec2}requestId:string" {
+		t.Errorf("output fields: %s", got)
+	}
+}
