@@ -24,6 +24,20 @@ import (
 
 func TestMain(m *testing.M) { harness.Main(m) }
 
+// serve runs an upstream on a loopback port for the test and returns its
+// address.
+func serve(t *testing.T, h http.Handler) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := &http.Server{Handler: h}
+	go srv.Serve(l)
+	t.Cleanup(func() { srv.Close() })
+	return l.Addr().String()
+}
+
 // axisUpstream answers as an Apache Axis 1 rpc/encoded service does: the
 // response wrapper holds references, the values stand in multiRef
 // elements after it.
@@ -111,13 +125,7 @@ func ewsUpstream(w http.ResponseWriter, r *http.Request) {
 // both; a configured header value (an API key) is sent on the caller's
 // behalf.
 func TestHeaderPartsEndToEnd(t *testing.T) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := &http.Server{Handler: http.HandlerFunc(ewsUpstream)}
-	go srv.Serve(l)
-	defer srv.Close()
+	addr := serve(t, http.HandlerFunc(ewsUpstream))
 	gw := harness.Start(t, harness.Binary(t), fmt.Sprintf(`services:
   - name: exchange
     wsdl: conformance/wsdls/ews-headers.wsdl
@@ -125,7 +133,7 @@ func TestHeaderPartsEndToEnd(t *testing.T) {
       kind: soap
       url: "http://%s/EWS/Exchange.asmx"
       headers: {AuthHeader: {ApiKey: k-123, OnBehalfOf: "{user}"}}
-`, l.Addr()))
+`, addr))
 	if out := harness.RunScript(t, filepath.Join("clients", "zeep_headers.py"), gw.URL); !strings.Contains(out, "all checks passed") {
 		t.Fatal(out)
 	}
@@ -136,18 +144,12 @@ func TestHeaderPartsEndToEnd(t *testing.T) {
 // xmlrpc.client, behind an upstream that answers with multiRefs.
 func TestRPCEncodedEndToEnd(t *testing.T) {
 	up := &axisUpstream{}
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := &http.Server{Handler: up}
-	go srv.Serve(l)
-	defer srv.Close()
+	addr := serve(t, up)
 	gw := harness.Start(t, harness.Binary(t), fmt.Sprintf(`services:
   - name: catalog
     wsdl: conformance/wsdls/axis-rpc-encoded.wsdl
     backend: {kind: soap, url: "http://%s/axis/services/Catalog", timeout: 5s}
-`, l.Addr()))
+`, addr))
 	if out := harness.RunScript(t, filepath.Join("clients", "encoded_suds.py"), gw.URL); !strings.Contains(out, "all checks passed") {
 		t.Fatal(out)
 	}
@@ -264,13 +266,7 @@ func (u *styleUpstream) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // style, and called by zeep and Python's xmlrpc.client.
 func TestCorpusEndToEnd(t *testing.T) {
 	up := &styleUpstream{}
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := &http.Server{Handler: up}
-	go srv.Serve(l)
-	defer srv.Close()
+	addr := serve(t, up)
 	gw := harness.Start(t, harness.Binary(t), fmt.Sprintf(`services:
   - name: orders
     wsdl: conformance/wsdls/cxf-rpc-literal.wsdl
@@ -295,7 +291,7 @@ func TestCorpusEndToEnd(t *testing.T) {
   - name: sforce
     wsdl: conformance/wsdls/salesforce-sobjects.wsdl
     backend: {kind: soap, url: "http://%[1]s/sforce", timeout: 5s}
-`, l.Addr()))
+`, addr))
 	for _, script := range []string{"zeep_styles.py", "zeep_attrs.py", "zeep_sforce.py"} {
 		if out := harness.RunScript(t, filepath.Join("clients", script), gw.URL); !strings.Contains(out, "all checks passed") {
 			t.Fatal(out)
@@ -348,13 +344,7 @@ func TestCorpusEndToEnd(t *testing.T) {
 // breaks the same facet is always refused.
 func TestStrictInLenientOut(t *testing.T) {
 	up := &styleUpstream{}
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := &http.Server{Handler: up}
-	go srv.Serve(l)
-	defer srv.Close()
+	addr := serve(t, up)
 	gw := harness.Start(t, harness.Binary(t), fmt.Sprintf(`services:
   - name: material
     wsdl: conformance/wsdls/sap-bare.wsdl
@@ -362,7 +352,7 @@ func TestStrictInLenientOut(t *testing.T) {
   - name: strict
     wsdl: conformance/wsdls/sap-bare.wsdl
     backend: {kind: soap, url: "http://%[1]s/material", timeout: 5s, strict_responses: true}
-`, l.Addr()))
+`, addr))
 	call := func(method, material string) string {
 		body := `<?xml version="1.0"?><methodCall><methodName>` + method + `</methodName><params><param><value>` + material + `</value></param><param><value>LAX</value></param></params></methodCall>`
 		req, _ := http.NewRequest(http.MethodPost, gw.URL+"/xmlrpc", strings.NewReader(body))
