@@ -148,6 +148,9 @@ func (c *checker) structOf(t *wsdl.Type, s Struct, path string) (Struct, error) 
 		}
 		out = append(out, Member{name, cv})
 	}
+	if err := c.oneOfChoice(t, out, path); err != nil {
+		return nil, err
+	}
 	if v, ok := s.Get(wsdl.AnyMember); ok && t.Any && v != nil {
 		list, isList := v.([]any)
 		if !isList {
@@ -194,6 +197,31 @@ func (c *checker) structOf(t *wsdl.Type, s Struct, path string) (Struct, error) 
 		out = append(out, Member{a.Member, cv})
 	}
 	return out, nil
+}
+
+// oneOfChoice refuses two elements of one xs:choice in one value.
+func (c *checker) oneOfChoice(t *wsdl.Type, out Struct, path string) error {
+	first := map[int]string{}
+	for _, f := range t.Fields {
+		if f.Choice == 0 {
+			continue
+		}
+		if v, ok := out.Get(f.Name.Local); !ok || v == nil {
+			continue
+		}
+		if other, ok := first[f.Choice]; ok {
+			return c.violation("%s: %s and %s are a choice: one of them, not both", orTop(path), other, f.Name.Local)
+		}
+		first[f.Choice] = f.Name.Local
+	}
+	return nil
+}
+
+func orTop(path string) string {
+	if path == "" {
+		return "parameters"
+	}
+	return path
 }
 
 // hasMember reports whether name is an attribute's member or the text of

@@ -116,17 +116,18 @@ func (l *loader) groupFields(t *Type, sd *schemaDoc, use groupUse, seen map[xml.
 		seen[name] = true
 		gsd := &schemaDoc{path: sd.path, s: &gowsdl.XSDSchema{TargetNamespace: g.tns, Xmlns: sd.s.Xmlns, ElementFormDefault: sd.s.ElementFormDefault}}
 		for i := range g.g.Sequence {
-			if err := l.addField(t, gsd, &g.g.Sequence[i], false); err != nil {
+			if err := l.addField(t, gsd, &g.g.Sequence[i], 0); err != nil {
 				return err
 			}
 		}
 		for i := range g.g.All {
-			if err := l.addField(t, gsd, &g.g.All[i], false); err != nil {
+			if err := l.addField(t, gsd, &g.g.All[i], 0); err != nil {
 				return err
 			}
 		}
+		choice := l.nextChoice()
 		for i := range g.g.Choice {
-			if err := l.addField(t, gsd, &g.g.Choice[i], true); err != nil {
+			if err := l.addField(t, gsd, &g.g.Choice[i], choice); err != nil {
 				return err
 			}
 		}

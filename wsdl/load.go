@@ -66,6 +66,7 @@ type loader struct {
 	groups     map[xml.Name]*schemaGroup
 	groupTypes map[xml.Name]groupUse // by complex type name
 	groupElems map[xml.Name]groupUse // by the name of the global element whose anonymous type refers to groups
+	choices    int                   // choices numbered so far
 	// soapPortTypes are the portTypes a SOAP binding implements; when
 	// there are any, only their operations are served (an ASMX WSDL's
 	// HttpGet portType repeats every operation with other messages).
@@ -635,12 +636,13 @@ func (l *loader) fillContent(t *Type, sd *schemaDoc, ct *gowsdl.XSDComplexType) 
 		}
 		t.Attrs = append(t.Attrs, attrs...)
 		for i := range ext.Sequence {
-			if err := l.addField(t, sd, &ext.Sequence[i], false); err != nil {
+			if err := l.addField(t, sd, &ext.Sequence[i], 0); err != nil {
 				return err
 			}
 		}
+		choice := l.nextChoice()
 		for _, e := range ext.Choice {
-			if err := l.addField(t, sd, e, true); err != nil {
+			if err := l.addField(t, sd, e, choice); err != nil {
 				return err
 			}
 		}
@@ -649,12 +651,15 @@ func (l *loader) fillContent(t *Type, sd *schemaDoc, ct *gowsdl.XSDComplexType) 
 		t.Any = true
 	}
 	groups := []struct {
-		elems    []*gowsdl.XSDElement
-		optional bool
-	}{{ct.Sequence, false}, {ct.All, false}, {ct.Choice, true}, {ct.SequenceChoice, true}}
+		elems  []*gowsdl.XSDElement
+		choice int
+	}{{ct.Sequence, 0}, {ct.All, 0}, {ct.Choice, l.nextChoice()},
+		// gowsdl merges every choice inside a sequence into one list, so
+		// these are only optional: two of them may be of two choices.
+		{ct.SequenceChoice, -1}}
 	for _, g := range groups {
 		for _, e := range g.elems {
-			if err := l.addField(t, sd, e, g.optional); err != nil {
+			if err := l.addField(t, sd, e, g.choice); err != nil {
 				return err
 			}
 		}
@@ -683,14 +688,23 @@ func copyAttrs(in []*Attribute) []*Attribute {
 	return out
 }
 
-func (l *loader) addField(t *Type, sd *schemaDoc, e *gowsdl.XSDElement, optional bool) error {
+// nextChoice numbers a choice of a schema: its elements share the number.
+func (l *loader) nextChoice() int {
+	l.choices++
+	return l.choices
+}
+
+// addField adds an element to t's fields; an element of a choice (choice
+// != 0) is optional, and when choice > 0 at most one element of that
+// choice may be present.
+func (l *loader) addField(t *Type, sd *schemaDoc, e *gowsdl.XSDElement, choice int) error {
 	el, err := l.element(sd, e, false)
 	if err != nil {
 		return err
 	}
-	if optional {
+	if choice != 0 {
 		cp := *el
-		cp.Min = 0
+		cp.Min, cp.Choice = 0, max(choice, 0)
 		el = &cp
 	}
 	t.Fields = append(t.Fields, el)

@@ -69,6 +69,9 @@ type Element struct {
 	Max      int // -1: unbounded
 	Nillable bool
 	Doc      string
+	// Choice numbers the xs:choice the element belongs to (0: none): of
+	// the fields of a type that share a number, at most one is present.
+	Choice int
 	// Encoded marks the wrapper of an rpc/encoded message: its values
 	// travel with xsi:type, arrays as SOAP-ENC arrays, and may be
 	// multi-referenced (href/id).

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"gateway/gateway"
 	"gateway/wsdl"
 )
 
@@ -116,5 +117,12 @@ func TestModelGroups(t *testing.T) {
 	}
 	if got := names(op.Output.Type.Fields); got != "{urn:corpus:ec2}instancesSet:struct {urn:corpus:ec2}requestId:string" {
 		t.Errorf("output fields: %s", got)
+	}
+	// The group's choice: one of instanceId and tagValue, not both.
+	if _, err := gateway.CheckInput(op.Input, gateway.Struct{{Name: "instanceId", Value: "i-1"}}); err != nil {
+		t.Errorf("one of a choice: %v", err)
+	}
+	if _, err := gateway.CheckInput(op.Input, gateway.Struct{{Name: "instanceId", Value: "i-1"}, {Name: "tagValue", Value: "web"}}); err == nil || !strings.Contains(err.Error(), "choice") {
+		t.Errorf("both of a choice: %v", err)
 	}
 }
