@@ -260,6 +260,11 @@ func bindScalar(val Value, dst reflect.Value) error {
 			dst.SetFloat(x)
 			return nil
 		}
+	case BigInt:
+		if dst.Kind() == reflect.String {
+			dst.SetString(string(x))
+			return nil
+		}
 	case Decimal:
 		switch dst.Kind() {
 		case reflect.Float32, reflect.Float64: // gowsdl makes xs:decimal a float64

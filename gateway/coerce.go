@@ -317,11 +317,21 @@ func (c *checker) value(t *wsdl.Type, v Value, path string) (Value, error) {
 		}
 		return n, c.enum(t, fmt.Sprint(n), path)
 	case wsdl.KindLong:
-		n, ok := v.(int64)
-		if !ok {
-			return nil, wrong()
+		switch n := v.(type) {
+		case int64:
+			return n, c.enum(t, fmt.Sprint(n), path)
+		case BigInt:
+			if IsUnboundedInteger(t.XSDName) {
+				return n, c.enum(t, string(n), path)
+			}
+		case string: // an XML-RPC client's way to send more than i8 holds
+			if IsUnboundedInteger(t.XSDName) {
+				if big, ok := ParseInteger(n, true); ok {
+					return big, c.enum(t, fmt.Sprint(big), path)
+				}
+			}
 		}
-		return n, c.enum(t, fmt.Sprint(n), path)
+		return nil, wrong()
 	case wsdl.KindBool:
 		if _, ok := v.(bool); !ok {
 			return nil, wrong()
@@ -443,6 +453,8 @@ func KindOf(v Value) string {
 		return "double"
 	case Decimal:
 		return "decimal"
+	case BigInt:
+		return "integer"
 	case time.Time:
 		return "dateTime"
 	case []byte:

@@ -18,6 +18,7 @@ import (
 //	int64      xsd:int, xsd:long and their kin
 //	float64    xsd:double, xsd:float
 //	Decimal    xsd:decimal and what derives from it: every digit kept
+//	BigInt     an xsd:integer (unsignedLong, positiveInteger...) beyond int64
 //	string
 //	time.Time  xsd:dateTime, its offset kept; NoZone when it had none
 //	[]byte     xsd:base64Binary
@@ -99,3 +100,34 @@ func (d Decimal) Float64() float64 {
 // it back without a zone, so that an absent zone stays absent instead of
 // becoming "Z".
 var NoZone = time.FixedZone("no zone", 0)
+
+// BigInt is an integer of xsd:integer's unbounded family (integer,
+// unsignedLong, nonNegativeInteger...) too large for int64, as its
+// digits. SOAP carries it as it is; XML-RPC, whose i8 stops at 2^63, as a
+// <string>; values that fit stay int64.
+type BigInt string
+
+var integerLexical = regexp.MustCompile(`^[+-]?[0-9]+$`)
+
+// IsUnboundedInteger reports whether an XSD type name is of the integer
+// family that int64 may not hold.
+func IsUnboundedInteger(xsdName string) bool {
+	switch xsdName {
+	case "integer", "unsignedLong", "nonNegativeInteger", "positiveInteger", "negativeInteger", "nonPositiveInteger":
+		return true
+	}
+	return false
+}
+
+// ParseInteger reads an integer lexical form: an int64 when it fits, a
+// BigInt when it does not and big allows it.
+func ParseInteger(s string, big bool) (Value, bool) {
+	s = strings.TrimSpace(s)
+	if n, err := strconv.ParseInt(strings.TrimPrefix(s, "+"), 10, 64); err == nil {
+		return n, true
+	}
+	if big && integerLexical.MatchString(s) {
+		return BigInt(strings.TrimPrefix(s, "+")), true
+	}
+	return nil, false
+}

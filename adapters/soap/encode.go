@@ -468,6 +468,9 @@ func appendScalar(b []byte, kind wsdl.Kind, v any) ([]byte, error) {
 		}
 		return appendText(b, s), nil
 	case wsdl.KindInt, wsdl.KindLong:
+		if big, ok := v.(gateway.BigInt); ok {
+			return append(b, big...), nil
+		}
 		n, ok := v.(int64)
 		if !ok {
 			return nil, wrong

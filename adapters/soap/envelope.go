@@ -892,8 +892,8 @@ func parseScalar(t *wsdl.Type, text, parent, name string) (any, error) {
 	case wsdl.KindString:
 		return text, nil
 	case wsdl.KindInt, wsdl.KindLong:
-		n, err := strconv.ParseInt(strings.TrimPrefix(s, "+"), 10, 64)
-		if err != nil {
+		n, ok := gateway.ParseInteger(s, t.Kind == wsdl.KindLong && gateway.IsUnboundedInteger(t.XSDName))
+		if !ok {
 			return nil, bad()
 		}
 		return n, nil

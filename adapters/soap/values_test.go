@@ -68,3 +68,39 @@ func TestExactValues(t *testing.T) {
 }
 
 func xmlName(space, local string) xml.Name { return xml.Name{Space: space, Local: local} }
+
+// TestBigIntegers: an xs:unsignedLong or xs:integer beyond int64 keeps
+// every digit through SOAP; one that fits is an int64; an XML-RPC client
+// may send it as a string.
+func TestBigIntegers(t *testing.T) {
+	ul := &wsdl.Type{Kind: wsdl.KindLong, XSDName: "unsignedLong", MinLen: -1, MaxLen: -1}
+	long := &wsdl.Type{Kind: wsdl.KindLong, XSDName: "long", MinLen: -1, MaxLen: -1}
+	for _, c := range []struct {
+		t    *wsdl.Type
+		in   string
+		want any
+		ok   bool
+	}{
+		{ul, "18446744073709551615", gateway.BigInt("18446744073709551615"), true},
+		{ul, "+42", int64(42), true},
+		{&wsdl.Type{Kind: wsdl.KindLong, XSDName: "integer"}, "-123456789012345678901234567890", gateway.BigInt("-123456789012345678901234567890"), true},
+		{long, "9223372036854775808", nil, false},
+		{ul, "1.5", nil, false},
+	} {
+		v, err := parseScalar(c.t, c.in, "", "n")
+		if (err == nil) != c.ok || c.ok && v != c.want {
+			t.Errorf("%s %q: %#v %v", c.t.XSDName, c.in, v, err)
+		}
+		if c.ok {
+			out, _ := appendScalar(nil, c.t.Kind, v)
+			if string(out) != strings.TrimPrefix(c.in, "+") {
+				t.Errorf("%s %q written as %s", c.t.XSDName, c.in, out)
+			}
+		}
+	}
+	el := &wsdl.Element{Name: xmlName("", "W"), Min: 1, Max: 1, Type: &wsdl.Type{Kind: wsdl.KindStruct, MinLen: -1, MaxLen: -1, Fields: []*wsdl.Element{{Name: xmlName("", "n"), Type: ul, Min: 1, Max: 1}}}}
+	checked, err := gateway.CheckInput(el, gateway.Struct{{Name: "n", Value: "18446744073709551615"}})
+	if err != nil || checked[0].Value != gateway.BigInt("18446744073709551615") {
+		t.Errorf("from an XML-RPC string: %#v %v", checked, err)
+	}
+}

@@ -33,6 +33,8 @@ func toJSON(v any) any {
 		return x.Format(time.RFC3339Nano)
 	case gateway.Decimal:
 		return json.Number(x) // a JSON number with every digit
+	case gateway.BigInt:
+		return json.Number(x)
 	case []byte:
 		return base64.StdEncoding.EncodeToString(x)
 	}
@@ -119,11 +121,11 @@ func jsonValue(t *wsdl.Type, raw any, path string) (any, error) {
 		if !ok {
 			return nil, bad
 		}
-		i, err := n.Int64()
-		if err != nil {
+		v, ok := gateway.ParseInteger(n.String(), t.Kind == wsdl.KindLong && gateway.IsUnboundedInteger(t.XSDName))
+		if !ok {
 			return nil, bad
 		}
-		return i, nil
+		return v, nil
 	case wsdl.KindDouble:
 		n, ok := raw.(json.Number)
 		if !ok {

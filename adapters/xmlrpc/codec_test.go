@@ -210,3 +210,28 @@ func TestClientSide(t *testing.T) {
 		}
 	}
 }
+
+// TestExactValuesOnTheWire: a decimal goes as a <double> with every digit,
+// an integer beyond i8 as a <string>, a dateTime without a zone as it
+// came and one with an offset in UTC.
+func TestExactValuesOnTheWire(t *testing.T) {
+	noZone, _ := ParseDateTime("20261130T10:00:00")
+	withZone, _ := time.Parse(time.RFC3339, "2026-11-30T10:00:00+02:00")
+	out, err := AppendResponse(nil, gateway.Struct{
+		{Name: "d", Value: gateway.Decimal("12345678901234567890.123456789")},
+		{Name: "i", Value: gateway.BigInt("18446744073709551615")},
+		{Name: "t", Value: noZone}, {Name: "z", Value: withZone},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, w := range []string{"<double>12345678901234567890.123456789</double>", "<string>18446744073709551615</string>",
+		"<dateTime.iso8601>20261130T10:00:00</dateTime.iso8601>", "<dateTime.iso8601>20261130T08:00:00</dateTime.iso8601>"} {
+		if !strings.Contains(string(out), w) {
+			t.Errorf("no %s in %s", w, out)
+		}
+	}
+	if noZone.Location() != gateway.NoZone {
+		t.Errorf("a dateTime.iso8601 without a zone read as %v", noZone.Location())
+	}
+}

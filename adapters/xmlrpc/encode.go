@@ -148,6 +148,11 @@ func AppendValue(b []byte, v any) ([]byte, error) {
 		b = append(b, "<double>"...)
 		b = strconv.AppendFloat(b, x, 'f', -1, 64)
 		b = append(b, "</double>"...)
+	case gateway.BigInt:
+		// Beyond i8: the digits as a string, which every client keeps.
+		b = append(b, "<string>"...)
+		b = append(b, x...)
+		b = append(b, "</string>"...)
 	case gateway.Decimal:
 		// Every digit on the wire: a client that reads doubles rounds it,
 		// one that reads the text keeps it.
