@@ -3,6 +3,7 @@ package wsdl
 import (
 	"bytes"
 	"fmt"
+	"net/url"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -71,6 +72,14 @@ func Publish(def *Definition) (*Publication, error) {
 		for _, el := range allElements(doc.Root()) {
 			attrName, childKind := "", ""
 			switch {
+			case el.Tag == "import" && el.NamespaceURI() == XSD && el.SelectAttr("schemaLocation") == nil:
+				// An import of a namespace only: for a catalog namespace
+				// clients (zeep) would fetch the original from the web, so
+				// it points at the gateway's stand-in.
+				if m, ok := addCatalog(el.SelectAttrValue("namespace", "")); ok {
+					el.CreateAttr("schemaLocation", baseMarker+"?xsd="+strconv.Itoa(m))
+				}
+				continue
 			case (el.Tag == "import" || el.Tag == "include") && el.SelectAttr("schemaLocation") != nil:
 				attrName, childKind = "schemaLocation", "xsd"
 			case el.Tag == "import" && el.NamespaceURI() == NSWSDL && el.SelectAttr("location") != nil:
@@ -251,6 +260,7 @@ func rewriteRoot(doc *etree.Document) error {
 		}
 	}
 	addService(root, wsdlTag, tns, soap11, soap12)
+	hideUpstreamActions(root)
 	for _, el := range allElements(root) {
 		if el.Tag == "address" && (el.NamespaceURI() == NSSOAP11 || el.NamespaceURI() == NSSOAP12) {
 			el.CreateAttr("location", baseMarker)
@@ -258,6 +268,33 @@ func rewriteRoot(doc *etree.Document) error {
 	}
 	dropForeignAddresses(root)
 	return nil
+}
+
+// hideUpstreamActions rewrites soapActions that are URLs on the upstream's
+// host (NuSOAP writes its endpoint into each one) to the same path on the
+// gateway: clients send the published action, which names the operation
+// as well; the gateway still sends the upstream the original.
+func hideUpstreamActions(root *etree.Element) {
+	hosts := map[string]bool{}
+	for _, el := range allElements(root) {
+		if el.Tag == "address" {
+			if u, err := url.Parse(el.SelectAttrValue("location", "")); err == nil && u.Host != "" {
+				hosts[u.Scheme+"://"+u.Host] = true
+			}
+		}
+	}
+	for _, el := range allElements(root) {
+		if el.Tag != "operation" || (el.NamespaceURI() != NSSOAP11 && el.NamespaceURI() != NSSOAP12) {
+			continue
+		}
+		a := el.SelectAttr("soapAction")
+		if a == nil {
+			continue
+		}
+		if u, err := url.Parse(a.Value); err == nil && hosts[u.Scheme+"://"+u.Host] {
+			a.Value = baseMarker + u.Path
+		}
+	}
 }
 
 // addService gives a WSDL without a wsdl:service (an abstract interface

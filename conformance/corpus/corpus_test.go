@@ -291,6 +291,13 @@ func TestCorpusEndToEnd(t *testing.T) {
   - name: sforce
     wsdl: conformance/wsdls/salesforce-sobjects.wsdl
     backend: {kind: soap, url: "http://%[1]s/sforce", timeout: 5s}
+  - {name: onvif, wsdl: conformance/wsdls/onvif/device.wsdl, backend: {kind: soap, url: "http://%[1]s/onvif"}}
+  - {name: wcf, wsdl: conformance/wsdls/wcf/service.wsdl, backend: {kind: soap, url: "http://%[1]s/wcf"}}
+  - {name: mantis, wsdl: conformance/wsdls/mantis-nusoap.wsdl, backend: {kind: soap, url: "http://%[1]s/mantis"}}
+  - {name: stockquote, wsdl: conformance/wsdls/w3c-stockquote.wsdl, backend: {kind: soap, url: "http://%[1]s/quote"}}
+  - {name: axis, wsdl: conformance/wsdls/axis-rpc-encoded.wsdl, backend: {kind: soap, url: "http://%[1]s/axis"}}
+  - {name: ews, wsdl: conformance/wsdls/ews-headers.wsdl, backend: {kind: soap, url: "http://%[1]s/ews"}}
+  - {name: ec2, wsdl: conformance/wsdls/ec2-groups.wsdl, backend: {kind: soap, url: "http://%[1]s/ec2"}}
 `, addr))
 	for _, script := range []string{"zeep_styles.py", "zeep_attrs.py", "zeep_sforce.py"} {
 		if out := harness.RunScript(t, filepath.Join("clients", script), gw.URL); !strings.Contains(out, "all checks passed") {
@@ -321,7 +328,11 @@ func TestCorpusEndToEnd(t *testing.T) {
 	if err != nil {
 		t.Fatalf("wsdl2h is not installed (make test installs gsoap): %v", err)
 	}
-	for _, svc := range []string{"orders", "material", "kunden", "rates", "tickets", "payments", "sforce"} {
+	all := []string{"orders", "material", "kunden", "rates", "tickets", "payments", "sforce", "onvif", "wcf", "mantis", "stockquote", "axis", "ews", "ec2"}
+	if out := harness.RunScript(t, filepath.Join("clients", "zeep_load.py"), append([]string{gw.URL}, all...)...); !strings.Contains(out, "zeep loads every") {
+		t.Fatal(out)
+	}
+	for _, svc := range all {
 		header := filepath.Join(t.TempDir(), svc+".h")
 		out, err := exec.Command(wsdl2h, "-o", header, gw.URL+"/soap/"+svc+"?wsdl").CombinedOutput()
 		if err != nil || strings.Contains(string(out), "Error") {
