@@ -328,6 +328,13 @@ func TestCorpusEndToEnd(t *testing.T) {
 	if err != nil {
 		t.Fatalf("wsdl2h is not installed (make test installs gsoap): %v", err)
 	}
+	php, err := exec.LookPath("php")
+	if err != nil {
+		t.Fatalf("php is not installed (make test installs it): %v", err)
+	}
+	if out, err := exec.Command(php, filepath.Join("clients", "corpus_php.php"), gw.URL).CombinedOutput(); err != nil || !strings.Contains(string(out), "all checks passed") {
+		t.Errorf("corpus_php.php: %v\n%s", err, out)
+	}
 	all := []string{"orders", "material", "kunden", "rates", "tickets", "payments", "sforce", "onvif", "wcf", "mantis", "stockquote", "axis", "ews", "ec2"}
 	if out := harness.RunScript(t, filepath.Join("clients", "zeep_load.py"), append([]string{gw.URL}, all...)...); !strings.Contains(out, "zeep loads every") {
 		t.Fatal(out)
