@@ -1,6 +1,7 @@
 package portal
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -9,6 +10,7 @@ import (
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -347,5 +349,41 @@ func TestRecursiveTypeFormIsBounded(t *testing.T) {
 	deep := "item" + strings.Repeat(".attachment[0]", 50) + ".subject"
 	if params, err = decodeForm(op.Input, url.Values{deep: {"x"}, "item.subject": {"s"}}); err != nil || strings.Contains(fmt.Sprint(params), "x") {
 		t.Errorf("deep key: %v %v", params, err)
+	}
+}
+
+// TestEveryCorpusFormRenders: the form of every operation of every corpus
+// WSDL (encoded arrays, attributes, derived types, headers, bare and rpc
+// styles) builds within its bounds, renders, and decodes an empty post.
+func TestEveryCorpusFormRenders(t *testing.T) {
+	files, _ := filepath.Glob("../../conformance/wsdls/*.wsdl")
+	more, _ := filepath.Glob("../../conformance/wsdls/*/*.wsdl")
+	files = append(files, more...)
+	if len(files) < 14 {
+		t.Fatalf("%d corpus WSDLs", len(files))
+	}
+	h, err := New(nil, Options{Log: quiet})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, file := range files {
+		def, err := wsdl.Load(file)
+		if err != nil {
+			if strings.HasSuffix(file, "contract.wsdl") {
+				continue // the imported half of the WCF service
+			}
+			t.Fatalf("%s: %v", file, err)
+		}
+		for _, op := range def.Operations {
+			fields := formFields(op.Input)
+			var buf bytes.Buffer
+			v := &view{Title: op.Name, Base: "/portal/", Op: &opView{Service: "s", Name: op.Name}, Fields: fields}
+			if err := h.pages["operation"].ExecuteTemplate(&buf, "layout", v); err != nil {
+				t.Errorf("%s %s: %v", filepath.Base(file), op.Name, err)
+			}
+			if _, err := decodeForm(op.Input, url.Values{}); err != nil {
+				t.Errorf("%s %s: an empty form: %v", filepath.Base(file), op.Name, err)
+			}
+		}
 	}
 }
