@@ -258,11 +258,13 @@ func (e *encoder) one(f *wsdl.Element, v any, parent string) error {
 				df.Type = derived
 				e.b = append(e.b, '<')
 				e.open(f.Name)
-				e.b = append(e.b, ` xsi:type="d:`...)
-				e.b = append(e.b, derived.Name.Local...)
-				e.b = append(e.b, `" xmlns:d="`...)
-				e.b = appendText(e.b, derived.Name.Space)
-				e.b = append(e.b, `" xmlns:xsi="`+NSXSI+`"`...)
+				if !e.encoded { // an encoded value says its xsi:type anyway
+					e.b = append(e.b, ` xsi:type="d:`...)
+					e.b = append(e.b, derived.Name.Local...)
+					e.b = append(e.b, `" xmlns:d="`...)
+					e.b = appendText(e.b, derived.Name.Space)
+					e.b = append(e.b, `" xmlns:xsi="`+NSXSI+`"`...)
+				}
 				return e.rest(&df, v, parent)
 			}
 		}

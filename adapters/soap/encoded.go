@@ -1,6 +1,7 @@
 package soap
 
 import (
+	"encoding/xml"
 	"strconv"
 	"strings"
 
@@ -26,6 +27,9 @@ type encNode struct {
 	attrs        []xmltext.Attr
 	text         string
 	children     []*encNode
+	// xsiType is the element's xsi:type, resolved where it stood (its
+	// prefix means nothing once the tree is built).
+	xsiType xml.Name
 }
 
 func (n *encNode) attr(space, local string) (string, bool) {
@@ -67,6 +71,9 @@ func (d *decoder) encodedBody(first xmltext.Token) (*encNode, []*encNode, error)
 // encTree reads the element t starts into a node, to its end.
 func (d *decoder) encTree(t xmltext.Token) (*encNode, error) {
 	n := &encNode{space: t.Space, local: string(t.Local), attrs: t.Attrs}
+	if v, ok := attr(t, NSXSI, "type"); ok {
+		n.xsiType.Space, n.xsiType.Local = d.x.ResolveValue(v)
+	}
 	var text strings.Builder
 	for {
 		c, err := d.token()
@@ -170,6 +177,13 @@ func (e *encDecoder) value(n *encNode, t *wsdl.Type, path string) (any, error) {
 	}
 	switch t.Kind {
 	case wsdl.KindStruct:
+		if derived := t.DerivedNamed(n.xsiType.Local); derived != nil && (n.xsiType.Space == derived.Name.Space || n.xsiType.Space == "") {
+			st, err := e.structOf(n, derived, path)
+			if err != nil {
+				return nil, err
+			}
+			return append(gateway.Struct{{Name: wsdl.TypeMember, Value: derived.Name.Local}}, st...), nil
+		}
 		return e.structOf(n, t, path)
 	case wsdl.KindArray:
 		out := make([]any, 0, len(n.children))

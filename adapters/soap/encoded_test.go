@@ -114,3 +114,31 @@ func FuzzDecodeEncoded(f *testing.F) {
 		_, _ = DecodeResponse(strings.NewReader(doc), V11, op, 32)
 	})
 }
+
+// TestEncodedDerivedTypes: in an rpc/encoded message, a struct whose
+// xsi:type names a type derived from the declared one is read as that
+// type (with _type), and written back with its own xsi:type.
+func TestEncodedDerivedTypes(t *testing.T) {
+	base := &wsdl.Type{Name: xmlName("urn:m", "Shape"), Kind: wsdl.KindStruct, MinLen: -1, MaxLen: -1,
+		Fields: []*wsdl.Element{{Name: xmlName("", "id"), Type: &wsdl.Type{Kind: wsdl.KindString, XSDName: "string", MinLen: -1, MaxLen: -1}, Min: 0, Max: 1}}}
+	circle := &wsdl.Type{Name: xmlName("urn:m", "Circle"), Kind: wsdl.KindStruct, MinLen: -1, MaxLen: -1, Base: base,
+		Fields: append(append([]*wsdl.Element{}, base.Fields...), &wsdl.Element{Name: xmlName("", "r"), Type: &wsdl.Type{Kind: wsdl.KindDouble, XSDName: "double", MinLen: -1, MaxLen: -1}, Min: 1, Max: 1})}
+	base.Derived = []*wsdl.Type{circle}
+	wrapper := &wsdl.Element{Name: xmlName("urn:svc", "draw"), Encoded: true, Min: 1, Max: 1, Type: &wsdl.Type{Kind: wsdl.KindStruct, MinLen: -1, MaxLen: -1,
+		Fields: []*wsdl.Element{{Name: xmlName("", "shape"), Type: base, Min: 1, Max: 1}}}}
+	op := &wsdl.Operation{Name: "draw", Input: wrapper, Output: wrapper}
+	def := &wsdl.Definition{Operations: []*wsdl.Operation{op}}
+	body := encEnvelope + `<s:draw xmlns:s="urn:svc"><shape href="#c"/></s:draw><multiRef id="c" xsi:type="m:Circle" xmlns:m="urn:m"><id>c1</id><r xsi:type="xsd:double">2.5</r></multiRef></soapenv:Body></soapenv:Envelope>`
+	req, err := Decode(strings.NewReader(body), V11, def, 32)
+	if err != nil || fmtStruct(req.Params) != "[{shape [{_type Circle} {id c1} {r 2.5}]}]" {
+		t.Fatalf("%s %v", fmtStruct(req.Params), err)
+	}
+	checked, err := gateway.CheckInput(op.Input, req.Params)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := appendResponse(nil, V11, op.Output, checked, "")
+	if err != nil || strings.Count(string(out), "xsi:type=\"t:Circle\"") != 1 || strings.Contains(string(out), "d:Circle") {
+		t.Errorf("%v\n%s", err, out)
+	}
+}
