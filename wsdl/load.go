@@ -599,7 +599,11 @@ func (l *loader) fillContent(t *Type, sd *schemaDoc, ct *gowsdl.XSDComplexType) 
 		if err != nil {
 			return err
 		}
-		attrs = append(attrs, mustAttrs(l.attributes(sd, ct.Attributes))...)
+		own, err := l.attributes(sd, ct.Attributes)
+		if err != nil {
+			return err
+		}
+		attrs = append(attrs, own...)
 		if base.Text == nil && len(attrs) == 0 && len(base.Attrs) == 0 {
 			// Text only: the type is its base's kind, as before.
 			t.Kind, t.XSDName, t.Enum = base.Kind, base.XSDName, base.Enum
@@ -668,13 +672,6 @@ func (l *loader) fillContent(t *Type, sd *schemaDoc, ct *gowsdl.XSDComplexType) 
 		return l.groupFields(t, sd, use, map[xml.Name]bool{})
 	}
 	return nil
-}
-
-func mustAttrs(a []*Attribute, err error) []*Attribute {
-	if err != nil {
-		return nil
-	}
-	return a
 }
 
 // copyAttrs copies attributes, so that a derived type's member names do
