@@ -61,7 +61,7 @@ func TestDerivedTypes(t *testing.T) {
 func TestOpenContent(t *testing.T) {
 	def := corpus(t, "salesforce-sobjects.wsdl")
 	body := ns11 + `<s:Body><query xmlns="urn:corpus:sforce" xmlns:c="urn:corpus:sforce:custom">` +
-		`<queryString>SELECT Id FROM Account</queryString><c:Region__c tier="1">EMEA &amp; more</c:Region__c><c:Flag__c/></query></s:Body></s:Envelope>`
+		`<queryString>SELECT Id FROM Account</queryString><c:Region__c tier="1">EMEA &amp; more</c:Region__c><c:Flag__c/><c:Nested><c:Inner a="1"/><c:Inner>x</c:Inner></c:Nested></query></s:Body></s:Envelope>`
 	req, err := Decode(strings.NewReader(body), V11, def, 32)
 	if err != nil {
 		t.Fatal(err)
@@ -72,7 +72,7 @@ func TestOpenContent(t *testing.T) {
 	}
 	open, _ := checked.Get("_any")
 	raws := open.([]any)
-	if len(raws) != 2 || !strings.Contains(raws[0].(string), `xmlns:c="urn:corpus:sforce:custom"`) || !strings.Contains(raws[0].(string), `tier="1">EMEA &amp; more</c:Region__c>`) {
+	if len(raws) != 3 || !strings.HasPrefix(raws[2].(string), `<c:Nested xmlns:c="urn:corpus:sforce:custom"`) || !strings.HasSuffix(raws[2].(string), `><c:Inner a="1"/><c:Inner>x</c:Inner></c:Nested>`) || !strings.Contains(raws[0].(string), `xmlns:c="urn:corpus:sforce:custom"`) || !strings.Contains(raws[0].(string), `tier="1">EMEA &amp; more</c:Region__c>`) {
 		t.Fatalf("open content %q", raws)
 	}
 	out, err := AppendEnvelope(nil, V11, nil, req.Operation.Input, checked)

@@ -730,10 +730,11 @@ func (d *decoder) structContent(el *wsdl.Element, parent string, first *xmltext.
 			i := fieldIndex(fields, t.Local)
 			if i < 0 && el.Type.Any {
 				// Open content: the element as it came, self-contained.
+				from := d.x.TagStart()
 				if err := d.skip(); err != nil {
 					return nil, err
 				}
-				open = append(open, string(d.x.Element()))
+				open = append(open, string(d.x.Element(from)))
 				continue
 			}
 			if i < 0 {

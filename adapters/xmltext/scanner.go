@@ -549,13 +549,17 @@ func (s *Scanner) uriValue(raw []byte) (string, error) {
 	return s.attrValue(raw)
 }
 
-// Element returns the source of the element whose start tag was returned
-// last, once the caller has read to its end (from that start tag to the
-// current position), as a self-contained document: every namespace
+// TagStart is the offset of the start tag returned last; keep it to call
+// Element once the element has been read to its end.
+func (s *Scanner) TagStart() int { return s.tagStart }
+
+// Element returns the source of the element whose start tag began at from
+// (TagStart, taken when its start tag was returned), once the caller has
+// read to its end, as a self-contained document: every namespace
 // declaration in scope that the element does not make itself is added to
 // its start tag, so that its prefixes mean the same wherever it goes.
-func (s *Scanner) Element() []byte {
-	raw := s.src[s.tagStart:s.pos]
+func (s *Scanner) Element(from int) []byte {
+	raw := s.src[from:s.pos]
 	nameEnd := 1
 	for nameEnd < len(raw) && raw[nameEnd] != '>' && raw[nameEnd] != '/' && !isSpace(raw[nameEnd]) {
 		nameEnd++
