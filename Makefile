@@ -35,7 +35,7 @@ conformance: deps ## the real-client and browser suites against the built binary
 FUZZ_XMLRPC ?= 300000x
 FUZZ_SOAP ?= 250000x
 FUZZ_FORM ?= 170000x
-FUZZ_WSDL ?= 150000x
+FUZZ_WSDL ?= 60000x
 FUZZ_SCANNER ?= 900000x
 FUZZ_ENCODED ?= 200000x
 FUZZFLAGS = -run '^$$' -fuzzminimizetime 2s
