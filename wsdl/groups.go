@@ -11,10 +11,17 @@ import (
 // gowsdl's model does not read: Amazon EC2's WSDL, and many generated from
 // large schemas, build their types from groups.
 
-// schemaGroup is a named model group of a schema.
+// schemaGroup is a named model group of a schema, or a named attribute
+// group (attrs).
 type schemaGroup struct {
-	tns string
-	g   gowsdl.XSDGroup
+	tns   string
+	g     gowsdl.XSDGroup
+	attrs []*gowsdl.XSDAttribute
+}
+
+// attributeGroupXML reads an xs:attributeGroup's attributes.
+type attributeGroupXML struct {
+	Attributes []*gowsdl.XSDAttribute `xml:"attribute"`
 }
 
 // groupUse is a complex type, named or the anonymous type of a global
@@ -25,23 +32,33 @@ type groupUse struct {
 	refs        []string // the groups' QNames as written
 	at          []int    // where each group's elements go: after this many of the type's own
 	scope       *etree.Element
+	attrRefs    []string // the attribute groups' QNames as written
 }
 
-// readGroups finds a document's named groups and the complex types that
-// refer to groups.
-func readGroups(data []byte) (map[xml.Name]*schemaGroup, []groupUse) {
+// readGroups finds a document's named model groups and attribute groups,
+// and the complex types that refer to them.
+func readGroups(data []byte) (groups, attrGroups map[xml.Name]*schemaGroup, uses []groupUse) {
 	doc := etree.NewDocument()
 	if err := doc.ReadFromBytes(data); err != nil || doc.Root() == nil {
-		return nil, nil
+		return nil, nil, nil
 	}
-	groups := map[xml.Name]*schemaGroup{}
-	var uses []groupUse
+	groups, attrGroups = map[xml.Name]*schemaGroup{}, map[xml.Name]*schemaGroup{}
 	for _, s := range doc.FindElements("//schema") {
 		if s.NamespaceURI() != XSD {
 			continue
 		}
 		tns := s.SelectAttrValue("targetNamespace", "")
 		for _, g := range s.ChildElements() {
+			if g.Tag == "attributeGroup" && g.SelectAttrValue("name", "") != "" {
+				sub := etree.NewDocument()
+				sub.SetRoot(g.Copy())
+				raw, err := sub.WriteToBytes()
+				var ag attributeGroupXML
+				if err == nil && xml.Unmarshal(raw, &ag) == nil {
+					attrGroups[xml.Name{Space: tns, Local: g.SelectAttrValue("name", "")}] = &schemaGroup{tns: tns, attrs: ag.Attributes}
+				}
+				continue
+			}
 			if g.Tag != "group" || g.SelectAttrValue("name", "") == "" {
 				continue
 			}
@@ -85,12 +102,38 @@ func readGroups(data []byte) (map[xml.Name]*schemaGroup, []groupUse) {
 					use.scope = r
 				}
 			}
-			if len(use.refs) > 0 {
+			for _, r := range ct.FindElements(".//attributeGroup") {
+				if ref := r.SelectAttrValue("ref", ""); ref != "" {
+					use.attrRefs = append(use.attrRefs, ref)
+					use.scope = r
+				}
+			}
+			if len(use.refs) > 0 || len(use.attrRefs) > 0 {
 				uses = append(uses, use)
 			}
 		}
 	}
-	return groups, uses
+	return groups, attrGroups, uses
+}
+
+// groupAttributes resolves the attributes of the attribute groups a type
+// refers to.
+func (l *loader) groupAttributes(sd *schemaDoc, use groupUse) ([]*Attribute, error) {
+	var out []*Attribute
+	for _, ref := range use.attrRefs {
+		space, local := resolvePrefix(use.scope, ref)
+		g := l.attrGroups[xml.Name{Space: space, Local: local}]
+		if g == nil {
+			continue // a catalog group (xml:specialAttrs) or undefined: nothing more to read
+		}
+		gsd := &schemaDoc{path: sd.path, s: &gowsdl.XSDSchema{TargetNamespace: g.tns, Xmlns: sd.s.Xmlns}}
+		attrs, err := l.attributes(gsd, g.attrs)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, attrs...)
+	}
+	return out, nil
 }
 
 // groupFields puts the elements of the groups t refers to (found by its

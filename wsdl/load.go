@@ -64,6 +64,7 @@ type loader struct {
 	bindings   map[string]*bindingOp  // by operation name, the first document's first
 	arrays     map[xml.Name]soapArray // SOAP-ENC array types, by name
 	groups     map[xml.Name]*schemaGroup
+	attrGroups map[xml.Name]*schemaGroup
 	groupTypes map[xml.Name]groupUse // by complex type name
 	groupElems map[xml.Name]groupUse // by the name of the global element whose anonymous type refers to groups
 	choices    int                   // choices numbered so far
@@ -187,7 +188,7 @@ func load(readRaw func(string) ([]byte, error), path string) (*Definition, error
 		inRef:     make(map[*gowsdl.XSDElement]bool),
 		bindings:  make(map[string]*bindingOp),
 		arrays:    make(map[xml.Name]soapArray),
-		groups:    make(map[xml.Name]*schemaGroup), groupTypes: make(map[xml.Name]groupUse), groupElems: make(map[xml.Name]groupUse),
+		groups:    make(map[xml.Name]*schemaGroup), attrGroups: make(map[xml.Name]*schemaGroup), groupTypes: make(map[xml.Name]groupUse), groupElems: make(map[xml.Name]groupUse),
 		soapPortTypes: make(map[string]bool),
 	}
 	if err := l.loadWSDL(path); err != nil {
@@ -201,9 +202,12 @@ func load(readRaw func(string) ([]byte, error), path string) (*Definition, error
 
 // addGroups takes a document's model groups and group references in.
 func (l *loader) addGroups(data []byte) {
-	groups, uses := readGroups(data)
+	groups, attrGroups, uses := readGroups(data)
 	for name, g := range groups {
 		l.groups[name] = g
+	}
+	for name, g := range attrGroups {
+		l.attrGroups[name] = g
 	}
 	for _, u := range uses {
 		if u.typeName.Local != "" {
@@ -516,6 +520,13 @@ func (l *loader) fillComplex(t *Type, sd *schemaDoc, ct *gowsdl.XSDComplexType) 
 			return err
 		}
 		t.Attrs = append(t.Attrs, attrs...)
+		if use, ok := l.groupTypes[t.Name]; ok && t.Name.Local != "" {
+			more, err := l.groupAttributes(sd, use)
+			if err != nil {
+				return err
+			}
+			t.Attrs = append(t.Attrs, more...)
+		}
 		for _, a := range t.Attrs {
 			a.Member = a.Name.Local
 			if hasFieldNamed(t, a.Name.Local) || a.Name.Local == TextMember {

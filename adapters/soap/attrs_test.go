@@ -15,12 +15,12 @@ import (
 // attributes.
 func TestAttributesAndSimpleContent(t *testing.T) {
 	def := corpus(t, "paypal-amounts.wsdl")
-	body := ns11 + `<s:Body><p:DoPayment xmlns:p="urn:corpus:paypal:api"><p:Token>EC-1</p:Token><p:Details version="2" priority="7"><p:OrderTotal currencyID="EUR">12345678901234567.89</p:OrderTotal><p:Note>x</p:Note></p:Details></p:DoPayment></s:Body></s:Envelope>`
+	body := ns11 + `<s:Body><p:DoPayment xmlns:p="urn:corpus:paypal:api"><p:Token>EC-1</p:Token><p:Details version="2" priority="7" createdBy="ops"><p:OrderTotal currencyID="EUR">12345678901234567.89</p:OrderTotal><p:Note>x</p:Note></p:Details></p:DoPayment></s:Body></s:Envelope>`
 	req, err := Decode(strings.NewReader(body), V11, def, 32)
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := "[{Token EC-1} {Details [{OrderTotal [{_value 12345678901234567.89} {currencyID EUR}]} {Note x} {version 2} {priority 7}]}]"
+	want := "[{Token EC-1} {Details [{OrderTotal [{_value 12345678901234567.89} {currencyID EUR}]} {Note x} {version 2} {priority 7} {createdBy ops}]}]"
 	if got := fmtStruct(req.Params); got != want {
 		t.Errorf("decoded %s\nwant    %s", got, want)
 	}
@@ -42,7 +42,7 @@ func TestAttributesAndSimpleContent(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, w := range []string{`<m:Details version="2" priority="7">`, `<m:OrderTotal currencyID="EUR">12345678901234567.89</m:OrderTotal>`} {
+	for _, w := range []string{`<m:Details version="2" priority="7" createdBy="ops">`, `<m:OrderTotal currencyID="EUR">12345678901234567.89</m:OrderTotal>`} {
 		if !bytes.Contains(out, []byte(w)) {
 			t.Errorf("encoded lacks %s:\n%s", w, out)
 		}
