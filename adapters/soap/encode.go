@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"math"
 	"strconv"
+	"strings"
 	"time"
 
 	"gateway/adapters/xmltext"
@@ -283,6 +284,17 @@ func (e *encoder) rest(f *wsdl.Element, v any, parent string) error {
 	if len(f.Type.Attrs) > 0 {
 		if err := e.attributes(f.Type, v, parent+"."+f.Name.Local); err != nil {
 			return err
+		}
+	}
+	if s, ok := v.(string); ok && f.Type.XSDName == "QName" && strings.HasPrefix(s, "{") {
+		// {namespace}local: its prefix declared on the element itself.
+		if space, local, ok := strings.Cut(s[1:], "}"); ok {
+			e.b = append(e.b, ` xmlns:q="`...)
+			e.b = appendText(e.b, space)
+			e.b = append(e.b, `">q:`...)
+			e.b = appendText(e.b, local)
+			e.close(f.Name)
+			return nil
 		}
 	}
 	e.b = append(e.b, '>')

@@ -667,11 +667,43 @@ func (d *decoder) element(t xmltext.Token, el *wsdl.Element, parent string) (any
 	case wsdl.KindAny:
 		return d.anyContent(join(parent, el.Name.Local))
 	}
+	if el.Type.XSDName == "QName" {
+		return d.qnameContent(parent, el.Name.Local)
+	}
 	text, err := d.textContent(parent, el.Name.Local)
 	if err != nil {
 		return nil, err
 	}
 	return parseScalar(el.Type, text, parent, el.Name.Local)
+}
+
+// qnameContent reads an xs:QName value as {namespace}local (Clark
+// notation): its prefix means something only where it stands, so it is
+// resolved before the element's end takes its declarations out of scope,
+// and a new prefix is declared wherever the value is written.
+func (d *decoder) qnameContent(parent, local string) (any, error) {
+	var out string
+	for {
+		t, err := d.token()
+		if err != nil {
+			return nil, err
+		}
+		switch t.Kind {
+		case xmltext.Text:
+			if q := strings.TrimSpace(string(t.Text)); q != "" {
+				space, name := d.x.ResolveValue(q)
+				if !strings.Contains(q, ":") && space == "" {
+					out = name
+				} else {
+					out = "{" + space + "}" + name
+				}
+			}
+		case xmltext.End:
+			return out, nil
+		default:
+			return nil, paramFault("element %s: an element inside a QName", join(parent, local))
+		}
+	}
 }
 
 func join(parent, name string) string {

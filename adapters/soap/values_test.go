@@ -104,3 +104,31 @@ func TestBigIntegers(t *testing.T) {
 		t.Errorf("from an XML-RPC string: %#v %v", checked, err)
 	}
 }
+
+// TestQNameValues: an xs:QName value is read as {namespace}local, its
+// prefix resolved where it stood, and written with a prefix declared on
+// its element, so it means the same in a message with other prefixes.
+func TestQNameValues(t *testing.T) {
+	qt := &wsdl.Type{Kind: wsdl.KindString, XSDName: "QName", MinLen: -1, MaxLen: -1}
+	el := &wsdl.Element{Name: xmlName("urn:v", "Q"), Min: 1, Max: 1, Type: &wsdl.Type{Kind: wsdl.KindStruct, MinLen: -1, MaxLen: -1, Fields: []*wsdl.Element{
+		{Name: xmlName("", "code"), Type: qt, Min: 1, Max: -1}}}}
+	op := &wsdl.Operation{Name: "Q", Input: el, Output: el}
+	def := &wsdl.Definition{Operations: []*wsdl.Operation{op}}
+	body := ns11 + `<s:Body><v:Q xmlns:v="urn:v" xmlns:e="urn:errors"><code>e:Timeout</code><code xmlns:e="urn:other">e:Busy</code><code>s:Client</code><code>plain</code></v:Q></s:Body></s:Envelope>`
+	req, err := Decode(strings.NewReader(body), V11, def, 32)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "[{code [{urn:errors}Timeout {urn:other}Busy {http://schemas.xmlsoap.org/soap/envelope/}Client plain]}]"
+	if got := fmtStruct(req.Params); got != want {
+		t.Fatalf("read %s, want %s", got, want)
+	}
+	out, err := AppendEnvelope(nil, V11, nil, op.Input, req.Params)
+	if err != nil || !bytes.Contains(out, []byte(`<code xmlns:q="urn:other">q:Busy</code>`)) || !bytes.Contains(out, []byte(`<code>plain</code>`)) {
+		t.Errorf("%v\n%s", err, out)
+	}
+	back, err := Decode(bytes.NewReader(out), V11, def, 32)
+	if err != nil || fmtStruct(back.Params) != want {
+		t.Errorf("read back %s %v", fmtStruct(back.Params), err)
+	}
+}
