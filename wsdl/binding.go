@@ -48,12 +48,11 @@ type headerRef struct{ message, part string }
 // the local names of the portTypes SOAP bindings implement, and the names
 // of the bindings that are not SOAP (HTTP GET/POST, MIME), which the
 // gateway ignores.
-func readBindings(data []byte) (ops map[string]*bindingOp, portTypes map[string]bool, ignored []string) {
-	doc := etree.NewDocument()
-	if err := doc.ReadFromBytes(data); err != nil || doc.Root() == nil {
-		return nil, nil, nil
-	}
+func readBindings(doc *etree.Document) (ops map[string]*bindingOp, portTypes map[string]bool, ignored []string) {
 	ops, portTypes = map[string]*bindingOp{}, map[string]bool{}
+	if doc.Root() == nil {
+		return ops, portTypes, nil
+	}
 	for _, b := range doc.Root().ChildElements() {
 		if b.Tag != "binding" || b.NamespaceURI() != NSWSDL {
 			continue

@@ -37,11 +37,7 @@ type groupUse struct {
 
 // readGroups finds a document's named model groups and attribute groups,
 // and the complex types that refer to them.
-func readGroups(data []byte) (groups, attrGroups map[xml.Name]*schemaGroup, uses []groupUse) {
-	doc := etree.NewDocument()
-	if err := doc.ReadFromBytes(data); err != nil || doc.Root() == nil {
-		return nil, nil, nil
-	}
+func readGroups(doc *etree.Document) (groups, attrGroups map[xml.Name]*schemaGroup, uses []groupUse) {
 	groups, attrGroups = map[xml.Name]*schemaGroup{}, map[xml.Name]*schemaGroup{}
 	for _, s := range doc.FindElements("//schema") {
 		if s.NamespaceURI() != XSD {

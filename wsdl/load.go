@@ -16,6 +16,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/beevik/etree"
 	"github.com/hooklift/gowsdl"
 )
 
@@ -200,9 +201,20 @@ func load(readRaw func(string) ([]byte, error), path string) (*Definition, error
 	return l.build()
 }
 
+// parseTree is a document as the tree that the readers of what gowsdl's
+// model lacks (bindings, SOAP-ENC arrays, groups) walk: parsed once per
+// document. A document encoding/xml read but etree cannot is an empty tree.
+func parseTree(data []byte) *etree.Document {
+	doc := etree.NewDocument()
+	if err := doc.ReadFromBytes(data); err != nil || doc.Root() == nil {
+		return etree.NewDocument()
+	}
+	return doc
+}
+
 // addGroups takes a document's model groups and group references in.
-func (l *loader) addGroups(data []byte) {
-	groups, attrGroups, uses := readGroups(data)
+func (l *loader) addGroups(tree *etree.Document) {
+	groups, attrGroups, uses := readGroups(tree)
 	for name, g := range groups {
 		l.groups[name] = g
 	}
@@ -266,11 +278,12 @@ func (l *loader) loadWSDL(path string) error {
 	}
 	doc := &wsdlDoc{path: path, w: &w}
 	l.docs = append(l.docs, doc)
-	for name, a := range readArrayTypes(data) {
+	tree := parseTree(data)
+	for name, a := range readArrayTypes(tree) {
 		l.arrays[name] = a
 	}
-	l.addGroups(data)
-	ops, portTypes, ignored := readBindings(data)
+	l.addGroups(tree)
+	ops, portTypes, ignored := readBindings(tree)
 	for pt := range portTypes {
 		l.soapPortTypes[pt] = true
 	}
@@ -361,13 +374,14 @@ func (l *loader) loadSchemaFile(from, location, chameleonNS string) error {
 	if err := xml.Unmarshal(data, &s); err != nil {
 		return l.fail(p, "schema", err)
 	}
-	for name, a := range readArrayTypes(data) {
+	tree := parseTree(data)
+	for name, a := range readArrayTypes(tree) {
 		if name.Space == "" {
 			name.Space = chameleonNS
 		}
 		l.arrays[name] = a
 	}
-	l.addGroups(data)
+	l.addGroups(tree)
 	if s.TargetNamespace == "" {
 		s.TargetNamespace = chameleonNS
 	}

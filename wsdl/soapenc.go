@@ -25,11 +25,7 @@ type soapArray struct {
 
 // readArrayTypes finds the SOAP-ENC array types of a document (a WSDL's
 // embedded schemas or a schema file), by qualified name.
-func readArrayTypes(data []byte) map[xml.Name]soapArray {
-	doc := etree.NewDocument()
-	if err := doc.ReadFromBytes(data); err != nil || doc.Root() == nil {
-		return nil
-	}
+func readArrayTypes(doc *etree.Document) map[xml.Name]soapArray {
 	out := map[xml.Name]soapArray{}
 	for _, ct := range doc.FindElements("//complexType") {
 		if ct.NamespaceURI() != XSD || ct.SelectAttrValue("name", "") == "" {
