@@ -117,7 +117,7 @@ func (c *checker) structOf(t *wsdl.Type, s Struct, path string) (Struct, error) 
 		}
 	}
 	for _, m := range s {
-		if !hasField(t, m.Name) && !hasMember(t, m.Name) {
+		if t.Field(m.Name) == nil && !hasMember(t, m.Name) {
 			if !c.output {
 				return nil, NewFault(FaultInvalidParams, "unknown parameter %s", join(path, m.Name))
 			}
@@ -232,15 +232,6 @@ func hasMember(t *wsdl.Type, name string) bool {
 	}
 	for _, a := range t.Attrs {
 		if a.Member == name {
-			return true
-		}
-	}
-	return false
-}
-
-func hasField(t *wsdl.Type, name string) bool {
-	for _, f := range t.Fields {
-		if f.Name.Local == name {
 			return true
 		}
 	}

@@ -543,21 +543,12 @@ func (l *loader) fillComplex(t *Type, sd *schemaDoc, ct *gowsdl.XSDComplexType) 
 		}
 		for _, a := range t.Attrs {
 			a.Member = a.Name.Local
-			if hasFieldNamed(t, a.Name.Local) || a.Name.Local == TextMember {
+			if t.Field(a.Name.Local) != nil || a.Name.Local == TextMember {
 				a.Member = "@" + a.Name.Local
 			}
 		}
 	}
 	return nil
-}
-
-func hasFieldNamed(t *Type, local string) bool {
-	for _, f := range t.Fields {
-		if f.Name.Local == local {
-			return true
-		}
-	}
-	return false
 }
 
 // attributes resolves attribute declarations: a named simple type or an

@@ -113,7 +113,12 @@ func (e *Element) Field(local string) *Element {
 	if e.Type == nil {
 		return nil
 	}
-	for _, f := range e.Type.Fields {
+	return e.Type.Field(local)
+}
+
+// Field returns the child element of t called local, or nil.
+func (t *Type) Field(local string) *Element {
+	for _, f := range t.Fields {
 		if f.Name.Local == local {
 			return f
 		}
