@@ -68,12 +68,3 @@ func catalogType(name xml.Name) (*Type, bool) {
 	}
 	return &Type{Name: name, Kind: KindAny, XSDName: "anyType", MinLen: -1, MaxLen: -1}, true
 }
-
-// xsdNamespace reads the XML Schema namespaces of the 1999 and 2000/10
-// drafts (still in old .NET and Apache SOAP WSDLs) as the 2001 one.
-func xsdNamespace(ns string) string {
-	if ns == xsd1999 || ns == xsd2000 {
-		return XSD
-	}
-	return ns
-}

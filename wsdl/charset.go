@@ -19,13 +19,14 @@ var xmlDecl = regexp.MustCompile(`^<\?xml[^>]*?\sencoding\s*=\s*["']([A-Za-z0-9.
 // quoted as they stand in a declaration ("1999/XMLSchema-instance" must
 // not match).
 var oldXSD = [][]byte{
-	[]byte(`"http://www.w3.org/1999/XMLSchema"`), []byte(`'http://www.w3.org/1999/XMLSchema'`),
-	[]byte(`"http://www.w3.org/2000/10/XMLSchema"`), []byte(`'http://www.w3.org/2000/10/XMLSchema'`),
+	[]byte(`"` + xsd1999 + `"`), []byte(`'` + xsd1999 + `'`),
+	[]byte(`"` + xsd2000 + `"`), []byte(`'` + xsd2000 + `'`),
 }
 
 // normalize is toUTF8, then the XML Schema drafts' namespaces declared as
 // the 2001 one: old .NET and Apache SOAP WSDLs use them, and every reader
-// after this (gowsdl's schema model among them) knows only 2001.
+// after this (gowsdl's schema model, the loader's name resolution) knows
+// only 2001.
 func normalize(data []byte) ([]byte, error) {
 	data, err := toUTF8(data)
 	if err != nil {

@@ -410,7 +410,7 @@ func qname(raw string, xmlns map[string]string, tns string) (xml.Name, error) {
 		return xml.Name{Space: tns, Local: raw}, nil
 	}
 	if ns, ok := xmlns[prefix]; ok {
-		return xml.Name{Space: xsdNamespace(ns), Local: local}, nil
+		return xml.Name{Space: ns, Local: local}, nil
 	}
 	if prefix == "xs" || prefix == "xsd" {
 		return xml.Name{Space: XSD, Local: local}, nil

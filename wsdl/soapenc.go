@@ -62,7 +62,7 @@ func readArrayTypes(doc *etree.Document) map[xml.Name]soapArray {
 		base, dims, _ := strings.Cut(item, "[")
 		arr := soapArray{dims: strings.Count("["+dims, "[")}
 		space, local := resolvePrefix(ct, base)
-		arr.item = xml.Name{Space: xsdNamespace(space), Local: local}
+		arr.item = xml.Name{Space: space, Local: local}
 		out[name] = arr
 	}
 	return out

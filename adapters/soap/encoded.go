@@ -188,7 +188,7 @@ func (e *encDecoder) value(n *encNode, t *wsdl.Type, path string) (any, error) {
 	case wsdl.KindArray:
 		out := make([]any, 0, len(n.children))
 		for i, c := range n.children {
-			v, err := e.value(c, t.Item, path+"["+itoa(i)+"]")
+			v, err := e.value(c, t.Item, path+"["+strconv.Itoa(i)+"]")
 			if err != nil {
 				return nil, err
 			}
@@ -251,7 +251,7 @@ func (e *encDecoder) anyValue(n *encNode, path string) (any, error) {
 	case isArray || local == "Array":
 		out := make([]any, 0, len(n.children))
 		for i, c := range n.children {
-			v, err := e.value(c, anyType, path+"["+itoa(i)+"]")
+			v, err := e.value(c, anyType, path+"["+strconv.Itoa(i)+"]")
 			if err != nil {
 				return nil, err
 			}
@@ -287,8 +287,6 @@ func (e *encDecoder) anyValue(n *encNode, path string) (any, error) {
 }
 
 var anyType = &wsdl.Type{Kind: wsdl.KindAny, XSDName: "anyType", MinLen: -1, MaxLen: -1}
-
-func itoa(i int) string { return strconv.Itoa(i) }
 
 // encodedMessage decodes an encoded wrapper (first, read) and the
 // multiRefs after it, to the Body's end, as el.
