@@ -94,17 +94,22 @@ func jsonElement(f *wsdl.Element, raw any, path string) (any, error) {
 		if !ok {
 			list = []any{raw}
 		}
-		out := make([]any, len(list))
-		for i, item := range list {
-			v, err := jsonValue(f.Type, item, fmt.Sprintf("%s[%d]", path, i))
-			if err != nil {
-				return nil, err
-			}
-			out[i] = v
-		}
-		return out, nil
+		return jsonList(f.Type, list, path)
 	}
 	return jsonValue(f.Type, raw, path)
+}
+
+// jsonList reads each item of a JSON array as a value of type t.
+func jsonList(t *wsdl.Type, list []any, path string) ([]any, error) {
+	out := make([]any, len(list))
+	for i, item := range list {
+		v, err := jsonValue(t, item, fmt.Sprintf("%s[%d]", path, i))
+		if err != nil {
+			return nil, err
+		}
+		out[i] = v
+	}
+	return out, nil
 }
 
 func jsonValue(t *wsdl.Type, raw any, path string) (any, error) {
@@ -170,15 +175,7 @@ func jsonValue(t *wsdl.Type, raw any, path string) (any, error) {
 		if !ok {
 			return nil, bad
 		}
-		out := make([]any, len(list))
-		for i, item := range list {
-			v, err := jsonValue(t.Item, item, fmt.Sprintf("%s[%d]", path, i))
-			if err != nil {
-				return nil, err
-			}
-			out[i] = v
-		}
-		return out, nil
+		return jsonList(t.Item, list, path)
 	}
 	return jsonAny(raw), nil
 }
