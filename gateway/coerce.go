@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"strconv"
+	"strings"
 	"time"
 	"unicode/utf8"
 
@@ -116,6 +117,11 @@ func (c *checker) structOf(t *wsdl.Type, s Struct, path string) (Struct, error) 
 			}
 		}
 	}
+	if t.Abstract {
+		if err := c.violation("%s: %s is an abstract type: name the derived type of the value in %s", orTop(path), t.Name.Local, wsdl.TypeMember); err != nil {
+			return nil, err
+		}
+	}
 	for _, m := range s {
 		if t.Field(m.Name) == nil && !hasMember(t, m.Name) {
 			if !c.output {
@@ -199,9 +205,14 @@ func (c *checker) structOf(t *wsdl.Type, s Struct, path string) (Struct, error) 
 	return out, nil
 }
 
-// oneOfChoice refuses two elements of one xs:choice in one value.
+// oneOfChoice refuses elements of two alternatives of one xs:choice in
+// one value.
 func (c *checker) oneOfChoice(t *wsdl.Type, out Struct, path string) error {
-	first := map[int]string{}
+	type taken struct {
+		branch int
+		name   string
+	}
+	first := map[int]taken{}
 	for _, f := range t.Fields {
 		if f.Choice == 0 {
 			continue
@@ -209,10 +220,11 @@ func (c *checker) oneOfChoice(t *wsdl.Type, out Struct, path string) error {
 		if v, ok := out.Get(f.Name.Local); !ok || v == nil {
 			continue
 		}
-		if other, ok := first[f.Choice]; ok {
-			return c.violation("%s: %s and %s are a choice: one of them, not both", orTop(path), other, f.Name.Local)
+		if other, ok := first[f.Choice]; ok && other.branch != f.Branch {
+			return c.violation("%s: %s and %s are alternatives of a choice: one of them, not both", orTop(path), other.name, f.Name.Local)
+		} else if !ok {
+			first[f.Choice] = taken{f.Branch, f.Name.Local}
 		}
-		first[f.Choice] = f.Name.Local
 	}
 	return nil
 }
@@ -382,17 +394,47 @@ func (c *checker) facets(t *wsdl.Type, s, path string) error {
 	if err := c.enum(t, s, path); err != nil {
 		return err
 	}
-	n := utf8.RuneCountInString(s)
+	n, unit := utf8.RuneCountInString(s), "characters"
+	if t.List != nil {
+		items := strings.Fields(s)
+		for i, item := range items {
+			if err := c.listItem(t.List, item, fmt.Sprintf("%s[%d]", path, i)); err != nil {
+				return err
+			}
+		}
+		n, unit = len(items), "items" // a list's length facets count items
+	}
 	if t.MinLen >= 0 && n < t.MinLen {
-		return c.violation("%s: at least %d characters expected", path, t.MinLen)
+		return c.violation("%s: at least %d %s expected", path, t.MinLen, unit)
 	}
 	if t.MaxLen >= 0 && n > t.MaxLen {
-		return c.violation("%s: at most %d characters expected", path, t.MaxLen)
+		return c.violation("%s: at most %d %s expected", path, t.MaxLen, unit)
 	}
 	if t.Pattern != nil && !t.Pattern.MatchString(s) {
 		return c.violation("%s: does not match the pattern %s", path, t.Pattern)
 	}
 	return nil
+}
+
+// listItem checks one item of an xs:list against the items' type, in its
+// lexical form.
+func (c *checker) listItem(t *wsdl.Type, item, path string) error {
+	ok := true
+	switch t.Kind {
+	case wsdl.KindInt, wsdl.KindLong:
+		_, ok = ParseInteger(item, true)
+	case wsdl.KindDouble:
+		_, err := strconv.ParseFloat(item, 64)
+		ok = err == nil || item == "INF" || item == "-INF" || item == "NaN"
+	case wsdl.KindBool:
+		ok = item == "true" || item == "false" || item == "1" || item == "0"
+	case wsdl.KindString:
+		return c.facets(t, item, path)
+	}
+	if !ok {
+		return c.violation("%s: %q is not a valid %s", path, Clip(item), t.Kind)
+	}
+	return c.enum(t, item, path)
 }
 
 func (c *checker) enum(t *wsdl.Type, s, path string) error {

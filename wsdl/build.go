@@ -119,7 +119,7 @@ func (l *loader) messagePart(md *wsdlDoc, m *gowsdl.WSDLMessage, p *gowsdl.WSDLP
 		if g == nil {
 			return nil, fmt.Errorf("message %q part %q: element {%s}%s is not defined by any schema", m.Name, p.Name, en.Space, en.Local)
 		}
-		return l.element(g.sd, g.e, true)
+		return l.element(g.sd, g.el, true)
 	}
 	if p.Type == "" {
 		return nil, fmt.Errorf("message %q part %q has neither element= nor type=", m.Name, p.Name)

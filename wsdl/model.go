@@ -54,7 +54,13 @@ type Type struct {
 	// Any marks open content (xs:any in the type's sequence): elements the
 	// schema does not name are carried as raw XML, each a self-contained
 	// document, in the AnyMember list.
-	Any     bool
+	Any bool
+	// Abstract marks a type no value may have: a message sends one of its
+	// Derived types, saying which with xsi:type.
+	Abstract bool
+	// List is the items' type of an xs:list (the value travels as its
+	// lexical form, items separated by spaces; each item is checked).
+	List    *Type
 	Enum    []string // enumeration facet, if any
 	Pattern *regexp.Regexp
 	MinLen  int // -1 when not set
@@ -69,9 +75,11 @@ type Element struct {
 	Max      int // -1: unbounded
 	Nillable bool
 	Doc      string
-	// Choice numbers the xs:choice the element belongs to (0: none): of
-	// the fields of a type that share a number, at most one is present.
-	Choice int
+	// Choice numbers the xs:choice the element belongs to (0: none), and
+	// Branch the alternative of that choice it is in (1, 2, ...): of the
+	// fields of a type that share a Choice, only those of one Branch may
+	// be present (an alternative may be a sequence of several).
+	Choice, Branch int
 	// Encoded marks the wrapper of an rpc/encoded message: its values
 	// travel with xsi:type, arrays as SOAP-ENC arrays, and may be
 	// multi-referenced (href/id).
