@@ -354,10 +354,17 @@ func (c *checker) value(t *wsdl.Type, v Value, path string) (Value, error) {
 		}
 		return nil, wrong()
 	case wsdl.KindDateTime:
-		if _, ok := v.(time.Time); !ok {
-			return nil, wrong()
+		switch d := v.(type) {
+		case time.Time:
+			return d, nil
+		case string:
+			// An XML-RPC client's way to send a zone, which
+			// dateTime.iso8601 cannot say: the xsd:dateTime lexical form.
+			if t, ok := ParseDateTime(d); ok {
+				return t, nil
+			}
 		}
-		return v, nil
+		return nil, wrong()
 	case wsdl.KindBase64, wsdl.KindHex:
 		if _, ok := v.([]byte); !ok {
 			return nil, wrong()

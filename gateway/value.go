@@ -101,6 +101,19 @@ func (d Decimal) Float64() float64 {
 // becoming "Z".
 var NoZone = time.FixedZone("no zone", 0)
 
+// ParseDateTime reads an xsd:dateTime's lexical form: with its offset
+// kept, or in NoZone when it has none.
+func ParseDateTime(s string) (time.Time, bool) {
+	s = strings.TrimSpace(s)
+	if v, err := time.Parse(time.RFC3339Nano, s); err == nil {
+		return v, true
+	}
+	if v, err := time.ParseInLocation("2006-01-02T15:04:05.999999999", s, NoZone); err == nil {
+		return v, true
+	}
+	return time.Time{}, false
+}
+
 // BigInt is an integer of xsd:integer's unbounded family (integer,
 // unsignedLong, nonNegativeInteger...) too large for int64, as its
 // digits. SOAP carries it as it is; XML-RPC, whose i8 stops at 2^63, as a

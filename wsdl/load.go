@@ -175,6 +175,9 @@ func load(readRaw func(string) ([]byte, error), path string) (*Definition, error
 	for _, sd := range l.schemas {
 		l.index(sd)
 	}
+	for _, sd := range l.schemas {
+		l.applyRedefines(sd)
+	}
 	return l.build()
 }
 
@@ -307,8 +310,8 @@ func (l *loader) addSchema(path string, el *etree.Element, chameleonNS string) e
 		loc := c.SelectAttrValue("schemaLocation", "")
 		switch c.Tag {
 		case "include", "redefine":
-			// A redefine's own declarations are not read: the included
-			// ones stand (redefinitions restate them compatibly).
+			// A redefine's own declarations replace the file's
+			// (applyRedefines).
 			if loc == "" {
 				continue
 			}

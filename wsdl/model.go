@@ -80,6 +80,15 @@ type Element struct {
 	// fields of a type that share a Choice, only those of one Branch may
 	// be present (an alternative may be a sequence of several).
 	Choice, Branch int
+	// Group numbers the repeated model group (a sequence or choice with
+	// maxOccurs > 1) the element is in, 0 for none: the SOAP encoder
+	// writes such a group's fields occurrence by occurrence (a, b, a, b),
+	// each field's list giving one item per occurrence.
+	Group int
+	// Head is, for an element that stands for another (a member of a
+	// substitution group put where its head is referred to), the head's
+	// local name.
+	Head string
 	// Encoded marks the wrapper of an rpc/encoded message: its values
 	// travel with xsi:type, arrays as SOAP-ENC arrays, and may be
 	// multi-referenced (href/id).

@@ -80,7 +80,7 @@ func Publish(def *Definition) (*Publication, error) {
 					el.CreateAttr("schemaLocation", baseMarker+"?xsd="+strconv.Itoa(m))
 				}
 				continue
-			case (el.Tag == "import" || el.Tag == "include") && el.SelectAttr("schemaLocation") != nil:
+			case (el.Tag == "import" || el.Tag == "include" || el.Tag == "redefine") && el.SelectAttr("schemaLocation") != nil:
 				attrName, childKind = "schemaLocation", "xsd"
 			case el.Tag == "import" && el.NamespaceURI() == NSWSDL && el.SelectAttr("location") != nil:
 				attrName, childKind = "location", "wsdl"
@@ -271,7 +271,8 @@ func rewriteRoot(doc *etree.Document) error {
 }
 
 // hideUpstreamActions rewrites soapActions that are URLs on the upstream's
-// host (NuSOAP writes its endpoint into each one) to the same path on the
+// host, by either scheme (NuSOAP writes its endpoint into each one; UPS an
+// http: URL on its https: host) to the same path on the
 // gateway: clients send the published action, which names the operation
 // as well; the gateway still sends the upstream the original.
 func hideUpstreamActions(root *etree.Element) {
@@ -279,7 +280,7 @@ func hideUpstreamActions(root *etree.Element) {
 	for _, el := range allElements(root) {
 		if el.Tag == "address" {
 			if u, err := url.Parse(el.SelectAttrValue("location", "")); err == nil && u.Host != "" {
-				hosts[u.Scheme+"://"+u.Host] = true
+				hosts[u.Host] = true
 			}
 		}
 	}
@@ -291,7 +292,7 @@ func hideUpstreamActions(root *etree.Element) {
 		if a == nil {
 			continue
 		}
-		if u, err := url.Parse(a.Value); err == nil && hosts[u.Scheme+"://"+u.Host] {
+		if u, err := url.Parse(a.Value); err == nil && u.Host != "" && hosts[u.Host] {
 			a.Value = baseMarker + u.Path
 		}
 	}

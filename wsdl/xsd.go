@@ -104,6 +104,58 @@ func (l *loader) index(sd *schemaDoc) {
 	}
 }
 
+// redefined is the suffix under which a declaration that an xs:redefine
+// replaces stays reachable: the redefinition derives from it by its own
+// name.
+const redefined = "\x00redefined"
+
+// applyRedefines puts each xs:redefine's declarations in the place of the
+// ones they redefine (after every schema is indexed, so that the
+// redefined file's own are there to be moved aside).
+func (l *loader) applyRedefines(sd *schemaDoc) {
+	for _, r := range xsdChildren(sd.el) {
+		if r.Tag != "redefine" {
+			continue
+		}
+		for _, c := range xsdChildren(r) {
+			name := c.SelectAttrValue("name", "")
+			var table map[xml.Name]*schemaNode
+			switch c.Tag {
+			case "complexType":
+				table = l.complex
+			case "simpleType":
+				table = l.simple
+			case "group":
+				table = l.groups
+			case "attributeGroup":
+				table = l.attrGroups
+			}
+			if name == "" || table == nil {
+				continue
+			}
+			qn := xml.Name{Space: sd.tns, Local: name}
+			if old := table[qn]; old != nil {
+				table[xml.Name{Space: sd.tns, Local: name + redefined}] = old
+			}
+			table[qn] = &schemaNode{sd, c}
+		}
+	}
+}
+
+// redefinedName is n as referred to from el: inside a redefinition of n,
+// the declaration it redefines.
+func redefinedName(sd *schemaDoc, el *etree.Element, n xml.Name) xml.Name {
+	for e := el; e != nil && e.Parent() != nil; e = e.Parent() {
+		if isXSD(e.Parent(), "redefine") {
+			if e.SelectAttrValue("name", "") == n.Local && sd.tns == n.Space {
+				n.Local += redefined
+			}
+			break
+		}
+	}
+	return n
+}
+
 // schemaQName resolves a QName written in a schema attribute at el. An
 // unprefixed name with no default namespace in scope is in the schema's
 // target namespace (a chameleon include's names, and what sloppy
@@ -142,8 +194,12 @@ func (l *loader) schemaQName(sd *schemaDoc, el *etree.Element, raw string) (xml.
 // namespace and still name their own types unprefixed, and the reverse).
 func (l *loader) typeName(sd *schemaDoc, el *etree.Element, raw string) (xml.Name, error) {
 	n, err := l.schemaQName(sd, el, raw)
-	if err != nil || strings.Contains(raw, ":") || l.definesType(n) {
+	if err != nil {
 		return n, err
+	}
+	n = redefinedName(sd, el, n)
+	if strings.Contains(raw, ":") || l.definesType(n) {
+		return n, nil
 	}
 	for _, alt := range []xml.Name{{Space: sd.tns, Local: n.Local}, {Space: XSD, Local: n.Local}} {
 		if l.definesType(alt) {
@@ -553,6 +609,7 @@ type particleCtx struct {
 	choice, branch int  // the choice (and its alternative) the particle is in
 	optional       bool // a group around it may be absent
 	repeated       bool // a group around it may repeat
+	group          int  // the outermost repeated group's number (Element.Group)
 }
 
 // particle flattens one particle of a content model into t's fields. A
@@ -575,6 +632,9 @@ func (l *loader) particle(t *Type, sd *schemaDoc, p *etree.Element, ctx particle
 	}
 	if hi != 1 {
 		ctx.repeated = true
+		if ctx.group == 0 {
+			ctx.group = l.nextChoice()
+		}
 	}
 	switch p.Tag {
 	case "sequence", "all":
@@ -607,6 +667,7 @@ func (l *loader) particle(t *Type, sd *schemaDoc, p *etree.Element, ctx particle
 		if err != nil {
 			return err
 		}
+		gn = redefinedName(sd, p, gn)
 		g := l.groups[gn]
 		if g == nil {
 			return fmt.Errorf("group ref %q is not defined by any schema", ref)
@@ -653,6 +714,9 @@ func (l *loader) addField(t *Type, sd *schemaDoc, p *etree.Element, lo, hi int, 
 				}
 				cp := *el
 				cp.Min, cp.Max, cp.Doc = lo, hi, documentation(p)
+				if m != rn {
+					cp.Head = rn.Local
+				}
 				alts = append(alts, &cp)
 			}
 			if ctx.choice == 0 && !ctx.repeated && hi == 1 && len(alts) > 1 {
@@ -683,6 +747,7 @@ func (l *loader) addField(t *Type, sd *schemaDoc, p *etree.Element, lo, hi int, 
 			if ctx.choice != 0 {
 				cp.Choice, cp.Branch = ctx.choice, ctx.branch
 			}
+			cp.Group = ctx.group
 			el = &cp
 		}
 		if t.Field(el.Name.Local) != nil && el.Name.Local != "" {

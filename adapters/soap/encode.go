@@ -165,7 +165,15 @@ func (e *encoder) close(n xml.Name) {
 // fields writes t's members of value; parent is the path of the element
 // being written, for messages (a child's path is built only on error).
 func (e *encoder) fields(t *wsdl.Type, value gateway.Struct, parent string) error {
-	for _, f := range t.Fields {
+	for i, f := range t.Fields {
+		if f.Group != 0 {
+			if i == 0 || t.Fields[i-1].Group != f.Group {
+				if err := e.group(t.Fields[i:], value, parent); err != nil {
+					return err
+				}
+			}
+			continue
+		}
 		v, present := value.Get(f.Name.Local)
 		if err := e.field(f, v, present, parent); err != nil {
 			return err
@@ -214,6 +222,42 @@ func checkFragment(raw string) error {
 			depth--
 		}
 	}
+}
+
+// group writes the fields of a repeated model group (those at the start
+// of fields that share its number) occurrence by occurrence: the first
+// item of each, then the second of each, so that a sequence (a, b)
+// repeated comes out a, b, a, b as it came in.
+func (e *encoder) group(fields []*wsdl.Element, value gateway.Struct, parent string) error {
+	n := 0
+	for n < len(fields) && fields[n].Group == fields[0].Group {
+		n++
+	}
+	fields = fields[:n]
+	lists := make([][]any, n)
+	most := 0
+	for i, f := range fields {
+		v, present := value.Get(f.Name.Local)
+		if !present || v == nil {
+			continue
+		}
+		list, ok := v.([]any)
+		if !ok {
+			list = []any{v}
+		}
+		lists[i] = list
+		most = max(most, len(list))
+	}
+	for k := range most {
+		for i, f := range fields {
+			if k < len(lists[i]) && lists[i][k] != nil {
+				if err := e.one(f, lists[i][k], parent); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	return nil
 }
 
 func (e *encoder) field(f *wsdl.Element, v any, present bool, parent string) error {

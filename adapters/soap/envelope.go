@@ -16,7 +16,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 
 	"gateway/adapters/xmltext"
 	"gateway/gateway"
@@ -760,6 +759,9 @@ func (d *decoder) structContent(el *wsdl.Element, parent string, first *xmltext.
 			}
 		case xmltext.Start:
 			i := fieldIndex(fields, t.Local)
+			if i < 0 {
+				i = d.substitutedIndex(fields, t)
+			}
 			if i < 0 && el.Type.Any {
 				// Open content: the element as it came, self-contained.
 				from := d.x.TagStart()
@@ -906,6 +908,24 @@ func (d *decoder) anyContent(path string) (any, error) {
 	}
 }
 
+// substitutedIndex finds the field for a substitution group's head sent
+// with xsi:type naming a member's type, as clients without substitution
+// groups (zeep) send a member: <AbstractFeature xsi:type="RoadType"> is
+// read as the Road it stands for. -1 when none.
+func (d *decoder) substitutedIndex(fields []*wsdl.Element, t xmltext.Token) int {
+	xsiType, ok := attr(t, NSXSI, "type")
+	if !ok {
+		return -1
+	}
+	_, local := d.x.ResolveValue(xsiType)
+	for i, f := range fields {
+		if f.Head == string(t.Local) && f.Type != nil && f.Type.Name.Local == local {
+			return i
+		}
+	}
+	return -1
+}
+
 func fieldIndex(fields []*wsdl.Element, local []byte) int {
 	for i, f := range fields {
 		if f.Name.Local == string(local) {
@@ -960,11 +980,8 @@ func parseScalar(t *wsdl.Type, text, parent, name string) (any, error) {
 		}
 		return f, nil
 	case wsdl.KindDateTime:
-		if v, err := time.Parse(time.RFC3339Nano, s); err == nil {
-			return v, nil // its offset kept
-		}
-		if v, err := time.ParseInLocation("2006-01-02T15:04:05.999999999", s, gateway.NoZone); err == nil {
-			return v, nil
+		if v, ok := gateway.ParseDateTime(s); ok {
+			return v, nil // its offset kept, or NoZone
 		}
 		return nil, bad()
 	case wsdl.KindBase64:

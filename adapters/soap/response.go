@@ -70,6 +70,9 @@ func (d *decoder) response(v Version, op *wsdl.Operation) (gateway.Struct, error
 	}
 	first, err := d.start()
 	if err != nil {
+		if first.Kind == xmltext.End && op.Output == nil {
+			return gateway.Struct{}, nil // a one-way operation's empty Body
+		}
 		if first.Kind == xmltext.End && op.Output != nil && op.Output.Bare && len(op.Output.Type.Fields) == 0 {
 			return gateway.Struct{}, nil // a bare output without parts: an empty Body
 		}
@@ -85,7 +88,11 @@ func (d *decoder) response(v Version, op *wsdl.Operation) (gateway.Struct, error
 	case op.Output != nil && op.Output.Bare:
 		// The Body is the wrapper; its end ends the parameters.
 		out, err = d.structContent(op.Output, "", &first)
-	case op.Output == nil || string(first.Local) != op.Output.Name.Local:
+	case op.Output == nil:
+		// A one-way operation: whatever the upstream says beside a fault
+		// is no output of it.
+		return gateway.Struct{}, nil
+	case string(first.Local) != op.Output.Name.Local:
 		return nil, clientFault("the response body is <%s>, not the output of %s", first.Local, op.Name)
 	default:
 		out, err = d.element(first, op.Output, "")

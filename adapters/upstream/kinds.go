@@ -112,6 +112,9 @@ func (c *soapCodec) body(call *gateway.Call, who caller) (string, http.Header, [
 }
 
 func (c *soapCodec) decode(resp *http.Response, body []byte, call *gateway.Call) (gateway.Struct, []string, error) {
+	if call.Operation.Output == nil && (resp.StatusCode == http.StatusAccepted || resp.StatusCode == http.StatusOK) && len(bytes.TrimSpace(body)) == 0 {
+		return gateway.Struct{}, nil, nil // a one-way operation accepted (WS-I: 202 and no envelope)
+	}
 	if resp.StatusCode != http.StatusOK && resp.StatusCode != http.StatusInternalServerError {
 		return nil, nil, fmt.Errorf("HTTP %d", resp.StatusCode)
 	}
