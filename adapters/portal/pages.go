@@ -84,9 +84,9 @@ func (h *Handler) operation(q *request) {
 		h.render(q, http.StatusForbidden, "operation", v)
 		return
 	}
-	v.Fields = formFields(op.Input)
 	switch q.r.Method {
 	case http.MethodGet:
+		v.Fields = formFields(op.Input, newFormState(nil))
 		h.render(q, http.StatusOK, "operation", v)
 		return
 	case http.MethodPost:
@@ -94,6 +94,17 @@ func (h *Handler) operation(q *request) {
 		http.Error(q.w, "method not allowed", http.StatusMethodNotAllowed)
 		return
 	}
+	// The form comes back as it was sent, reshaped when the post was one of
+	// its own buttons (open a structure, add or remove a row, pick a type)
+	// rather than the call.
+	state := newFormState(q.r.PostForm)
+	if reshape := q.r.PostForm.Get("_op"); reshape != "" {
+		state.apply(reshape)
+		v.Fields = formFields(op.Input, state)
+		h.render(q, http.StatusOK, "operation", v)
+		return
+	}
+	v.Fields = formFields(op.Input, state)
 	status := http.StatusOK
 	params, err := decodeForm(op.Input, q.r.PostForm)
 	if err == nil {

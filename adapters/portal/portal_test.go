@@ -178,23 +178,39 @@ func TestFormFieldsAndDecoding(t *testing.T) {
 		t.Fatal(err)
 	}
 	op := def.Operation("Submit")
-	fields := formFields(op.Input)
-	var got []string
-	var walk func([]*field)
-	walk = func(fs []*field) {
-		for _, f := range fs {
-			got = append(got, f.Name+":"+f.Input)
-			walk(f.Children)
+	shape := func(fields []*field) string {
+		var got []string
+		var walk func([]*field)
+		walk = func(fs []*field) {
+			for _, f := range fs {
+				got = append(got, f.Name+":"+f.Input)
+				walk(f.Children)
+			}
 		}
+		walk(fields)
+		return strings.Join(got, ",")
 	}
-	walk(fields)
+	// A new form: the repeated structure has no row yet, only its "add" button.
 	want := "title:text,count:number,ratio:number,urgent:checkbox,due:datetime-local,priority:select,tags:textarea," +
-		"line[0]:fieldset,line[0].sku:text,line[0].qty:number,line[1]:fieldset,line[1].sku:text,line[1].qty:number"
-	if strings.Join(got, ",") != want {
-		t.Errorf("fields\n got %s\nwant %s", strings.Join(got, ","), want)
+		"line:rows,_rows:line:hidden"
+	if got := shape(formFields(op.Input, newFormState(nil))); got != want {
+		t.Errorf("fields\n got %s\nwant %s", got, want)
+	}
+	// Two rows added, the first removed: the second's values move up.
+	state := newFormState(url.Values{"title": {"t"}, "line[0].sku": {"A"}, "line[1].sku": {"B"}, "line[1].qty": {"5"}})
+	state.apply("add:line")
+	state.apply("add:line")
+	state.apply("remove:line[0]")
+	want = "title:text,count:number,ratio:number,urgent:checkbox,due:datetime-local,priority:select,tags:textarea," +
+		"line:rows,_rows:line:hidden,line[0]:fieldset,line[0].sku:text,line[0].qty:number"
+	if got := shape(formFields(op.Input, state)); got != want || state.values.Get("line[0].sku") != "B" || state.values.Get("line[0].qty") != "5" || state.values.Get("line[1].sku") != "" {
+		t.Errorf("after add, add, remove:\n got %s\nwant %s\nvalues %v", got, want, state.values)
+	}
+	if f := formFields(op.Input, state); f[0].Value != "t" {
+		t.Errorf("the form did not come back with its values: %#v", f[0])
 	}
 	form := url.Values{"title": {"  spaced  "}, "count": {"7"}, "ratio": {"0.5"}, "urgent": {"on"}, "due": {"2026-11-27T10:30"},
-		"priority": {"high"}, "tags": {"a\n\n b \n"}, "line[0].sku": {"X"}, "line[0].qty": {"2"}}
+		"priority": {"high"}, "tags": {"a\n\n b \n"}, "_rows:line": {"1"}, "line[0].sku": {"X"}, "line[0].qty": {"2"}}
 	params, err := decodeForm(op.Input, form)
 	if err != nil {
 		t.Fatal(err)
@@ -212,7 +228,7 @@ func TestFormFieldsAndDecoding(t *testing.T) {
 		t.Errorf("tags %v lines %v", tags, lines)
 	}
 	for name, bad := range map[string]url.Values{
-		"count": {"count": {"seven"}}, "due": {"due": {"tomorrow"}}, "line[0].qty": {"line[0].qty": {"x"}},
+		"count": {"count": {"seven"}}, "due": {"due": {"tomorrow"}}, "line[0].qty": {"_rows:line": {"1"}, "line[0].qty": {"x"}},
 	} {
 		if _, err := decodeForm(op.Input, bad); err == nil || !strings.Contains(err.Error(), name) {
 			t.Errorf("%s: %v", name, err)
@@ -228,6 +244,7 @@ func FuzzDecodeForm(f *testing.F) {
 	in := def.Operation("Submit").Input
 	f.Add("title=x&count=1&line[0].qty=2&tags=a%0Ab")
 	f.Add("due=2026-01-01T00:00&urgent=on&priority=low")
+	f.Add("_rows:line=3&line[2].sku=a&line[0].qty=-1&_open=line[1]")
 	f.Fuzz(func(t *testing.T, query string) {
 		form, err := url.ParseQuery(query)
 		if err != nil {
@@ -311,7 +328,8 @@ func TestTokenLinkDoesNotReplaceCookieSession(t *testing.T) {
 
 // TestRecursiveTypeFormIsBounded: a form of a recursive input type (an
 // item of items, folders of folders) and of repeated structures nested
-// four deep is built in bounded size; what the form offers decodes.
+// four deep opens one level per click, and stays bounded however many
+// levels and rows a (hostile) post asks for; what the form offers decodes.
 func TestRecursiveTypeFormIsBounded(t *testing.T) {
 	def, err := wsdl.Load("../../wsdl/testdata/recursive.wsdl")
 	if err != nil {
@@ -330,12 +348,26 @@ func TestRecursiveTypeFormIsBounded(t *testing.T) {
 		}
 		return n, omitted, depth
 	}
-	fields := formFields(op.Input)
-	n, omitted, depth := count(fields)
-	if n > 3*maxFormFields || depth > maxFormDepth+1 || omitted == 0 {
+	n, _, depth := count(formFields(op.Input, newFormState(nil)))
+	if n > 12 || depth > 3 {
+		t.Errorf("a new form: %d controls, %d deep", n, depth)
+	}
+	// A post that opens everything and asks for the most rows everywhere.
+	hostile := url.Values{}
+	path := "item"
+	for range 40 {
+		hostile.Add("_open", path+".parent")
+		hostile.Set("_rows:"+path+".attachment", "1000")
+		path += ".attachment[0]"
+	}
+	for _, p := range []string{"wide", "wide[0].l2", "wide[0].l2[0].l3", "wide[0].l2[0].l3[0].l4"} {
+		hostile.Set("_rows:"+p, "50")
+	}
+	n, omitted, depth := count(formFields(op.Input, newFormState(hostile)))
+	if n > 3*maxFormFields || depth > 2*maxFormDepth+2 || omitted == 0 {
 		t.Fatalf("%d controls, %d left out, %d deep", n, omitted, depth)
 	}
-	form := url.Values{"item.subject": {"hello"}, "item.attachment[0].subject": {"inner"}, "folder.name": {"inbox"}}
+	form := url.Values{"item.subject": {"hello"}, "_rows:item.attachment": {"1"}, "item.attachment[0].subject": {"inner"}, "_open": {"folder"}, "folder.name": {"inbox"}}
 	params, err := decodeForm(op.Input, form)
 	if err != nil {
 		t.Fatal(err)
@@ -347,7 +379,9 @@ func TestRecursiveTypeFormIsBounded(t *testing.T) {
 	}
 	// A form posted with keys far deeper than offered reads nothing of them.
 	deep := "item" + strings.Repeat(".attachment[0]", 50) + ".subject"
-	if params, err = decodeForm(op.Input, url.Values{deep: {"x"}, "item.subject": {"s"}}); err != nil || strings.Contains(fmt.Sprint(params), "x") {
+	hostile.Set(deep, "x")
+	hostile.Set("item.subject", "s")
+	if params, err = decodeForm(op.Input, hostile); err != nil || strings.Contains(fmt.Sprint(params), "x") {
 		t.Errorf("deep key: %v %v", params, err)
 	}
 }
@@ -358,7 +392,8 @@ func TestRecursiveTypeFormIsBounded(t *testing.T) {
 func TestEveryCorpusFormRenders(t *testing.T) {
 	files, _ := filepath.Glob("../../conformance/wsdls/*.wsdl")
 	more, _ := filepath.Glob("../../conformance/wsdls/*/*.wsdl")
-	files = append(files, more...)
+	deeper, _ := filepath.Glob("../../conformance/wsdls/*/*/*.wsdl")
+	files = append(append(files, more...), deeper...)
 	if len(files) < 14 {
 		t.Fatalf("%d corpus WSDLs", len(files))
 	}
@@ -375,7 +410,7 @@ func TestEveryCorpusFormRenders(t *testing.T) {
 			t.Fatalf("%s: %v", file, err)
 		}
 		for _, op := range def.Operations {
-			fields := formFields(op.Input)
+			fields := formFields(op.Input, newFormState(nil))
 			var buf bytes.Buffer
 			v := &view{Title: op.Name, Base: "/portal/", Op: &opView{Service: "s", Name: op.Name}, Fields: fields}
 			if err := h.pages["operation"].ExecuteTemplate(&buf, "layout", v); err != nil {
@@ -385,5 +420,90 @@ func TestEveryCorpusFormRenders(t *testing.T) {
 				t.Errorf("%s %s: an empty form: %v", filepath.Base(file), op.Name, err)
 			}
 		}
+	}
+}
+
+// findField is the first field, depth first, whose name and input match.
+func findField(fs []*field, match func(*field) bool) *field {
+	for _, f := range fs {
+		if match(f) {
+			return f
+		}
+		if c := findField(f.Children, match); c != nil {
+			return c
+		}
+	}
+	return nil
+}
+
+// TestFormChoiceTypeAndAny: a choice is a set of radios, each alternative
+// with its fields, and only the picked one is read; a value where derived
+// types may stand has a type selector (abstract types left out) and shows
+// the chosen type's fields; open content is an XML text area read as
+// elements.
+func TestFormChoiceTypeAndAny(t *testing.T) {
+	hl7, err := wsdl.Load("../../conformance/wsdls/hl7v3-choices.wsdl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	op := hl7.Operations[0]
+	fields := formFields(op.Input, newFormState(nil))
+	choice := findField(fields, func(f *field) bool { return f.Input == "choice" })
+	if choice == nil || len(choice.Children) != 2 || choice.Children[0].Label != "name + birthTime + deceasedInd + deceasedTime" || choice.Children[1].Label != "id" {
+		t.Fatalf("choice: %#v", choice)
+	}
+	form := url.Values{"patient.name": {"Doe"}, "patient.birthTime": {"2026-01-01"}, "patient.id": {"P-1"}, choice.Name: {"2"}}
+	params, err := decodeForm(op.Input, form)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := fmt.Sprint(params); got != "[{patient [{id P-1}]}]" {
+		t.Errorf("picked the second alternative: %s", got)
+	}
+	form.Del(choice.Name) // none picked: both are read, and the core refuses the pair
+	params, _ = decodeForm(op.Input, form)
+	if _, err := gateway.CheckInput(op.Input, params); err == nil || !strings.Contains(err.Error(), "choice") {
+		t.Errorf("two alternatives: %v", err)
+	}
+
+	md, err := wsdl.Load("../../conformance/wsdls/sforce-metadata.wsdl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	op = md.Operations[0]
+	state := newFormState(url.Values{})
+	state.apply("add:metadata")
+	sel := findField(formFields(op.Input, state), func(f *field) bool { return f.Input == "typeswitch" })
+	if sel == nil || strings.Join(sel.Options, ",") != "ApexClass,CustomField" || !sel.Required {
+		t.Fatalf("type selector: %#v", sel)
+	}
+	state = newFormState(url.Values{"_rows:metadata": {"1"}, "metadata[0]._type": {"CustomField"}, "metadata[0].label": {"L"}, "metadata[0].fullName": {"A.B__c"}})
+	if findField(formFields(op.Input, state), func(f *field) bool { return f.Name == "metadata[0].label" }) == nil {
+		t.Error("the chosen type's own fields are not shown")
+	}
+	params, err = decodeForm(op.Input, state.values)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if checked, err := gateway.CheckInput(op.Input, params); err != nil || fmt.Sprint(checked) != "[{metadata [[{_type CustomField} {fullName A.B__c} {label L}]]}]" {
+		t.Errorf("decoded %v: %v", checked, err)
+	}
+
+	sp, err := wsdl.Load("../../conformance/wsdls/sharepoint-caml.wsdl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	op = sp.Operations[0]
+	form = url.Values{"_open": {"query"}, "query._any": {"<Query><Where/></Query>\n <OrderBy/>"}}
+	if f := findField(formFields(op.Input, newFormState(form)), func(f *field) bool { return f.Name == "query._any" }); f == nil || f.Input != "textarea" || !strings.Contains(f.Value, "<Where/>") {
+		t.Fatalf("open content: %#v", f)
+	}
+	params, err = decodeForm(op.Input, form)
+	if err != nil || fmt.Sprint(params) != "[{query [{_any [<Query><Where/></Query> <OrderBy/>]}]}]" {
+		t.Errorf("open content read as %v: %v", params, err)
+	}
+	form.Set("query._any", "plain text")
+	if _, err := decodeForm(op.Input, form); err == nil || !strings.Contains(err.Error(), "query._any") {
+		t.Errorf("text for open content: %v", err)
 	}
 }

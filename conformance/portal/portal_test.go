@@ -10,9 +10,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -26,78 +23,21 @@ func TestMain(m *testing.M) { harness.Main(m) }
 
 func binary(t *testing.T) string { return harness.Binary(t) }
 
-// browser starts a fresh headless Chromium; blockCookies gives it a profile
-// whose content settings refuse every cookie.
-func browser(t *testing.T, blockCookies bool) context.Context {
-	t.Helper()
-	chromium, err := exec.LookPath("chromium")
-	if err != nil {
-		t.Fatalf("chromium is not installed (make test installs it): %v", err)
-	}
-	profile := t.TempDir()
-	if blockCookies {
-		prefs := `{"profile":{"default_content_setting_values":{"cookies":2},"block_third_party_cookies":true}}`
-		if err := os.MkdirAll(filepath.Join(profile, "Default"), 0o700); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(filepath.Join(profile, "Default", "Preferences"), []byte(prefs), 0o600); err != nil {
-			t.Fatal(err)
-		}
-	}
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(chromium),
-		chromedp.UserDataDir(profile),
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("disable-quic", true),
-		chromedp.WindowSize(1280, 900),
-	)
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	ctx, cancelCtx := chromedp.NewContext(allocCtx)
-	t.Cleanup(func() { cancelCtx(); cancelAlloc() })
-	if err := chromedp.Do(ctx); err != nil { // starts the browser; no timeout on this first call
-		t.Fatalf("start chromium: %v", err)
-	}
-	return ctx
-}
+// The browser helpers live in the harness, which the corpus suite's
+// form tests share.
+var (
+	browser    = harness.Browser
+	screenshot = harness.Screenshot
+)
 
-// do runs browser steps with a 30 s limit, saving a screenshot on failure.
 func do(t *testing.T, ctx context.Context, what string, steps ...chromedp.Action[chromedp.Void]) {
 	t.Helper()
-	value(t, ctx, what, chromedp.Steps(steps...))
+	harness.Do(t, ctx, what, steps...)
 }
 
-// value runs one action with a 30 s limit and returns its value; on failure
-// it saves a screenshot and fails the test.
 func value[T any](t *testing.T, ctx context.Context, what string, a chromedp.Action[T]) T {
 	t.Helper()
-	sctx, cancel := context.WithTimeout(ctx, 30*time.Second)
-	defer cancel()
-	v, err := chromedp.Run(sctx, a)
-	if err != nil {
-		screenshot(t, ctx, "failed-"+strings.ReplaceAll(what, " ", "-"))
-		t.Fatalf("%s: %v", what, err)
-	}
-	return v
-}
-
-func screenshot(t *testing.T, ctx context.Context, name string) {
-	t.Helper()
-	sctx, cancel := context.WithTimeout(ctx, 10*time.Second)
-	defer cancel()
-	png, err := chromedp.Run(sctx, chromedp.FullScreenshot(100))
-	if err != nil {
-		t.Logf("screenshot %s: %v", name, err)
-		return
-	}
-	path := filepath.Join(t.ArtifactDir(), name+".png")
-	if err := os.WriteFile(path, png, 0o644); err != nil {
-		t.Errorf("save screenshot: %v", err)
-	}
-	t.Logf("screenshot: %s", path)
+	return harness.Value(t, ctx, what, a)
 }
 
 func location(t *testing.T, ctx context.Context) string {
