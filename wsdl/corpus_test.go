@@ -20,7 +20,7 @@ func corpusWSDLs(t *testing.T) []string {
 		}
 		return err
 	})
-	if err != nil || len(out) < 14 {
+	if err != nil || len(out) < 30 {
 		t.Fatalf("%d corpus WSDLs: %v", len(out), err)
 	}
 	return out

@@ -791,9 +791,10 @@ func (l *loader) element(sd *schemaDoc, e *etree.Element, global bool) (*Element
 			return nil, err
 		}
 		g := l.elements[rn]
-		if g == nil && catalogNamespaces[rn.Space] {
+		if g == nil && (catalogNamespaces[rn.Space] || rn.Space == XSD) {
 			// An element of a catalog schema (wsa:EndpointReference,
-			// wsse:Security): carried as it comes.
+			// wsse:Security), or XML Schema's own (an ADO.NET DataSet's
+			// inline xs:schema): carried as it comes.
 			el.Name, el.Type = rn, &Type{Name: rn, Kind: KindAny, XSDName: "anyType", MinLen: -1, MaxLen: -1}
 			return el, nil
 		}

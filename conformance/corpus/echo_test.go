@@ -85,7 +85,7 @@ var echoServices = []struct{ name, wsdl string }{
 	{"metadata", "sforce-metadata.wsdl"}, {"pain", "iso20022-payments.wsdl"}, {"lists", "sharepoint-caml.wsdl"},
 	{"netsuite", "netsuite/netsuite.wsdl"}, {"retailer", "ws-i-scm/wsdl/Retailer.wsdl"}, {"wcfws", "wcf-wshttp.wsdl"},
 	{"ship", "ups/Ship.wsdl"}, {"workday", "workday-references.wsdl"}, {"stats", "gsoap-rpc-encoded.wsdl"},
-	{"ebay", "ebay-abstract-base.wsdl"}, {"oagis", "oagis/SyncItemMaster.wsdl"},
+	{"ebay", "ebay-abstract-base.wsdl"}, {"oagis", "oagis/SyncItemMaster.wsdl"}, {"dataset", "asmx-dataset.wsdl"}, {"axis2", "axis2-java2wsdl.wsdl"},
 }
 
 // TestCorpusEcho: the later corpus entries (substitution groups, abstract

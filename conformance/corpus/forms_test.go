@@ -36,7 +36,7 @@ func TestCorpusForms(t *testing.T) {
 	hardest := map[string]string{"retailer": "SubmitOrder"}
 	ops := map[string]string{"ogc": "Insert", "hl7": "PRPA_IN201305", "ota": "OTA_HotelAvailRQ", "metadata": "createMetadata", "pain": "Initiate",
 		"lists": "GetListItems", "netsuite": "add", "wcfws": "Update", "ship": "ProcessShipment", "workday": "Get_Workers", "stats": "summarize",
-		"ebay": "AddFixedPriceItem", "oagis": "SyncItemMaster"}
+		"ebay": "AddFixedPriceItem", "oagis": "SyncItemMaster", "dataset": "Synchronize", "axis2": "update"}
 	for k, v := range hardest {
 		ops[k] = v
 	}

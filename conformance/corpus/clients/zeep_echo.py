@@ -173,6 +173,23 @@ got = x.oagis.SyncItemMaster({"releaseID": "10.6", "ApplicationArea": {"Creation
 item = got["DataArea"]["ItemMaster"][0]
 assert item["HazardClass"] == "3" and item["ItemID"] == [{"schemeAgencyID": "ACME", "_value": "I-1"}] and "red</acme:Color>" in item["UserArea"]["_any"][0], got
 
+# ASMX DataSet: XML Schema's own schema element, then the diffgram as raw
+# XML. zeep renders no DataSet (its schema element is zeep's own Schema
+# object): it calls without one; the DataSet goes over XML-RPC.
+c = client("dataset")
+r = c.service.Synchronize(since="2026-11-30T08:00:00Z")
+assert r.since.utcoffset() == datetime.timedelta(0) and r.ds is None, r
+got = x.dataset.Synchronize({"ds": {"schema": {"element": {"name": "Order"}}, "_any": ['<diffgr:diffgram xmlns:diffgr="urn:schemas-microsoft-com:xml-diffgram-v1"><Orders><Order>O-1</Order></Orders></diffgr:diffgram>']}})
+assert got["ds"]["schema"] == {"element": {"name": "Order"}} and "<Order>O-1</Order>" in got["ds"]["_any"][0], got
+
+# Axis2 java2wsdl: everything optional and nillable, an anyType member.
+c = client("axis2")
+r = c.service.update(customer={"id": 9223372036854775807, "name": zeep.xsd.Nil, "phones": ["+49 1", "+49 2"], "extra": zeep.xsd.AnyObject(zeep.xsd.String(), "free text")})
+assert r.id == 9223372036854775807 and r.name is None and r.phones == ["+49 1", "+49 2"] and r.extra == "free text", r
+xn = xmlrpc.client.ServerProxy(URL.replace("http://", "http://bob:builder@") + "/xmlrpc", allow_none=True)
+got = xn.axis2.update({"customer": {"id": 7, "name": None, "phones": ["1"]}})
+assert got == {"customer": {"id": 7, "name": None, "phones": ["1"]}}, got
+
 # gSOAP rpc/encoded, from suds and XML-RPC.
 from suds.client import Client as Suds  # noqa: E402
 
