@@ -398,12 +398,13 @@ func (c *checker) value(t *wsdl.Type, v Value, path string) (Value, error) {
 }
 
 func (c *checker) facets(t *wsdl.Type, s, path string) error {
+	s = normalizeSpace(t.WhiteSpace, s)
 	if err := c.enum(t, s, path); err != nil {
 		return err
 	}
 	n, unit := utf8.RuneCountInString(s), "characters"
 	if t.List != nil {
-		items := strings.Fields(s)
+		items := xmlFields(s)
 		for i, item := range items {
 			if err := c.listItem(t.List, item, fmt.Sprintf("%s[%d]", path, i)); err != nil {
 				return err
@@ -421,6 +422,31 @@ func (c *checker) facets(t *wsdl.Type, s, path string) error {
 		return c.violation("%s: does not match the pattern %s", path, t.Pattern)
 	}
 	return nil
+}
+
+// normalizeSpace is s as a whiteSpace facet makes it: "replace" turns
+// tabs and line ends into spaces, "collapse" also joins runs of spaces and
+// trims the ends. The value itself travels as it came; facets are checked
+// on this form, as the schema means them.
+func normalizeSpace(facet, s string) string {
+	switch facet {
+	case "replace":
+		return strings.Map(func(r rune) rune {
+			if r == '\t' || r == '\n' || r == '\r' {
+				return ' '
+			}
+			return r
+		}, s)
+	case "collapse":
+		return strings.Join(xmlFields(s), " ")
+	}
+	return s
+}
+
+// xmlFields splits s at XML's white space (space, tab, line ends; not
+// every Unicode space, as strings.Fields would).
+func xmlFields(s string) []string {
+	return strings.FieldsFunc(s, func(r rune) bool { return r == ' ' || r == '\t' || r == '\n' || r == '\r' })
 }
 
 // listItem checks one item of an xs:list against the items' type, in its

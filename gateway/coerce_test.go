@@ -49,3 +49,63 @@ func TestCheckInput(t *testing.T) {
 		})
 	}
 }
+
+// TestCheckSchemaConstructs: the checks the later schema constructs bring,
+// on corpus WSDLs: alternatives of a choice (sequences of several
+// elements), abstract types, list items and lengths in items, whiteSpace.
+func TestCheckSchemaConstructs(t *testing.T) {
+	load := func(name string) *wsdl.Element {
+		def, err := wsdl.Load("../conformance/wsdls/" + name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return def.Operations[0].Input
+	}
+	hl7, md, ota := load("hl7v3-choices.wsdl"), load("sforce-metadata.wsdl"), load("ota-lists.wsdl")
+	s := func(members ...any) gateway.Struct {
+		var out gateway.Struct
+		for i := 0; i < len(members); i += 2 {
+			out = append(out, gateway.Member{Name: members[i].(string), Value: members[i+1]})
+		}
+		return out
+	}
+	plan := func(days, blackout string) gateway.Struct {
+		p := s("RatePlanCode", "X", "Rate", s("_value", gateway.Decimal("1")), "Days", days)
+		if blackout != "" {
+			p = append(p, gateway.Member{Name: "BlackoutDates", Value: blackout})
+		}
+		return s("Version", gateway.Decimal("2"), "Start", "2026-12-01", "RatePlan", []any{p})
+	}
+	cases := []struct {
+		name   string
+		input  *wsdl.Element
+		params gateway.Struct
+		errHas string
+	}{
+		{"one alternative of several elements", hl7, s("patient", s("name", "Doe", "birthTime", "2026-11-30")), ""},
+		{"the other alternative", hl7, s("patient", s("id", "P-1")), ""},
+		{"two alternatives", hl7, s("patient", s("name", "Doe", "id", "P-1")), "name and id are alternatives"},
+		{"token enumeration, collapsed", hl7, s("patient", s("id", "P-1", "gender", "  F\n")), ""},
+		{"token enumeration, wrong", hl7, s("patient", s("id", "P-1", "gender", "X")), "gender"},
+		{"abstract without _type", md, s("metadata", []any{s("fullName", "A")}), "abstract"},
+		{"abstract intermediate", md, s("metadata", []any{s("_type", "MetadataWithContent")}), "abstract"},
+		{"concrete derived", md, s("metadata", []any{s("_type", "ApexClass", "apiVersion", 59.0, "status", "Active")}), ""},
+		{"list of enumerated items", ota, plan("Mon\tFri ", ""), ""},
+		{"list item not enumerated", ota, plan("Mon Funday", ""), `"Funday" is not one of`},
+		{"list length in items", ota, plan("Mon", "2026-01-01 2026-01-02 2026-01-03 2026-01-04 2026-01-05 2026-01-06 2026-01-07 2026-01-08"), "at most 7 items"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := gateway.CheckInput(c.input, c.params)
+			if c.errHas == "" {
+				if err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			if !errors.Is(err, gateway.ErrInvalidParams) || !strings.Contains(err.Error(), c.errHas) {
+				t.Errorf("want InvalidParams %q, got %v", c.errHas, err)
+			}
+		})
+	}
+}

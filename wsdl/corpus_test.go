@@ -1,6 +1,7 @@
 package wsdl_test
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -94,5 +95,49 @@ func TestCorpusShapes(t *testing.T) {
 	}
 	if f := quote.Operation("GetLastTradePrice").Output.Field("price"); f == nil || f.Type.Kind != wsdl.KindDouble {
 		t.Errorf("W3C: %+v", f)
+	}
+}
+
+// TestCorpusSchemaModel: how the later corpus entries' constructs are
+// modelled: substitution groups as choices of their members, choices of
+// sequences as numbered alternatives, repeated groups, lists, redefine,
+// abstract types, whiteSpace.
+func TestCorpusSchemaModel(t *testing.T) {
+	load := func(name string) *wsdl.Definition {
+		def, err := wsdl.Load("../conformance/wsdls/" + name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return def
+	}
+	member := load("ogc-features.wsdl").Operations[0].Input.Field("featureMember")
+	var alts []string
+	for _, f := range member.Type.Fields {
+		alts = append(alts, fmt.Sprintf("%s/%d/%s", f.Name.Local, f.Branch, f.Head))
+	}
+	if got := strings.Join(alts, " "); got != "Road/1/AbstractFeature Bridge/2/AbstractFeature Building/3/AbstractFeature" || member.Type.Fields[0].Choice == 0 {
+		t.Errorf("substitution members: %s", got)
+	}
+	if pos := member.Field("Road").Field("posList"); pos.Type.Text == nil || pos.Type.Text.List == nil || pos.Type.Text.List.Kind != wsdl.KindDouble {
+		t.Errorf("posList: a list of doubles as simple content")
+	}
+	patient := load("hl7v3-choices.wsdl").Operations[0].Input.Field("patient")
+	name, id, realm := patient.Field("name"), patient.Field("id"), patient.Field("realmCode")
+	if name.Choice == 0 || name.Choice != id.Choice || name.Branch == id.Branch || patient.Field("birthTime").Branch != name.Branch || name.Min != 0 || realm == nil {
+		t.Errorf("a choice of a sequence and an element: %+v %+v", name, id)
+	}
+	act := load("hl7v3-choices.wsdl").Operations[0].Input.Field("act")
+	if code, value := act.Field("observationCode"), act.Field("observationValue"); code.Group == 0 || code.Group != value.Group || !code.Repeated() || act.Field("code").Group != 0 {
+		t.Errorf("a repeated sequence: %+v %+v", code, value)
+	}
+	if item := load("oagis/SyncItemMaster.wsdl").Operations[0].Input.Field("DataArea").Field("ItemMaster"); item.Field("HazardClass") == nil || item.Field("ItemID") == nil {
+		t.Errorf("xs:redefine: the redefined type lacks its own or its original's elements")
+	}
+	md := load("sforce-metadata.wsdl").Operations[0].Input.Field("metadata").Type
+	if !md.Abstract || md.DerivedNamed("ApexClass") == nil || !md.DerivedNamed("MetadataWithContent").Abstract {
+		t.Errorf("abstract Metadata: %+v", md)
+	}
+	if g := load("hl7v3-choices.wsdl").Operations[0].Input.Field("patient").Field("gender"); g.Type.WhiteSpace != "collapse" {
+		t.Errorf("a restriction of xs:token collapses white space: %q", g.Type.WhiteSpace)
 	}
 }

@@ -236,6 +236,15 @@ var builtinKinds = map[string]Kind{
 	"anyType":      KindAny, "anySimpleType": KindString,
 }
 
+// builtinWhiteSpace is the whiteSpace facet of the built-in string types
+// that have one other than preserve.
+var builtinWhiteSpace = map[string]string{
+	"normalizedString": "replace",
+	"token":            "collapse", "language": "collapse", "NMTOKEN": "collapse", "NMTOKENS": "collapse", "Name": "collapse",
+	"NCName": "collapse", "ID": "collapse", "IDREF": "collapse", "IDREFS": "collapse", "ENTITY": "collapse", "ENTITIES": "collapse",
+	"QName": "collapse", "anyURI": "collapse",
+}
+
 func (l *loader) typeByName(name xml.Name, ctx string) (*Type, error) {
 	if t := l.resolved[name]; t != nil {
 		return t, nil
@@ -277,7 +286,7 @@ func (l *loader) typeByName(name xml.Name, ctx string) (*Type, error) {
 		return t, nil
 	}
 	if k, ok := builtinKinds[name.Local]; ok && name.Space == XSD {
-		return &Type{Name: name, Kind: k, XSDName: name.Local, MinLen: -1, MaxLen: -1}, nil
+		return &Type{Name: name, Kind: k, XSDName: name.Local, WhiteSpace: builtinWhiteSpace[name.Local], MinLen: -1, MaxLen: -1}, nil
 	}
 	if t, ok := catalogType(name); ok {
 		return t, nil
@@ -312,7 +321,7 @@ func (l *loader) simpleType(sd *schemaDoc, st *etree.Element) (*Type, error) {
 		if item != nil && item.Kind == KindStruct {
 			item = nil
 		}
-		return &Type{Kind: KindString, XSDName: "string", List: item, MinLen: -1, MaxLen: -1}, nil
+		return &Type{Kind: KindString, XSDName: "string", List: item, WhiteSpace: "collapse", MinLen: -1, MaxLen: -1}, nil
 	}
 	r := xsdChild(st, "restriction")
 	if r == nil {
@@ -355,6 +364,11 @@ func restrictFacets(t *Type, r *etree.Element) {
 			t.MaxLen = atoiOr(v, t.MaxLen)
 		case "length":
 			t.MinLen, t.MaxLen = atoiOr(v, -1), atoiOr(v, -1)
+		case "whiteSpace":
+			if v == "preserve" {
+				v = ""
+			}
+			t.WhiteSpace = v
 		}
 	}
 	if len(enum) > 0 || t.Enum != nil {
@@ -686,7 +700,8 @@ func (l *loader) particle(t *Type, sd *schemaDoc, p *etree.Element, ctx particle
 	return nil
 }
 
-// nextChoice numbers a choice of a schema: its elements share the number.
+// nextChoice numbers a choice, or a repeated model group, of a schema:
+// its elements share the number.
 func (l *loader) nextChoice() int {
 	l.choices++
 	return l.choices
