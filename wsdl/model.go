@@ -60,16 +60,16 @@ type Type struct {
 	Abstract bool
 	// List is the items' type of an xs:list (the value travels as its
 	// lexical form, items separated by spaces; each item is checked).
-	List    *Type
+	List *Type
 	// WhiteSpace is the whiteSpace facet: "replace" (tabs and line ends
 	// are spaces) or "collapse" (and runs of spaces are one, none at the
 	// ends), as xs:normalizedString and xs:token and their kin have it;
 	// facets are checked on the value so normalized. "" is preserve.
 	WhiteSpace string
 	Enum       []string // enumeration facet, if any
-	Pattern *regexp.Regexp
-	MinLen  int // -1 when not set
-	MaxLen  int // -1 when not set
+	Pattern    *regexp.Regexp
+	MinLen     int // -1 when not set
+	MaxLen     int // -1 when not set
 }
 
 // Element is a schema element: a wrapper, a field or a fault.
