@@ -42,17 +42,45 @@ type Authorizer struct {
 // gateway; /readyz reports it).
 func New(cfg Config, log *slog.Logger) *Authorizer {
 	cfg = cfg.withDefaults()
-	return &Authorizer{
+	h := newHealth(log)
+	a := &Authorizer{
 		latency: prometheus.NewHistogramVec(prometheus.HistogramOpts{
 			Name: "gateway_ldap_request_duration_seconds", Help: "Directory requests (search, bind) by operation and outcome.",
 			Buckets: []float64{.0005, .001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5},
 		}, []string{"operation", "outcome"}),
-		cfg: cfg, search: newPool(cfg, true), binds: newPool(cfg, false), log: log,
+		cfg: cfg, log: log,
 		invalid: gateway.NewFault(gateway.FaultUnauthenticated, "invalid username or password"),
 		groups:  newGroupCache(cfg.GroupCacheTTL, 10_000, time.Now),
 		// A value no real entry has; escaped as any DN value must be.
 		noSuchUser: "cn=" + ldap.EscapeDN("gateway no such user "+newNonce()) + "," + cfg.UserBase,
 	}
+	a.search, a.binds = newPool(cfg, true, h), newPool(cfg, false, h)
+	return a
+}
+
+// URLStatus is what a probe found of one directory URL.
+type URLStatus struct {
+	URL   string
+	Err   error  // nil: reachable (and, with a service account, bound)
+	Cause string // Cause(Err) when Err is set
+}
+
+// Probe dials each directory URL once (with StartTLS and the service
+// account's bind as configured), for a check before start: unlike a login,
+// it does not stop at the first URL that answers.
+func (a *Authorizer) Probe(ctx context.Context) []URLStatus {
+	out := make([]URLStatus, 0, len(a.cfg.URLs))
+	for _, raw := range a.cfg.URLs {
+		c, err := a.search.dialOne(ctx, raw)
+		st := URLStatus{URL: raw, Err: err}
+		if err != nil {
+			st.Cause = Cause(err)
+		} else {
+			c.Close()
+		}
+		out = append(out, st)
+	}
+	return out
 }
 
 // Authenticate implements gateway.Authorizer.

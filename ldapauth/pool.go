@@ -2,10 +2,15 @@ package ldapauth
 
 import (
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net"
 	"net/url"
+	"strings"
+	"sync"
 
 	"github.com/go-ldap/ldap/v3"
 )
@@ -14,15 +19,76 @@ import (
 // account, anonymously, or not at all for the user-bind pool). A connection
 // that the server closed is replaced on its next use.
 type pool struct {
-	cfg   Config
-	bind  bool // bind as cfg.BindDN after dialing
-	idle  chan *ldap.Conn
-	slots chan struct{}
+	cfg    Config
+	bind   bool // bind as cfg.BindDN after dialing
+	idle   chan *ldap.Conn
+	slots  chan struct{}
+	health *health
 }
 
-func newPool(cfg Config, bind bool) *pool {
-	return &pool{cfg: cfg, bind: bind, idle: make(chan *ldap.Conn, cfg.PoolSize), slots: make(chan struct{}, cfg.PoolSize)}
+func newPool(cfg Config, bind bool, h *health) *pool {
+	return &pool{cfg: cfg, bind: bind, idle: make(chan *ldap.Conn, cfg.PoolSize), slots: make(chan struct{}, cfg.PoolSize), health: h}
 }
+
+// health is what the authorizer last found of each directory URL, so that
+// a failure is logged once, with its URL and cause, when a URL goes down
+// (or fails another way), and once more when it is back: not once per
+// login while it stays down.
+type health struct {
+	log   *slog.Logger
+	mu    sync.Mutex
+	state map[string]string // URL -> "" (up) or the cause it failed with
+}
+
+func newHealth(log *slog.Logger) *health {
+	return &health{log: log, state: map[string]string{}}
+}
+
+// saw records the outcome of one dial of url.
+func (h *health) saw(url string, err error) {
+	cause := ""
+	if err != nil {
+		cause = Cause(err)
+	}
+	h.mu.Lock()
+	before, known := h.state[url]
+	h.state[url] = cause
+	h.mu.Unlock()
+	switch {
+	case cause != "" && (before != cause):
+		h.log.Error("directory unavailable", "url", url, "cause", cause, "err", err)
+	case cause == "" && known && before != "":
+		h.log.Info("directory reachable again", "url", url)
+	}
+}
+
+// Cause names what failed in a directory error: "timeout", "dial" (the
+// connection), "tls" (the handshake or StartTLS, certificates included),
+// "bind" (the service account's credentials) or "ldap" (the directory
+// answered with an error).
+func Cause(err error) string {
+	var ne net.Error
+	var certErr *tls.CertificateVerificationError
+	var unknownAuth x509.UnknownAuthorityError
+	var hostErr x509.HostnameError
+	switch {
+	case errors.Is(err, errServiceBind):
+		return "bind"
+	case errors.Is(err, errStartTLS) || errors.As(err, &certErr) || errors.As(err, &unknownAuth) || errors.As(err, &hostErr) ||
+		strings.Contains(err.Error(), "tls:"):
+		return "tls"
+	case errors.Is(err, context.DeadlineExceeded) || errors.As(err, &ne) && ne.Timeout():
+		return "timeout"
+	case errors.As(err, &ne) || ldap.IsErrorAnyOf(err, ldap.ErrorNetwork, ldap.LDAPResultConnectError, ldap.LDAPResultServerDown):
+		return "dial"
+	}
+	return "ldap"
+}
+
+var (
+	errStartTLS    = errors.New("StartTLS")
+	errServiceBind = errors.New("service account bind")
+)
 
 // get returns a live connection, waiting for a free slot until ctx ends.
 func (p *pool) get(ctx context.Context) (*ldap.Conn, error) {
@@ -73,6 +139,9 @@ func (p *pool) dial(ctx context.Context) (*ldap.Conn, error) {
 			break
 		}
 		c, err := p.dialOne(ctx, raw)
+		if p.health != nil {
+			p.health.saw(raw, err)
+		}
 		if err == nil {
 			return c, nil
 		}
@@ -102,13 +171,13 @@ func (p *pool) dialOne(ctx context.Context, raw string) (*ldap.Conn, error) {
 	if p.cfg.StartTLS && u.Scheme == "ldap" {
 		if err := c.StartTLS(tlsCfg); err != nil {
 			c.Close()
-			return nil, fmt.Errorf("StartTLS: %w", err)
+			return nil, fmt.Errorf("%w: %w", errStartTLS, err)
 		}
 	}
 	if p.bind && p.cfg.BindDN != "" {
 		if err := c.Bind(p.cfg.BindDN, p.cfg.BindPassword); err != nil {
 			c.Close()
-			return nil, fmt.Errorf("service account bind: %w", err)
+			return nil, fmt.Errorf("%w: %w", errServiceBind, err)
 		}
 	}
 	return c, nil

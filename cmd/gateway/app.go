@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"crypto/aes"
 	"crypto/cipher"
 	"crypto/rand"
@@ -39,13 +40,24 @@ type deps struct {
 	redis redis.UniversalClient // nil in memory mode
 }
 
+// builtin is a Go implementation a service may name with builtin:, and
+// the WSDL built into the binary with it (used when the service names no
+// wsdl:), so that it runs from any folder.
+type builtin struct {
+	make       func(context.Context, deps) (gateway.Implementation, error)
+	definition func() (*wsdl.Definition, error)
+}
+
 // builtins are the Go implementations a service may name with builtin:.
-var builtins = map[string]func(context.Context, deps) (gateway.Implementation, error){
-	"inventory": func(ctx context.Context, d deps) (gateway.Implementation, error) {
-		if d.redis != nil {
-			return inventory.NewRedis(ctx, d.redis)
-		}
-		return inventory.New(), nil
+var builtins = map[string]builtin{
+	"inventory": {
+		make: func(ctx context.Context, d deps) (gateway.Implementation, error) {
+			if d.redis != nil {
+				return inventory.NewRedis(ctx, d.redis)
+			}
+			return inventory.New(), nil
+		},
+		definition: inventory.Definition,
 	},
 }
 
@@ -61,13 +73,6 @@ type app struct {
 	metrics   http.Handler // on its own listener when metrics_listen is set
 }
 
-// checkServices loads every WSDL file and checks every builtin name and
-// backend; a WSDL to be fetched from an upstream is not fetched.
-func checkServices(cfg Config) error {
-	_, err := loadServices(context.Background(), cfg, deps{}, slog.New(slog.DiscardHandler), false)
-	return err
-}
-
 // loadServices makes the services. A soap backend without a wsdl file has
 // its WSDL fetched from the upstream's ?wsdl (when fetch is set); an
 // upstream that cannot give it leaves its service out, logged, and the
@@ -76,31 +81,16 @@ func loadServices(ctx context.Context, cfg Config, d deps, log *slog.Logger, fet
 	var out []*gateway.Service
 	for i, sc := range cfg.Services {
 		key := fmt.Sprintf("services[%d]", i)
-		var def *wsdl.Definition
-		var err error
+		def, err := serviceDefinition(ctx, key, sc, fetch)
+		var fetchErr *upstreamWSDLError
 		switch {
-		case strings.HasPrefix(sc.WSDL, "http://") || strings.HasPrefix(sc.WSDL, "https://"):
-			if !fetch {
-				continue
-			}
-			client, user, password, err := sc.WSDLAuth.client()
-			if err != nil {
-				return nil, fmt.Errorf("%s.wsdl_auth.%w", key, err)
-			}
-			if def, err = wsdl.LoadURL(ctx, sc.WSDL, client, user, password); err != nil {
-				return nil, fmt.Errorf("%s.wsdl: %w", key, err)
-			}
-		case sc.WSDL != "":
-			if def, err = wsdl.Load(sc.WSDL); err != nil {
-				return nil, fmt.Errorf("%s.wsdl: %w", key, err)
-			}
-		case !fetch:
+		case errors.As(err, &fetchErr):
+			log.Error("service left out: its upstream's WSDL could not be fetched", "service", sc.Name, "err", fetchErr.err)
 			continue
-		default:
-			if def, err = fetchWSDL(ctx, sc); err != nil {
-				log.Error("service left out: its upstream's WSDL could not be fetched", "service", sc.Name, "err", err)
-				continue
-			}
+		case err != nil:
+			return nil, err
+		case def == nil:
+			continue // not fetched
 		}
 		for _, w := range def.Warnings {
 			log.Warn("wsdl: passed over", "service", sc.Name, "what", w)
@@ -111,17 +101,63 @@ func loadServices(ctx context.Context, cfg Config, d deps, log *slog.Logger, fet
 				return nil, err
 			}
 		} else {
-			mk := builtins[sc.Builtin]
-			if mk == nil {
+			b, ok := builtins[sc.Builtin]
+			if !ok {
 				return nil, fmt.Errorf("%s.builtin: no built-in implementation %q", key, sc.Builtin)
 			}
-			if svc.Impl, err = mk(ctx, d); err != nil {
+			if svc.Impl, err = b.make(ctx, d); err != nil {
 				return nil, err
 			}
 		}
 		out = append(out, svc)
 	}
 	return out, nil
+}
+
+// upstreamWSDLError is a soap backend's ?wsdl that could not be fetched:
+// its service is left out, the others start.
+type upstreamWSDLError struct{ err error }
+
+func (e *upstreamWSDLError) Error() string { return "its upstream's WSDL: " + e.err.Error() }
+
+// serviceDefinition loads a service's WSDL: a file, a URL, the builtin's
+// own, or the soap upstream's ?wsdl. Without fetch, what would come from
+// the network is (nil, nil).
+func serviceDefinition(ctx context.Context, key string, sc ServiceConfig, fetch bool) (*wsdl.Definition, error) {
+	switch {
+	case strings.HasPrefix(sc.WSDL, "http://") || strings.HasPrefix(sc.WSDL, "https://"):
+		if !fetch {
+			return nil, nil
+		}
+		client, user, password, err := sc.WSDLAuth.client()
+		if err != nil {
+			return nil, fmt.Errorf("%s.wsdl_auth.%w", key, err)
+		}
+		def, err := wsdl.LoadURL(ctx, sc.WSDL, client, user, password)
+		if err != nil {
+			return nil, fmt.Errorf("%s.wsdl: %w", key, err)
+		}
+		return def, nil
+	case sc.WSDL != "":
+		def, err := wsdl.Load(sc.WSDL)
+		if err != nil {
+			return nil, fmt.Errorf("%s.wsdl: %w", key, err)
+		}
+		return def, nil
+	case sc.Builtin != "" && builtins[sc.Builtin].definition != nil:
+		def, err := builtins[sc.Builtin].definition()
+		if err != nil {
+			return nil, fmt.Errorf("%s.builtin: its WSDL: %w", key, err)
+		}
+		return def, nil
+	case !fetch:
+		return nil, nil
+	}
+	def, err := fetchWSDL(ctx, sc)
+	if err != nil {
+		return nil, &upstreamWSDLError{err}
+	}
+	return def, nil
 }
 
 // fetchWSDL gets a SOAP upstream's WSDL from its ?wsdl, with its imports,
@@ -384,16 +420,36 @@ func (a *app) banner(w io.Writer, addr string, tls bool) {
 	fmt.Fprintf(w, "  XML-RPC   POST %s/xmlrpc\n", base)
 	fmt.Fprintf(w, "  SOAP      POST %s/soap/{service}   WSDL %s/soap/{service}?wsdl   session %s/soap/session?wsdl\n", base, base, base)
 	fmt.Fprintf(w, "  portal    %s/portal/\n", base)
-	fmt.Fprintf(w, "  health    %s/healthz   %s/readyz   %s/metrics\n", base, base, base)
-	for _, s := range a.core.Services().Services() {
-		fmt.Fprintf(w, "  service   %s (%d operations, groups %v)\n", s.Name, len(s.Definition.Operations), s.AllowGroups)
+	metrics := base + "/metrics"
+	if a.cfg.MetricsListen != "" {
+		metrics = "http://" + a.cfg.MetricsListen + "/metrics"
 	}
-	if a.directory != nil && a.cfg.Directory.LDIF == "" {
-		fmt.Fprintln(w, "  demo users (built-in directory, NOT for production):")
+	fmt.Fprintf(w, "  health    %s/healthz   %s/readyz   %s\n", base, base, metrics)
+	inventory := false
+	for _, s := range a.core.Services().Services() {
+		who := "every signed-in user"
+		if len(s.AllowGroups) > 0 {
+			who = "groups " + strings.Join(s.AllowGroups, ", ")
+		}
+		fmt.Fprintf(w, "  service   %s (%d operations, %s)\n", s.Name, len(s.Definition.Operations), who)
+		inventory = inventory || s.Name == "inventory"
+	}
+	switch {
+	case a.directory != nil && a.cfg.Directory.LDIF == "":
+		fmt.Fprintln(w, "  directory built-in demo, NOT for production; its users:")
 		fmt.Fprintln(w, "    alice / wonderland   groups staff, admins")
 		fmt.Fprintln(w, "    bob   / builder      group staff")
-		fmt.Fprintln(w, "    carol / carol-pass   no group (may log in, may not use inventory)")
+		if inventory {
+			fmt.Fprintln(w, "    carol / carol-pass   no group (may log in, may not use inventory)")
+		} else {
+			fmt.Fprintln(w, "    carol / carol-pass   no group")
+		}
+	case a.directory != nil:
+		fmt.Fprintf(w, "  directory embedded, from %s\n", a.cfg.Directory.LDIF)
+	default:
+		fmt.Fprintf(w, "  directory %s\n", strings.Join(a.cfg.LDAP.URLs, ", "))
 	}
+	fmt.Fprintf(w, "  sessions  %s\n", a.cfg.Session.Store)
 }
 
 func (a *app) close() {

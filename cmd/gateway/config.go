@@ -11,6 +11,9 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"path/filepath"
+	"reflect"
+	"slices"
 	"strings"
 	"time"
 
@@ -34,6 +37,11 @@ type Config struct {
 	Services       []ServiceConfig `yaml:"services"`
 	Limits         LimitsConfig    `yaml:"limits"`
 }
+
+// Notes are what loading a configuration found worth telling the
+// operator (paths resolved against the working directory): logged at
+// start.
+type Notes []string
 
 type TLSConfig struct {
 	CertFile string `yaml:"cert_file"`
@@ -152,7 +160,7 @@ func defaultConfig() Config {
 		Session: SessionConfig{IdleTimeout: 15 * time.Minute, AbsoluteTimeout: 12 * time.Hour, Store: "memory", MaxPerUser: gateway.DefaultMaxSessionsPerUser},
 		LDAP:    LDAPConfig{UserFilter: "(uid={username})", GroupAttr: "cn", Timeout: 5 * time.Second, PoolSize: 8},
 		Services: []ServiceConfig{{
-			Name: "inventory", WSDL: "examples/inventory/inventory.wsdl", Builtin: "inventory", AllowGroups: []string{"staff"},
+			Name: "inventory", Builtin: "inventory", AllowGroups: []string{"staff"}, // its WSDL is built in
 		}},
 		Limits: LimitsConfig{MaxBodyBytes: 4 << 20, MaxDepth: 64, MaxMulticall: 100,
 			MaxAttributes: xmltext.DefaultMaxAttrs, MaxNamespaces: xmltext.DefaultMaxNamespaces, ThrottleKeys: gateway.DefaultThrottleKeys},
@@ -162,22 +170,22 @@ func defaultConfig() Config {
 // loadConfig reads path over the defaults (an empty path: defaults only),
 // then applies the environment overrides. Unknown keys are errors: a typo
 // must not silently fall back to a default.
-func loadConfig(path string, getenv func(string) string) (Config, error) {
+func loadConfig(path string, getenv func(string) string) (Config, Notes, error) {
 	cfg := defaultConfig()
+	var notes Notes
 	if path != "" {
 		data, err := os.ReadFile(path)
 		if err != nil {
-			return cfg, err
+			return cfg, nil, err
 		}
 		cfg.Services = nil // a file that names services replaces the demo list
-		dec := yaml.NewDecoder(bytes.NewReader(data))
-		dec.KnownFields(true)
-		if err := dec.Decode(&cfg); err != nil && !errors.Is(err, io.EOF) { // io.EOF: an empty file
-			return cfg, fmt.Errorf("%s: %w", path, err)
+		if err := decodeConfig(data, &cfg); err != nil {
+			return cfg, nil, fmt.Errorf("%s: %w", path, err)
 		}
 		if cfg.Services == nil {
 			cfg.Services = defaultConfig().Services
 		}
+		notes = cfg.resolvePaths(filepath.Dir(path))
 	}
 	if v := getenv("GATEWAY_LISTEN"); v != "" {
 		cfg.Listen = v
@@ -199,11 +207,53 @@ func loadConfig(path string, getenv func(string) string) (Config, error) {
 	if cfg.LDAP.BindPasswordFile != "" {
 		pw, err := os.ReadFile(cfg.LDAP.BindPasswordFile)
 		if err != nil {
-			return cfg, fmt.Errorf("ldap.bind_password_file: %w", err)
+			return cfg, nil, fmt.Errorf("ldap.bind_password_file: %w", err)
 		}
 		cfg.LDAP.BindPassword = strings.TrimRight(string(pw), "\r\n")
 	}
-	return cfg, nil
+	return cfg, notes, nil
+}
+
+// resolvePaths makes every file a configuration names relative to the
+// configuration file's folder, dir, so that a config means the same from
+// any working directory. A relative path that is not there but is in the
+// working directory (how configurations were read before) is kept, with a
+// note saying so.
+func (c *Config) resolvePaths(dir string) Notes {
+	var notes Notes
+	resolve := func(key string, p *string) {
+		if *p == "" || filepath.IsAbs(*p) || strings.Contains(*p, "://") {
+			return
+		}
+		beside := filepath.Join(dir, *p)
+		if _, err := os.Stat(beside); err != nil {
+			if _, err := os.Stat(*p); err == nil {
+				notes = append(notes, fmt.Sprintf("%s: %q is not beside the configuration file (%s) but is in the working directory: used from there; write it relative to the configuration file", key, *p, dir))
+				return
+			}
+		}
+		*p = beside
+	}
+	resolve("tls.cert_file", &c.TLS.CertFile)
+	resolve("tls.key_file", &c.TLS.KeyFile)
+	resolve("ldap.ca_file", &c.LDAP.CAFile)
+	resolve("ldap.bind_password_file", &c.LDAP.BindPasswordFile)
+	resolve("directory.ldif", &c.Directory.LDIF)
+	for i := range c.Services {
+		s := &c.Services[i]
+		key := fmt.Sprintf("services[%d].", i)
+		resolve(key+"wsdl", &s.WSDL)
+		if a := s.WSDLAuth; a != nil {
+			resolve(key+"wsdl_auth.password_file", &a.PasswordFile)
+			resolve(key+"wsdl_auth.cert_file", &a.CertFile)
+			resolve(key+"wsdl_auth.key_file", &a.KeyFile)
+			resolve(key+"wsdl_auth.ca_file", &a.CAFile)
+		}
+		if s.Backend != nil {
+			resolve(key+"backend.identity_secret_file", &s.Backend.SecretFile)
+		}
+	}
+	return notes
 }
 
 // validate checks what can be checked without starting anything; each error
@@ -284,12 +334,14 @@ func (c Config) validate() error {
 			return fmt.Errorf("%s.name: %q is reserved", key, s.Name)
 		case seen[s.Name]:
 			return fmt.Errorf("%s.name: %q is defined twice", key, s.Name)
-		case s.WSDL == "" && (s.Backend == nil || s.Backend.Kind != upstream.KindSOAP):
-			return fmt.Errorf("%s.wsdl: required (only a soap backend's WSDL can be fetched from the upstream)", key)
+		case s.WSDL == "" && (s.Backend == nil || s.Backend.Kind != upstream.KindSOAP) && builtins[s.Builtin].definition == nil:
+			return fmt.Errorf("%s.wsdl: required (only a soap backend's WSDL can be fetched from the upstream, and only a builtin's is built in)", key)
 		case s.Builtin == "" && s.Backend == nil:
 			return fmt.Errorf("%s: needs builtin or backend", key)
 		case s.Builtin != "" && s.Backend != nil:
 			return fmt.Errorf("%s: builtin and backend are exclusive", key)
+		case s.Builtin != "" && builtins[s.Builtin].make == nil:
+			return fmt.Errorf("%s.builtin: no built-in implementation %q", key, s.Builtin)
 		}
 		if s.Backend != nil {
 			if err := s.Backend.Validate(key+".backend", nil); err != nil {
@@ -302,4 +354,159 @@ func (c Config) validate() error {
 		seen[s.Name] = true
 	}
 	return nil
+}
+
+// decodeConfig reads a YAML configuration into cfg. It first walks the
+// document against the Config type, so that a mistake is named by its key
+// path and said plainly (a typo'd key with the closest known one, a
+// duration that is not one), rather than in the YAML library's terms of Go
+// types; then it decodes.
+func decodeConfig(data []byte, cfg *Config) error {
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		return err
+	}
+	if len(doc.Content) == 0 {
+		return nil // an empty file
+	}
+	if err := checkNode(doc.Content[0], reflect.TypeOf(*cfg), ""); err != nil {
+		return err
+	}
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	if err := dec.Decode(cfg); err != nil && !errors.Is(err, io.EOF) {
+		return err
+	}
+	return nil
+}
+
+var durationType = reflect.TypeOf(time.Duration(0))
+
+// checkNode checks a YAML node against the Go type it will be decoded
+// into, naming the key path of the first mistake.
+func checkNode(n *yaml.Node, t reflect.Type, path string) error {
+	if n.Kind == yaml.AliasNode && n.Alias != nil {
+		n = n.Alias
+	}
+	if n.Tag == "!!null" {
+		return nil
+	}
+	at := func(format string, args ...any) error {
+		where := path
+		if where == "" {
+			where = "the configuration"
+		}
+		return fmt.Errorf("%s (line %d): %s", where, n.Line, fmt.Sprintf(format, args...))
+	}
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	switch {
+	case t == durationType:
+		if _, err := time.ParseDuration(n.Value); n.Kind != yaml.ScalarNode || err != nil {
+			return at("%q is not a duration like 15m, 90s or 1h30m", n.Value)
+		}
+		return nil
+	case t.Kind() == reflect.Struct:
+		if n.Kind != yaml.MappingNode {
+			return at("a section of keys is due here, not %q", n.Value)
+		}
+		known := map[string]reflect.Type{}
+		for i := range t.NumField() {
+			f := t.Field(i)
+			if name, _, _ := strings.Cut(f.Tag.Get("yaml"), ","); name != "" && name != "-" {
+				known[name] = f.Type
+			}
+		}
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			key, value := n.Content[i].Value, n.Content[i+1]
+			ft, ok := known[key]
+			if !ok {
+				msg := fmt.Sprintf("%q is not a known key", key)
+				if near := closest(key, known); near != "" {
+					msg += fmt.Sprintf(" (did you mean %q?)", near)
+				}
+				return fmt.Errorf("%s (line %d): %s", join(path, key), n.Content[i].Line, msg)
+			}
+			if err := checkNode(value, ft, join(path, key)); err != nil {
+				return err
+			}
+		}
+	case t.Kind() == reflect.Slice:
+		if n.Kind != yaml.SequenceNode {
+			if n.Kind == yaml.ScalarNode && t.Elem().Kind() == reflect.String {
+				return at("a list is due here, like [%s]", n.Value)
+			}
+			return at("a list is due here")
+		}
+		for i, c := range n.Content {
+			if err := checkNode(c, t.Elem(), fmt.Sprintf("%s[%d]", path, i)); err != nil {
+				return err
+			}
+		}
+	case t.Kind() == reflect.Map:
+		if n.Kind != yaml.MappingNode {
+			return at("a section of keys is due here")
+		}
+	case t.Kind() == reflect.Int:
+		var v int
+		if n.Kind != yaml.ScalarNode || n.Decode(&v) != nil {
+			return at("%q is not a whole number", n.Value)
+		}
+	case t.Kind() == reflect.Bool:
+		var v bool
+		if n.Kind != yaml.ScalarNode || n.Decode(&v) != nil {
+			return at("%q is not true or false", n.Value)
+		}
+	case t.Kind() == reflect.String:
+		if n.Kind != yaml.ScalarNode {
+			return at("a single value is due here")
+		}
+	}
+	return nil
+}
+
+func join(path, key string) string {
+	if path == "" {
+		return key
+	}
+	return path + "." + key
+}
+
+// closest is the known key nearest to key (at most a third of its letters
+// off), or "".
+func closest(key string, known map[string]reflect.Type) string {
+	best, bestDist := "", len(key)/3+1
+	names := make([]string, 0, len(known))
+	for name := range known {
+		names = append(names, name)
+	}
+	slices.Sort(names)
+	for _, name := range names {
+		if d := editDistance(strings.ToLower(key), name); d < bestDist {
+			best, bestDist = name, d
+		}
+	}
+	return best
+}
+
+// editDistance is the Levenshtein distance of a and b.
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur := make([]int, len(b)+1)
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev = cur
+	}
+	return prev[len(b)]
 }

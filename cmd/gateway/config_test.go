@@ -2,6 +2,9 @@ package main
 
 import (
 	"bytes"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -21,7 +24,7 @@ func writeConfig(t *testing.T, yaml string) string {
 func noEnv(string) string { return "" }
 
 func TestDefaultsAndOverrides(t *testing.T) {
-	cfg, err := loadConfig("", noEnv)
+	cfg, _, err := loadConfig("", noEnv)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -34,7 +37,7 @@ func TestDefaultsAndOverrides(t *testing.T) {
 	}
 	env := map[string]string{"GATEWAY_LISTEN": "127.0.0.1:9999", "GATEWAY_LDAP_URLS": "ldap://a:389, ldaps://b:636", "GATEWAY_SESSION_STORE": "redis", "GATEWAY_REDIS_URL": "redis://x"}
 	p := writeConfig(t, "listen: 127.0.0.1:7000\nsession: {idle_timeout: 2m}\nldap: {user_base: 'ou=people,dc=x', group_filter: ''}\n")
-	cfg, err = loadConfig(p, func(k string) string { return env[k] })
+	cfg, _, err = loadConfig(p, func(k string) string { return env[k] })
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -87,7 +90,7 @@ func TestCheckConfig(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			var stdout, stderr bytes.Buffer
-			code := run([]string{"-check-config", "-config", writeConfig(t, c.yaml)}, &stdout, &stderr, noEnv)
+			code := run([]string{"-check-config", "-offline", "-config", writeConfig(t, c.yaml)}, &stdout, &stderr, noEnv)
 			if code != c.code {
 				t.Fatalf("exit %d, want %d: %s", code, c.code, stderr.String())
 			}
@@ -109,7 +112,7 @@ func TestGroupCacheTTL(t *testing.T) {
 		{"ldap: {urls: ['ldap://a'], user_base: 'ou=p,dc=x', group_cache_ttl: 5m}\n", 5 * time.Minute, ""},
 		{"ldap: {urls: ['ldap://a'], user_base: 'ou=p,dc=x', group_cache_ttl: -1s}\n", 0, "ldap.group_cache_ttl"},
 	} {
-		cfg, err := loadConfig(writeConfig(t, tc.yaml), noEnv)
+		cfg, _, err := loadConfig(writeConfig(t, tc.yaml), noEnv)
 		if err == nil {
 			err = cfg.validate()
 		}
@@ -125,5 +128,98 @@ func TestGroupCacheTTL(t *testing.T) {
 		if got := cfg.LDAP.authorizerConfig().GroupCacheTTL; got != tc.want {
 			t.Errorf("%q: group cache TTL %v, want %v", tc.yaml, got, tc.want)
 		}
+	}
+}
+
+// TestConfigMistakesAreNamed: a mistake in the YAML is named by its key
+// path and said in the operator's terms, with the closest known key for a
+// typo.
+func TestConfigMistakesAreNamed(t *testing.T) {
+	for _, c := range []struct{ yaml, want string }{
+		{"session:\n  idel_timeout: 5m\n", `session.idel_timeout (line 2): "idel_timeout" is not a known key (did you mean "idle_timeout"?)`},
+		{"session: {idle_timeout: five minutes}\n", `session.idle_timeout (line 1): "five minutes" is not a duration like 15m`},
+		{"ldap: {urls: ldap://x}\n", `ldap.urls (line 1): a list is due here, like [ldap://x]`},
+		{"limits: {max_depth: deep}\n", `limits.max_depth (line 1): "deep" is not a whole number`},
+		{"services:\n  - name: s\n    backend: {kind: soap, url: 'http://x', timout: 5s}\n", `services[0].backend.timout (line 3): "timout" is not a known key (did you mean "timeout"?)`},
+		{"lisen: 1.2.3.4:5\n", `lisen (line 1): "lisen" is not a known key (did you mean "listen"?)`},
+	} {
+		_, _, err := loadConfig(writeConfig(t, c.yaml), noEnv)
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%q:\n got %v\nwant %s", c.yaml, err, c.want)
+		}
+	}
+}
+
+// TestCommandLine: -h is help (exit 0, the environment listed); a stray
+// argument is an error that says how to give a configuration file.
+func TestCommandLine(t *testing.T) {
+	var stdout, stderr bytes.Buffer
+	if code := run([]string{"-h"}, &stdout, &stderr, noEnv); code != 0 || !strings.Contains(stdout.String(), "GATEWAY_LDAP_URLS") || !strings.Contains(stdout.String(), "-check-config") {
+		t.Errorf("-h: exit %d\n%s%s", code, stdout.String(), stderr.String())
+	}
+	stdout.Reset()
+	stderr.Reset()
+	if code := run([]string{"my.yaml"}, &stdout, &stderr, noEnv); code != 2 || !strings.Contains(stderr.String(), "-config my.yaml") {
+		t.Errorf("a stray argument: exit %d: %s", code, stderr.String())
+	}
+}
+
+// TestPathsBesideTheConfig: a configuration's files are read from its own
+// folder, whatever the working directory.
+func TestPathsBesideTheConfig(t *testing.T) {
+	dir := t.TempDir()
+	wsdlData, err := os.ReadFile("../../examples/inventory/inventory.wsdl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(filepath.Join(dir, "contracts"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "contracts", "stock.wsdl"), wsdlData, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cfgPath := filepath.Join(dir, "gateway.yaml")
+	if err := os.WriteFile(cfgPath, []byte("services:\n  - {name: stock, wsdl: contracts/stock.wsdl, builtin: inventory}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var stdout, stderr bytes.Buffer
+	if code := run([]string{"-check-config", "-offline", "-config", cfgPath}, &stdout, &stderr, noEnv); code != 0 || !strings.Contains(stdout.String(), "service stock") {
+		t.Errorf("exit %d\n%s%s", code, stdout.String(), stderr.String())
+	}
+}
+
+// TestCheckConfigProbes: -check-config reaches the directory and every
+// upstream and says what it found: a dead directory by its URL and cause,
+// an upstream that answers, one that does not; exit 1 when something does
+// not answer.
+func TestCheckConfigProbes(t *testing.T) {
+	up := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusMethodNotAllowed) }))
+	defer up.Close()
+	dead := httptest.NewServer(http.NotFoundHandler())
+	deadURL := dead.URL
+	dead.Close()
+	yaml := fmt.Sprintf(`ldap: {urls: ['ldap://%s'], user_base: 'ou=people,dc=example,dc=org', timeout: 1s}
+services:
+  - {name: alive, wsdl: examples/inventory/inventory.wsdl, backend: {kind: soap, url: '%s/ws'}}
+  - {name: gone, wsdl: examples/inventory/inventory.wsdl, backend: {kind: soap, url: '%s/ws'}}
+`, strings.TrimPrefix(deadURL, "http://"), up.URL, deadURL)
+	wd, _ := os.Getwd()
+	if err := os.Chdir("../.."); err != nil {
+		t.Fatal(err)
+	}
+	defer os.Chdir(wd)
+	var stdout, stderr bytes.Buffer
+	code := run([]string{"-check-config", "-config", writeConfig(t, yaml)}, &stdout, &stderr, noEnv)
+	out := stdout.String()
+	if code != 1 {
+		t.Errorf("exit %d, want 1\n%s%s", code, out, stderr.String())
+	}
+	for _, want := range []string{"upstream alive", "ok: answers (HTTP 405", "upstream gone", "FAILED unreachable", "directory", "FAILED dial: "} {
+		if !strings.Contains(out, want) {
+			t.Errorf("the table does not say %q:\n%s", want, out)
+		}
+	}
+	if !strings.Contains(stderr.String(), "ldap://"+strings.TrimPrefix(deadURL, "http://")) {
+		t.Errorf("the failure does not name the directory's URL: %s", stderr.String())
 	}
 }

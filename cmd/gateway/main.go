@@ -16,6 +16,7 @@ import (
 	"net/http/pprof"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 
@@ -26,17 +27,48 @@ func main() {
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr, os.Getenv))
 }
 
+// environment lists the variables the gateway reads, for -h.
+var environment = [][2]string{
+	{"GATEWAY_LISTEN", "host:port to listen on (overrides listen)"},
+	{"GATEWAY_LDAP_URLS", "comma-separated directory URLs (overrides ldap.urls)"},
+	{"GATEWAY_SESSION_STORE", "memory or redis (overrides session.store)"},
+	{"GATEWAY_REDIS_URL", "redis:// URL (overrides session.redis_url)"},
+}
+
 func run(args []string, stdout, stderr io.Writer, getenv func(string) string) int {
 	fs := flag.NewFlagSet("gateway", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	configPath := fs.String("config", "", "YAML configuration file (default: the embedded defaults)")
-	checkOnly := fs.Bool("check-config", false, "validate the configuration and exit (0 good, 2 bad)")
+	configPath := fs.String("config", "", "YAML configuration file (default: the embedded defaults); relative paths in it are read from its folder")
+	checkOnly := fs.Bool("check-config", false, "check the configuration, probe the directory and each upstream, print what was found and exit (0 good, 1 something does not answer, 2 a configuration that cannot start)")
+	offline := fs.Bool("offline", false, "with -check-config: check the files only, probe nothing on the network")
 	logFormat := fs.String("log-format", "text", "log format: text or json")
 	debugAddr := fs.String("debug-addr", "", "serve net/http/pprof on this address (e.g. 127.0.0.1:6060); off when empty")
+	fs.Usage = func() {
+		out := fs.Output()
+		fmt.Fprintf(out, "Usage: gateway [flags]\n\nPublishes WSDL-defined services over SOAP, XML-RPC and a browser portal, behind LDAP login.\nWith no flags it runs the demo (built-in directory and inventory service) on %s.\n\nFlags:\n", defaultConfig().Listen)
+		fs.PrintDefaults()
+		fmt.Fprintln(out, "\nEnvironment:")
+		for _, e := range environment {
+			fmt.Fprintf(out, "  %-22s %s\n", e[0], e[1])
+		}
+	}
 	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			fs.SetOutput(stdout)
+			fs.Usage()
+			return 0
+		}
 		return 2
 	}
-	cfg, err := loadConfig(*configPath, getenv)
+	if fs.NArg() > 0 {
+		hint := ""
+		if strings.HasSuffix(fs.Arg(0), ".yaml") || strings.HasSuffix(fs.Arg(0), ".yml") {
+			hint = fmt.Sprintf(" (a configuration file is given as -config %s)", fs.Arg(0))
+		}
+		fmt.Fprintf(stderr, "gateway: unexpected argument %q%s; see gateway -h\n", fs.Arg(0), hint)
+		return 2
+	}
+	cfg, notes, err := loadConfig(*configPath, getenv)
 	if err == nil {
 		err = cfg.validate()
 	}
@@ -55,13 +87,11 @@ func run(args []string, stdout, stderr io.Writer, getenv func(string) string) in
 		return 2
 	}
 	log := slog.New(gateway.LogHandler{Handler: handler})
+	for _, n := range notes {
+		log.Warn("configuration: " + n)
+	}
 	if *checkOnly {
-		if err := checkServices(cfg); err != nil {
-			fmt.Fprintf(stderr, "gateway: configuration: %v\n", err)
-			return 2
-		}
-		fmt.Fprintln(stdout, "configuration ok")
-		return 0
+		return checkConfig(cfg, !*offline, stdout, stderr)
 	}
 
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)

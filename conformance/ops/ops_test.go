@@ -4,6 +4,7 @@
 package ops_test
 
 import (
+	"bufio"
 	"crypto/tls"
 	"crypto/x509"
 	"encoding/json"
@@ -13,6 +14,8 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"os/exec"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"sync"
@@ -193,9 +196,20 @@ func TestDirectoryDiesAndComesBack(t *testing.T) {
 	c := http.DefaultClient
 	token := login(t, c, gw.URL, "bob", "builder") // the first URL is dead: the second serves
 	slapd.Stop()
-	_, body, err := call(c, gw.URL, "", loginBody("alice", "wonderland"))
-	if err != nil || !strings.Contains(body, "<int>-32005</int>") {
-		t.Errorf("login with slapd down: %v %s", err, body)
+	for range 5 {
+		_, body, err := call(c, gw.URL, "", loginBody("alice", "wonderland"))
+		if err != nil || !strings.Contains(body, "<int>-32005</int>") {
+			t.Errorf("login with slapd down: %v %s", err, body)
+		}
+	}
+	// Each failure is logged once, when it starts, with its URL and cause;
+	// not once per login.
+	down := regexp.MustCompile(`msg="directory unavailable" url=` + regexp.QuoteMeta(slapd.URL) + ` cause=dial`)
+	if n := len(down.FindAllString(gw.Logs(), -1)); n != 1 {
+		t.Errorf("%d log lines for slapd going down, want 1:\n%s", n, gw.Logs())
+	}
+	if n := strings.Count(gw.Logs(), `msg="directory unavailable" url=ldap://127.0.0.1:1 cause=dial`); n != 1 {
+		t.Errorf("%d log lines for the dead URL, want 1", n)
 	}
 	if _, body, _ := call(c, gw.URL, token, getItem); !strings.Contains(body, "Widget") {
 		t.Errorf("an existing session with slapd down: %s", body)
@@ -210,6 +224,66 @@ func TestDirectoryDiesAndComesBack(t *testing.T) {
 		t.Fatal(err)
 	}
 	login(t, c, gw.URL, "alice", "wonderland")
+	if !strings.Contains(gw.Logs(), `msg="directory reachable again" url=`+slapd.URL) {
+		t.Error("the directory's return was not logged")
+	}
+}
+
+// TestSelfContainedBinary: the built binary alone, copied into an empty
+// folder and run from there, checks its defaults, starts the demo and
+// serves a demo call: nothing it needs is read from the repository.
+func TestSelfContainedBinary(t *testing.T) {
+	dir := t.TempDir()
+	data, err := os.ReadFile(binary(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	bin := filepath.Join(dir, "gateway")
+	if err := os.WriteFile(bin, data, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	check := exec.Command(bin, "-check-config")
+	check.Dir = dir
+	if out, err := check.CombinedOutput(); err != nil || !strings.Contains(string(out), "configuration ok") || !strings.Contains(string(out), "built-in (inventory)") {
+		t.Fatalf("-check-config from an empty folder: %v\n%s", err, out)
+	}
+	cmd := exec.Command(bin)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "GATEWAY_LISTEN=127.0.0.1:0")
+	stdout, _ := cmd.StdoutPipe()
+	cmd.Stderr = io.Discard
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = cmd.Process.Kill(); _ = cmd.Wait() }()
+	found := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(stdout)
+		for sc.Scan() {
+			if rest, ok := strings.CutPrefix(sc.Text(), "gateway listening on "); ok {
+				found <- rest
+			}
+		}
+	}()
+	var base string
+	select {
+	case base = <-found:
+	case <-time.After(30 * time.Second):
+		t.Fatal("the gateway did not start from an empty folder")
+	}
+	token := login(t, http.DefaultClient, base, "bob", "builder")
+	if _, body, err := call(http.DefaultClient, base, token, getItem); err != nil || !strings.Contains(body, "Widget") {
+		t.Errorf("a demo call: %v %s", err, body)
+	}
+	resp, err := http.Get(base + "/soap/inventory?wsdl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	wsdl, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || !strings.Contains(string(wsdl), "GetItem") {
+		t.Errorf("the built-in WSDL published: %d", resp.StatusCode)
+	}
 }
 
 // TestSIGTERMUnderLoad: 32 clients call without pause; SIGTERM; every

@@ -6,6 +6,7 @@ package inventory
 
 import (
 	"context"
+	"embed"
 	"fmt"
 	"time"
 
@@ -13,10 +14,22 @@ import (
 
 	"gateway/examples/inventory/invsoap"
 	"gateway/gateway"
+	"gateway/wsdl"
 )
 
 // WSDLPath is the contract, relative to the repository root.
 const WSDLPath = "examples/inventory/inventory.wsdl"
+
+// contract is the WSDL built into the binary, so that the demo runs from
+// any folder with nothing beside it.
+//
+//go:embed inventory.wsdl
+var contract embed.FS
+
+// Definition is the inventory's WSDL, as built into the binary.
+func Definition() (*wsdl.Definition, error) {
+	return wsdl.LoadFS(contract, "inventory.wsdl")
+}
 
 // product is a catalogue entry; the catalogue is fixed, the stock is not.
 type product struct {
