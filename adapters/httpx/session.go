@@ -4,6 +4,7 @@
 package httpx
 
 import (
+	"errors"
 	"net"
 	"net/http"
 	"net/url"
@@ -257,3 +258,20 @@ func LimitBody(w http.ResponseWriter, r *http.Request, max int64) bool {
 	r.Body = http.MaxBytesReader(w, r.Body, max)
 	return true
 }
+
+// ErrNoCredentials is the cause of the Unauthenticated fault a call gets
+// when it carries nothing at all to authenticate with (no session token,
+// no credentials): the one case an HTTP authentication challenge answers.
+var ErrNoCredentials = errors.New("no session and no credentials")
+
+// Challenge turns a response into an HTTP authentication challenge: 401
+// with WWW-Authenticate for Basic in the gateway's realm. Client libraries that send
+// credentials only when asked (Perl's LWP, .NET's Credentials without
+// PreAuthenticate, Java's Authenticator) then retry with them.
+func Challenge(w http.ResponseWriter) int {
+	w.Header().Set("WWW-Authenticate", `Basic realm="`+Realm+`", charset="UTF-8"`)
+	return http.StatusUnauthorized
+}
+
+// Realm is the realm of the HTTP authentication challenge.
+const Realm = "gateway"

@@ -30,6 +30,10 @@ type Options struct {
 	// Attributes and namespace declarations on one start tag (0: xmltext's defaults).
 	MaxAttrs, MaxNamespaces int
 	PublicURL               string // base for published addresses; the request's own when empty
+	// Challenge answers a call that carries no session and no credentials
+	// with HTTP 401 and WWW-Authenticate (the fault still in the body), so
+	// that clients that send Basic credentials only when challenged log in.
+	Challenge bool
 	Proxies                 httpx.Proxies
 	Log                     *slog.Logger
 	Now                     func() time.Time // for tests
@@ -272,7 +276,11 @@ func (h *Handler) writeError(w http.ResponseWriter, v Version, err error, op *ws
 	if !errors.As(err, &fe) {
 		fe = &faultError{fault: gateway.AsFault(err)}
 	}
-	h.write(w, v, http.StatusInternalServerError, appendFault(nil, v, fe.fault, fe.soapCode, fe.headers, op))
+	status := http.StatusInternalServerError
+	if h.opts.Challenge && (errors.Is(err, httpx.ErrNoCredentials) || errors.Is(fe.fault, httpx.ErrNoCredentials)) {
+		status = httpx.Challenge(w)
+	}
+	h.write(w, v, status, appendFault(nil, v, fe.fault, fe.soapCode, fe.headers, op))
 }
 
 // session finds the caller's session: the gw:Session header, the
@@ -299,7 +307,7 @@ func (h *Handler) session(ctx context.Context, r *http.Request, req *Request) (*
 	if creds, ok := httpx.BasicCredentials(r); ok {
 		return h.core.CredentialSession(ctx, creds, client)
 	}
-	return nil, gateway.NewFault(gateway.FaultUnauthenticated, "no session: send the gw:Session header (from session Login), WS-Security UsernameToken or HTTP Basic")
+	return nil, gateway.WrapFault(gateway.FaultUnauthenticated, httpx.ErrNoCredentials, "no session: send the gw:Session header (from session Login), WS-Security UsernameToken or HTTP Basic")
 }
 
 func (h *Handler) serviceCall(ctx context.Context, r *http.Request, ep *endpoint, req *Request) (gateway.Struct, error) {

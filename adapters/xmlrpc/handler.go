@@ -17,6 +17,11 @@ type Options struct {
 	MaxDepth     int   // element nesting
 	MaxAttrs     int   // attributes on one start tag (0: xmltext's default)
 	MaxMulticall int   // calls in one system.multicall
+	// Challenge answers a call that carries no session and no credentials
+	// with HTTP 401 and WWW-Authenticate (the fault still in the body).
+	// Off by default: XML-RPC clients (Python's xmlrpc.client) expect the
+	// -32001 fault in a 200.
+	Challenge bool
 	Remote       httpx.Proxies
 	Log          *slog.Logger
 }
@@ -110,6 +115,10 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	req := &request{w: w, r: r}
 	result, err := h.call(r.Context(), req, method, params)
 	if err != nil {
+		if h.opts.Challenge && errors.Is(err, httpx.ErrNoCredentials) {
+			httpx.WriteBody(w, httpx.Challenge(w), h.contentType, AppendFault(nil, FaultCode(gateway.AsFault(err)), FaultString(gateway.AsFault(err))))
+			return
+		}
 		h.writeFault(w, gateway.AsFault(err))
 		return
 	}
@@ -149,7 +158,7 @@ func (h *Handler) session(ctx context.Context, req *request) (*gateway.Session, 
 	} else if creds, ok := httpx.BasicCredentials(req.r); ok {
 		req.session, req.err = h.core.CredentialSession(ctx, creds, h.opts.Remote.Client(req.r, gateway.ProtocolXMLRPC))
 	} else {
-		req.err = gateway.NewFault(gateway.FaultUnauthenticated, "no session: call session.login or send credentials")
+		req.err = gateway.WrapFault(gateway.FaultUnauthenticated, httpx.ErrNoCredentials, "no session: call session.login or send credentials")
 	}
 	return req.session, req.err
 }

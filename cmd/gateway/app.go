@@ -275,7 +275,7 @@ func build(ctx context.Context, cfg Config, log *slog.Logger) (*app, error) {
 	soapHandler, err := soap.New(a.core, soap.Options{
 		MaxBodyBytes: cfg.Limits.MaxBodyBytes, MaxDepth: cfg.Limits.MaxDepth,
 		MaxAttrs: cfg.Limits.MaxAttributes, MaxNamespaces: cfg.Limits.MaxNamespaces,
-		PublicURL: cfg.PublicURL, Proxies: proxies, Log: log,
+		PublicURL: cfg.PublicURL, Proxies: proxies, Log: log, Challenge: cfg.AuthChallenge.SOAP,
 	})
 	if err != nil {
 		return nil, err
@@ -284,7 +284,7 @@ func build(ctx context.Context, cfg Config, log *slog.Logger) (*app, error) {
 	mux.Handle("/xmlrpc", xmlrpc.New(a.core, xmlrpc.Options{
 		MaxBodyBytes: cfg.Limits.MaxBodyBytes, MaxDepth: cfg.Limits.MaxDepth, MaxMulticall: cfg.Limits.MaxMulticall,
 		MaxAttrs: cfg.Limits.MaxAttributes,
-		Remote:   proxies, Log: log,
+		Remote:   proxies, Log: log, Challenge: cfg.AuthChallenge.XMLRPC,
 	}))
 	mux.Handle("/soap/", soapHandler)
 	portalHandler, err := portal.New(a.core, portal.Options{Proxies: proxies, Log: log})

@@ -36,6 +36,20 @@ type Config struct {
 	Directory      DirectoryConfig `yaml:"directory"`
 	Services       []ServiceConfig `yaml:"services"`
 	Limits         LimitsConfig    `yaml:"limits"`
+	// AuthChallenge answers, per front end, a call that carries no session
+	// and no credentials with HTTP 401 and WWW-Authenticate (Basic), for
+	// client libraries that send credentials only when challenged (Perl's
+	// LWP, .NET's Credentials without PreAuthenticate, Java's
+	// Authenticator). Off by default on both: the contract's answer is the
+	// Unauthenticated fault (SOAP in a 500, XML-RPC -32001 in a 200), which
+	// suds, zeep, gowsdl's client and Python's xmlrpc.client read as a
+	// fault, and which they would take for a transport error in a 401.
+	AuthChallenge AuthChallengeConfig `yaml:"auth_challenge"`
+}
+
+type AuthChallengeConfig struct {
+	SOAP   bool `yaml:"soap"`
+	XMLRPC bool `yaml:"xmlrpc"`
 }
 
 // Notes are what loading a configuration found worth telling the

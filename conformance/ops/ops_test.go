@@ -341,3 +341,36 @@ func notAccepted(err error) bool {
 		strings.Contains(err.Error(), "connection refused") || strings.Contains(err.Error(), "server closed") ||
 		strings.Contains(err.Error(), "EOF")
 }
+
+// TestAuthChallenge: with auth_challenge on, clients that send credentials
+// only when challenged (SOAP::Lite and LWP with credentials for the realm)
+// log in; a call without credentials still carries the fault in the 401's
+// body. With it off (the default), Python's xmlrpc.client gets -32001 in a
+// 200, and SOAP the fault in a 500.
+func TestAuthChallenge(t *testing.T) {
+	perl, err := exec.LookPath("perl")
+	if err != nil {
+		t.Fatalf("perl is not installed (make test installs libsoap-lite-perl): %v", err)
+	}
+	gw := harness.Start(t, binary(t), "auth_challenge: {soap: true, xmlrpc: true}\n")
+	if out, err := exec.Command(perl, filepath.Join("clients", "challenge.pl"), gw.URL).CombinedOutput(); err != nil || !strings.Contains(string(out), "all checks passed") {
+		t.Errorf("challenge.pl: %v\n%s", err, out)
+	}
+	// A session that has expired is not challenged: the client sent one.
+	resp, body, _ := call(http.DefaultClient, gw.URL, "no-such-token", getItem)
+	if resp.StatusCode != http.StatusOK || resp.Header.Get("WWW-Authenticate") != "" || !strings.Contains(body, "<int>-32001</int>") {
+		t.Errorf("a dead token: %d %q %s", resp.StatusCode, resp.Header.Get("WWW-Authenticate"), body)
+	}
+	plain := harness.Start(t, binary(t), "")
+	resp, body, _ = call(http.DefaultClient, plain.URL, "", getItem)
+	if resp.StatusCode != http.StatusOK || resp.Header.Get("WWW-Authenticate") != "" || !strings.Contains(body, "<int>-32001</int>") {
+		t.Errorf("XML-RPC without the challenge: %d %s", resp.StatusCode, body)
+	}
+	req, _ := http.NewRequest(http.MethodPost, plain.URL+"/soap/inventory", strings.NewReader(`<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body><GetItem xmlns="urn:gateway:examples:inventory"><sku>A-1</sku></GetItem></s:Body></s:Envelope>`))
+	req.Header.Set("Content-Type", "text/xml")
+	if resp, err := http.DefaultClient.Do(req); err != nil || resp.StatusCode != http.StatusInternalServerError {
+		t.Errorf("SOAP without the challenge: %v %v", err, resp)
+	} else {
+		resp.Body.Close()
+	}
+}
