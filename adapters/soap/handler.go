@@ -34,9 +34,9 @@ type Options struct {
 	// with HTTP 401 and WWW-Authenticate (the fault still in the body), so
 	// that clients that send Basic credentials only when challenged log in.
 	Challenge bool
-	Proxies                 httpx.Proxies
-	Log                     *slog.Logger
-	Now                     func() time.Time // for tests
+	Proxies   httpx.Proxies
+	Log       *slog.Logger
+	Now       func() time.Time // for tests
 }
 
 // Handler serves /soap/{service}.

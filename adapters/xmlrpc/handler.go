@@ -22,8 +22,8 @@ type Options struct {
 	// Off by default: XML-RPC clients (Python's xmlrpc.client) expect the
 	// -32001 fault in a 200.
 	Challenge bool
-	Remote       httpx.Proxies
-	Log          *slog.Logger
+	Remote    httpx.Proxies
+	Log       *slog.Logger
 }
 
 // Handler serves POST /xmlrpc.
