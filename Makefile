@@ -5,9 +5,11 @@ export PATH := $(PATH):/usr/local/go/bin
 .PHONY: run build test deps bench-deps unit conformance conformance-redis fuzz bench lint soak
 
 run: ## the gateway on 127.0.0.1:8080 with its embedded defaults
-	$(GO) run ./cmd/gateway
+	@test -x bin/gateway || echo "make run: compiling the gateway into bin/gateway (a first build takes a minute or two)..."
+	@$(GO) build -o bin/gateway ./cmd/gateway
+	./bin/gateway $(ARGS)
 
-build:
+build: ## bin/gateway, one self-contained binary (copy it anywhere)
 	$(GO) build -o bin/gateway ./cmd/gateway
 
 deps: ## install the Debian packages the tests drive (slapd, Python clients)

@@ -26,6 +26,7 @@ func (p *Perspective) Clients(ctx context.Context) ([]ClientInfo, error) {
 	out := make([]ClientInfo, len(sessions))
 	for i, s := range sessions {
 		out[i] = s.Client
+		out[i].LastSeen = s.LastSeen
 	}
 	sortClients(out)
 	return out, nil

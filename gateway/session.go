@@ -22,6 +22,9 @@ type ClientInfo struct {
 	Remote     string
 	UserAgent  string
 	AttachedAt time.Time
+	// LastSeen is when the client last made a call: filled from its
+	// session when clients are listed, not stored with it.
+	LastSeen time.Time `json:"-"`
 }
 
 // Session binds one client to one identity. The token itself is never stored:

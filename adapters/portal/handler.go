@@ -65,7 +65,9 @@ func New(core *gateway.Core, opts Options) (*Handler, error) {
 		"columns":  columns,
 		"rows":     rows,
 		"scalar":   scalar,
-		"since":    func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04:05 UTC") },
+		"since":    func(t time.Time) string { return t.UTC().Format(timeLayout) },
+		"ago":      func(t time.Time) string { return ago(time.Since(t)) },
+		"agent":    summarizeAgent,
 	}
 	for _, page := range []string{"login", "dashboard", "operation", "admin"} {
 		t, err := template.New(page).Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/"+page+".html")
@@ -165,7 +167,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if q.token == "" {
-		http.Redirect(w, r, "/portal/login", http.StatusSeeOther)
+		http.Redirect(w, r, loginURL("", q.path, r), http.StatusSeeOther)
 		return
 	}
 	s, err := h.core.Authenticate(r.Context(), q.token)
@@ -177,7 +179,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			h.render(q, http.StatusServiceUnavailable, "login", &view{Title: "Sign in", Error: "The session store is unavailable; try again shortly."})
 			return
 		}
-		http.Redirect(w, r, "/portal/login?ended=1", http.StatusSeeOther)
+		http.Redirect(w, r, loginURL("ended=1", q.path, r), http.StatusSeeOther)
 		return
 	}
 	q.session = s
@@ -241,9 +243,12 @@ const checkCookie = "gw_cookie_check"
 // (a new token at every login: no fixation), by cookie when the form's
 // check cookie came back, else in the URL.
 func (h *Handler) login(q *request) {
-	v := &view{Title: "Sign in"}
-	if q.r.URL.Query().Get("ended") != "" {
+	v := &view{Title: "Sign in", Next: safeNext(q.r.FormValue("next"))}
+	switch {
+	case q.r.URL.Query().Get("ended") != "":
 		v.Flash = "Your session has ended. Please sign in again."
+	case q.r.URL.Query().Get("signedout") != "":
+		v.Flash = "You signed out."
 	}
 	if q.r.Method != http.MethodPost {
 		http.SetCookie(q.w, &http.Cookie{Name: checkCookie, Value: "1", Path: "/portal/",
@@ -281,14 +286,63 @@ func (h *Handler) login(q *request) {
 	httpx.SetSession(q.w, q.r, token)
 	q.w.Header().Del(httpx.HeaderName) // a browser needs the cookie, not the header
 	if _, err := q.r.Cookie(checkCookie); err == nil {
-		http.Redirect(q.w, q.r, "/portal/", http.StatusSeeOther)
+		http.Redirect(q.w, q.r, "/portal/"+v.Next, http.StatusSeeOther)
 		return
 	}
 	// The check cookie set with the form did not come back: this browser
 	// refuses cookies (or posted without loading the form), so the token
 	// rides in the URL. The cookie set above still lets a browser that does
 	// keep it leave URL mode at its next /check.
-	http.Redirect(q.w, q.r, "/portal/s/"+url.PathEscape(token)+"/", http.StatusSeeOther)
+	http.Redirect(q.w, q.r, "/portal/s/"+url.PathEscape(token)+"/"+v.Next, http.StatusSeeOther)
+}
+
+// loginURL is the login page, with query (e.g. "ended=1") and, for a page
+// other than the dashboard asked for with GET, the page to go on to
+// after signing in.
+func loginURL(query, path string, r *http.Request) string {
+	u := "/portal/login"
+	params := url.Values{}
+	if query != "" {
+		params, _ = url.ParseQuery(query)
+	}
+	if next := safeNext(path); next != "" && r.Method == http.MethodGet {
+		params.Set("next", next)
+	}
+	if len(params) > 0 {
+		u += "?" + params.Encode()
+	}
+	return u
+}
+
+// safeNext is a page to go on to after login if it is one of the
+// portal's own pages (an operation's form, the admin page), else "": a
+// login link must not send anyone elsewhere.
+func safeNext(path string) string {
+	if path == "admin" {
+		return path
+	}
+	rest, ok := strings.CutPrefix(path, "op/")
+	if !ok || len(path) > 300 {
+		return ""
+	}
+	service, op, ok := strings.Cut(rest, "/")
+	if !ok || !plainName(service) || !plainName(op) {
+		return ""
+	}
+	return path
+}
+
+// plainName is a service's or an operation's name as a URL path holds it.
+func plainName(s string) bool {
+	if s == "" {
+		return false
+	}
+	for _, r := range s {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '_' || r == '-' || r == '.') {
+			return false
+		}
+	}
+	return s != "." && s != ".."
 }
 
 // check is the second half of the negotiation: if the cookie came back, go on
@@ -310,5 +364,5 @@ func (h *Handler) logout(q *request) {
 	if !q.urlMode {
 		httpx.ClearSession(q.w, q.r)
 	}
-	http.Redirect(q.w, q.r, "/portal/login?ended=1", http.StatusSeeOther)
+	http.Redirect(q.w, q.r, "/portal/login?signedout=1", http.StatusSeeOther)
 }

@@ -15,8 +15,15 @@ type liveClient struct {
 	Protocol  string `json:"protocol"`
 	Remote    string `json:"remote"`
 	UserAgent string `json:"userAgent"`
+	Agent     string `json:"agent"` // summarised: "Firefox on Linux"
 	Since     string `json:"since"`
+	Ago       string `json:"ago"`
+	LastSeen  string `json:"lastSeen"`
+	SeenAgo   string `json:"seenAgo"`
 }
+
+// timeLayout is how the portal writes a moment in full (in titles).
+const timeLayout = "2006-01-02 15:04:05 UTC"
 
 // pollWindow bounds each wait on the feed, so that a stream whose browser
 // went away is noticed, and write deadlines are renewed.
@@ -59,7 +66,9 @@ func (h *Handler) events(q *request) {
 		}
 		rows := make([]liveClient, len(clients))
 		for i, c := range clients {
-			rows[i] = liveClient{c.ID, c.Protocol, c.Remote, c.UserAgent, c.AttachedAt.UTC().Format("2006-01-02 15:04:05 UTC")}
+			rows[i] = liveClient{ID: c.ID, Protocol: c.Protocol, Remote: c.Remote, UserAgent: c.UserAgent, Agent: summarizeAgent(c.UserAgent),
+				Since: c.AttachedAt.UTC().Format(timeLayout), Ago: ago(time.Since(c.AttachedAt)),
+				LastSeen: c.LastSeen.UTC().Format(timeLayout), SeenAgo: ago(time.Since(c.LastSeen))}
 		}
 		return send("clients", rows)
 	}

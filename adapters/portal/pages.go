@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"gateway/gateway"
-	"gateway/wsdl"
 )
 
 // view is what the templates render.
@@ -21,6 +20,7 @@ type view struct {
 	IsAdmin  bool
 	Flash    string
 	Error    string
+	Next     string // the page to go on to after signing in
 
 	Clients      []gateway.ClientInfo
 	Services     []serviceView
@@ -113,7 +113,7 @@ func (h *Handler) operation(q *request) {
 		result, err = h.core.Invoke(q.r.Context(), q.session, svc, op, params)
 		h.core.Metrics().ObserveCall(gateway.ProtocolPortal, svc.Name, op.Name, err, time.Since(start))
 		if err == nil {
-			v.Result, v.HasResult = unwrap(op, result), true
+			v.Result, v.HasResult = result, true
 		}
 	}
 	if err != nil {
@@ -121,14 +121,6 @@ func (h *Handler) operation(q *request) {
 		status = http.StatusUnprocessableEntity
 	}
 	h.render(q, status, "operation", v)
-}
-
-// unwrap shows an output wrapper with a single child as that child.
-func unwrap(op *wsdl.Operation, result gateway.Struct) any {
-	if len(op.OutputFields()) == 1 && len(result) == 1 {
-		return result[0].Value
-	}
-	return result
 }
 
 func faultMessage(err error) string {
@@ -157,7 +149,9 @@ func (h *Handler) admin(q *request, flash string) {
 	}
 	byUser := map[string][]gateway.ClientInfo{}
 	for _, s := range sessions {
-		byUser[s.Identity.Username] = append(byUser[s.Identity.Username], s.Client)
+		c := s.Client
+		c.LastSeen = s.LastSeen
+		byUser[s.Identity.Username] = append(byUser[s.Identity.Username], c)
 	}
 	for user, clients := range byUser {
 		sort.Slice(clients, func(i, j int) bool { return clients[i].AttachedAt.Before(clients[j].AttachedAt) })
@@ -173,6 +167,12 @@ func (h *Handler) adminLogout(q *request) {
 		return
 	}
 	client := q.r.PostFormValue("client")
+	if client == q.session.Client.ID && q.r.PostFormValue("confirm") == "" {
+		// The admin's own browser: only with the box ticked, so that a
+		// mis-click does not sign the admin out.
+		h.admin(q, "That is this browser: tick \"this is me\" beside it to log it out.")
+		return
+	}
 	msg := "The client was logged out; its perspective's other clients were told."
 	if err := h.core.Detach(q.r.Context(), client, gateway.ReasonForced); err != nil {
 		msg = "That client had already gone."

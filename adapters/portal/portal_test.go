@@ -507,3 +507,35 @@ func TestFormChoiceTypeAndAny(t *testing.T) {
 		t.Errorf("text for open content: %v", err)
 	}
 }
+
+func TestSummarizeAgent(t *testing.T) {
+	for ua, want := range map[string]string{
+		"Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0":                                                                  "Firefox on Linux",
+		"Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36":                         "Chrome on Windows",
+		"Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36 Edg/131.0":                   "Edge on Windows",
+		"Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Mobile/15E148 Safari/604.1": "Safari on iOS",
+		"Python-xmlrpc/3.11":               "Python xmlrpc.client",
+		"Zeep/4.2.1 (www.python-zeep.org)": "zeep",
+		"SOAP::Lite/Perl/1.27":             "SOAP::Lite",
+		"Go-http-client/1.1":               "Go net/http",
+		"":                                 "unknown",
+		"AcmeERP/7.2 (build 9)":            "AcmeERP",
+	} {
+		if got := summarizeAgent(ua); got != want {
+			t.Errorf("%q: %q, want %q", ua, got, want)
+		}
+	}
+}
+
+// TestSafeNext: only the portal's own pages are gone on to after login.
+func TestSafeNext(t *testing.T) {
+	for path, want := range map[string]string{
+		"op/inventory/Reserve": "op/inventory/Reserve", "admin": "admin", "": "",
+		"//evil.example/x": "", "https://evil.example/": "", "op/../../x": "", "op/a/b/c": "", "op/a": "",
+		"op/inventory/%2e%2e": "", "events": "", "logout": "",
+	} {
+		if got := safeNext(path); got != want {
+			t.Errorf("%q: %q, want %q", path, got, want)
+		}
+	}
+}

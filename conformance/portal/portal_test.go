@@ -286,3 +286,93 @@ func TestAdminForcesLogout(t *testing.T) {
 		t.Error("no audit line for the forced logout")
 	}
 }
+
+// noOverflow reports whether the page is no wider than the window (a
+// table that does not fit scrolls inside its own box).
+func noOverflow(t *testing.T, ctx context.Context, what string) {
+	t.Helper()
+	wide := value(t, ctx, "measure "+what, chromedp.Evaluate[bool](`document.documentElement.scrollWidth > window.innerWidth + 1`))
+	if wide {
+		t.Errorf("%s: the page is wider than the window", what)
+	}
+}
+
+// TestPortalPolish: a deep link is reached after signing in; every result
+// is labelled; clients are shown by program and system with when they
+// were last seen; the admin's own browser is marked and not logged out by
+// a mis-click; signing out says so; every page fits a 390 px phone.
+// Screenshots at 1280 and 390 px go to the artifact directory.
+func TestPortalPolish(t *testing.T) {
+	gw := harness.Start(t, binary(t), "")
+	// An XML-RPC client of alice's (Go's net/http), for the client list.
+	xmlrpcLogin(t, gw.URL, "alice", "wonderland")
+	ctx := browser(t, false)
+	do(t, ctx, "a deep link, then sign in",
+		chromedp.Navigate(gw.URL+"/portal/op/inventory/GetItem"),
+		chromedp.WaitVisible(chromedp.CSS("#username")),
+		chromedp.SendKeys(chromedp.CSS("#username"), "alice"),
+		chromedp.SendKeys(chromedp.CSS("#password"), "wonderland"),
+		chromedp.Click(chromedp.CSS("#signin")),
+		chromedp.WaitVisible(chromedp.CSS("#opform")),
+	)
+	if loc := location(t, ctx); !strings.HasSuffix(loc, "/portal/op/inventory/GetItem") {
+		t.Errorf("after signing in from a deep link: %s", loc)
+	}
+	do(t, ctx, "call GetItem",
+		chromedp.SendKeys(chromedp.CSS(`#f-sku`), "A-1"),
+		chromedp.Click(chromedp.CSS("#submit")),
+		chromedp.WaitVisible(chromedp.CSS("#result")),
+	)
+	if r := text(t, ctx, "#result"); !strings.Contains(r, "item") || !strings.Contains(r, "Widget") {
+		t.Errorf("the result is not labelled: %q", r)
+	}
+	if got := value(t, ctx, "read the sku kept", chromedp.Value(chromedp.CSS(`#f-sku`))); got != "A-1" {
+		t.Errorf("the form came back with sku %q", got)
+	}
+	screenshot(t, ctx, "result-desktop")
+	do(t, ctx, "the dashboard", chromedp.Navigate(gw.URL+"/portal/"), chromedp.WaitVisible(chromedp.CSS("#clients tr")))
+	clients := text(t, ctx, "#clients")
+	if !strings.Contains(clients, "Headless Chrome on Linux") || !strings.Contains(clients, "Go net/http") || !strings.Contains(clients, "just now") {
+		t.Errorf("client list: %q", clients)
+	}
+	screenshot(t, ctx, "dashboard-desktop")
+	do(t, ctx, "the admin page", chromedp.Navigate(gw.URL+"/portal/admin"), chromedp.WaitVisible(chromedp.CSS("tr.self")))
+	if own := text(t, ctx, "tr.self"); !strings.Contains(own, "(you, this browser)") {
+		t.Errorf("the admin's own row: %q", own)
+	}
+	// The own row's button does nothing without the box ticked.
+	do(t, ctx, "click Log out on the own row", chromedp.Click(chromedp.CSS("tr.self button")))
+	time.Sleep(300 * time.Millisecond)
+	if loc := location(t, ctx); !strings.HasSuffix(loc, "/portal/admin") {
+		t.Errorf("a mis-click on the own row left the admin page: %s", loc)
+	}
+	screenshot(t, ctx, "admin-desktop")
+
+	// A phone.
+	for _, page := range []struct{ name, path, wait string }{
+		{"dashboard", "/portal/", "#clients tr"},
+		{"admin", "/portal/admin", "tr.self"},
+		{"operation", "/portal/op/inventory/ListItems", "#opform"},
+	} {
+		do(t, ctx, "the "+page.name+" at 390 px",
+			chromedp.EmulateViewport(390, 844, chromedp.EmulateScale(2)),
+			chromedp.Navigate(gw.URL+page.path),
+			chromedp.WaitVisible(chromedp.CSS(page.wait)),
+		)
+		if page.name == "operation" {
+			do(t, ctx, "call ListItems", chromedp.Click(chromedp.CSS("#submit")), chromedp.WaitVisible(chromedp.CSS("#result")))
+		}
+		noOverflow(t, ctx, page.name+" at 390 px")
+		screenshot(t, ctx, page.name+"-phone")
+	}
+	do(t, ctx, "sign out",
+		chromedp.EmulateViewport(1280, 900),
+		chromedp.Navigate(gw.URL+"/portal/"),
+		chromedp.WaitVisible(chromedp.CSS("#logout")),
+		chromedp.Click(chromedp.CSS("#logout")),
+		chromedp.WaitVisible(chromedp.CSS(".flash")),
+	)
+	if msg := text(t, ctx, ".flash"); msg != "You signed out." {
+		t.Errorf("after signing out: %q", msg)
+	}
+}

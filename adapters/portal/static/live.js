@@ -8,9 +8,11 @@
   var self = body.getAttribute("data-self");
   var source = new EventSource(body.getAttribute("data-events"));
 
-  function cell(text) {
+  function cell(text, title, cls) {
     var td = document.createElement("td");
     td.textContent = text;
+    if (title) { td.title = title; }
+    if (cls) { td.className = cls; }
     return td;
   }
 
@@ -23,16 +25,25 @@
       tr.setAttribute("data-protocol", c.protocol);
       tr.appendChild(cell(c.protocol + (c.id === self ? " (this browser)" : "")));
       tr.appendChild(cell(c.remote));
-      tr.appendChild(cell(c.userAgent));
-      tr.appendChild(cell(c.since));
+      tr.appendChild(cell(c.agent, c.userAgent));
+      tr.appendChild(cell(c.ago, c.since, "when"));
+      tr.appendChild(cell(c.seenAgo, c.lastSeen, "when"));
       body.appendChild(tr);
     });
     if (state) { state.className = "live"; state.textContent = "live"; }
   });
   // This browser's session ended elsewhere (an admin, a timeout): sign in again.
-  source.addEventListener("logout", function () {
+  // Signing out here posts the form: the stream's own "logout" must not
+  // race it with the wrong message.
+  var signingOut = false;
+  var form = document.querySelector("form.logout");
+  if (form) { form.addEventListener("submit", function () { signingOut = true; source.close(); }); }
+  source.addEventListener("logout", function (e) {
     source.close();
-    window.location.assign("/portal/login?ended=1");
+    if (signingOut) { return; }
+    var reason = "";
+    try { reason = JSON.parse(e.data).reason; } catch (err) { /* no reason */ }
+    window.location.assign(reason === "logout" ? "/portal/login?signedout=1" : "/portal/login?ended=1");
   });
   source.onerror = function () {
     if (state) { state.className = "live off"; state.textContent = "reconnecting"; }
