@@ -13,6 +13,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"golang.org/x/sync/singleflight"
@@ -53,10 +54,12 @@ const (
 // sessions, tokens into perspectives, and dispatches operations. Protocol
 // adapters talk to it and to nothing else of the gateway.
 type Core struct {
-	auth     Authorizer
+	// auth and services may be replaced while the core runs (a reload):
+	// each call reads them once.
+	auth     atomic.Pointer[authorizerBox]
 	sessions SessionStore
 	events   EventLog
-	services *Registry
+	services atomic.Pointer[Registry]
 	log      *slog.Logger
 	idle     time.Duration
 	absolute time.Duration
@@ -86,7 +89,7 @@ type Core struct {
 // New wires a core. log receives the audit lines.
 func New(auth Authorizer, sessions SessionStore, events EventLog, services *Registry, log *slog.Logger, cfg Config) *Core {
 	c := &Core{
-		auth: auth, sessions: sessions, events: events, services: services, log: log,
+		sessions: sessions, events: events, log: log,
 		idle: cfg.IdleTimeout, absolute: cfg.AbsoluteTimeout, now: cfg.Now,
 		credKey: make([]byte, 32), credToken: make(map[string]credSession), credOf: make(map[string]string),
 		credMax: cfg.MaxCredentialSessions, throttle: cfg.Throttle, maxSessions: cfg.MaxSessionsPerUser,
@@ -115,7 +118,27 @@ func New(auth Authorizer, sessions SessionStore, events EventLog, services *Regi
 		c.metrics = NewMetrics(nil)
 	}
 	c.draining, c.drain = context.WithCancel(context.Background())
+	c.auth.Store(&authorizerBox{auth})
+	c.services.Store(services)
 	return c
+}
+
+// authorizerBox holds an Authorizer for an atomic pointer.
+type authorizerBox struct{ Authorizer }
+
+// Reconfigure replaces the services and the authorizer (a reload): calls
+// under way finish with what they started with, the next ones use the new
+// ones; sessions and perspectives are untouched. A nil argument keeps
+// what is there. It returns the authorizer it replaced, for the caller to
+// close.
+func (c *Core) Reconfigure(services *Registry, auth Authorizer) (replaced Authorizer) {
+	if services != nil {
+		c.services.Store(services)
+	}
+	if auth != nil {
+		replaced = c.auth.Swap(&authorizerBox{auth}).Authorizer
+	}
+	return replaced
 }
 
 // Drain releases every waiting long-poll (with no events) and makes new ones
@@ -126,7 +149,7 @@ func (c *Core) Drain() { c.drain() }
 func (c *Core) Metrics() *Metrics { return c.metrics }
 
 // Services is the registry the core dispatches to.
-func (c *Core) Services() *Registry { return c.services }
+func (c *Core) Services() *Registry { return c.services.Load() }
 
 // IdleTimeout is the configured idle timeout.
 func (c *Core) IdleTimeout() time.Duration { return c.idle }
@@ -144,7 +167,7 @@ func (c *Core) Login(ctx context.Context, creds Credentials, client ClientInfo) 
 			"protocol", client.Protocol, "remote", client.Remote)
 		return "", nil, NewFault(FaultTooManyRequests, "too many failed logins: wait a few minutes")
 	}
-	id, err := c.auth.Authenticate(ctx, creds)
+	id, err := c.auth.Load().Authenticate(ctx, creds)
 	if err != nil {
 		f := AsFault(err)
 		if f.Kind == FaultInternal {
@@ -332,7 +355,7 @@ func (c *Core) attached(ctx context.Context, s *Session) {
 		c.metrics.events.WithLabelValues(EventAttached).Inc()
 	}
 	c.log.InfoContext(ctx, "attach", "audit", "attach", "user", s.Identity.Username, "client", s.Client.ID, "protocol", s.Client.Protocol)
-	for _, svc := range c.services.Services() {
+	for _, svc := range c.Services().Services() {
 		if h, ok := svc.Impl.(ClientHooks); ok {
 			c.safely(ctx, "attached hook", func() { h.Attached(ctx, p, s.Client) })
 		}
@@ -356,7 +379,7 @@ func (c *Core) detached(ctx context.Context, s *Session, reason DetachReason) {
 	c.log.InfoContext(ctx, "detach", "audit", "detach", "user", s.Identity.Username, "client", s.Client.ID,
 		"protocol", s.Client.Protocol, "reason", string(reason))
 	p := c.Perspective(s)
-	for _, svc := range c.services.Services() {
+	for _, svc := range c.Services().Services() {
 		if h, ok := svc.Impl.(ClientHooks); ok {
 			c.safely(ctx, "detached hook", func() { h.Detached(ctx, p, s.Client, reason) })
 		}

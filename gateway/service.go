@@ -38,8 +38,8 @@ type Service struct {
 	Impl        Implementation
 }
 
-// Registry holds the published services. It is built before serving starts
-// and never changes afterwards, so it needs no lock.
+// Registry holds the published services. It never changes once built, so
+// it needs no lock: a reload builds a new one (Core.Reconfigure).
 type Registry struct {
 	byName map[string]*Service
 	order  []*Service

@@ -149,15 +149,38 @@ func newNonce() string {
 
 // RegisterMetrics exports the directory's request latency and its pools' use.
 func (a *Authorizer) RegisterMetrics(reg prometheus.Registerer) {
-	reg.MustRegister(a.latency)
-	for name, p := range map[string]*pool{"search": a.search, "bind": a.binds} {
+	RegisterMetrics(reg, func() *Authorizer { return a })
+}
+
+// RegisterMetrics registers the directory metrics of whichever authorizer
+// current returns at each scrape (a reload may replace it with its
+// Successor, which counts into the same histogram).
+func RegisterMetrics(reg prometheus.Registerer, current func() *Authorizer) {
+	reg.MustRegister(current().latency)
+	for _, name := range []string{"search", "bind"} {
+		pool := func() *pool {
+			if a := current(); name == "search" {
+				return a.search
+			} else {
+				return a.binds
+			}
+		}
 		reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
 			Name: "gateway_ldap_pool_in_use", Help: "Directory connections in use, by pool.", ConstLabels: prometheus.Labels{"pool": name},
-		}, func() float64 { return float64(len(p.slots)) }))
+		}, func() float64 { return float64(len(pool().slots)) }))
 		reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
 			Name: "gateway_ldap_pool_idle", Help: "Idle directory connections, by pool.", ConstLabels: prometheus.Labels{"pool": name},
-		}, func() float64 { return float64(len(p.idle)) }))
+		}, func() float64 { return float64(len(pool().idle)) }))
 	}
+}
+
+// Successor is a new authorizer for cfg (a reloaded configuration) that
+// counts into a's metrics. a keeps serving the logins under way; Close it
+// once the successor is in place.
+func (a *Authorizer) Successor(cfg Config, log *slog.Logger) *Authorizer {
+	next := New(cfg, log)
+	next.latency = a.latency
+	return next
 }
 
 // Close hangs up the pooled connections.

@@ -454,6 +454,42 @@ func decodeForm(input *wsdl.Element, form url.Values) (gateway.Struct, error) {
 	return w.decodeStruct(input.Type, "")
 }
 
+// ParamsFromPairs reads an operation's parameters from key=value pairs
+// keyed as the portal's form controls are ("sku", "line[0].qty",
+// "item.subject", "metadata[0]._type"), each value read by the schema:
+// every structure a key goes into is opened and every row a key names
+// is offered, so that the pairs alone give the shape. Several values of
+// one key are the items of a repeated element. The admin command
+// "gateway call" sends its arguments this way.
+func ParamsFromPairs(input *wsdl.Element, pairs url.Values) (gateway.Struct, error) {
+	form := url.Values{}
+	rows := map[string]int{}
+	for key, values := range pairs {
+		if strings.HasPrefix(key, "_") {
+			continue // the form's own state is derived here, not taken
+		}
+		form.Set(key, strings.Join(values, "\n"))
+		for i := 0; i < len(key); i++ {
+			switch key[i] {
+			case '.':
+				form.Add("_open", key[:i])
+			case '[':
+				end := strings.IndexByte(key[i:], ']')
+				if end < 0 {
+					break
+				}
+				if n, err := strconv.Atoi(key[i+1 : i+end]); err == nil && n >= 0 && n < maxFormRows {
+					rows[key[:i]] = max(rows[key[:i]], n+1)
+				}
+			}
+		}
+	}
+	for list, n := range rows {
+		form.Set("_rows:"+list, strconv.Itoa(n))
+	}
+	return decodeForm(input, form)
+}
+
 // decodeStructure reads a structure the form offered at key; (nil, nil)
 // for one it left out.
 func (w *formWalk) decodeStructure(el *wsdl.Element, key string, optional bool) (gateway.Struct, error) {

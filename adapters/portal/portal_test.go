@@ -539,3 +539,24 @@ func TestSafeNext(t *testing.T) {
 		}
 	}
 }
+
+// TestParamsFromPairs: key=value pairs alone give the shape (rows, opened
+// structures), values read by the schema, repeated keys as items; a
+// required boolean left out is false, as an unticked box.
+func TestParamsFromPairs(t *testing.T) {
+	def, err := wsdl.Load("../../wsdl/testdata/forms.wsdl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := def.Operation("Submit").Input
+	params, err := ParamsFromPairs(in, url.Values{"title": {"t"}, "count": {"3"}, "tags": {"a", "b"}, "line[1].sku": {"Y"}, "line[0].sku": {"X"}, "line[0].qty": {"2"}, "_rows:line": {"40"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := fmt.Sprint(params); got != "[{title t} {count 3} {urgent false} {tags [a b]} {line [[{sku X} {qty 2}] [{sku Y}]]}]" {
+		t.Errorf("params: %s", got)
+	}
+	if _, err := ParamsFromPairs(in, url.Values{"count": {"three"}}); err == nil || !strings.Contains(err.Error(), "count") {
+		t.Errorf("a value that is not a number: %v", err)
+	}
+}

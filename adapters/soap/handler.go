@@ -4,12 +4,14 @@ import (
 	"context"
 	"embed"
 	"errors"
+	"fmt"
 	"log/slog"
 	"mime"
 	"net/http"
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"gateway/adapters/httpx"
@@ -43,7 +45,8 @@ type Options struct {
 type Handler struct {
 	core      *gateway.Core
 	opts      Options
-	endpoints map[string]*endpoint
+	endpoints atomic.Pointer[map[string]*endpoint] // replaced whole by Reload
+	sessionEP *endpoint                            // the session service's, the same in every reload
 	nonces    *nonceCache
 	bufs      sync.Pool // request and response bytes
 	decoders  sync.Pool // *decoder
@@ -71,39 +74,54 @@ func New(core *gateway.Core, opts Options) (*Handler, error) {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
-	h := &Handler{core: core, opts: opts, endpoints: map[string]*endpoint{}, nonces: newNonceCache(),
+	h := &Handler{core: core, opts: opts, nonces: newNonceCache(),
 		contentTypes: map[Version][]string{V11: {V11.contentType()}, V12: {V12.contentType()}},
 		bufs:         sync.Pool{New: func() any { b := make([]byte, 0, 4096); return &b }}}
 	sessionDef, err := wsdl.LoadFS(sessionFS, "session.wsdl")
 	if err != nil {
 		return nil, err
 	}
-	if err := h.add(&endpoint{name: SessionService, def: sessionDef}); err != nil {
+	h.sessionEP = &endpoint{name: SessionService, def: sessionDef}
+	if err := publish(h.sessionEP); err != nil {
 		return nil, err
 	}
-	for _, svc := range core.Services().Services() {
-		if err := h.add(&endpoint{name: svc.Name, def: svc.Definition, service: svc}); err != nil {
-			return nil, err
-		}
+	commit, err := h.Reload(core.Services())
+	if err != nil {
+		return nil, err
 	}
+	commit()
 	return h, nil
 }
 
-func (h *Handler) add(ep *endpoint) error {
+// Reload prepares the endpoints of a new set of services (their WSDLs
+// published) and returns the function that puts them in service, so that a
+// reload can check everything before changing anything.
+func (h *Handler) Reload(reg *gateway.Registry) (commit func(), err error) {
+	endpoints := map[string]*endpoint{SessionService: h.sessionEP}
+	for _, svc := range reg.Services() {
+		ep := &endpoint{name: svc.Name, def: svc.Definition, service: svc}
+		if err := publish(ep); err != nil {
+			return nil, fmt.Errorf("service %s: %w", svc.Name, err)
+		}
+		endpoints[ep.name] = ep
+	}
+	return func() { h.endpoints.Store(&endpoints) }, nil
+}
+
+func publish(ep *endpoint) error {
 	pub, err := wsdl.Publish(ep.def)
 	if err != nil {
 		return err
 	}
 	ep.pub = pub
 	ep.known = namespacesOf(ep.def)
-	h.endpoints[ep.name] = ep
 	return nil
 }
 
 // ServeHTTP implements http.Handler.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	name := strings.TrimPrefix(r.URL.Path, "/soap/")
-	ep := h.endpoints[name]
+	ep := (*h.endpoints.Load())[name]
 	if ep == nil {
 		http.NotFound(w, r)
 		return

@@ -16,6 +16,7 @@ import (
 	"net/http"
 	"os"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -24,6 +25,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"github.com/redis/go-redis/v9"
 
+	"gateway/adapters/admin"
 	"gateway/adapters/httpx"
 	"gateway/adapters/portal"
 	"gateway/adapters/soap"
@@ -66,8 +68,17 @@ type app struct {
 	cfg       Config
 	log       *slog.Logger
 	core      *gateway.Core
-	auth      *ldapauth.Authorizer
-	directory *ldapauth.Directory   // nil with a real directory
+	auth      atomic.Pointer[ldapauth.Authorizer] // replaced by a reload that changes the directory settings
+	directory *ldapauth.Directory                 // nil with a real directory
+	// directoryConfig is the authorizer's configuration as built (with the
+	// embedded directory's URL filled in).
+	directoryConfig ldapauth.Config
+	deps            deps
+	soap            *soap.Handler
+	// reloading serialises reloads (SIGHUP and the admin API).
+	reloading sync.Mutex
+	cfgPath   string
+	getenv    func(string) string
 	redis     redis.UniversalClient // nil in memory mode
 	handler   http.Handler
 	metrics   http.Handler // on its own listener when metrics_listen is set
@@ -240,32 +251,17 @@ func build(ctx context.Context, cfg Config, log *slog.Logger) (*app, error) {
 			log.Info("embedded directory", "ldif", cfg.Directory.LDIF, "url", a.directory.URL())
 		}
 	}
-	a.auth = ldapauth.New(lc, log)
+	a.auth.Store(ldapauth.New(lc, log))
+	a.deps, a.directoryConfig = d, lc
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	a.core = gateway.New(a.auth, sessions, events, registry, log, gateway.Config{
+	a.core = gateway.New(a.authorizer(), sessions, events, registry, log, gateway.Config{
 		IdleTimeout: cfg.Session.IdleTimeout, AbsoluteTimeout: cfg.Session.AbsoluteTimeout,
 		Metrics: gateway.NewMetrics(reg), Throttle: throttle, MaxSessionsPerUser: cfg.Session.MaxPerUser,
 	})
 	gateway.RegisterSessionGauges(reg, a.core)
-	a.auth.RegisterMetrics(reg)
-	for _, svc := range services {
-		if b, ok := svc.Impl.(*upstream.Backend); ok {
-			reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
-				Name: "gateway_upstream_breaker_open", Help: "1 while the service's upstream circuit breaker is open or half-open.",
-				ConstLabels: prometheus.Labels{"service": svc.Name},
-			}, func() float64 {
-				if b.State() == upstream.StateClosed {
-					return 0
-				}
-				return 1
-			}))
-			reg.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{
-				Name: "gateway_upstream_response_deviations_total", Help: "Upstream answers passed on although they break the WSDL's schema (see strict_responses).",
-				ConstLabels: prometheus.Labels{"service": svc.Name},
-			}, func() float64 { return float64(b.Deviations()) }))
-		}
-	}
+	ldapauth.RegisterMetrics(reg, a.authorizer)
+	reg.MustRegister(upstreamCollector{a.core})
 	var trusted []*net.IPNet
 	for _, p := range cfg.TrustedProxies {
 		_, n, _ := net.ParseCIDR(p) // validated
@@ -287,11 +283,13 @@ func build(ctx context.Context, cfg Config, log *slog.Logger) (*app, error) {
 		Remote:   proxies, Log: log, Challenge: cfg.AuthChallenge.XMLRPC,
 	}))
 	mux.Handle("/soap/", soapHandler)
+	a.soap = soapHandler
 	portalHandler, err := portal.New(a.core, portal.Options{Proxies: proxies, Log: log})
 	if err != nil {
 		return nil, err
 	}
 	mux.Handle("/portal/", portalHandler)
+	mux.Handle("/admin/api/", admin.New(a.core, admin.Options{Reload: a.reload, Proxies: proxies, Log: log}))
 	mux.Handle("GET /{$}", http.RedirectHandler("/portal/", http.StatusSeeOther))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
@@ -377,7 +375,7 @@ func (a *app) readyz(w http.ResponseWriter, r *http.Request) {
 	defer cancel()
 	status := map[string]any{"directory": "up", "sessions": "up"}
 	code := http.StatusOK
-	if err := a.auth.Ready(ctx); err != nil {
+	if err := a.authorizer().Ready(ctx); err != nil {
 		status["directory"] = "down"
 		code = http.StatusServiceUnavailable
 	}
@@ -452,8 +450,11 @@ func (a *app) banner(w io.Writer, addr string, tls bool) {
 	fmt.Fprintf(w, "  sessions  %s\n", a.cfg.Session.Store)
 }
 
+// authorizer is the authorizer in service.
+func (a *app) authorizer() *ldapauth.Authorizer { return a.auth.Load() }
+
 func (a *app) close() {
-	a.auth.Close()
+	a.authorizer().Close()
 	if a.redis != nil {
 		_ = a.redis.Close()
 	}

@@ -33,9 +33,17 @@ var environment = [][2]string{
 	{"GATEWAY_LDAP_URLS", "comma-separated directory URLs (overrides ldap.urls)"},
 	{"GATEWAY_SESSION_STORE", "memory or redis (overrides session.store)"},
 	{"GATEWAY_REDIS_URL", "redis:// URL (overrides session.redis_url)"},
+	{"GATEWAY_URL", "admin commands: the gateway to talk to (default http://127.0.0.1:8080)"},
+	{"GATEWAY_ADMIN_USER", "admin commands: the admin's username"},
+	{"GATEWAY_ADMIN_PASSWORD", "admin commands: the admin's password (or -password-file)"},
 }
 
 func run(args []string, stdout, stderr io.Writer, getenv func(string) string) int {
+	if len(args) > 0 {
+		if cmd, ok := commands[args[0]]; ok {
+			return runCommand(args[0], cmd, args[1:], stdout, stderr, getenv)
+		}
+	}
 	fs := flag.NewFlagSet("gateway", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	configPath := fs.String("config", "", "YAML configuration file (default: the embedded defaults); relative paths in it are read from its folder")
@@ -47,6 +55,10 @@ func run(args []string, stdout, stderr io.Writer, getenv func(string) string) in
 		out := fs.Output()
 		fmt.Fprintf(out, "Usage: gateway [flags]\n\nPublishes WSDL-defined services over SOAP, XML-RPC and a browser portal, behind LDAP login.\nWith no flags it runs the demo (built-in directory and inventory service) on %s.\n\nFlags:\n", defaultConfig().Listen)
 		fs.PrintDefaults()
+		fmt.Fprintln(out, "\nAdmin commands, against a running gateway (gateway COMMAND -h for each):")
+		for _, name := range commandNames() {
+			fmt.Fprintf(out, "  gateway %-9s %s\n", name, commands[name].summary)
+		}
 		fmt.Fprintln(out, "\nEnvironment:")
 		for _, e := range environment {
 			fmt.Fprintf(out, "  %-22s %s\n", e[0], e[1])
@@ -102,6 +114,25 @@ func run(args []string, stdout, stderr io.Writer, getenv func(string) string) in
 		return 2
 	}
 	defer app.close()
+	app.cfgPath, app.getenv = *configPath, getenv
+	// SIGHUP reloads the configuration, as "gateway reload" does.
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	defer signal.Stop(hup)
+	go func() {
+		for {
+			select {
+			case <-hup:
+				if summary, err := app.reload(ctx); err != nil {
+					log.Error("reload", "err", err)
+				} else {
+					log.Info("SIGHUP: " + summary)
+				}
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
 
 	ln, err := net.Listen("tcp", cfg.Listen)
 	if err != nil {

@@ -374,3 +374,114 @@ func TestAuthChallenge(t *testing.T) {
 		resp.Body.Close()
 	}
 }
+
+// admin runs an admin command of the binary against base as alice.
+func admin(t *testing.T, base string, args ...string) (string, error) {
+	t.Helper()
+	cmd := exec.Command(binary(t), args...)
+	cmd.Env = append(os.Environ(), "GATEWAY_URL="+base, "GATEWAY_ADMIN_USER=alice", "GATEWAY_ADMIN_PASSWORD=wonderland")
+	out, err := cmd.CombinedOutput()
+	return string(out), err
+}
+
+// TestAdminCommands: the binary's admin commands against a running
+// gateway: sessions, call, logout; a user outside admins is refused; a
+// reload under load (from the command and from SIGHUP) fails no call,
+// adds a service, keeps the sessions and the demo's reservations, and a
+// bad configuration is refused with the running one kept.
+func TestAdminCommands(t *testing.T) {
+	dir := t.TempDir()
+	cfgPath := filepath.Join(dir, "gateway.yaml")
+	write := func(yaml string) {
+		if err := os.WriteFile(cfgPath, []byte(yaml), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("services:\n  - {name: inventory, builtin: inventory, allow_groups: [staff]}\n")
+	gw := harness.StartArgs(t, binary(t), []string{"-config", cfgPath})
+	c := http.DefaultClient
+	bob := login(t, c, gw.URL, "bob", "builder")
+	reserve := `<methodCall><methodName>inventory.Reserve</methodName><params><param><value>A-1</value></param><param><value><int>2</int></value></param></params></methodCall>`
+	if _, body, _ := call(c, gw.URL, bob, reserve); !strings.Contains(body, "R-1") {
+		t.Fatalf("reserve: %s", body)
+	}
+
+	out, err := admin(t, gw.URL, "sessions", "-user", "bob")
+	if err != nil || !strings.Contains(out, "bob") || !strings.Contains(out, "xmlrpc") || strings.Contains(out, "alice") {
+		t.Errorf("sessions -user bob: %v\n%s", err, out)
+	}
+	out, err = admin(t, gw.URL, "call", "inventory.GetItem", "sku=A-1")
+	if err != nil || !regexp.MustCompile(`item\.name\s+Widget`).MatchString(out) || !regexp.MustCompile(`item\.stock\s+38`).MatchString(out) {
+		t.Errorf("call inventory.GetItem: %v\n%s", err, out)
+	}
+	if out, err = admin(t, gw.URL, "call", "-json", "inventory.GetItem", "sku=Z-9"); err == nil || !strings.Contains(out, "UnknownItem") {
+		t.Errorf("a call that faults: %v\n%s", err, out)
+	}
+	bobAdmin := exec.Command(binary(t), "sessions")
+	bobAdmin.Env = append(os.Environ(), "GATEWAY_URL="+gw.URL, "GATEWAY_ADMIN_USER=bob", "GATEWAY_ADMIN_PASSWORD=builder")
+	if out, err := bobAdmin.CombinedOutput(); err == nil || !strings.Contains(string(out), "not in the admins group") {
+		t.Errorf("bob as an admin: %v\n%s", err, out)
+	}
+
+	// Reload under load: 8 clients call without pause throughout.
+	var failed, done atomic.Int64
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	for range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				_, body, err := call(c, gw.URL, bob, getItem)
+				if err != nil || !strings.Contains(body, "Widget") {
+					failed.Add(1)
+				}
+				done.Add(1)
+			}
+		}()
+	}
+	time.Sleep(300 * time.Millisecond)
+	write("services:\n  - {name: inventory, builtin: inventory, allow_groups: [staff]}\n  - {name: stock, builtin: inventory}\n")
+	out, err = admin(t, gw.URL, "reload")
+	if err != nil || !strings.Contains(out, "services inventory, stock") {
+		t.Errorf("reload: %v\n%s", err, out)
+	}
+	time.Sleep(300 * time.Millisecond)
+	write("services:\n  - {name: inventory, wsdl: missing.wsdl, builtin: inventory}\n")
+	if out, err := admin(t, gw.URL, "reload"); err == nil || !strings.Contains(out, "refused") {
+		t.Errorf("a bad configuration: %v\n%s", err, out)
+	}
+	write("services:\n  - {name: inventory, builtin: inventory, allow_groups: [staff]}\n  - {name: stock, builtin: inventory}\n  - {name: depot, builtin: inventory}\n")
+	gw.Signal(syscall.SIGHUP)
+	if !gw.WaitLog("SIGHUP: reloaded: services inventory, stock, depot", 10*time.Second) {
+		t.Error("SIGHUP did not reload")
+	}
+	time.Sleep(300 * time.Millisecond)
+	close(stop)
+	wg.Wait()
+	if failed.Load() != 0 || done.Load() < 50 {
+		t.Errorf("%d of %d calls failed across the reloads", failed.Load(), done.Load())
+	}
+	// The new services serve; the session and its reservation are still there.
+	if _, body, _ := call(c, gw.URL, bob, strings.ReplaceAll(getItem, "inventory.", "depot.")); !strings.Contains(body, "Widget") {
+		t.Errorf("the service added by SIGHUP: %s", body)
+	}
+	if _, body, _ := call(c, gw.URL, bob, `<methodCall><methodName>inventory.MyReservations</methodName><params></params></methodCall>`); !strings.Contains(body, "R-1") {
+		t.Errorf("the reservation across reloads: %s", body)
+	}
+
+	// bob's clients: his XML-RPC session, and the one his refused admin
+	// command attached (credentials make a session before the group check).
+	out, err = admin(t, gw.URL, "logout", "bob")
+	if err != nil || !strings.Contains(out, "logged out 2 client(s)") {
+		t.Errorf("logout bob: %v\n%s", err, out)
+	}
+	if _, body, _ := call(c, gw.URL, bob, getItem); !strings.Contains(body, "<int>-32001</int>") {
+		t.Errorf("bob's token after logout: %s", body)
+	}
+}
