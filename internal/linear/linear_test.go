@@ -133,7 +133,7 @@ func decode(def *wsdl.Definition, sh shape, doc []byte) error {
 
 // BenchmarkHostileShapes decodes each shape at 100 KB, 1 MB and 4 MB; the
 // B/s column must stay about the same across the three sizes of a shape
-// (make bench prints it; the README records a run).
+// (make bench prints it; docs/benchmarks.md records a run).
 func BenchmarkHostileShapes(b *testing.B) {
 	def := inventory(b)
 	for _, sh := range shapes() {

@@ -1,0 +1,95 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"reflect"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+)
+
+// configKeys lists every key path of the configuration, as the
+// configuration reference writes them: session.idle_timeout,
+// services[].backend.breaker.cooldown.
+func configKeys(t reflect.Type, prefix string) []string {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	var out []string
+	for i := range t.NumField() {
+		f := t.Field(i)
+		name, _, _ := strings.Cut(f.Tag.Get("yaml"), ",")
+		if name == "" || name == "-" {
+			continue
+		}
+		path := prefix + name
+		ft := f.Type
+		for ft.Kind() == reflect.Pointer {
+			ft = ft.Elem()
+		}
+		switch {
+		case ft.Kind() == reflect.Struct && ft != reflect.TypeOf(time.Duration(0)):
+			out = append(out, configKeys(ft, path+".")...)
+		case ft.Kind() == reflect.Slice && ft.Elem().Kind() == reflect.Struct:
+			out = append(out, configKeys(ft.Elem(), path+"[].")...)
+		default:
+			out = append(out, path)
+		}
+	}
+	return out
+}
+
+// TestConfigurationReference: docs/configuration.md's reference names
+// every key the configuration reads, and no key it does not: the
+// reference cannot drift from the code.
+func TestConfigurationReference(t *testing.T) {
+	doc, err := os.ReadFile("../../docs/configuration.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Reference rows: | `key` | type | default | meaning |
+	row := regexp.MustCompile("(?m)^\\| `([a-z_\\[\\].]+)` \\|")
+	var documented []string
+	for _, m := range row.FindAllStringSubmatch(string(doc), -1) {
+		documented = append(documented, m[1])
+	}
+	keys := configKeys(reflect.TypeOf(Config{}), "")
+	for _, k := range keys {
+		if !slices.Contains(documented, k) {
+			t.Errorf("docs/configuration.md does not document %s", k)
+		}
+	}
+	for _, k := range documented {
+		if !slices.Contains(keys, k) {
+			t.Errorf("docs/configuration.md documents %s, which the configuration does not read", k)
+		}
+	}
+}
+
+// TestDocsConfigurations: every YAML block of the docs is a configuration
+// the gateway reads (known keys, values of the right kind).
+func TestDocsConfigurations(t *testing.T) {
+	files, _ := filepath.Glob("../../docs/*.md")
+	files = append(files, "../../README.md")
+	fence := regexp.MustCompile("(?m)^```yaml[ \t]*\n((?s:.*?))^```")
+	n := 0
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range fence.FindAllSubmatch(data, -1) {
+			n++
+			cfg := defaultConfig()
+			if err := decodeConfig(m[1], &cfg); err != nil {
+				t.Errorf("%s: a YAML block the gateway does not read: %v\n%s", f, err, m[1])
+			}
+		}
+	}
+	if n < 4 {
+		t.Errorf("only %d YAML blocks found", n)
+	}
+}
