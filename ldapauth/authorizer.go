@@ -72,11 +72,19 @@ func (a *Authorizer) Probe(ctx context.Context) []URLStatus {
 	out := make([]URLStatus, 0, len(a.cfg.URLs))
 	for _, raw := range a.cfg.URLs {
 		c, err := a.search.dialOne(ctx, raw)
+		if err == nil {
+			// A server that takes the connection must also answer: read
+			// the root DSE (an LDAP error is an answer; silence is not).
+			_, err = c.Search(ldap.NewSearchRequest("", ldap.ScopeBaseObject, ldap.NeverDerefAliases, 1, 0, false,
+				"(objectClass=*)", []string{"1.1"}, nil))
+			if err != nil && !isNetwork(err) {
+				err = nil
+			}
+			c.Close()
+		}
 		st := URLStatus{URL: raw, Err: err}
 		if err != nil {
 			st.Cause = Cause(err)
-		} else {
-			c.Close()
 		}
 		out = append(out, st)
 	}
@@ -321,6 +329,7 @@ func (a *Authorizer) withConn(ctx context.Context, p *pool, op func(*ldap.Conn) 
 		c.SetTimeout(requestTimeout(ctx, a.cfg.Timeout))
 		err = op(c)
 		broken := isNetwork(err)
+		p.used(c, err, broken)
 		p.put(c, broken)
 		if !broken {
 			return err

@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/go-ldap/ldap/v3"
 )
@@ -24,6 +25,25 @@ type pool struct {
 	idle   chan *ldap.Conn
 	slots  chan struct{}
 	health *health
+	urls   sync.Map // *ldap.Conn -> the URL it was dialled to, for health
+}
+
+// used records the outcome of a request on c: a failure on the wire is
+// its URL's failure, a success after one its return.
+func (p *pool) used(c *ldap.Conn, err error, broken bool) {
+	if p.health == nil {
+		return
+	}
+	u, ok := p.urls.Load(c)
+	if !ok {
+		return
+	}
+	switch {
+	case broken:
+		p.health.saw(u.(string), err)
+	case err == nil:
+		p.health.fine(u.(string))
+	}
 }
 
 func newPool(cfg Config, bind bool, h *health) *pool {
@@ -38,6 +58,7 @@ type health struct {
 	log   *slog.Logger
 	mu    sync.Mutex
 	state map[string]string // URL -> "" (up) or the cause it failed with
+	down  atomic.Int32      // URLs whose state is a failure: 0 keeps fine() off the lock
 }
 
 func newHealth(log *slog.Logger) *health {
@@ -53,11 +74,34 @@ func (h *health) saw(url string, err error) {
 	h.mu.Lock()
 	before, known := h.state[url]
 	h.state[url] = cause
+	switch {
+	case before == "" && cause != "":
+		h.down.Add(1)
+	case before != "" && cause == "":
+		h.down.Add(-1)
+	}
 	h.mu.Unlock()
 	switch {
 	case cause != "" && (before != cause):
 		h.log.Error("directory unavailable", "url", url, "cause", cause, "err", err)
 	case cause == "" && known && before != "":
+		h.log.Info("directory reachable again", "url", url)
+	}
+}
+
+// fine records that url answered: logged only when it had failed.
+func (h *health) fine(url string) {
+	if h.down.Load() == 0 {
+		return
+	}
+	h.mu.Lock()
+	before := h.state[url]
+	if before != "" {
+		h.state[url] = ""
+		h.down.Add(-1)
+	}
+	h.mu.Unlock()
+	if before != "" {
 		h.log.Info("directory reachable again", "url", url)
 	}
 }
@@ -77,7 +121,7 @@ func Cause(err error) string {
 	case errors.Is(err, errStartTLS) || errors.As(err, &certErr) || errors.As(err, &unknownAuth) || errors.As(err, &hostErr) ||
 		strings.Contains(err.Error(), "tls:"):
 		return "tls"
-	case errors.Is(err, context.DeadlineExceeded) || errors.As(err, &ne) && ne.Timeout():
+	case errors.Is(err, context.DeadlineExceeded) || errors.As(err, &ne) && ne.Timeout() || strings.Contains(err.Error(), "timed out"):
 		return "timeout"
 	case errors.As(err, &ne) || ldap.IsErrorAnyOf(err, ldap.ErrorNetwork, ldap.LDAPResultConnectError, ldap.LDAPResultServerDown):
 		return "dial"
@@ -101,6 +145,7 @@ func (p *pool) get(ctx context.Context) (*ldap.Conn, error) {
 		select {
 		case c := <-p.idle:
 			if c.IsClosing() {
+				p.urls.Delete(c)
 				c.Close()
 				continue
 			}
@@ -119,11 +164,13 @@ func (p *pool) get(ctx context.Context) (*ldap.Conn, error) {
 // put returns c to the pool, or closes it when it failed on the wire.
 func (p *pool) put(c *ldap.Conn, broken bool) {
 	if broken || c.IsClosing() {
+		p.urls.Delete(c)
 		c.Close()
 	} else {
 		select {
 		case p.idle <- c:
 		default:
+			p.urls.Delete(c)
 			c.Close()
 		}
 	}
@@ -139,11 +186,12 @@ func (p *pool) dial(ctx context.Context) (*ldap.Conn, error) {
 			break
 		}
 		c, err := p.dialOne(ctx, raw)
+		if err == nil {
+			p.urls.Store(c, raw)
+			return c, nil
+		}
 		if p.health != nil {
 			p.health.saw(raw, err)
-		}
-		if err == nil {
-			return c, nil
 		}
 		errs = append(errs, fmt.Errorf("%s: %w", raw, err))
 	}
@@ -188,6 +236,7 @@ func (p *pool) close() {
 	for {
 		select {
 		case c := <-p.idle:
+			p.urls.Delete(c)
 			c.Close()
 		default:
 			return

@@ -96,7 +96,7 @@ func checkConfig(cfg Config, probe bool, stdout, stderr io.Writer) int {
 			add(r, 1)
 		}
 		if err := a.Ready(pctx); err != nil {
-			add(checkRow{"user base", cfg.LDAP.UserBase, err.Error(), true}, 1)
+			add(checkRow{"user base", cfg.LDAP.UserBase, ldapauth.Cause(err) + ": " + err.Error(), true}, 1)
 		} else {
 			add(checkRow{"user base", cfg.LDAP.UserBase, "ok: found", false}, 0)
 		}

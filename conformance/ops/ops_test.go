@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/url"
 	"os"
@@ -484,4 +485,66 @@ func TestAdminCommands(t *testing.T) {
 	if _, body, _ := call(c, gw.URL, bob, getItem); !strings.Contains(body, "<int>-32001</int>") {
 		t.Errorf("bob's token after logout: %s", body)
 	}
+}
+
+// TestSlowDirectory: a directory that takes connections and never answers
+// is reported once, with its URL and cause timeout, by the log and by
+// -check-config; logins get -32005, not "bad password".
+func TestSlowDirectory(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	var held []net.Conn
+	var mu sync.Mutex
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			mu.Lock()
+			held = append(held, c) // accepted, never answered
+			mu.Unlock()
+		}
+	}()
+	defer func() {
+		mu.Lock()
+		for _, c := range held {
+			c.Close()
+		}
+		mu.Unlock()
+	}()
+	url := "ldap://" + ln.Addr().String()
+	yaml := fmt.Sprintf("ldap: {urls: ['%s'], user_base: 'ou=people,dc=example,dc=org', timeout: 1s}\n", url)
+	gw := harness.Start(t, binary(t), yaml)
+	for range 3 {
+		_, body, err := call(http.DefaultClient, gw.URL, "", loginBody("alice", "wonderland"))
+		if err != nil || !strings.Contains(body, "<int>-32005</int>") {
+			t.Errorf("login against a silent directory: %v %s", err, body)
+		}
+	}
+	if n := strings.Count(gw.Logs(), `msg="directory unavailable" url=`+url+` cause=timeout`); n != 1 {
+		t.Errorf("%d log lines for the silent directory, want 1:\n%s", n, gw.Logs())
+	}
+	cfg := filepath.Join(t.TempDir(), "gateway.yaml")
+	if err := os.WriteFile(cfg, []byte(yaml), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command(binary(t), "-check-config", "-config", cfg).CombinedOutput()
+	if code := exitCode(err); code != 1 || !strings.Contains(string(out), "FAILED timeout") || !strings.Contains(string(out), url) {
+		t.Errorf("-check-config against a silent directory: exit %d\n%s", code, out)
+	}
+}
+
+func exitCode(err error) int {
+	var ee *exec.ExitError
+	if errors.As(err, &ee) {
+		return ee.ExitCode()
+	}
+	if err != nil {
+		return -1
+	}
+	return 0
 }
