@@ -29,6 +29,8 @@ type feed struct {
 	changed chan struct{}
 }
 
+var _ EventLog = (*MemoryEventLog)(nil)
+
 // NewMemoryEventLog keeps up to size events per perspective (DefaultFeedSize if size <= 0).
 func NewMemoryEventLog(size int) *MemoryEventLog {
 	if size <= 0 {

@@ -14,6 +14,8 @@ type MemoryStore struct {
 	byUser map[string]map[string]*Session // username -> client ID -> session
 }
 
+var _ SessionStore = (*MemoryStore)(nil)
+
 // NewMemoryStore returns an empty store.
 func NewMemoryStore() *MemoryStore {
 	return &MemoryStore{

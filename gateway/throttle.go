@@ -3,11 +3,8 @@ package gateway
 import (
 	"container/list"
 	"context"
-	"strconv"
 	"sync"
 	"time"
-
-	"github.com/redis/go-redis/v9"
 )
 
 // Login throttling: failed logins are counted per username (in its
@@ -45,6 +42,8 @@ type MemoryThrottle struct {
 	users *counts
 	addrs *counts
 }
+
+var _ Throttle = (*MemoryThrottle)(nil)
 
 // NewMemoryThrottle keeps up to capacity keys per kind
 // (DefaultThrottleKeys when <= 0); now is time.Now when nil.
@@ -176,48 +175,4 @@ func (t *MemoryThrottle) Len() (users, addrs int) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	return t.users.len(), t.addrs.len()
-}
-
-// RedisThrottle is the Throttle of nodes that share Redis: one count per
-// key for the whole cluster, each a key that Redis drops when its window
-// ends, so Redis's memory is bounded by the failures of one window.
-//
-//	{gw}:t:u:<canonical username>  failures in the window (expires with it)
-//	{gw}:t:a:<address>             the same per address
-type RedisThrottle struct{ rdb redis.UniversalClient }
-
-// NewRedisThrottle counts in rdb.
-func NewRedisThrottle(rdb redis.UniversalClient) *RedisThrottle { return &RedisThrottle{rdb: rdb} }
-
-func throttleUserKey(user string) string { return "{gw}:t:u:" + CanonicalUsername(user) }
-
-// failLua counts one failure; the first failure of a window sets its end.
-var failLua = redis.NewScript(`
-for i, key in ipairs(KEYS) do
-  if redis.call('INCR', key) == 1 then redis.call('PEXPIRE', key, ARGV[1]) end
-end
-return 1`)
-
-// Blocked implements Throttle.
-func (t *RedisThrottle) Blocked(ctx context.Context, user, addr string) (bool, error) {
-	vals, err := t.rdb.MGet(ctx, throttleUserKey(user), "{gw}:t:a:"+addr).Result()
-	if err != nil {
-		return false, err
-	}
-	n := func(v any) int {
-		s, _ := v.(string)
-		i, _ := strconv.Atoi(s)
-		return i
-	}
-	return n(vals[0]) >= MaxFailsPerUser || n(vals[1]) >= MaxFailsPerAddr, nil
-}
-
-// Failed implements Throttle.
-func (t *RedisThrottle) Failed(ctx context.Context, user, addr string) error {
-	return failLua.Run(ctx, t.rdb, []string{throttleUserKey(user), "{gw}:t:a:" + addr}, ThrottleWindow.Milliseconds()).Err()
-}
-
-// Succeeded implements Throttle.
-func (t *RedisThrottle) Succeeded(ctx context.Context, user string) error {
-	return t.rdb.Del(ctx, throttleUserKey(user)).Err()
 }

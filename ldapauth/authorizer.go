@@ -37,6 +37,8 @@ type Authorizer struct {
 	noSuchUser string
 }
 
+var _ gateway.Authorizer = (*Authorizer)(nil)
+
 // New returns an authorizer; cfg must have passed Validate. No connection is
 // made until the first login (a directory down at start does not stop the
 // gateway; /readyz reports it).

@@ -118,9 +118,6 @@ func (d *Directory) start() error {
 // URL is where the directory listens.
 func (d *Directory) URL() string { return d.url }
 
-// Suffix is the DN of the LDIF's first entry, the directory's root.
-func (d *Directory) Suffix() string { return d.suffix }
-
 // Stop closes the listener and waits (at most two seconds) for clients to
 // hang up: gldap waits for every connection, and a client that keeps an
 // idle connection open must not hold the gateway's shutdown.

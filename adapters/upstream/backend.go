@@ -45,6 +45,8 @@ type caller struct {
 	nonce        string
 }
 
+var _ gateway.Implementation = (*Backend)(nil)
+
 // Backend forwards a service's operations to one upstream.
 type Backend struct {
 	service string

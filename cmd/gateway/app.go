@@ -33,6 +33,7 @@ import (
 	"gateway/adapters/xmlrpc"
 	"gateway/examples/inventory"
 	"gateway/gateway"
+	"gateway/gateway/redisstore"
 	"gateway/ldapauth"
 	"gateway/wsdl"
 )
@@ -217,11 +218,11 @@ func build(ctx context.Context, cfg Config, log *slog.Logger) (*app, error) {
 		a.redis = d.redis
 		// Redis may be down at start: the node starts, /readyz says so, and
 		// calls get Unavailable until it is back.
-		sessions = gateway.NewRedisStore(d.redis)
-		redisEvents := gateway.NewRedisEventLog(ctx, d.redis, log)
+		sessions = redisstore.NewStore(d.redis)
+		redisEvents := redisstore.NewEventLog(ctx, d.redis, log)
 		redisEvents.FeedTTL = cfg.Session.AbsoluteTimeout + time.Hour
 		events = redisEvents
-		throttle = gateway.NewRedisThrottle(d.redis)
+		throttle = redisstore.NewThrottle(d.redis)
 		log.Info("sessions in Redis", "addrs", opts.Addrs)
 	}
 	services, err := loadServices(ctx, cfg, d, log, true)

@@ -82,6 +82,8 @@ type Service struct {
 	store store
 }
 
+var _ gateway.Implementation = (*Service)(nil)
+
 // New returns the inventory with the contract's three items, in memory.
 func New() *Service { return &Service{now: time.Now, store: newMemoryStore()} }
 

@@ -1,4 +1,4 @@
-package gateway
+package redisstore
 
 import (
 	"context"
@@ -11,14 +11,16 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
+
+	"gateway/gateway"
 )
 
-// RedisEventLog keeps each perspective's feed in a Redis stream whose entry
-// IDs are the sequence numbers ({gw}:e:<user>, at most DefaultFeedSize
+// EventLog keeps each perspective's feed in a Redis stream whose entry
+// IDs are the sequence numbers ({gw}:e:<user>, at most gateway.DefaultFeedSize
 // entries), and tells every node of each append on one pub/sub channel.
 // Long-polls wait on the node, not on Redis: each node holds a single
 // subscription, however many clients are waiting.
-type RedisEventLog struct {
+type EventLog struct {
 	rdb     redis.UniversalClient
 	log     *slog.Logger
 	mu      sync.Mutex
@@ -43,9 +45,11 @@ type waiters struct {
 
 const eventChannel = "{gw}:events"
 
-// NewRedisEventLog starts the subscription; it ends with ctx.
-func NewRedisEventLog(ctx context.Context, rdb redis.UniversalClient, log *slog.Logger) *RedisEventLog {
-	l := &RedisEventLog{rdb: rdb, log: log, waiters: make(map[string]*waiters)}
+var _ gateway.EventLog = (*EventLog)(nil)
+
+// NewEventLog starts the subscription; it ends with ctx.
+func NewEventLog(ctx context.Context, rdb redis.UniversalClient, log *slog.Logger) *EventLog {
+	l := &EventLog{rdb: rdb, log: log, waiters: make(map[string]*waiters)}
 	go l.listen(ctx)
 	return l
 }
@@ -53,7 +57,7 @@ func NewRedisEventLog(ctx context.Context, rdb redis.UniversalClient, log *slog.
 // listen wakes local long-polls on every append, on any node. go-redis
 // resubscribes by itself after Redis comes back; waiters are woken then
 // too, since appends may have been missed while it was away.
-func (l *RedisEventLog) listen(ctx context.Context) {
+func (l *EventLog) listen(ctx context.Context) {
 	for ctx.Err() == nil {
 		sub := l.rdb.Subscribe(ctx, eventChannel)
 		ch := sub.Channel(redis.WithChannelHealthCheckInterval(5 * time.Second))
@@ -69,7 +73,7 @@ func (l *RedisEventLog) listen(ctx context.Context) {
 	}
 }
 
-func (l *RedisEventLog) wake(user string) {
+func (l *EventLog) wake(user string) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if w, ok := l.waiters[user]; ok {
@@ -78,7 +82,7 @@ func (l *RedisEventLog) wake(user string) {
 	}
 }
 
-func (l *RedisEventLog) wakeAll() {
+func (l *EventLog) wakeAll() {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	for user, w := range l.waiters {
@@ -88,7 +92,7 @@ func (l *RedisEventLog) wakeAll() {
 }
 
 // wait joins the user's waiters; done leaves them.
-func (l *RedisEventLog) wait(user string) (woken <-chan struct{}, done func()) {
+func (l *EventLog) wait(user string) (woken <-chan struct{}, done func()) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	w, ok := l.waiters[user]
@@ -107,7 +111,7 @@ func (l *RedisEventLog) wait(user string) (woken <-chan struct{}, done func()) {
 }
 
 // Waiting is how many users have long-polls waiting on this node.
-func (l *RedisEventLog) Waiting() int {
+func (l *EventLog) Waiting() int {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return len(l.waiters)
@@ -121,14 +125,14 @@ redis.call('PEXPIRE', KEYS[2], ARGV[4])
 redis.call('PUBLISH', KEYS[3], ARGV[2])
 return seq`)
 
-// Append implements EventLog.
-func (l *RedisEventLog) Append(ctx context.Context, user string, ev Event) (Event, error) {
+// Append implements gateway.EventLog.
+func (l *EventLog) Append(ctx context.Context, user string, ev gateway.Event) (gateway.Event, error) {
 	data, err := json.Marshal(ev)
 	if err != nil {
 		return ev, err
 	}
 	seq, err := appendScript.Run(ctx, l.rdb, []string{"{gw}:e:" + user, "{gw}:seq:" + user, eventChannel},
-		data, user, DefaultFeedSize, l.feedTTL().Milliseconds()).Int64()
+		data, user, gateway.DefaultFeedSize, l.feedTTL().Milliseconds()).Int64()
 	if err != nil {
 		return ev, err
 	}
@@ -136,15 +140,15 @@ func (l *RedisEventLog) Append(ctx context.Context, user string, ev Event) (Even
 	return ev, nil
 }
 
-func (l *RedisEventLog) feedTTL() time.Duration {
+func (l *EventLog) feedTTL() time.Duration {
 	if l.FeedTTL > 0 {
 		return l.FeedTTL
 	}
 	return DefaultFeedTTL
 }
 
-// Since implements EventLog.
-func (l *RedisEventLog) Since(ctx context.Context, user string, since uint64, wait time.Duration) ([]Event, uint64, error) {
+// Since implements gateway.EventLog.
+func (l *EventLog) Since(ctx context.Context, user string, since uint64, wait time.Duration) ([]gateway.Event, uint64, error) {
 	if wait <= 0 {
 		return l.read(ctx, user, since)
 	}
@@ -175,7 +179,7 @@ func (l *RedisEventLog) Since(ctx context.Context, user string, since uint64, wa
 	}
 }
 
-func (l *RedisEventLog) read(ctx context.Context, user string, since uint64) ([]Event, uint64, error) {
+func (l *EventLog) read(ctx context.Context, user string, since uint64) ([]gateway.Event, uint64, error) {
 	pipe := l.rdb.Pipeline()
 	head := pipe.Get(ctx, "{gw}:seq:"+user)
 	rng := pipe.XRange(ctx, "{gw}:e:"+user, "("+strconv.FormatUint(since, 10)+"-1", "+")
@@ -187,9 +191,9 @@ func (l *RedisEventLog) read(ctx context.Context, user string, since uint64) ([]
 	if since > last {
 		return nil, last, nil // a client from before a reset: start from now
 	}
-	var out []Event
+	var out []gateway.Event
 	for _, m := range rng.Val() {
-		var ev Event
+		var ev gateway.Event
 		data, _ := m.Values["ev"].(string)
 		if json.Unmarshal([]byte(data), &ev) != nil {
 			continue

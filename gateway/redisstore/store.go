@@ -1,4 +1,4 @@
-package gateway
+package redisstore
 
 import (
 	"context"
@@ -7,9 +7,11 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
+
+	"gateway/gateway"
 )
 
-// RedisStore is the SessionStore shared by several gateway nodes. Every key
+// Store is the gateway.SessionStore shared by several gateway nodes. Every key
 // carries the hash tag {gw}, so a Redis Cluster keeps them in one slot and
 // the scripts below stay atomic there too.
 //
@@ -21,12 +23,14 @@ import (
 // A session leaves {gw}:exp exactly once (ZREM returns 1 to one caller),
 // and only that caller gets it back to raise detached: exactly once across
 // every node, whether a logout, a lookup or the sweeper gets there first.
-type RedisStore struct {
+type Store struct {
 	rdb redis.UniversalClient
 }
 
-// NewRedisStore uses rdb.
-func NewRedisStore(rdb redis.UniversalClient) *RedisStore { return &RedisStore{rdb: rdb} }
+// NewStore uses rdb.
+func NewStore(rdb redis.UniversalClient) *Store { return &Store{rdb: rdb} }
+
+var _ gateway.SharedStore = (*Store)(nil)
 
 // keys outlive their expiry by this much, so a session can still be swept
 // (and its detach told) after a sweep was missed; then Redis drops them.
@@ -42,8 +46,8 @@ redis.call('SADD', KEYS[3], ARGV[6])
 redis.call('ZADD', KEYS[4], math.min(tonumber(ARGV[2]), tonumber(ARGV[3])), ARGV[5])
 return 1`)
 
-// Create implements SessionStore.
-func (r *RedisStore) Create(ctx context.Context, s *Session) error {
+// Create implements gateway.SessionStore.
+func (r *Store) Create(ctx context.Context, s *gateway.Session) error {
 	data, err := json.Marshal(s)
 	if err != nil {
 		return err
@@ -82,11 +86,11 @@ redis.call('HSET', '{gw}:s:' .. h, 'idle', nextIdle)
 redis.call('ZADD', '{gw}:exp', math.min(nextIdle, deadline), h)
 return {'ok', v[1]}`)
 
-// Touch implements SessionStore.
-func (r *RedisStore) Touch(ctx context.Context, tokenHash string, now time.Time, idle time.Duration) (*Session, DetachReason, error) {
+// Touch implements gateway.SessionStore.
+func (r *Store) Touch(ctx context.Context, tokenHash string, now time.Time, idle time.Duration) (*gateway.Session, gateway.DetachReason, error) {
 	res, err := touchScript.Run(ctx, r.rdb, []string{"{gw}:exp"}, tokenHash, ms(now), idle.Milliseconds()).Slice()
 	if errors.Is(err, redis.Nil) {
-		return nil, "", ErrNoSession
+		return nil, "", gateway.ErrNoSession
 	}
 	if err != nil {
 		return nil, "", err
@@ -94,9 +98,9 @@ func (r *RedisStore) Touch(ctx context.Context, tokenHash string, now time.Time,
 	status, _ := res[0].(string)
 	data, _ := res[1].(string)
 	if data == "" {
-		return nil, "", ErrNoSession // expired, and another caller took it
+		return nil, "", gateway.ErrNoSession // expired, and another caller took it
 	}
-	var s Session
+	var s gateway.Session
 	if err := json.Unmarshal([]byte(data), &s); err != nil {
 		return nil, "", err
 	}
@@ -105,9 +109,9 @@ func (r *RedisStore) Touch(ctx context.Context, tokenHash string, now time.Time,
 		s.LastSeen, s.IdleExpiry = now, now.Add(idle)
 		return &s, "", nil
 	case "expired":
-		return &s, ReasonAbsoluteTimeout, nil
+		return &s, gateway.ReasonAbsoluteTimeout, nil
 	}
-	return &s, ReasonIdleTimeout, nil
+	return &s, gateway.ReasonIdleTimeout, nil
 }
 
 var removeByIDScript = redis.NewScript(removeLua + `
@@ -115,16 +119,16 @@ local h = redis.call('GET', '{gw}:id:' .. ARGV[1])
 if not h then return false end
 return remove(h)`)
 
-// Remove implements SessionStore.
-func (r *RedisStore) Remove(ctx context.Context, clientID string) (*Session, error) {
+// Remove implements gateway.SessionStore.
+func (r *Store) Remove(ctx context.Context, clientID string) (*gateway.Session, error) {
 	data, err := removeByIDScript.Run(ctx, r.rdb, []string{"{gw}:exp"}, clientID).Text()
 	if errors.Is(err, redis.Nil) || err == nil && data == "" {
-		return nil, ErrNoSession
+		return nil, gateway.ErrNoSession
 	}
 	if err != nil {
 		return nil, err
 	}
-	var s Session
+	var s gateway.Session
 	return &s, json.Unmarshal([]byte(data), &s)
 }
 
@@ -136,9 +140,9 @@ for _, h in ipairs(redis.call('ZRANGEBYSCORE', '{gw}:exp', '-inf', ARGV[1], 'LIM
 end
 return out`)
 
-// Expire implements SessionStore: it removes and returns up to 500 expired
+// Expire implements gateway.SessionStore: it removes and returns up to 500 expired
 // sessions per call (the sweeper runs often).
-func (r *RedisStore) Expire(ctx context.Context, now time.Time) ([]*Session, error) {
+func (r *Store) Expire(ctx context.Context, now time.Time) ([]*gateway.Session, error) {
 	datas, err := expireScript.Run(ctx, r.rdb, []string{"{gw}:exp"}, ms(now)).StringSlice()
 	if err != nil && !errors.Is(err, redis.Nil) {
 		return nil, err
@@ -146,10 +150,10 @@ func (r *RedisStore) Expire(ctx context.Context, now time.Time) ([]*Session, err
 	return decodeSessions(datas), nil
 }
 
-func decodeSessions(datas []string) []*Session {
-	out := make([]*Session, 0, len(datas))
+func decodeSessions(datas []string) []*gateway.Session {
+	out := make([]*gateway.Session, 0, len(datas))
 	for _, d := range datas {
-		var s Session
+		var s gateway.Session
 		if json.Unmarshal([]byte(d), &s) == nil {
 			out = append(out, &s)
 		}
@@ -166,8 +170,8 @@ for _, id in ipairs(redis.call('SMEMBERS', KEYS[1])) do
 end
 return out`)
 
-// ByUser implements SessionStore.
-func (r *RedisStore) ByUser(ctx context.Context, username string) ([]*Session, error) {
+// ByUser implements gateway.SessionStore.
+func (r *Store) ByUser(ctx context.Context, username string) ([]*gateway.Session, error) {
 	datas, err := byUserScript.Run(ctx, r.rdb, []string{"{gw}:u:" + username}).StringSlice()
 	if err != nil && !errors.Is(err, redis.Nil) {
 		return nil, err
@@ -183,8 +187,8 @@ for _, h in ipairs(redis.call('ZRANGE', '{gw}:exp', 0, -1)) do
 end
 return out`)
 
-// All implements SessionStore.
-func (r *RedisStore) All(ctx context.Context) ([]*Session, error) {
+// All implements gateway.SessionStore.
+func (r *Store) All(ctx context.Context) ([]*gateway.Session, error) {
 	datas, err := allScript.Run(ctx, r.rdb, []string{"{gw}:exp"}).StringSlice()
 	if err != nil && !errors.Is(err, redis.Nil) {
 		return nil, err
@@ -202,13 +206,10 @@ return 0`)
 
 // Lease takes or renews the sweeper's lease for holder: one node at a time
 // sweeps, and when it dies another takes over after ttl.
-func (r *RedisStore) Lease(ctx context.Context, holder string, ttl time.Duration) (bool, error) {
+func (r *Store) Lease(ctx context.Context, holder string, ttl time.Duration) (bool, error) {
 	n, err := leaseScript.Run(ctx, r.rdb, []string{"{gw}:sweeper"}, holder, ttl.Milliseconds()).Int()
 	return n == 1, err
 }
 
 // Ready pings Redis.
-func (r *RedisStore) Ready(ctx context.Context) error { return r.rdb.Ping(ctx).Err() }
-
-// Shared reports that sessions outlive this node (no detach at shutdown).
-func (r *RedisStore) Shared() bool { return true }
+func (r *Store) Ready(ctx context.Context) error { return r.rdb.Ping(ctx).Err() }
