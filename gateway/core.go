@@ -32,7 +32,7 @@ type Config struct {
 	IdleTimeout     time.Duration
 	AbsoluteTimeout time.Duration
 	Now             func() time.Time // for tests; time.Now when nil
-	Metrics         *Metrics         // nil: counted, not exported
+	Metrics         Metrics          // nil: not counted (NopMetrics)
 	// Throttle counts failed logins; nil: a MemoryThrottle of this node.
 	Throttle Throttle
 	// MaxSessionsPerUser bounds one user's live sessions
@@ -79,7 +79,7 @@ type Core struct {
 
 	throttle    Throttle
 	maxSessions int
-	metrics     *Metrics
+	metrics     Metrics
 
 	// draining ends when the node shuts down, releasing long-polls at once.
 	draining context.Context
@@ -115,7 +115,7 @@ func New(auth Authorizer, sessions SessionStore, events EventLog, services *Regi
 	}
 	c.metrics = cfg.Metrics
 	if c.metrics == nil {
-		c.metrics = NewMetrics(nil)
+		c.metrics = NopMetrics{}
 	}
 	c.draining, c.drain = context.WithCancel(context.Background())
 	c.auth.Store(&authorizerBox{auth})
@@ -146,7 +146,7 @@ func (c *Core) Reconfigure(services *Registry, auth Authorizer) (replaced Author
 func (c *Core) Drain() { c.drain() }
 
 // Metrics is where the front ends count their calls.
-func (c *Core) Metrics() *Metrics { return c.metrics }
+func (c *Core) Metrics() Metrics { return c.metrics }
 
 // Services is the registry the core dispatches to.
 func (c *Core) Services() *Registry { return c.services.Load() }
@@ -162,7 +162,7 @@ func (c *Core) Login(ctx context.Context, creds Credentials, client ClientInfo) 
 		c.log.WarnContext(ctx, "login throttle unavailable", "err", err)
 	}
 	if blocked {
-		c.metrics.logins.WithLabelValues("throttled").Inc()
+		c.metrics.Login("throttled")
 		c.log.WarnContext(ctx, "login throttled", "audit", "login_throttled", "user", safeUser(creds.Username),
 			"protocol", client.Protocol, "remote", client.Remote)
 		return "", nil, NewFault(FaultTooManyRequests, "too many failed logins: wait a few minutes")
@@ -178,7 +178,7 @@ func (c *Core) Login(ctx context.Context, creds Credentials, client ClientInfo) 
 				c.log.WarnContext(ctx, "login throttle unavailable", "err", err)
 			}
 		}
-		c.metrics.logins.WithLabelValues(strings.ToLower(f.Kind.String())).Inc()
+		c.metrics.Login(strings.ToLower(f.Kind.String()))
 		c.log.WarnContext(ctx, "login failed", "audit", "login_failure", "user", safeUser(creds.Username),
 			"protocol", client.Protocol, "remote", client.Remote, "reason", f.Kind.String(), "err", err)
 		return "", nil, f
@@ -187,7 +187,7 @@ func (c *Core) Login(ctx context.Context, creds Credentials, client ClientInfo) 
 	// never what was typed.
 	id.Username = CanonicalUsername(id.Username)
 	_ = c.throttle.Succeeded(ctx, creds.Username)
-	c.metrics.logins.WithLabelValues("success").Inc()
+	c.metrics.Login("success")
 	now := c.now()
 	token := NewToken()
 	if client.ID == "" {
@@ -352,7 +352,7 @@ func (c *Core) attached(ctx context.Context, s *Session) {
 	if _, err := c.events.Append(ctx, s.Identity.Username, Event{Kind: EventAttached, Client: s.Client, At: c.now()}); err != nil {
 		c.log.ErrorContext(ctx, "event feed", "err", err)
 	} else {
-		c.metrics.events.WithLabelValues(EventAttached).Inc()
+		c.metrics.Event(EventAttached)
 	}
 	c.log.InfoContext(ctx, "attach", "audit", "attach", "user", s.Identity.Username, "client", s.Client.ID, "protocol", s.Client.Protocol)
 	for _, svc := range c.Services().Services() {
@@ -369,7 +369,7 @@ func (c *Core) detached(ctx context.Context, s *Session, reason DetachReason) {
 	if ev, err := c.events.Append(ctx, s.Identity.Username, Event{Kind: EventDetached, Client: s.Client, At: c.now(), Reason: reason}); err != nil {
 		c.log.ErrorContext(ctx, "event feed", "err", err)
 	} else {
-		c.metrics.events.WithLabelValues(EventDetached).Inc()
+		c.metrics.Event(EventDetached)
 		if r, ok := c.events.(FeedReleaser); ok {
 			if left, err := c.sessions.ByUser(ctx, s.Identity.Username); err == nil && len(left) == 0 {
 				r.Release(s.Identity.Username, ev.Seq)

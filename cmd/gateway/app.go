@@ -33,6 +33,7 @@ import (
 	"gateway/adapters/xmlrpc"
 	"gateway/examples/inventory"
 	"gateway/gateway"
+	"gateway/gateway/prommetrics"
 	"gateway/gateway/redisstore"
 	"gateway/ldapauth"
 	"gateway/wsdl"
@@ -258,9 +259,9 @@ func build(ctx context.Context, cfg Config, log *slog.Logger) (*app, error) {
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	a.core = gateway.New(a.authorizer(), sessions, events, registry, log, gateway.Config{
 		IdleTimeout: cfg.Session.IdleTimeout, AbsoluteTimeout: cfg.Session.AbsoluteTimeout,
-		Metrics: gateway.NewMetrics(reg), Throttle: throttle, MaxSessionsPerUser: cfg.Session.MaxPerUser,
+		Metrics: prommetrics.New(reg), Throttle: throttle, MaxSessionsPerUser: cfg.Session.MaxPerUser,
 	})
-	gateway.RegisterSessionGauges(reg, a.core)
+	prommetrics.RegisterSessionGauges(reg, a.core)
 	ldapauth.RegisterMetrics(reg, a.authorizer)
 	reg.MustRegister(upstreamCollector{a.core})
 	var trusted []*net.IPNet

@@ -1,0 +1,125 @@
+// Package prommetrics is the gateway's Prometheus metrics: the core's
+// gateway.Metrics, and the attached clients read from the session store.
+package prommetrics
+
+import (
+	"context"
+	"sync"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"gateway/gateway"
+)
+
+// Metrics are the gateway's Prometheus metrics. The core counts logins and
+// events; front ends count calls with ObserveCall.
+type Metrics struct {
+	requests *prometheus.CounterVec
+	latency  *prometheus.HistogramVec
+	logins   *prometheus.CounterVec
+	events   *prometheus.CounterVec
+
+	// calls caches each (protocol, service, operation, outcome)'s counter
+	// and histogram: resolving label values costs more than the count. Its
+	// keys are the services' declared operations and the fault kinds, so
+	// it is bounded by the configuration.
+	calls sync.Map // callKey -> *callMetrics
+}
+
+type callKey struct{ protocol, service, operation, outcome string }
+
+type callMetrics struct {
+	requests prometheus.Counter
+	latency  prometheus.Observer
+}
+
+var _ gateway.Metrics = (*Metrics)(nil)
+
+// New registers the metrics with reg (nil: a private registry, for tests
+// and tools that do not export them).
+func New(reg prometheus.Registerer) *Metrics {
+	if reg == nil {
+		reg = prometheus.NewRegistry()
+	}
+	m := &Metrics{
+		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "gateway_requests_total", Help: "Calls by protocol, service, operation and outcome (ok or the fault kind).",
+		}, []string{"protocol", "service", "operation", "outcome"}),
+		latency: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name: "gateway_request_duration_seconds", Help: "Call latency by protocol and service.",
+			Buckets: []float64{.0005, .001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5},
+		}, []string{"protocol", "service"}),
+		logins: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "gateway_logins_total", Help: "Logins by outcome: success, unauthenticated, unavailable, throttled.",
+		}, []string{"outcome"}),
+		events: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "gateway_events_published_total", Help: "Perspective events published by this node, by kind.",
+		}, []string{"kind"}),
+	}
+	reg.MustRegister(m.requests, m.latency, m.logins, m.events)
+	return m
+}
+
+// ObserveCall counts one call; err nil is outcome "ok".
+func (m *Metrics) ObserveCall(protocol, service, operation string, err error, took time.Duration) {
+	outcome := "ok"
+	if err != nil {
+		outcome = gateway.AsFault(err).Kind.String()
+	}
+	key := callKey{protocol, service, operation, outcome}
+	c, ok := m.calls.Load(key)
+	if !ok {
+		c, _ = m.calls.LoadOrStore(key, &callMetrics{
+			requests: m.requests.WithLabelValues(protocol, service, operation, outcome),
+			latency:  m.latency.WithLabelValues(protocol, service),
+		})
+	}
+	cm := c.(*callMetrics)
+	cm.requests.Inc()
+	cm.latency.Observe(took.Seconds())
+}
+
+// Login implements gateway.Metrics.
+func (m *Metrics) Login(outcome string) { m.logins.WithLabelValues(outcome).Inc() }
+
+// Event implements gateway.Metrics.
+func (m *Metrics) Event(kind string) { m.events.WithLabelValues(kind).Inc() }
+
+// RegisterSessionGauges exports the live sessions and attached clients by
+// protocol, read from the store at each scrape (cached for 5 s).
+func RegisterSessionGauges(reg prometheus.Registerer, c *gateway.Core) {
+	reg.MustRegister(&sessionCollector{core: c, desc: prometheus.NewDesc("gateway_attached_clients",
+		"Live sessions (attached clients) by protocol, across every node sharing the store.", []string{"protocol"}, nil)})
+}
+
+type sessionCollector struct {
+	mu     sync.Mutex // Collect may run concurrently
+	core   *gateway.Core
+	desc   *prometheus.Desc
+	at     time.Time
+	counts map[string]int
+}
+
+func (s *sessionCollector) Describe(ch chan<- *prometheus.Desc) { ch <- s.desc }
+
+func (s *sessionCollector) Collect(ch chan<- prometheus.Metric) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if time.Since(s.at) > 5*time.Second {
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		defer cancel()
+		all, err := s.core.Sessions(ctx)
+		if err != nil {
+			return
+		}
+		s.counts = map[string]int{gateway.ProtocolXMLRPC: 0, gateway.ProtocolSOAP: 0, gateway.ProtocolPortal: 0}
+		for _, sess := range all {
+			s.counts[sess.Client.Protocol]++
+		}
+		s.at = time.Now()
+	}
+	for p, n := range s.counts {
+		ch <- prometheus.MustNewConstMetric(s.desc, prometheus.GaugeValue, float64(n), p)
+	}
+}
