@@ -14,6 +14,7 @@ import (
 
 	"gateway/examples/inventory/invsoap"
 	"gateway/gateway"
+	"gateway/gateway/xmlbind"
 	"gateway/wsdl"
 )
 
@@ -105,7 +106,7 @@ func (s *Service) Invoke(ctx context.Context, call *gateway.Call) (gateway.Struc
 		resp = out
 	case "GetItem":
 		var req invsoap.GetItem
-		if err := gateway.Bind(call.Params, &req); err != nil {
+		if err := xmlbind.Bind(call.Params, &req); err != nil {
 			return nil, err
 		}
 		p, ok := find(req.Sku)
@@ -119,7 +120,7 @@ func (s *Service) Invoke(ctx context.Context, call *gateway.Call) (gateway.Struc
 		resp = &invsoap.GetItemResponse{Item: generated(p, stock)}
 	case "Reserve":
 		var req invsoap.Reserve
-		if err := gateway.Bind(call.Params, &req); err != nil {
+		if err := xmlbind.Bind(call.Params, &req); err != nil {
 			return nil, err
 		}
 		r, err := s.reserve(ctx, owner, req.Sku, int64(req.Quantity))
@@ -139,7 +140,7 @@ func (s *Service) Invoke(ctx context.Context, call *gateway.Call) (gateway.Struc
 		resp = out
 	case "CancelReservation":
 		var req invsoap.CancelReservation
-		if err := gateway.Bind(call.Params, &req); err != nil {
+		if err := xmlbind.Bind(call.Params, &req); err != nil {
 			return nil, err
 		}
 		found, err := s.store.cancel(ctx, owner, req.Id)
@@ -154,7 +155,7 @@ func (s *Service) Invoke(ctx context.Context, call *gateway.Call) (gateway.Struc
 	default:
 		return nil, gateway.NewFault(gateway.FaultNoSuchMethod, "inventory has no operation %s", call.Operation.Name)
 	}
-	return gateway.ValueOf(resp).(gateway.Struct), nil
+	return xmlbind.ValueOf(resp).(gateway.Struct), nil
 }
 
 func (s *Service) reserve(ctx context.Context, owner, sku string, quantity int64) (reservation, error) {
@@ -178,7 +179,7 @@ func (s *Service) reserve(ctx context.Context, owner, sku string, quantity int64
 
 // fault is a WSDL-declared fault whose detail is its generated element.
 func fault(name, message string, detail any) error {
-	return gateway.AppFault(name, message, gateway.ValueOf(detail).(gateway.Struct))
+	return gateway.AppFault(name, message, xmlbind.ValueOf(detail).(gateway.Struct))
 }
 
 func unknownItem(sku string) error {

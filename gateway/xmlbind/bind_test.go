@@ -1,4 +1,4 @@
-package gateway_test
+package xmlbind_test
 
 import (
 	"encoding/xml"
@@ -9,6 +9,7 @@ import (
 	"github.com/hooklift/gowsdl/soap"
 
 	"gateway/gateway"
+	"gateway/gateway/xmlbind"
 )
 
 type line struct {
@@ -38,14 +39,14 @@ func TestBindAndValueOf(t *testing.T) {
 		{Name: "note", Value: nil}, {Name: "blob", Value: []byte("hi")},
 	}
 	var o order
-	if err := gateway.Bind(in, &o); err != nil {
+	if err := xmlbind.Bind(in, &o); err != nil {
 		t.Fatal(err)
 	}
 	if o.ID != "O-1" || !o.Urgent || o.Total != 12 || !o.At.ToGoTime().Equal(at) || !o.When.Equal(at) ||
 		len(o.Lines) != 1 || o.Lines[0].Qty != 2 || o.Note != nil || string(o.Blob) != "hi" {
 		t.Fatalf("bound %+v", o)
 	}
-	back := gateway.ValueOf(&o).(gateway.Struct)
+	back := xmlbind.ValueOf(&o).(gateway.Struct)
 	if back.String("id") != "O-1" || back.Int("urgent") != 0 {
 		t.Errorf("ValueOf: %#v", back)
 	}
@@ -66,7 +67,7 @@ func TestBindAndValueOf(t *testing.T) {
 		{gateway.Struct{{Name: "line", Value: []any{gateway.Struct{{Name: "sku", Value: "A"}}, gateway.Struct{{Name: "qty", Value: int64(1) << 40}}}}}, "bind line[1].qty: int does not fit int32"},
 		{gateway.Struct{{Name: "line", Value: "A"}}, "bind line[0]: string where a struct is due"},
 	} {
-		err := gateway.Bind(tc.in, &o)
+		err := xmlbind.Bind(tc.in, &o)
 		if err == nil || err.Error() != tc.want {
 			t.Errorf("Bind(%v) = %v, want %q", tc.in, err, tc.want)
 		}

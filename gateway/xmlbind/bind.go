@@ -1,4 +1,10 @@
-package gateway
+// Package xmlbind binds Go types generated from a WSDL (by gowsdl) to the
+// gateway's neutral values, so that a Go implementation can work on its
+// service's own types: Bind fills a generated request struct from the
+// checked parameters, and ValueOf turns a generated response struct back
+// into a neutral value. Fields are matched by the local name of their xml
+// tag.
+package xmlbind
 
 import (
 	"encoding/xml"
@@ -8,13 +14,9 @@ import (
 	"strings"
 	"sync"
 	"time"
-)
 
-// Go types generated from a WSDL (by gowsdl) and neutral values meet here,
-// so that a Go implementation can work on its service's own types: Bind
-// fills a generated request struct from the checked parameters, and
-// ValueOf turns a generated response struct back into a neutral value.
-// Fields are matched by the local name of their xml tag.
+	"gateway/gateway"
+)
 
 // xsdTime is implemented by gowsdl's soap.XSDDateTime and its kin.
 type xsdTime interface{ ToGoTime() time.Time }
@@ -26,9 +28,9 @@ var (
 )
 
 // ValueOf is the neutral value of a generated Go value.
-func ValueOf(v any) Value { return valueOf(reflect.ValueOf(v)) }
+func ValueOf(v any) gateway.Value { return valueOf(reflect.ValueOf(v)) }
 
-func valueOf(v reflect.Value) Value {
+func valueOf(v reflect.Value) gateway.Value {
 	if !v.IsValid() {
 		return nil
 	}
@@ -61,13 +63,13 @@ func valueOf(v reflect.Value) Value {
 		if v.Type() == timeType {
 			return v.Interface().(time.Time)
 		}
-		st := make(Struct, len(info.fields))
+		st := make(gateway.Struct, len(info.fields))
 		for i, f := range info.fields {
 			fv := v.Field(f.index)
 			if f.plain {
-				st[i] = Member{Name: f.name, Value: plainValue(fv)}
+				st[i] = gateway.Member{Name: f.name, Value: plainValue(fv)}
 			} else {
-				st[i] = Member{Name: f.name, Value: valueOf(fv)}
+				st[i] = gateway.Member{Name: f.name, Value: valueOf(fv)}
 			}
 		}
 		return st
@@ -76,7 +78,7 @@ func valueOf(v reflect.Value) Value {
 }
 
 // plainValue is the neutral value of a string, number or bool.
-func plainValue(v reflect.Value) Value {
+func plainValue(v reflect.Value) gateway.Value {
 	switch v.Kind() {
 	case reflect.String:
 		return v.String()
@@ -165,7 +167,7 @@ func fieldName(f reflect.StructField) (string, bool) {
 }
 
 // Bind fills the struct dst points to from s.
-func Bind(s Struct, dst any) error {
+func Bind(s gateway.Struct, dst any) error {
 	v := reflect.ValueOf(dst)
 	if v.Kind() != reflect.Pointer || v.IsNil() {
 		return fmt.Errorf("bind: %T is not a pointer", dst)
@@ -203,7 +205,7 @@ func under(err error, step string) error {
 	return err
 }
 
-func bind(val Value, dst reflect.Value) error {
+func bind(val gateway.Value, dst reflect.Value) error {
 	if val == nil {
 		dst.SetZero()
 		return nil
@@ -221,9 +223,9 @@ func bind(val Value, dst reflect.Value) error {
 	if info.unmarshaler {
 		return bindScalar(val, dst)
 	}
-	st, ok := val.(Struct)
+	st, ok := val.(gateway.Struct)
 	if !ok {
-		return &bindError{msg: KindOf(val) + " where a struct is due"}
+		return &bindError{msg: gateway.KindOf(val) + " where a struct is due"}
 	}
 	for _, f := range info.fields {
 		if mv, present := st.Get(f.name); present {
@@ -235,8 +237,10 @@ func bind(val Value, dst reflect.Value) error {
 	return nil
 }
 
-func bindScalar(val Value, dst reflect.Value) error {
-	wrong := func() error { return &bindError{msg: fmt.Sprintf("%s does not fit %s", KindOf(val), dst.Type())} }
+func bindScalar(val gateway.Value, dst reflect.Value) error {
+	wrong := func() error {
+		return &bindError{msg: fmt.Sprintf("%s does not fit %s", gateway.KindOf(val), dst.Type())}
+	}
 	switch x := val.(type) {
 	case string:
 		if dst.Kind() == reflect.String {
@@ -260,12 +264,12 @@ func bindScalar(val Value, dst reflect.Value) error {
 			dst.SetFloat(x)
 			return nil
 		}
-	case BigInt:
+	case gateway.BigInt:
 		if dst.Kind() == reflect.String {
 			dst.SetString(string(x))
 			return nil
 		}
-	case Decimal:
+	case gateway.Decimal:
 		switch dst.Kind() {
 		case reflect.Float32, reflect.Float64: // gowsdl makes xs:decimal a float64
 			dst.SetFloat(x.Float64())
