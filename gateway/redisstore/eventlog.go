@@ -2,7 +2,6 @@ package redisstore
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"log/slog"
 	"strconv"
@@ -127,7 +126,7 @@ return seq`)
 
 // Append implements gateway.EventLog.
 func (l *EventLog) Append(ctx context.Context, user string, ev gateway.Event) (gateway.Event, error) {
-	data, err := json.Marshal(ev)
+	data, err := encodeEvent(ev)
 	if err != nil {
 		return ev, err
 	}
@@ -193,9 +192,9 @@ func (l *EventLog) read(ctx context.Context, user string, since uint64) ([]gatew
 	}
 	var out []gateway.Event
 	for _, m := range rng.Val() {
-		var ev gateway.Event
 		data, _ := m.Values["ev"].(string)
-		if json.Unmarshal([]byte(data), &ev) != nil {
+		ev, err := decodeEvent([]byte(data))
+		if err != nil {
 			continue
 		}
 		seq, _ := strconv.ParseUint(strings.TrimSuffix(m.ID, "-1"), 10, 64)

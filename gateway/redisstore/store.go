@@ -2,7 +2,6 @@ package redisstore
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"time"
 
@@ -48,7 +47,7 @@ return 1`)
 
 // Create implements gateway.SessionStore.
 func (r *Store) Create(ctx context.Context, s *gateway.Session) error {
-	data, err := json.Marshal(s)
+	data, err := encodeSession(s)
 	if err != nil {
 		return err
 	}
@@ -67,8 +66,11 @@ local function remove(h)
   redis.call('DEL', '{gw}:s:' .. h)
   if data then
     local s = cjson.decode(data)
-    redis.call('DEL', '{gw}:id:' .. s.Client.ID)
-    redis.call('SREM', '{gw}:u:' .. s.Identity.Username, s.Client.ID)
+    -- the stored format's names, or format 0's (Go field names)
+    local c, i = s.client or s.Client, s.identity or s.Identity
+    local id = c.id or c.ID
+    redis.call('DEL', '{gw}:id:' .. id)
+    redis.call('SREM', '{gw}:u:' .. (i.username or i.Username), id)
   end
   return data
 end
@@ -100,18 +102,18 @@ func (r *Store) Touch(ctx context.Context, tokenHash string, now time.Time, idle
 	if data == "" {
 		return nil, "", gateway.ErrNoSession // expired, and another caller took it
 	}
-	var s gateway.Session
-	if err := json.Unmarshal([]byte(data), &s); err != nil {
+	s, err := decodeSession([]byte(data))
+	if err != nil {
 		return nil, "", err
 	}
 	switch status {
 	case "ok":
 		s.LastSeen, s.IdleExpiry = now, now.Add(idle)
-		return &s, "", nil
+		return s, "", nil
 	case "expired":
-		return &s, gateway.ReasonAbsoluteTimeout, nil
+		return s, gateway.ReasonAbsoluteTimeout, nil
 	}
-	return &s, gateway.ReasonIdleTimeout, nil
+	return s, gateway.ReasonIdleTimeout, nil
 }
 
 var removeByIDScript = redis.NewScript(removeLua + `
@@ -128,8 +130,7 @@ func (r *Store) Remove(ctx context.Context, clientID string) (*gateway.Session, 
 	if err != nil {
 		return nil, err
 	}
-	var s gateway.Session
-	return &s, json.Unmarshal([]byte(data), &s)
+	return decodeSession([]byte(data))
 }
 
 var expireScript = redis.NewScript(removeLua + `
@@ -153,9 +154,8 @@ func (r *Store) Expire(ctx context.Context, now time.Time) ([]*gateway.Session, 
 func decodeSessions(datas []string) []*gateway.Session {
 	out := make([]*gateway.Session, 0, len(datas))
 	for _, d := range datas {
-		var s gateway.Session
-		if json.Unmarshal([]byte(d), &s) == nil {
-			out = append(out, &s)
+		if s, err := decodeSession([]byte(d)); err == nil {
+			out = append(out, s)
 		}
 	}
 	return out

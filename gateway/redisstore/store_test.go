@@ -1,0 +1,92 @@
+package redisstore
+
+import (
+	"context"
+	"encoding/json"
+	"testing"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"gateway/conformance/harness"
+	"gateway/gateway"
+)
+
+// formatZero is a session as the gateway stored it before the stored
+// format was numbered: the core's struct marshalled with its Go field
+// names.
+const formatZero = `{"TokenHash":"h0","Identity":{"Username":"bob","DN":"uid=bob,ou=people,dc=example,dc=org","DisplayName":"Bob Builder","Groups":["staff"]},` +
+	`"Client":{"ID":"c0","Protocol":"xmlrpc","Remote":"10.0.0.9","UserAgent":"Python-xmlrpc/3.11","AttachedAt":"2026-11-30T08:00:00Z"},` +
+	`"CreatedAt":"2026-11-30T08:00:00Z","LastSeen":"2026-11-30T08:05:00Z","IdleExpiry":"2099-11-30T08:20:00Z","Deadline":"2099-11-30T20:00:00Z"}`
+
+// TestDecodeFormatZero: a session written by the previous format reads
+// into the same session.
+func TestDecodeFormatZero(t *testing.T) {
+	s, err := decodeSession([]byte(formatZero))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.TokenHash != "h0" || s.Identity.Username != "bob" || s.Identity.Groups[0] != "staff" || s.Identity.DisplayName != "Bob Builder" ||
+		s.Client.ID != "c0" || s.Client.UserAgent != "Python-xmlrpc/3.11" || s.Deadline.Year() != 2099 {
+		t.Errorf("format 0 read as %+v", s)
+	}
+	// And what is written now names its format and its fields in the
+	// stored schema's words.
+	data, err := encodeSession(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var raw map[string]any
+	if err := json.Unmarshal(data, &raw); err != nil {
+		t.Fatal(err)
+	}
+	if raw["v"] != float64(formatVersion) || raw["client"].(map[string]any)["id"] != "c0" || raw["identity"].(map[string]any)["username"] != "bob" {
+		t.Errorf("stored as %s", data)
+	}
+}
+
+// TestFormatZeroInRedis: a session a node of the previous release stored
+// is found, listed and removed (detached exactly once) by this release's
+// scripts, which read either format's names: a rolling upgrade loses no
+// session.
+func TestFormatZeroInRedis(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: needs redis-server")
+	}
+	r := harness.StartRedis(t)
+	opts, err := redis.ParseURL(r.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rdb := redis.NewClient(opts)
+	defer rdb.Close()
+	ctx := context.Background()
+	idle, deadline := time.Date(2099, 11, 30, 8, 20, 0, 0, time.UTC), time.Date(2099, 11, 30, 20, 0, 0, 0, time.UTC)
+	// As the previous release's Create wrote it.
+	if err := createScript.Run(ctx, rdb, []string{"{gw}:s:h0", "{gw}:id:c0", "{gw}:u:bob", "{gw}:exp"},
+		formatZero, ms(idle), ms(deadline), ms(deadline.Add(redisGrace)), "h0", "c0").Err(); err != nil {
+		t.Fatal(err)
+	}
+	st := NewStore(rdb)
+	mine, err := st.ByUser(ctx, "bob")
+	if err != nil || len(mine) != 1 || mine[0].Client.ID != "c0" {
+		t.Fatalf("ByUser: %v %+v", err, mine)
+	}
+	s, reason, err := st.Touch(ctx, "h0", time.Date(2026, 11, 30, 9, 0, 0, 0, time.UTC), 15*time.Minute)
+	if err != nil || reason != "" || s.Identity.Username != "bob" {
+		t.Fatalf("Touch: %v %q %+v", err, reason, s)
+	}
+	gone, err := st.Remove(ctx, "c0")
+	if err != nil || gone.Client.ID != "c0" {
+		t.Fatalf("Remove: %v %+v", err, gone)
+	}
+	if _, err := st.Remove(ctx, "c0"); err != gateway.ErrNoSession {
+		t.Errorf("a second Remove: %v, want ErrNoSession", err)
+	}
+	if n, _ := rdb.Exists(ctx, "{gw}:id:c0").Result(); n != 0 {
+		t.Error("the client's index outlived it: the script did not read format 0's names")
+	}
+	if n, _ := rdb.SCard(ctx, "{gw}:u:bob").Result(); n != 0 {
+		t.Error("the user's index still lists the client")
+	}
+}
