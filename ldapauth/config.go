@@ -44,25 +44,35 @@ type Config struct {
 	GroupCacheTTL time.Duration
 }
 
+// The defaults of the directory settings (the configuration reference
+// names these).
+const (
+	DefaultUserFilter  = "(uid={username})"
+	DefaultGroupFilter = "(member={dn})"
+	DefaultGroupAttr   = "cn"
+	DefaultTimeout     = 5 * time.Second
+	DefaultPoolSize    = 8
+)
+
 // withDefaults fills the contract's defaults.
 func (c Config) withDefaults() Config {
 	if c.UserFilter == "" {
-		c.UserFilter = "(uid={username})"
+		c.UserFilter = DefaultUserFilter
 	}
 	if c.LoginAttr == "" {
 		c.LoginAttr = loginAttrOf(c.UserFilter)
 	}
 	if c.GroupAttr == "" {
-		c.GroupAttr = "cn"
+		c.GroupAttr = DefaultGroupAttr
 	}
 	if c.GroupBase == "" {
 		c.GroupBase = parentDN(c.UserBase)
 	}
 	if c.Timeout <= 0 {
-		c.Timeout = 5 * time.Second
+		c.Timeout = DefaultTimeout
 	}
 	if c.PoolSize <= 0 {
-		c.PoolSize = 8
+		c.PoolSize = DefaultPoolSize
 	}
 	return c
 }

@@ -71,6 +71,9 @@ func (b *Backend) Deviations() int64 { return b.deviations.Load() }
 // New makes the backend of service, defined by def. It does not contact
 // the upstream: one that is down at start does not stop the gateway.
 func New(service string, def *wsdl.Definition, cfg Config, log *slog.Logger) (*Backend, error) {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
 	cfg = cfg.WithDefaults()
 	names := make([]string, len(def.Operations))
 	for i, op := range def.Operations {
@@ -166,7 +169,7 @@ func (b *Backend) Invoke(ctx context.Context, call *gateway.Call) (gateway.Struc
 
 	attempts := 1
 	if slices.Contains(b.cfg.Idempotent, call.Operation.Name) {
-		attempts += b.cfg.Retries
+		attempts += *b.cfg.Retries
 	}
 	var err error
 	var result gateway.Struct

@@ -25,7 +25,7 @@ type Config struct {
 	Timeout        time.Duration     `yaml:"timeout"`
 	MaxInFlight    int               `yaml:"max_in_flight"`
 	Idempotent     []string          `yaml:"idempotent"` // operations that may be retried
-	Retries        int               `yaml:"retries"`    // extra attempts for idempotent operations
+	Retries        *int              `yaml:"retries"`    // extra attempts for idempotent operations; nil: DefaultRetries, 0: none
 	Breaker        BreakerConfig     `yaml:"breaker"`
 	Methods        map[string]string `yaml:"methods"` // xmlrpc: operation -> upstream method
 	Params         string            `yaml:"params"`  // xmlrpc: struct | positional
@@ -51,25 +51,37 @@ type BreakerConfig struct {
 	Cooldown time.Duration `yaml:"cooldown"`
 }
 
+// The defaults of a backend's settings (the configuration reference
+// names these).
+const (
+	DefaultTimeout         = 5 * time.Second
+	DefaultMaxInFlight     = 64
+	DefaultRetries         = 1
+	DefaultBreakerFailures = 5
+	DefaultBreakerCooldown = 30 * time.Second
+	DefaultParams          = "struct"
+)
+
 // WithDefaults fills what the operator left out.
 func (c Config) WithDefaults() Config {
 	if c.Timeout <= 0 {
-		c.Timeout = 5 * time.Second
+		c.Timeout = DefaultTimeout
 	}
 	if c.MaxInFlight <= 0 {
-		c.MaxInFlight = 64
+		c.MaxInFlight = DefaultMaxInFlight
 	}
-	if c.Retries <= 0 {
-		c.Retries = 1
+	if c.Retries == nil {
+		retries := DefaultRetries
+		c.Retries = &retries
 	}
 	if c.Breaker.Failures <= 0 {
-		c.Breaker.Failures = 5
+		c.Breaker.Failures = DefaultBreakerFailures
 	}
 	if c.Breaker.Cooldown <= 0 {
-		c.Breaker.Cooldown = 30 * time.Second
+		c.Breaker.Cooldown = DefaultBreakerCooldown
 	}
 	if c.Params == "" && c.Kind == KindXMLRPC {
-		c.Params = "struct"
+		c.Params = DefaultParams
 	}
 	return c
 }
@@ -85,7 +97,7 @@ func (c Config) Validate(prefix string, operations []string) error {
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return fmt.Errorf("%s.url: %q is not an http(s) URL", prefix, c.URL)
 	}
-	if c.Timeout < 0 || c.MaxInFlight < 0 || c.Retries < 0 || c.Breaker.Failures < 0 || c.Breaker.Cooldown < 0 {
+	if c.Timeout < 0 || c.MaxInFlight < 0 || c.Retries != nil && *c.Retries < 0 || c.Breaker.Failures < 0 || c.Breaker.Cooldown < 0 {
 		return fmt.Errorf("%s: timeout, max_in_flight, retries and breaker must not be negative", prefix)
 	}
 	if c.Params != "" && c.Params != "struct" && c.Params != "positional" {

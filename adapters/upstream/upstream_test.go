@@ -146,3 +146,46 @@ func TestConfigValidate(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+// TestRetries: an idempotent operation is retried retries times (1 when
+// the key is absent); retries: 0 turns retrying off; others are tried once.
+func TestRetries(t *testing.T) {
+	def, err := wsdl.Load("../../examples/inventory/inventory.wsdl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	hits := 0
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hits++
+		http.Error(w, "down", http.StatusServiceUnavailable)
+	}))
+	defer srv.Close()
+	three, zero := 3, 0
+	for _, c := range []struct {
+		name    string
+		retries *int
+		op      string
+		want    int
+	}{
+		{"absent: the default", nil, "ListItems", 1 + DefaultRetries},
+		{"retries: 0", &zero, "ListItems", 1},
+		{"retries: 3", &three, "ListItems", 4},
+		{"not idempotent", &three, "Reserve", 1},
+	} {
+		b, err := New("inv", def, Config{Kind: KindHTTPJSON, URL: srv.URL, Idempotent: []string{"ListItems"}, Retries: c.retries,
+			Breaker: BreakerConfig{Failures: 100}}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		hits = 0
+		params := gateway.Struct{}
+		if c.op == "Reserve" {
+			params = gateway.Struct{{Name: "sku", Value: "A-1"}, {Name: "quantity", Value: int64(1)}}
+		}
+		_, err = b.Invoke(t.Context(), &gateway.Call{Operation: def.Operation(c.op), Params: params,
+			Perspective: gateway.NewPerspectiveForTest(gateway.Identity{Username: "bob"})})
+		if err == nil || hits != c.want {
+			t.Errorf("%s: %d attempts (%v), want %d", c.name, hits, err, c.want)
+		}
+	}
+}

@@ -192,7 +192,7 @@ func (c LDAPConfig) authorizerConfig() ldapauth.Config {
 	out := ldapauth.Config{
 		URLs: c.URLs, StartTLS: c.StartTLS, CAFile: c.CAFile, InsecureSkipVerify: c.InsecureSkipVerify,
 		BindDN: c.BindDN, BindPassword: c.BindPassword, UserBase: c.UserBase, UserFilter: c.UserFilter, LoginAttr: c.LoginAttribute,
-		GroupBase: c.GroupBase, GroupFilter: "(member={dn})", GroupAttr: c.GroupAttr,
+		GroupBase: c.GroupBase, GroupFilter: ldapauth.DefaultGroupFilter, GroupAttr: c.GroupAttr,
 		Timeout: c.Timeout, PoolSize: c.PoolSize, GroupCacheTTL: DefaultGroupCacheTTL,
 	}
 	if c.GroupFilter != nil {

@@ -22,6 +22,7 @@ import (
 	"gateway/adapters/upstream"
 	"gateway/adapters/xmltext"
 	"gateway/gateway"
+	"gateway/ldapauth"
 )
 
 // Config is the YAML configuration of the contract. Every key is optional.
@@ -171,8 +172,8 @@ type LimitsConfig struct {
 func defaultConfig() Config {
 	return Config{
 		Listen:  "127.0.0.1:8080",
-		Session: SessionConfig{IdleTimeout: 15 * time.Minute, AbsoluteTimeout: 12 * time.Hour, Store: "memory", MaxPerUser: gateway.DefaultMaxSessionsPerUser},
-		LDAP:    LDAPConfig{UserFilter: "(uid={username})", GroupAttr: "cn", Timeout: 5 * time.Second, PoolSize: 8},
+		Session: SessionConfig{IdleTimeout: gateway.DefaultIdleTimeout, AbsoluteTimeout: gateway.DefaultAbsoluteTimeout, Store: "memory", MaxPerUser: gateway.DefaultMaxSessionsPerUser},
+		LDAP:    LDAPConfig{UserFilter: ldapauth.DefaultUserFilter, GroupAttr: ldapauth.DefaultGroupAttr, Timeout: ldapauth.DefaultTimeout, PoolSize: ldapauth.DefaultPoolSize},
 		Services: []ServiceConfig{{
 			Name: "inventory", Builtin: "inventory", AllowGroups: []string{"staff"}, // its WSDL is built in
 		}},

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -9,6 +10,10 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"gateway/adapters/upstream"
+	"gateway/gateway"
+	"gateway/ldapauth"
 )
 
 // configKeys lists every key path of the configuration, as the
@@ -56,6 +61,45 @@ func TestConfigurationReference(t *testing.T) {
 	for _, m := range row.FindAllStringSubmatch(string(doc), -1) {
 		documented = append(documented, m[1])
 	}
+	// The defaults the reference states are the code's own.
+	cells := regexp.MustCompile("(?m)^\\| `([a-z_\\[\\].]+)` \\| [^|]* \\| ([^|]*) \\|")
+	stated := map[string]string{}
+	for _, m := range cells.FindAllStringSubmatch(string(doc), -1) {
+		stated[m[1]] = m[2]
+	}
+	d := defaultConfig()
+	for key, want := range map[string]string{
+		"listen":                              d.Listen,
+		"session.idle_timeout":                shortDuration(gateway.DefaultIdleTimeout),
+		"session.absolute_timeout":            shortDuration(gateway.DefaultAbsoluteTimeout),
+		"session.max_per_user":                fmt.Sprint(gateway.DefaultMaxSessionsPerUser),
+		"ldap.user_filter":                    ldapauth.DefaultUserFilter,
+		"ldap.group_filter":                   ldapauth.DefaultGroupFilter,
+		"ldap.group_attr":                     ldapauth.DefaultGroupAttr,
+		"ldap.timeout":                        shortDuration(ldapauth.DefaultTimeout),
+		"ldap.pool_size":                      fmt.Sprint(ldapauth.DefaultPoolSize),
+		"ldap.group_cache_ttl":                shortDuration(DefaultGroupCacheTTL),
+		"services[].backend.timeout":          shortDuration(upstream.DefaultTimeout),
+		"services[].backend.max_in_flight":    fmt.Sprint(upstream.DefaultMaxInFlight),
+		"services[].backend.retries":          fmt.Sprint(upstream.DefaultRetries),
+		"services[].backend.breaker.failures": fmt.Sprint(upstream.DefaultBreakerFailures),
+		"services[].backend.breaker.cooldown": shortDuration(upstream.DefaultBreakerCooldown),
+		"services[].backend.params":           upstream.DefaultParams,
+		"limits.max_body_bytes":               fmt.Sprint(d.Limits.MaxBodyBytes),
+		"limits.max_depth":                    fmt.Sprint(d.Limits.MaxDepth),
+		"limits.max_multicall":                fmt.Sprint(d.Limits.MaxMulticall),
+		"limits.max_attributes":               fmt.Sprint(d.Limits.MaxAttributes),
+		"limits.max_namespaces":               fmt.Sprint(d.Limits.MaxNamespaces),
+		"limits.throttle_keys":                fmt.Sprint(d.Limits.ThrottleKeys),
+	} {
+		found := false
+		for _, form := range strings.Split(want, "|") {
+			found = found || strings.Contains(stated[key], "`"+form+"`")
+		}
+		if !found {
+			t.Errorf("docs/configuration.md: %s's default is %q, the code's is %s", key, stated[key], want)
+		}
+	}
 	keys := configKeys(reflect.TypeOf(Config{}), "")
 	for _, k := range keys {
 		if !slices.Contains(documented, k) {
@@ -92,4 +136,19 @@ func TestDocsConfigurations(t *testing.T) {
 	if n < 4 {
 		t.Errorf("only %d YAML blocks found", n)
 	}
+}
+
+// shortDuration writes a duration as the reference may: 12h, 15m, 90s
+// (every whole form, separated by |).
+func shortDuration(d time.Duration) string {
+	var forms []string
+	for _, u := range []struct {
+		unit time.Duration
+		name string
+	}{{time.Hour, "h"}, {time.Minute, "m"}, {time.Second, "s"}} {
+		if d%u.unit == 0 {
+			forms = append(forms, fmt.Sprintf("%d%s", d/u.unit, u.name))
+		}
+	}
+	return strings.Join(forms, "|")
 }
