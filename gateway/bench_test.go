@@ -24,7 +24,7 @@ func BenchmarkAuthenticateAndInvoke(b *testing.B) {
 	b.ReportAllocs()
 	b.RunParallel(func(pb *testing.PB) {
 		for pb.Next() {
-			s, err := f.core.Authenticate(ctx, token)
+			s, err := f.core.Resume(ctx, token)
 			if err != nil {
 				b.Fatal(err)
 			}

@@ -148,6 +148,9 @@ func (c *Core) Drain() { c.drain() }
 // Metrics is where the front ends count their calls.
 func (c *Core) Metrics() Metrics { return c.metrics }
 
+// Authorizer is the authorizer in service.
+func (c *Core) Authorizer() Authorizer { return c.auth.Load().Authorizer }
+
 // Services is the registry the core dispatches to.
 func (c *Core) Services() *Registry { return c.services.Load() }
 
@@ -229,8 +232,10 @@ func safeUser(u string) string {
 	return strings.ToValidUTF8(u, "?")
 }
 
-// Authenticate finds the live session of token and marks it used.
-func (c *Core) Authenticate(ctx context.Context, token string) (*Session, error) {
+// Resume finds the live session of a token and marks it used: the call
+// resumes that session. (Credentials are checked by the Authorizer, at
+// Login and CredentialSession.)
+func (c *Core) Resume(ctx context.Context, token string) (*Session, error) {
 	if token == "" {
 		return nil, NewFault(FaultUnauthenticated, "no session: log in first")
 	}
@@ -296,7 +301,7 @@ func (c *Core) cachedCredential(ctx context.Context, key string) *Session {
 	if !ok {
 		return nil
 	}
-	s, err := c.Authenticate(ctx, cs.token)
+	s, err := c.Resume(ctx, cs.token)
 	if err != nil {
 		// Gone (perhaps swept by another node, which could not tell this
 		// one): forget it here too.

@@ -149,7 +149,7 @@ func TestLoginSharesPerspectiveAndDetachesOnce(t *testing.T) {
 	if got := f.hooks.events; len(got) != 3 || got[2] != "detached alice logout" {
 		t.Errorf("hooks = %v", got)
 	}
-	if _, err := f.core.Authenticate(ctx, t1); err != nil {
+	if _, err := f.core.Resume(ctx, t1); err != nil {
 		t.Errorf("first client still logged in: %v", err)
 	}
 }
@@ -171,12 +171,12 @@ func TestIdleAndAbsoluteExpiry(t *testing.T) {
 	ctx := context.Background()
 	token, s := f.login(t, "bob")
 	f.clock.Advance(50 * time.Second)
-	if _, err := f.core.Authenticate(ctx, token); err != nil {
+	if _, err := f.core.Resume(ctx, token); err != nil {
 		t.Fatalf("used within the idle timeout: %v", err)
 	}
 	f.clock.Advance(50 * time.Second) // 50s since last use: still alive
 	f.core.Sweep(ctx)
-	if _, err := f.core.Authenticate(ctx, token); err != nil {
+	if _, err := f.core.Resume(ctx, token); err != nil {
 		t.Fatalf("touched 50s ago: %v", err)
 	}
 	f.clock.Advance(61 * time.Second)
@@ -187,7 +187,7 @@ func TestIdleAndAbsoluteExpiry(t *testing.T) {
 		go func() { defer wg.Done(); f.core.Sweep(ctx) }()
 		go func() {
 			defer wg.Done()
-			if _, err := f.core.Authenticate(ctx, token); !errors.Is(err, gateway.ErrUnauthenticated) {
+			if _, err := f.core.Resume(ctx, token); !errors.Is(err, gateway.ErrUnauthenticated) {
 				t.Errorf("expired session: %v", err)
 			}
 		}()
@@ -202,9 +202,9 @@ func TestIdleAndAbsoluteExpiry(t *testing.T) {
 	token, s = f.login(t, "carol")
 	for i := 0; i < 121; i++ {
 		f.clock.Advance(30 * time.Second)
-		_, _ = f.core.Authenticate(ctx, token)
+		_, _ = f.core.Resume(ctx, token)
 	}
-	if _, err := f.core.Authenticate(ctx, token); !errors.Is(err, gateway.ErrUnauthenticated) {
+	if _, err := f.core.Resume(ctx, token); !errors.Is(err, gateway.ErrUnauthenticated) {
 		t.Fatalf("past the absolute timeout: %v", err)
 	}
 	evs, _, _ = f.core.Perspective(s).Events(ctx, 0, 0)

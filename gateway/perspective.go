@@ -65,7 +65,3 @@ func sortClients(cs []ClientInfo) {
 		}
 	}
 }
-
-// NewPerspectiveForTest is a perspective with no core behind it, for testing
-// service implementations on their own: Name works, Clients and Publish do not.
-func NewPerspectiveForTest(id Identity) *Perspective { return &Perspective{Identity: id} }

@@ -102,14 +102,14 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // (header or Bearer) first, then HTTP Basic.
 func (h *Handler) session(r *http.Request) (*gateway.Session, error) {
 	if auth := r.Header.Get("Authorization"); strings.HasPrefix(auth, "Bearer ") {
-		return h.core.Authenticate(r.Context(), strings.TrimSpace(strings.TrimPrefix(auth, "Bearer ")))
+		return h.core.Resume(r.Context(), strings.TrimSpace(strings.TrimPrefix(auth, "Bearer ")))
 	}
 	if token, cookie := httpx.TokenFrom(r); token != "" {
 		if cookie {
 			// The admin API is no place for a browser's ambient cookie.
 			return nil, gateway.NewFault(gateway.FaultForbidden, "send the token as %s or Bearer, not as a cookie", httpx.HeaderName)
 		}
-		return h.core.Authenticate(r.Context(), token)
+		return h.core.Resume(r.Context(), token)
 	}
 	if creds, ok := httpx.BasicCredentials(r); ok {
 		return h.core.CredentialSession(r.Context(), creds, h.opts.Proxies.Client(r, Protocol))

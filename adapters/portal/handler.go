@@ -143,7 +143,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		// signed in by cookie (an attacker's link would otherwise make the
 		// victim work in the attacker's session): the cookie's session wins.
 		if c, err := r.Cookie(httpx.CookieName); err == nil && c.Value != "" && after != "check" {
-			if _, err := h.core.Authenticate(r.Context(), c.Value); err == nil {
+			if _, err := h.core.Resume(r.Context(), c.Value); err == nil {
 				if r.Method != http.MethodGet {
 					http.Error(w, "forbidden: this browser is signed in by cookie; use /portal/", http.StatusForbidden)
 					return
@@ -170,7 +170,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, loginURL("", q.path, r), http.StatusSeeOther)
 		return
 	}
-	s, err := h.core.Authenticate(r.Context(), q.token)
+	s, err := h.core.Resume(r.Context(), q.token)
 	if err != nil {
 		if !q.urlMode {
 			httpx.ClearSession(w, r)

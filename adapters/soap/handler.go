@@ -306,13 +306,13 @@ func (h *Handler) writeError(w http.ResponseWriter, v Version, err error, op *ws
 // Basic, in that order.
 func (h *Handler) session(ctx context.Context, r *http.Request, req *Request) (*gateway.Session, error) {
 	if req.SessionToken != "" {
-		return h.core.Authenticate(ctx, req.SessionToken)
+		return h.core.Resume(ctx, req.SessionToken)
 	}
 	if token, cookie := httpx.TokenFrom(r); token != "" {
 		if why := h.opts.Proxies.CrossSite(r); cookie && why != "" {
 			return nil, gateway.NewFault(gateway.FaultForbidden, "cross-site request refused: %s (or send the gw:Session header)", why)
 		}
-		return h.core.Authenticate(ctx, token)
+		return h.core.Resume(ctx, token)
 	}
 	client := h.opts.Proxies.Client(r, gateway.ProtocolSOAP)
 	if ut := req.UsernameToken; ut != nil && ut.Username != "" {

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"gateway/gateway"
+	"gateway/gateway/gatewaytest"
 	"gateway/wsdl"
 )
 
@@ -183,7 +184,7 @@ func TestRetries(t *testing.T) {
 			params = gateway.Struct{{Name: "sku", Value: "A-1"}, {Name: "quantity", Value: int64(1)}}
 		}
 		_, err = b.Invoke(t.Context(), &gateway.Call{Operation: def.Operation(c.op), Params: params,
-			Perspective: gateway.NewPerspectiveForTest(gateway.Identity{Username: "bob"})})
+			Perspective: gatewaytest.Perspective(t, gatewaytest.New(t, gatewaytest.Users{"bob": {Password: "pw"}}), "bob")})
 		if err == nil || hits != c.want {
 			t.Errorf("%s: %d attempts (%v), want %d", c.name, hits, err, c.want)
 		}

@@ -154,7 +154,7 @@ func (h *Handler) session(ctx context.Context, req *request) (*gateway.Session, 
 			req.err = gateway.NewFault(gateway.FaultForbidden, "cross-site request refused: %s (or send the token as %s)", why, httpx.HeaderName)
 			return nil, req.err
 		}
-		req.session, req.err = h.core.Authenticate(ctx, token)
+		req.session, req.err = h.core.Resume(ctx, token)
 	} else if creds, ok := httpx.BasicCredentials(req.r); ok {
 		req.session, req.err = h.core.CredentialSession(ctx, creds, h.opts.Remote.Client(req.r, gateway.ProtocolXMLRPC))
 	} else {

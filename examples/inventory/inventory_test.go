@@ -1,25 +1,25 @@
 package inventory_test
 
 import (
-	"context"
 	"errors"
 	"sync"
 	"testing"
 
 	"gateway/examples/inventory"
 	"gateway/gateway"
+	"gateway/gateway/gatewaytest"
 	"gateway/wsdl"
 )
 
-// call invokes an operation the way the core does, for a user.
+// caller invokes the inventory's operations the way the core does, for a
+// user: through a real core (gatewaytest).
 type caller struct {
-	svc *inventory.Service
-	def *wsdl.Definition
+	t    *testing.T
+	core *gateway.Core
 }
 
 func (c caller) do(user, op string, params gateway.Struct) (gateway.Struct, error) {
-	p := gateway.NewPerspectiveForTest(gateway.Identity{Username: user})
-	return c.svc.Invoke(context.Background(), &gateway.Call{Operation: c.def.Operation(op), Params: params, Perspective: p})
+	return gatewaytest.Call(c.t, c.core, user, "inventory", op, params)
 }
 
 func newCaller(t *testing.T) caller {
@@ -27,7 +27,11 @@ func newCaller(t *testing.T) caller {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return caller{inventory.New(), def}
+	users := gatewaytest.Users{}
+	for _, u := range []string{"alice", "bob", "carol"} {
+		users[u] = gatewaytest.User{Password: u + "-pw"}
+	}
+	return caller{t, gatewaytest.New(t, users, &gateway.Service{Name: "inventory", Definition: def, Impl: inventory.New()})}
 }
 
 func appName(err error) string {
