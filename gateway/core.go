@@ -282,7 +282,7 @@ func (c *Core) CredentialSession(ctx context.Context, creds Credentials, client 
 			delete(c.credToken, k)
 			delete(c.credOf, old.client)
 		}
-		c.credToken[key] = credSession{token: token, client: s.Client.ID}
+		c.credToken[key] = credSession{token: token, client: s.Client.ID, user: s.Identity.Username}
 		c.credOf[s.Client.ID] = key
 		c.credMu.Unlock()
 		return s, nil
@@ -312,7 +312,44 @@ func (c *Core) cachedCredential(ctx context.Context, key string) *Session {
 }
 
 // credSession is a remembered session of per-call credentials.
-type credSession struct{ token, client string }
+type credSession struct{ token, client, user string }
+
+// credPruneBatch bounds the cached credentials one prune looks at.
+const credPruneBatch = 256
+
+// pruneCredentials forgets cached credentials whose sessions are gone from
+// the store (detached on another node), looking at up to n of them: one
+// ByUser per user among them.
+func (c *Core) pruneCredentials(ctx context.Context, n int) {
+	byUser := map[string][]string{} // user -> cached client IDs
+	c.credMu.Lock()
+	for _, cs := range c.credToken {
+		if n == 0 {
+			break
+		}
+		n--
+		byUser[cs.user] = append(byUser[cs.user], cs.client)
+	}
+	c.credMu.Unlock()
+	for user, clients := range byUser {
+		live, err := c.sessions.ByUser(ctx, user)
+		if err != nil {
+			return // the store is away: try again next time
+		}
+		for _, id := range clients {
+			if !slices.ContainsFunc(live, func(s *Session) bool { return s.Client.ID == id }) {
+				c.forgetCredential(id)
+			}
+		}
+	}
+}
+
+// CachedCredentials is how many per-call credentials the cache holds.
+func (c *Core) CachedCredentials() int {
+	c.credMu.Lock()
+	defer c.credMu.Unlock()
+	return len(c.credToken)
+}
 
 func (c *Core) forgetCredential(clientID string) {
 	c.credMu.Lock()
@@ -465,6 +502,10 @@ func (c *Core) Run(ctx context.Context) {
 			return
 		case <-t.C:
 			if isShared {
+				// Sessions another node swept or forced out leave this
+				// node's credential cache by this pass, not only when
+				// their credentials come again.
+				c.pruneCredentials(ctx, credPruneBatch)
 				held, err := shared.Lease(ctx, node, 3*c.SweepInterval())
 				if err != nil || !held {
 					continue

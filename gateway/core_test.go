@@ -453,3 +453,39 @@ func TestDepartedUserLeavesNoFeed(t *testing.T) {
 		t.Errorf("new feed: %v", evs)
 	}
 }
+
+// leasedStore is a memory store shared by two cores in a test, as Redis
+// is by nodes: it makes a core sweep by lease and prune its credential
+// cache.
+type leasedStore struct{ *gateway.MemoryStore }
+
+func (leasedStore) Lease(context.Context, string, time.Duration) (bool, error) { return true, nil }
+
+// TestCredentialCacheForgetsWhatAnotherNodeDetached: a session of per-call
+// credentials that another node forces out leaves this node's credential
+// cache by the next prune, not only when its credentials come again.
+func TestCredentialCacheForgetsWhatAnotherNodeDetached(t *testing.T) {
+	store := leasedStore{gateway.NewMemoryStore()}
+	events := gateway.NewMemoryEventLog(0)
+	reg, _ := gateway.NewRegistry()
+	cfg := gateway.Config{IdleTimeout: time.Second, AbsoluteTimeout: time.Hour}
+	here := gateway.New(&fakeAuth{}, store, events, reg, quiet, cfg)
+	there := gateway.New(&fakeAuth{}, store, events, reg, quiet, cfg)
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	go here.Run(ctx)
+	s, err := here.CredentialSession(ctx, gateway.Credentials{Username: "alice", Password: "pw"}, gateway.ClientInfo{Protocol: "soap"})
+	if err != nil || here.CachedCredentials() != 1 {
+		t.Fatalf("a credential session: %v, %d cached", err, here.CachedCredentials())
+	}
+	if err := there.Detach(ctx, s.Client.ID, gateway.ReasonForced); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for here.CachedCredentials() != 0 && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+	}
+	if n := here.CachedCredentials(); n != 0 {
+		t.Errorf("%d credentials cached after the other node detached their session", n)
+	}
+}

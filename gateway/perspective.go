@@ -2,6 +2,7 @@ package gateway
 
 import (
 	"context"
+	"slices"
 	"time"
 )
 
@@ -58,10 +59,5 @@ func (p *Perspective) Events(ctx context.Context, since uint64, wait time.Durati
 const MaxEventWait = 30 * time.Second
 
 func sortClients(cs []ClientInfo) {
-	// insertion sort: a perspective has a handful of clients
-	for i := 1; i < len(cs); i++ {
-		for j := i; j > 0 && cs[j].AttachedAt.Before(cs[j-1].AttachedAt); j-- {
-			cs[j], cs[j-1] = cs[j-1], cs[j]
-		}
-	}
+	slices.SortFunc(cs, func(a, b ClientInfo) int { return a.AttachedAt.Compare(b.AttachedAt) })
 }
