@@ -31,7 +31,6 @@ import (
 	"gateway/adapters/soap"
 	"gateway/adapters/upstream"
 	"gateway/adapters/xmlrpc"
-	"gateway/examples/inventory"
 	"gateway/gateway"
 	"gateway/gateway/prommetrics"
 	"gateway/gateway/redisstore"
@@ -46,23 +45,26 @@ type deps struct {
 
 // builtin is a Go implementation a service may name with builtin:, and
 // the WSDL built into the binary with it (used when the service names no
-// wsdl:), so that it runs from any folder.
+// wsdl:), so that it runs from any folder. make gets the service's WSDL
+// (its own, or the one the configuration names) to bind its methods to.
 type builtin struct {
-	make       func(context.Context, deps) (gateway.Implementation, error)
+	make       func(context.Context, deps, *wsdl.Definition) (gateway.Implementation, error)
 	definition func() (*wsdl.Definition, error)
 }
 
-// builtins are the Go implementations a service may name with builtin:.
-var builtins = map[string]builtin{
-	"inventory": {
-		make: func(ctx context.Context, d deps) (gateway.Implementation, error) {
-			if d.redis != nil {
-				return inventory.NewRedis(ctx, d.redis)
-			}
-			return inventory.New(), nil
-		},
-		definition: inventory.Definition,
-	},
+// builtins are the Go implementations a service may name with builtin:,
+// registered by registerBuiltin (the demo's in demo.go; a binary with
+// services of its own registers them the same way, in a file of this
+// package: see docs/adding-a-service.md).
+var builtins = map[string]builtin{}
+
+// registerBuiltin makes a Go implementation available under name. It is
+// called from init functions only, before the gateway starts.
+func registerBuiltin(name string, b builtin) {
+	if _, dup := builtins[name]; dup {
+		panic("builtin " + name + " registered twice")
+	}
+	builtins[name] = b
 }
 
 // app is the wired gateway.
@@ -118,7 +120,7 @@ func loadServices(ctx context.Context, cfg Config, d deps, log *slog.Logger, fet
 			if !ok {
 				return nil, fmt.Errorf("%s.builtin: no built-in implementation %q", key, sc.Builtin)
 			}
-			if svc.Impl, err = b.make(ctx, d); err != nil {
+			if svc.Impl, err = b.make(ctx, d, def); err != nil {
 				return nil, err
 			}
 		}

@@ -168,15 +168,17 @@ type LimitsConfig struct {
 	ThrottleKeys int `yaml:"throttle_keys"`
 }
 
+// demoServices are the services of the embedded defaults: the demo's
+// inventory, unless the binary is built without it (-tags nodemo).
+var demoServices []ServiceConfig
+
 // defaultConfig is the embedded default: the demo directory and inventory.
 func defaultConfig() Config {
 	return Config{
-		Listen:  "127.0.0.1:8080",
-		Session: SessionConfig{IdleTimeout: gateway.DefaultIdleTimeout, AbsoluteTimeout: gateway.DefaultAbsoluteTimeout, Store: "memory", MaxPerUser: gateway.DefaultMaxSessionsPerUser},
-		LDAP:    LDAPConfig{UserFilter: ldapauth.DefaultUserFilter, GroupAttr: ldapauth.DefaultGroupAttr, Timeout: ldapauth.DefaultTimeout, PoolSize: ldapauth.DefaultPoolSize},
-		Services: []ServiceConfig{{
-			Name: "inventory", Builtin: "inventory", AllowGroups: []string{"staff"}, // its WSDL is built in
-		}},
+		Listen:   "127.0.0.1:8080",
+		Session:  SessionConfig{IdleTimeout: gateway.DefaultIdleTimeout, AbsoluteTimeout: gateway.DefaultAbsoluteTimeout, Store: "memory", MaxPerUser: gateway.DefaultMaxSessionsPerUser},
+		LDAP:     LDAPConfig{UserFilter: ldapauth.DefaultUserFilter, GroupAttr: ldapauth.DefaultGroupAttr, Timeout: ldapauth.DefaultTimeout, PoolSize: ldapauth.DefaultPoolSize},
+		Services: demoServices, // the demo's, when it is built in (demo.go)
 		Limits: LimitsConfig{MaxBodyBytes: 4 << 20, MaxDepth: 64, MaxMulticall: 100,
 			MaxAttributes: xmltext.DefaultMaxAttrs, MaxNamespaces: xmltext.DefaultMaxNamespaces, ThrottleKeys: gateway.DefaultThrottleKeys},
 	}
@@ -337,6 +339,9 @@ func (c Config) validate() error {
 		return errors.New("limits: every limit must be positive")
 	}
 	if len(c.Services) == 0 {
+		if demoServices == nil {
+			return errors.New("services: at least one service (this binary is built without the demo: give -config FILE naming your services)")
+		}
 		return errors.New("services: at least one service")
 	}
 	seen := map[string]bool{}

@@ -83,79 +83,70 @@ type Service struct {
 	store store
 }
 
-var _ gateway.Implementation = (*Service)(nil)
-
 // New returns the inventory with the contract's three items, in memory.
+// Its methods are the operations of inventory.wsdl, on the types gowsdl
+// generated from it (package invsoap): register it with xmlbind.Methods.
 func New() *Service { return &Service{now: time.Now, store: newMemoryStore()} }
 
-// Invoke implements gateway.Implementation. Requests and responses are the
-// gowsdl-generated types of inventory.wsdl (package invsoap).
-func (s *Service) Invoke(ctx context.Context, call *gateway.Call) (gateway.Struct, error) {
-	owner := call.Perspective.Name()
-	var resp any
-	switch call.Operation.Name {
-	case "ListItems":
-		stock, err := s.store.stock(ctx)
-		if err != nil {
-			return nil, unavailable(err)
-		}
-		out := &invsoap.ListItemsResponse{Item: make([]*invsoap.Item, 0, len(catalogue))}
-		for _, p := range catalogue {
-			out.Item = append(out.Item, generated(p, stock[p.sku]))
-		}
-		resp = out
-	case "GetItem":
-		var req invsoap.GetItem
-		if err := xmlbind.Bind(call.Params, &req); err != nil {
-			return nil, err
-		}
-		p, ok := find(req.Sku)
-		if !ok {
-			return nil, unknownItem(req.Sku)
-		}
-		stock, err := s.store.stockOf(ctx, p.sku)
-		if err != nil {
-			return nil, unavailable(err)
-		}
-		resp = &invsoap.GetItemResponse{Item: generated(p, stock)}
-	case "Reserve":
-		var req invsoap.Reserve
-		if err := xmlbind.Bind(call.Params, &req); err != nil {
-			return nil, err
-		}
-		r, err := s.reserve(ctx, owner, req.Sku, int64(req.Quantity))
-		if err != nil {
-			return nil, err
-		}
-		resp = &invsoap.ReserveResponse{Reservation: r.generated()}
-	case "MyReservations":
-		mine, err := s.store.mine(ctx, owner)
-		if err != nil {
-			return nil, unavailable(err)
-		}
-		out := &invsoap.MyReservationsResponse{Reservation: make([]*invsoap.Reservation, len(mine))}
-		for i, r := range mine {
-			out.Reservation[i] = r.generated()
-		}
-		resp = out
-	case "CancelReservation":
-		var req invsoap.CancelReservation
-		if err := xmlbind.Bind(call.Params, &req); err != nil {
-			return nil, err
-		}
-		found, err := s.store.cancel(ctx, owner, req.Id)
-		if err != nil {
-			return nil, unavailable(err)
-		}
-		if !found { // another user's reservation is not yours to know of
-			return nil, fault("UnknownReservation", fmt.Sprintf("no reservation %s", req.Id),
-				&invsoap.UnknownReservation{Id: req.Id, Message: "no such reservation"})
-		}
-		resp = &invsoap.CancelReservationResponse{Cancelled: true}
-	default:
-		return nil, gateway.NewFault(gateway.FaultNoSuchMethod, "inventory has no operation %s", call.Operation.Name)
+// ListItems is every item with its stock.
+func (s *Service) ListItems(ctx context.Context, _ *gateway.Call) (*invsoap.ListItemsResponse, error) {
+	stock, err := s.store.stock(ctx)
+	if err != nil {
+		return nil, unavailable(err)
 	}
-	return xmlbind.ValueOf(resp).(gateway.Struct), nil
+	out := &invsoap.ListItemsResponse{Item: make([]*invsoap.Item, 0, len(catalogue))}
+	for _, p := range catalogue {
+		out.Item = append(out.Item, generated(p, stock[p.sku]))
+	}
+	return out, nil
+}
+
+// GetItem is one item by its SKU.
+func (s *Service) GetItem(ctx context.Context, _ *gateway.Call, req *invsoap.GetItem) (*invsoap.GetItemResponse, error) {
+	p, ok := find(req.Sku)
+	if !ok {
+		return nil, unknownItem(req.Sku)
+	}
+	stock, err := s.store.stockOf(ctx, p.sku)
+	if err != nil {
+		return nil, unavailable(err)
+	}
+	return &invsoap.GetItemResponse{Item: generated(p, stock)}, nil
+}
+
+// Reserve reserves a quantity for the caller's perspective.
+func (s *Service) Reserve(ctx context.Context, call *gateway.Call, req *invsoap.Reserve) (*invsoap.ReserveResponse, error) {
+	r, err := s.reserve(ctx, call.Perspective.Name(), req.Sku, int64(req.Quantity))
+	if err != nil {
+		return nil, err
+	}
+	return &invsoap.ReserveResponse{Reservation: r.generated()}, nil
+}
+
+// MyReservations are the caller's reservations, whichever client made them.
+func (s *Service) MyReservations(ctx context.Context, call *gateway.Call) (*invsoap.MyReservationsResponse, error) {
+	mine, err := s.store.mine(ctx, call.Perspective.Name())
+	if err != nil {
+		return nil, unavailable(err)
+	}
+	out := &invsoap.MyReservationsResponse{Reservation: make([]*invsoap.Reservation, len(mine))}
+	for i, r := range mine {
+		out.Reservation[i] = r.generated()
+	}
+	return out, nil
+}
+
+// CancelReservation cancels one of the caller's reservations.
+func (s *Service) CancelReservation(ctx context.Context, call *gateway.Call, req *invsoap.CancelReservation) (*invsoap.CancelReservationResponse, error) {
+	found, err := s.store.cancel(ctx, call.Perspective.Name(), req.Id)
+	if err != nil {
+		return nil, unavailable(err)
+	}
+	if !found { // another user's reservation is not yours to know of
+		return nil, fault("UnknownReservation", fmt.Sprintf("no reservation %s", req.Id),
+			&invsoap.UnknownReservation{Id: req.Id, Message: "no such reservation"})
+	}
+	return &invsoap.CancelReservationResponse{Cancelled: true}, nil
 }
 
 func (s *Service) reserve(ctx context.Context, owner, sku string, quantity int64) (reservation, error) {

@@ -1,8 +1,10 @@
 package xmlbind_test
 
 import (
+	"context"
 	"encoding/xml"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -10,6 +12,7 @@ import (
 
 	"gateway/gateway"
 	"gateway/gateway/xmlbind"
+	"gateway/wsdl"
 )
 
 type line struct {
@@ -73,3 +76,58 @@ func TestBindAndValueOf(t *testing.T) {
 		}
 	}
 }
+
+// greeter is a service of methods for TestMethods.
+type greeter struct{}
+
+type greetIn struct {
+	Name string `xml:"name"`
+}
+type greetOut struct {
+	Greeting string `xml:"greeting"`
+}
+
+func (greeter) Greet(_ context.Context, call *gateway.Call, in *greetIn) (*greetOut, error) {
+	return &greetOut{Greeting: "hello " + in.Name + " from " + call.Operation.Name}, nil
+}
+
+// TestMethods: an operation's method is found by its name and bound to
+// its types; a service whose methods do not fit its WSDL is refused with
+// both named.
+func TestMethods(t *testing.T) {
+	def, err := wsdl.LoadBytes("greeter.wsdl", []byte(greeterWSDL))
+	if err != nil {
+		t.Fatal(err)
+	}
+	impl, err := xmlbind.Methods(def, greeter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := impl.Invoke(t.Context(), &gateway.Call{Operation: def.Operation("Greet"), Params: gateway.Struct{{Name: "name", Value: "Ann"}}})
+	if err != nil || out.String("greeting") != "hello Ann from Greet" {
+		t.Errorf("Greet: %v %v", out, err)
+	}
+	type none struct{}
+	if _, err := xmlbind.Methods(def, none{}); err == nil || !strings.Contains(err.Error(), "operation Greet") || !strings.Contains(err.Error(), "has no method Greet") {
+		t.Errorf("a missing method: %v", err)
+	}
+	if _, err := xmlbind.Methods(def, wrongForm{}); err == nil || !strings.Contains(err.Error(), "want func(context.Context, *gateway.Call") {
+		t.Errorf("a method of another form: %v", err)
+	}
+}
+
+type wrongForm struct{}
+
+func (wrongForm) Greet(name string) string { return name }
+
+const greeterWSDL = `<definitions name="greeter" targetNamespace="urn:g" xmlns:tns="urn:g" xmlns="http://schemas.xmlsoap.org/wsdl/"
+  xmlns:soap="http://schemas.xmlsoap.org/wsdl/soap/" xmlns:xs="http://www.w3.org/2001/XMLSchema">
+  <types><xs:schema targetNamespace="urn:g">
+    <xs:element name="Greet"><xs:complexType><xs:sequence><xs:element name="name" type="xs:string"/></xs:sequence></xs:complexType></xs:element>
+    <xs:element name="GreetResponse"><xs:complexType><xs:sequence><xs:element name="greeting" type="xs:string"/></xs:sequence></xs:complexType></xs:element>
+  </xs:schema></types>
+  <message name="In"><part name="p" element="tns:Greet"/></message><message name="Out"><part name="p" element="tns:GreetResponse"/></message>
+  <portType name="P"><operation name="Greet"><input message="tns:In"/><output message="tns:Out"/></operation></portType>
+  <binding name="B" type="tns:P"><soap:binding style="document" transport="http://schemas.xmlsoap.org/soap/http"/>
+    <operation name="Greet"><input><soap:body use="literal"/></input><output><soap:body use="literal"/></output></operation></binding>
+</definitions>`

@@ -8,6 +8,7 @@ import (
 
 	"gateway/examples/inventory"
 	"gateway/gateway"
+	"gateway/gateway/xmlbind"
 	"gateway/wsdl"
 )
 
@@ -28,7 +29,7 @@ func Inventory(b *testing.B, wsdlPath, protocol string) (*gateway.Core, string, 
 	if err != nil {
 		b.Fatal(err)
 	}
-	reg, err := gateway.NewRegistry(&gateway.Service{Name: "inventory", Definition: def, AllowGroups: []string{"staff"}, Impl: inventory.New()})
+	reg, err := gateway.NewRegistry(&gateway.Service{Name: "inventory", Definition: def, AllowGroups: []string{"staff"}, Impl: mustMethods(def, inventory.New())})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -39,4 +40,13 @@ func Inventory(b *testing.B, wsdlPath, protocol string) (*gateway.Core, string, 
 		b.Fatal(err)
 	}
 	return core, token, log
+}
+
+// mustMethods binds the inventory's methods to its WSDL.
+func mustMethods(def *wsdl.Definition, v any) gateway.Implementation {
+	impl, err := xmlbind.Methods(def, v)
+	if err != nil {
+		panic(err)
+	}
+	return impl
 }
