@@ -60,10 +60,12 @@ type Core struct {
 	sessions SessionStore
 	events   EventLog
 	services atomic.Pointer[Registry]
-	log      *slog.Logger
-	idle     time.Duration
-	absolute time.Duration
-	now      func() time.Time
+	// sessionDef is the session service's WSDL (sessionservice.go).
+	sessionDef *wsdl.Definition
+	log        *slog.Logger
+	idle       time.Duration
+	absolute   time.Duration
+	now        func() time.Time
 
 	// Per-call credentials (HTTP Basic, WS-Security) of one (user, protocol,
 	// password) share one session. The cache key is an HMAC under a key that
@@ -119,6 +121,7 @@ func New(auth Authorizer, sessions SessionStore, events EventLog, services *Regi
 	}
 	c.draining, c.drain = context.WithCancel(context.Background())
 	c.auth.Store(&authorizerBox{auth})
+	c.sessionDef = loadSessionDefinition()
 	c.services.Store(services)
 	return c
 }

@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -487,5 +488,63 @@ func TestCredentialCacheForgetsWhatAnotherNodeDetached(t *testing.T) {
 	}
 	if n := here.CachedCredentials(); n != 0 {
 		t.Errorf("%d credentials cached after the other node detached their session", n)
+	}
+}
+
+// countingMetrics records the calls counted, as "protocol service.operation outcome".
+type countingMetrics struct {
+	mu    sync.Mutex
+	calls []string
+}
+
+func (m *countingMetrics) ObserveCall(protocol, service, operation string, err error, _ time.Duration) {
+	outcome := "ok"
+	if err != nil {
+		outcome = gateway.AsFault(err).Kind.String()
+	}
+	m.mu.Lock()
+	m.calls = append(m.calls, protocol+" "+service+"."+operation+" "+outcome)
+	m.mu.Unlock()
+}
+func (m *countingMetrics) Login(string) {}
+func (m *countingMetrics) Event(string) {}
+
+// TestSessionService: the one session service every front end serves:
+// Login, WhoAmI, Events, Logout, its input checked against session.wsdl
+// and every call counted under the session service, whatever protocol.
+func TestSessionService(t *testing.T) {
+	metrics := &countingMetrics{}
+	reg, _ := gateway.NewRegistry()
+	core := gateway.New(&fakeAuth{}, gateway.NewMemoryStore(), gateway.NewMemoryEventLog(0), reg, quiet, gateway.Config{Metrics: metrics})
+	ctx := t.Context()
+	login, err := core.CallSession(ctx, gateway.SessionCall{Protocol: "xmlrpc", Operation: "Login",
+		Params: gateway.Struct{{Name: "username", Value: "alice"}, {Name: "password", Value: "pw"}}, Client: gateway.ClientInfo{Protocol: "xmlrpc"}})
+	if err != nil || login.Token == "" || login.Session == nil || login.Output.String("username") != "alice" {
+		t.Fatalf("Login: %v %+v", err, login)
+	}
+	who, err := core.CallSession(ctx, gateway.SessionCall{Protocol: "soap", Operation: "WhoAmI", Session: login.Session})
+	if err != nil || who.Output.String("username") != "alice" {
+		t.Errorf("WhoAmI: %v %+v", err, who)
+	}
+	evs, err := core.CallSession(ctx, gateway.SessionCall{Protocol: "portal", Operation: "Events", Session: login.Session,
+		Params: gateway.Struct{{Name: "since", Value: int64(0)}, {Name: "wait", Value: int64(0)}}})
+	if err != nil || evs.Output.Int("next") < 1 {
+		t.Errorf("Events: %v %+v", err, evs)
+	}
+	if _, err := core.CallSession(ctx, gateway.SessionCall{Protocol: "soap", Operation: "Events", Session: login.Session,
+		Params: gateway.Struct{{Name: "since", Value: "soon"}}}); !errors.Is(err, gateway.ErrInvalidParams) {
+		t.Errorf("Events with a string: %v", err)
+	}
+	out, err := core.CallSession(ctx, gateway.SessionCall{Protocol: "xmlrpc", Operation: "Logout", Session: login.Session})
+	if err != nil || !out.LoggedOut {
+		t.Errorf("Logout: %v %+v", err, out)
+	}
+	if _, err := core.CallSession(ctx, gateway.SessionCall{Protocol: "xmlrpc", Operation: "Login",
+		Params: gateway.Struct{{Name: "username", Value: "alice"}, {Name: "password", Value: "bad"}}}); !errors.Is(err, gateway.ErrUnauthenticated) {
+		t.Errorf("a bad password: %v", err)
+	}
+	want := "xmlrpc session.Login ok,soap session.WhoAmI ok,portal session.Events ok,soap session.Events InvalidParams,xmlrpc session.Logout ok,xmlrpc session.Login Unauthenticated"
+	if got := strings.Join(metrics.calls, ","); got != want {
+		t.Errorf("counted\n got %s\nwant %s", got, want)
 	}
 }

@@ -269,8 +269,10 @@ func (h *Handler) login(q *request) {
 		http.Error(q.w, "bad form", http.StatusBadRequest)
 		return
 	}
-	creds := gateway.Credentials{Username: q.r.PostFormValue("username"), Password: q.r.PostFormValue("password")}
-	token, _, err := h.core.Login(q.r.Context(), creds, h.opts.Proxies.Client(q.r, gateway.ProtocolPortal))
+	res, err := h.core.CallSession(q.r.Context(), gateway.SessionCall{Protocol: gateway.ProtocolPortal, Operation: "Login",
+		Params: gateway.Struct{{Name: "username", Value: q.r.PostFormValue("username")}, {Name: "password", Value: q.r.PostFormValue("password")}},
+		Client: h.opts.Proxies.Client(q.r, gateway.ProtocolPortal)})
+	token := res.Token
 	if err != nil {
 		status, msg := http.StatusUnauthorized, "Invalid username or password."
 		switch gateway.AsFault(err).Kind {
@@ -360,7 +362,7 @@ func (h *Handler) check(q *request) {
 }
 
 func (h *Handler) logout(q *request) {
-	_ = h.core.Logout(q.r.Context(), q.session)
+	_, _ = h.core.CallSession(q.r.Context(), gateway.SessionCall{Protocol: gateway.ProtocolPortal, Operation: "Logout", Session: q.session})
 	if !q.urlMode {
 		httpx.ClearSession(q.w, q.r)
 	}

@@ -2,7 +2,6 @@ package soap
 
 import (
 	"context"
-	"embed"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -19,11 +18,8 @@ import (
 	"gateway/wsdl"
 )
 
-//go:embed session.wsdl
-var sessionFS embed.FS
-
 // SessionService is the name of the built-in session endpoint.
-const SessionService = "session"
+const SessionService = gateway.SessionService
 
 // Options configure the SOAP front end.
 type Options struct {
@@ -77,11 +73,7 @@ func New(core *gateway.Core, opts Options) (*Handler, error) {
 	h := &Handler{core: core, opts: opts, nonces: newNonceCache(),
 		contentTypes: map[Version][]string{V11: {V11.contentType()}, V12: {V12.contentType()}},
 		bufs:         sync.Pool{New: func() any { b := make([]byte, 0, 4096); return &b }}}
-	sessionDef, err := wsdl.LoadFS(sessionFS, "session.wsdl")
-	if err != nil {
-		return nil, err
-	}
-	h.sessionEP = &endpoint{name: SessionService, def: sessionDef}
+	h.sessionEP = &endpoint{name: SessionService, def: core.SessionDefinition()}
 	if err := publish(h.sessionEP); err != nil {
 		return nil, err
 	}
@@ -220,11 +212,11 @@ func (h *Handler) serveCall(w http.ResponseWriter, r *http.Request, ep *endpoint
 	var echoToken string
 	start := time.Now()
 	if ep.service == nil {
-		result, echoToken, err = h.sessionCall(r.Context(), w, r, req)
+		result, echoToken, err = h.sessionCall(r.Context(), w, r, req) // counted by the core
 	} else {
 		result, err = h.serviceCall(r.Context(), r, ep, req)
+		h.core.Metrics().ObserveCall(gateway.ProtocolSOAP, ep.name, req.Operation.Name, err, time.Since(start))
 	}
-	h.core.Metrics().ObserveCall(gateway.ProtocolSOAP, ep.name, req.Operation.Name, err, time.Since(start))
 	if err != nil {
 		h.writeError(w, v, err, req.Operation)
 		return
@@ -336,47 +328,29 @@ func (h *Handler) serviceCall(ctx context.Context, r *http.Request, ep *endpoint
 	return h.core.Invoke(ctx, s, ep.service, req.Operation, req.Params)
 }
 
-// sessionCall runs the session service's operations.
+// sessionCall runs the session service's operations (the core's, as every
+// front end does); the transport's part is the cookie.
 func (h *Handler) sessionCall(ctx context.Context, w http.ResponseWriter, r *http.Request, req *Request) (gateway.Struct, string, error) {
-	if _, err := gateway.CheckInput(req.Operation.Input, req.Params); err != nil {
-		return nil, "", err
-	}
+	call := gateway.SessionCall{Protocol: gateway.ProtocolSOAP, Operation: req.Operation.Name, Params: req.Params}
 	if req.Operation.Name == "Login" {
-		creds := gateway.Credentials{Username: req.Params.String("username"), Password: req.Params.String("password")}
-		token, s, err := h.core.Login(ctx, creds, h.opts.Proxies.Client(r, gateway.ProtocolSOAP))
+		call.Client = h.opts.Proxies.Client(r, gateway.ProtocolSOAP)
+	} else {
+		s, err := h.session(ctx, r, req)
 		if err != nil {
+			h.core.Metrics().ObserveCall(gateway.ProtocolSOAP, gateway.SessionService, req.Operation.Name, err, 0)
 			return nil, "", err
 		}
-		httpx.SetSession(w, r, token)
-		return gateway.LoginValue(token, s), token, nil
+		call.Session = s
 	}
-	s, err := h.session(ctx, r, req)
+	res, err := h.core.CallSession(ctx, call)
 	if err != nil {
 		return nil, "", err
 	}
-	switch req.Operation.Name {
-	case "Logout":
-		if err := h.core.Logout(ctx, s); err != nil {
-			return nil, "", err
-		}
+	switch {
+	case res.Token != "":
+		httpx.SetSession(w, r, res.Token)
+	case res.LoggedOut:
 		httpx.ClearSession(w, r)
-		return gateway.Struct{{Name: "result", Value: true}}, "", nil
-	case "WhoAmI":
-		clients, err := h.core.Perspective(s).Clients(ctx)
-		if err != nil {
-			return nil, "", err
-		}
-		return gateway.WhoAmIValue(s.Identity, clients), "", nil
-	case "Events":
-		since, wait := req.Params.Int("since"), req.Params.Int("wait")
-		if since < 0 || wait < 0 {
-			return nil, "", gateway.NewFault(gateway.FaultInvalidParams, "since and wait must not be negative")
-		}
-		evs, next, err := h.core.Perspective(s).Events(ctx, uint64(since), time.Duration(wait)*time.Second)
-		if err != nil {
-			return nil, "", err
-		}
-		return gateway.EventsValue(evs, next), "", nil
 	}
-	return nil, "", gateway.NewFault(gateway.FaultNoSuchMethod, "no operation %s", req.Operation.Name)
+	return res.Output, res.Token, nil
 }

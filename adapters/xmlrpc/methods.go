@@ -2,6 +2,7 @@ package xmlrpc
 
 import (
 	"context"
+	"math"
 	"strings"
 	"time"
 
@@ -91,7 +92,7 @@ func (h *Handler) invoke(ctx context.Context, req *request, svc *gateway.Service
 }
 
 func (h *Handler) login(ctx context.Context, req *request, params []any) (any, error) {
-	var creds gateway.Credentials
+	var in gateway.Struct
 	switch {
 	case len(params) == 2:
 		u, ok1 := params[0].(string)
@@ -99,61 +100,60 @@ func (h *Handler) login(ctx context.Context, req *request, params []any) (any, e
 		if !ok1 || !ok2 {
 			return nil, gateway.NewFault(gateway.FaultInvalidParams, "session.login takes (username string, password string)")
 		}
-		creds = gateway.Credentials{Username: u, Password: p}
+		in = gateway.Struct{{Name: "username", Value: u}, {Name: "password", Value: p}}
 	case len(params) == 1:
 		st, ok := params[0].(gateway.Struct)
 		if !ok {
 			return nil, gateway.NewFault(gateway.FaultInvalidParams, "session.login takes (username, password) or {username, password}")
 		}
-		creds = gateway.Credentials{Username: st.String("username"), Password: st.String("password")}
+		in = gateway.Struct{{Name: "username", Value: st.String("username")}, {Name: "password", Value: st.String("password")}}
 	default:
 		return nil, gateway.NewFault(gateway.FaultInvalidParams, "session.login takes (username, password)")
 	}
-	token, s, err := h.core.Login(ctx, creds, h.opts.Remote.Client(req.r, gateway.ProtocolXMLRPC))
+	res, err := h.core.CallSession(ctx, gateway.SessionCall{Protocol: gateway.ProtocolXMLRPC, Operation: "Login", Params: in,
+		Client: h.opts.Remote.Client(req.r, gateway.ProtocolXMLRPC)})
 	if err != nil {
 		return nil, err
 	}
-	httpx.SetSession(req.w, req.r, token)
-	req.resolved, req.session, req.err = true, s, nil // later calls of a multicall use it
-	return gateway.LoginValue(token, s), nil
+	httpx.SetSession(req.w, req.r, res.Token)
+	req.resolved, req.session, req.err = true, res.Session, nil // later calls of a multicall use it
+	return res.Output, nil
 }
 
+// sessionOps are the XML-RPC names of the session service's operations.
+var sessionOps = map[string]string{"session.logout": "Logout", "session.whoami": "WhoAmI", "session.events": "Events"}
+
+// sessionCall runs session.logout, session.whoami and session.events: the
+// core's session service, as every front end runs it; the transport's
+// part is the cookie, and reading the events' parameters.
 func (h *Handler) sessionCall(ctx context.Context, req *request, method string, params []any) (any, error) {
-	switch method {
-	case "session.logout", "session.whoami", "session.events":
-	default:
+	op, ok := sessionOps[method]
+	if !ok {
 		return nil, gateway.NewFault(gateway.FaultNoSuchMethod, "no such method %q", method)
 	}
-	s, err := h.session(ctx, req)
-	if err != nil {
-		return nil, err
-	}
-	switch method {
-	case "session.logout":
-		if err := h.core.Logout(ctx, s); err != nil {
-			return nil, err
-		}
-		httpx.ClearSession(req.w, req.r)
-		req.session, req.err = nil, gateway.NewFault(gateway.FaultUnauthenticated, "logged out")
-		return true, nil
-	case "session.whoami":
-		p := h.core.Perspective(s)
-		clients, err := p.Clients(ctx)
-		if err != nil {
-			return nil, err
-		}
-		return gateway.WhoAmIValue(s.Identity, clients), nil
-	default:
+	in := gateway.Struct{}
+	if op == "Events" {
 		since, wait, err := eventParams(params)
 		if err != nil {
 			return nil, err
 		}
-		evs, next, err := h.core.Perspective(s).Events(ctx, since, wait)
-		if err != nil {
-			return nil, err
-		}
-		return gateway.EventsValue(evs, next), nil
+		in = gateway.Struct{{Name: "since", Value: int64(since)}, {Name: "wait", Value: int64(math.Ceil(wait.Seconds()))}}
 	}
+	s, err := h.session(ctx, req)
+	if err != nil {
+		h.core.Metrics().ObserveCall(gateway.ProtocolXMLRPC, gateway.SessionService, op, err, 0)
+		return nil, err
+	}
+	res, err := h.core.CallSession(ctx, gateway.SessionCall{Protocol: gateway.ProtocolXMLRPC, Operation: op, Params: in, Session: s})
+	if err != nil {
+		return nil, err
+	}
+	if res.LoggedOut {
+		httpx.ClearSession(req.w, req.r)
+		req.session, req.err = nil, gateway.NewFault(gateway.FaultUnauthenticated, "logged out")
+		return true, nil
+	}
+	return res.Output, nil
 }
 
 func eventParams(params []any) (since uint64, wait time.Duration, err error) {
