@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"reflect"
 	"strings"
+	"sync"
 
 	"gateway/gateway"
 	"gateway/wsdl"
@@ -99,19 +100,22 @@ func (ms *methods) Invoke(ctx context.Context, call *gateway.Call) (gateway.Stru
 	if m == nil {
 		return nil, gateway.NewFault(gateway.FaultNoSuchMethod, "no operation %s", call.Operation.Name)
 	}
-	args := []reflect.Value{reflect.ValueOf(ctx), reflect.ValueOf(call)}
+	ap := argsPool.Get().(*[]reflect.Value)
+	args := append((*ap)[:0], reflect.ValueOf(ctx), reflect.ValueOf(call))
 	if m.in != nil {
 		if m.in == structType {
 			args = append(args, reflect.ValueOf(call.Params))
 		} else {
 			in := reflect.New(m.in.Elem())
 			if err := Bind(call.Params, in.Interface()); err != nil {
+				putArgs(ap, args)
 				return nil, err
 			}
 			args = append(args, in)
 		}
 	}
 	out := m.fn.Call(args)
+	putArgs(ap, args)
 	if err, _ := out[1].Interface().(error); err != nil {
 		return nil, err
 	}
@@ -126,6 +130,16 @@ func (ms *methods) Invoke(ctx context.Context, call *gateway.Call) (gateway.Stru
 		return nil, gateway.NewFault(gateway.FaultInternal, "operation %s returned no structure", call.Operation.Name)
 	}
 	return st, nil
+}
+
+// argsPool keeps the argument slices of method calls: a call needs one
+// for the moment of the call only.
+var argsPool = sync.Pool{New: func() any { s := make([]reflect.Value, 0, 3); return &s }}
+
+func putArgs(ap *[]reflect.Value, args []reflect.Value) {
+	clear(args) // no reference to the call's values stays in the pool
+	*ap = args[:0]
+	argsPool.Put(ap)
 }
 
 // methodsWithHooks passes attach and detach on to a value that hears them.
