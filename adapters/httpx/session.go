@@ -241,6 +241,10 @@ func validHost(h string) bool {
 	return true
 }
 
+// DefaultMaxBodyBytes bounds a request body when the configuration says
+// nothing (limits.max_body_bytes).
+const DefaultMaxBodyBytes = 4 << 20
+
 // LimitBody refuses, with its HTTP error, a body the gateway will not read:
 // a compressed one (415: a gzip bomb cannot inflate past the limit if it is
 // never inflated) or one whose Content-Length is over max (413, before any

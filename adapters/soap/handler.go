@@ -62,7 +62,7 @@ type endpoint struct {
 // New prepares every service's published WSDL and the session service.
 func New(core *gateway.Core, opts Options) (*Handler, error) {
 	if opts.MaxBodyBytes <= 0 {
-		opts.MaxBodyBytes = 4 << 20
+		opts.MaxBodyBytes = httpx.DefaultMaxBodyBytes
 	}
 	if opts.Log == nil {
 		opts.Log = slog.Default()

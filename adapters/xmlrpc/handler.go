@@ -26,6 +26,10 @@ type Options struct {
 	Log       *slog.Logger
 }
 
+// DefaultMaxMulticall bounds the calls of one system.multicall when the
+// configuration says nothing (limits.max_multicall).
+const DefaultMaxMulticall = 100
+
 // Handler serves POST /xmlrpc.
 type Handler struct {
 	core        *gateway.Core
@@ -38,10 +42,10 @@ type Handler struct {
 // New returns the XML-RPC handler over core.
 func New(core *gateway.Core, opts Options) *Handler {
 	if opts.MaxBodyBytes <= 0 {
-		opts.MaxBodyBytes = 4 << 20
+		opts.MaxBodyBytes = httpx.DefaultMaxBodyBytes
 	}
 	if opts.MaxMulticall <= 0 {
-		opts.MaxMulticall = 100
+		opts.MaxMulticall = DefaultMaxMulticall
 	}
 	if opts.Log == nil {
 		opts.Log = slog.Default()

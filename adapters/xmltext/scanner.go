@@ -68,6 +68,8 @@ type binding struct {
 const (
 	DefaultMaxAttrs      = 256
 	DefaultMaxNamespaces = 64
+	// DefaultMaxDepth bounds element nesting.
+	DefaultMaxDepth = 64
 )
 
 // inlineBindings is how many declarations in scope are resolved by a scan
@@ -131,7 +133,7 @@ func NewScanner(src []byte, maxDepth int, namespaces bool) (*Scanner, error) {
 // used: its stacks live in its own inline arrays.
 func (s *Scanner) Reset(src []byte, maxDepth int, namespaces bool) error {
 	if maxDepth <= 0 {
-		maxDepth = 64
+		maxDepth = DefaultMaxDepth
 	}
 	// Field by field: copying a whole Scanner value would write (and, while
 	// the GC runs, barrier) its inline arrays on every message.

@@ -19,7 +19,9 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"gateway/adapters/httpx"
 	"gateway/adapters/upstream"
+	"gateway/adapters/xmlrpc"
 	"gateway/adapters/xmltext"
 	"gateway/gateway"
 	"gateway/ldapauth"
@@ -179,7 +181,7 @@ func defaultConfig() Config {
 		Session:  SessionConfig{IdleTimeout: gateway.DefaultIdleTimeout, AbsoluteTimeout: gateway.DefaultAbsoluteTimeout, Store: "memory", MaxPerUser: gateway.DefaultMaxSessionsPerUser},
 		LDAP:     LDAPConfig{UserFilter: ldapauth.DefaultUserFilter, GroupAttr: ldapauth.DefaultGroupAttr, Timeout: ldapauth.DefaultTimeout, PoolSize: ldapauth.DefaultPoolSize},
 		Services: demoServices, // the demo's, when it is built in (demo.go)
-		Limits: LimitsConfig{MaxBodyBytes: 4 << 20, MaxDepth: 64, MaxMulticall: 100,
+		Limits: LimitsConfig{MaxBodyBytes: httpx.DefaultMaxBodyBytes, MaxDepth: xmltext.DefaultMaxDepth, MaxMulticall: xmlrpc.DefaultMaxMulticall,
 			MaxAttributes: xmltext.DefaultMaxAttrs, MaxNamespaces: xmltext.DefaultMaxNamespaces, ThrottleKeys: gateway.DefaultThrottleKeys},
 	}
 }
