@@ -136,8 +136,9 @@ func (h *Handler) post(w http.ResponseWriter, r *http.Request, call func(context
 	writeJSON(w, status, out)
 }
 
-// sessionView is one session as the API shows it.
-type sessionView struct {
+// SessionView is one session as the API shows it (GET /admin/api/sessions
+// answers {"sessions": [...]}).
+type SessionView struct {
 	User       string    `json:"user"`
 	Client     string    `json:"client"`
 	Protocol   string    `json:"protocol"`
@@ -155,15 +156,15 @@ func (h *Handler) sessions(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	user := r.URL.Query().Get("user")
-	out := []sessionView{}
+	out := []SessionView{}
 	for _, s := range all {
 		if user != "" && !strings.EqualFold(s.Identity.Username, user) {
 			continue
 		}
-		out = append(out, sessionView{s.Identity.Username, s.Client.ID, s.Client.Protocol, s.Client.Remote, s.Client.UserAgent,
+		out = append(out, SessionView{s.Identity.Username, s.Client.ID, s.Client.Protocol, s.Client.Remote, s.Client.UserAgent,
 			s.Client.AttachedAt.UTC(), s.LastSeen.UTC(), s.ExpiresAt().UTC()})
 	}
-	slices.SortFunc(out, func(a, b sessionView) int {
+	slices.SortFunc(out, func(a, b SessionView) int {
 		if c := strings.Compare(a.User, b.User); c != 0 {
 			return c
 		}

@@ -319,6 +319,18 @@ func (w *formWalk) fieldsOf(t *wsdl.Type, prefix string) []*field {
 	return out
 }
 
+// rowsOf reports whether el is shown as rows of structures (a repeated
+// structure, or a SOAP-ENC array of them), and the element of one row.
+func rowsOf(el *wsdl.Element) (item *wsdl.Element, rows bool) {
+	switch {
+	case el.Type.Kind == wsdl.KindStruct && el.Repeated():
+		return el, true
+	case el.Type.Kind == wsdl.KindArray && el.Type.Item.Kind == wsdl.KindStruct:
+		return &wsdl.Element{Name: el.Name, Type: el.Type.Item, Min: 1, Max: 1}, true
+	}
+	return nil, false
+}
+
 // choiceKey is the form key of the radio that picks an alternative of a
 // choice.
 func choiceKey(prefix string, choice int) string {
@@ -358,13 +370,9 @@ func (w *formWalk) control(el *wsdl.Element, prefix string) *field {
 	w.left--
 	name := prefix + el.Name.Local
 	optional := el.Min == 0 || el.Choice != 0
+	item, rows := rowsOf(el)
 	switch {
-	case el.Type.Kind == wsdl.KindStruct && el.Repeated(),
-		el.Type.Kind == wsdl.KindArray && el.Type.Item.Kind == wsdl.KindStruct:
-		item := el
-		if el.Type.Kind == wsdl.KindArray {
-			item = &wsdl.Element{Name: el.Name, Type: el.Type.Item, Min: 1, Max: 1}
-		}
+	case rows:
 		n := w.state.rowsOf(name, el)
 		f := &field{Name: name, Label: el.Name.Local, Input: "rows", Op: "add:" + name, OpLabel: "add " + el.Name.Local}
 		f.Children = append(f.Children, &field{Name: "_rows:" + name, Input: "hidden", Value: strconv.Itoa(n)})
@@ -518,13 +526,9 @@ func (w *formWalk) decodeStruct(t *wsdl.Type, prefix string) (gateway.Struct, er
 		}
 		w.left--
 		name := prefix + el.Name.Local
+		item, rows := rowsOf(el)
 		switch {
-		case el.Type.Kind == wsdl.KindStruct && el.Repeated(),
-			el.Type.Kind == wsdl.KindArray && el.Type.Item.Kind == wsdl.KindStruct:
-			item := el
-			if el.Type.Kind == wsdl.KindArray {
-				item = &wsdl.Element{Name: el.Name, Type: el.Type.Item, Min: 1, Max: 1}
-			}
+		case rows:
 			var list []any
 			for i := range w.state.rowsOf(name, el) {
 				if w.left <= 0 {

@@ -46,7 +46,7 @@ func server(t *testing.T) *httptest.Server {
 	if err != nil {
 		t.Fatal(err)
 	}
-	reg, err := gateway.NewRegistry(&gateway.Service{Name: "inventory", Definition: def, AllowGroups: []string{"staff"}, Impl: mustMethods(def, inventory.New())})
+	reg, err := gateway.NewRegistry(&gateway.Service{Name: "inventory", Definition: def, AllowGroups: []string{"staff"}, Impl: xmlbind.MustMethods(def, inventory.New())})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -560,13 +560,4 @@ func TestParamsFromPairs(t *testing.T) {
 	if _, err := ParamsFromPairs(in, url.Values{"count": {"three"}}); err == nil || !strings.Contains(err.Error(), "count") {
 		t.Errorf("a value that is not a number: %v", err)
 	}
-}
-
-// mustMethods binds the inventory's methods to its WSDL.
-func mustMethods(def *wsdl.Definition, v any) gateway.Implementation {
-	impl, err := xmlbind.Methods(def, v)
-	if err != nil {
-		panic(err)
-	}
-	return impl
 }

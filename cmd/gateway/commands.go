@@ -12,6 +12,8 @@ import (
 	"strings"
 	"text/tabwriter"
 	"time"
+
+	"gateway/adapters/admin"
 )
 
 // command is an admin command of the gateway binary: it talks to a
@@ -174,16 +176,7 @@ func cmdSessions(c *adminClient, fs *flag.FlagSet, stdout io.Writer) error {
 		path += "?user=" + u
 	}
 	var out struct {
-		Sessions []struct {
-			User       string    `json:"user"`
-			Client     string    `json:"client"`
-			Protocol   string    `json:"protocol"`
-			Remote     string    `json:"remote"`
-			UserAgent  string    `json:"userAgent"`
-			AttachedAt time.Time `json:"attachedAt"`
-			LastSeen   time.Time `json:"lastSeen"`
-			Expires    time.Time `json:"expires"`
-		} `json:"sessions"`
+		Sessions []admin.SessionView `json:"sessions"`
 	}
 	if err := c.do(http.MethodGet, path, nil, &out); err != nil {
 		return err
@@ -207,9 +200,7 @@ func cmdLogout(c *adminClient, fs *flag.FlagSet, stdout io.Writer) error {
 	target := fs.Arg(0)
 	// A client ID is what sessions lists; anything else is a username.
 	var sessions struct {
-		Sessions []struct {
-			Client string `json:"client"`
-		} `json:"sessions"`
+		Sessions []admin.SessionView `json:"sessions"`
 	}
 	body := map[string]any{"user": target}
 	if err := c.do(http.MethodGet, "sessions", nil, &sessions); err == nil {

@@ -25,14 +25,7 @@ func TestCorpusForms(t *testing.T) {
 	}
 	gw := harness.Start(t, harness.Binary(t), cfg.String())
 	ctx := harness.Browser(t, false)
-	harness.Do(t, ctx, "sign in",
-		chromedp.Navigate(gw.URL+"/portal/"),
-		chromedp.WaitVisible(chromedp.CSS("#username")),
-		chromedp.SendKeys(chromedp.CSS("#username"), "bob"),
-		chromedp.SendKeys(chromedp.CSS("#password"), "builder"),
-		chromedp.Click(chromedp.CSS("#signin")),
-		chromedp.WaitVisible(chromedp.CSS("#clients")),
-	)
+	harness.SignIn(t, ctx, gw.URL, "bob", "builder")
 	hardest := map[string]string{"retailer": "SubmitOrder"}
 	ops := map[string]string{"ogc": "Insert", "hl7": "PRPA_IN201305", "ota": "OTA_HotelAvailRQ", "metadata": "createMetadata", "pain": "Initiate",
 		"lists": "GetListItems", "netsuite": "add", "wcfws": "Update", "ship": "ProcessShipment", "workday": "Get_Workers", "stats": "summarize",

@@ -87,3 +87,17 @@ func Screenshot(t *testing.T, ctx context.Context, name string) {
 	}
 	t.Logf("screenshot: %s", path)
 }
+
+// SignIn signs user in through the portal's login form and waits for the
+// dashboard.
+func SignIn(t *testing.T, ctx context.Context, base, user, password string) {
+	t.Helper()
+	Do(t, ctx, "sign in as "+user,
+		chromedp.Navigate(base+"/portal/"),
+		chromedp.WaitVisible(chromedp.CSS("#username")),
+		chromedp.SendKeys(chromedp.CSS("#username"), user),
+		chromedp.SendKeys(chromedp.CSS("#password"), password),
+		chromedp.Click(chromedp.CSS("#signin")),
+		chromedp.WaitVisible(chromedp.CSS("#clients")),
+	)
+}

@@ -51,14 +51,8 @@ func text(t *testing.T, ctx context.Context, sel string) string {
 }
 
 func signIn(t *testing.T, ctx context.Context, base, user, password string) {
-	do(t, ctx, "sign in as "+user,
-		chromedp.Navigate(base+"/portal/"),
-		chromedp.WaitVisible(chromedp.CSS("#username")),
-		chromedp.SendKeys(chromedp.CSS("#username"), user),
-		chromedp.SendKeys(chromedp.CSS("#password"), password),
-		chromedp.Click(chromedp.CSS("#signin")),
-		chromedp.WaitVisible(chromedp.CSS("#clients")),
-	)
+	t.Helper()
+	harness.SignIn(t, ctx, base, user, password)
 }
 
 // xmlrpcCall posts one XML-RPC call with an optional session token.

@@ -32,7 +32,7 @@ func newCaller(t *testing.T) caller {
 	for _, u := range []string{"alice", "bob", "carol"} {
 		users[u] = gatewaytest.User{Password: u + "-pw"}
 	}
-	return caller{t, gatewaytest.New(t, users, &gateway.Service{Name: "inventory", Definition: def, Impl: mustMethods(def, inventory.New())})}
+	return caller{t, gatewaytest.New(t, users, &gateway.Service{Name: "inventory", Definition: def, Impl: xmlbind.MustMethods(def, inventory.New())})}
 }
 
 func appName(err error) string {
@@ -97,13 +97,4 @@ func TestConcurrentReservationsNeverOversell(t *testing.T) {
 	if n := len(mine[0].Value.([]any)); n != 40 {
 		t.Errorf("bob has %d reservations", n)
 	}
-}
-
-// mustMethods binds the inventory's methods to its WSDL.
-func mustMethods(def *wsdl.Definition, v any) gateway.Implementation {
-	impl, err := xmlbind.Methods(def, v)
-	if err != nil {
-		panic(err)
-	}
-	return impl
 }

@@ -51,6 +51,16 @@ func Methods(def *wsdl.Definition, v any) (gateway.Implementation, error) {
 	return impl, nil
 }
 
+// MustMethods is Methods for values known to fit their WSDL (tests,
+// benchmarks): it panics where Methods returns an error.
+func MustMethods(def *wsdl.Definition, v any) gateway.Implementation {
+	impl, err := Methods(def, v)
+	if err != nil {
+		panic(err)
+	}
+	return impl
+}
+
 var (
 	contextType = reflect.TypeFor[context.Context]()
 	callType    = reflect.TypeFor[*gateway.Call]()

@@ -29,7 +29,7 @@ func Inventory(b *testing.B, wsdlPath, protocol string) (*gateway.Core, string, 
 	if err != nil {
 		b.Fatal(err)
 	}
-	reg, err := gateway.NewRegistry(&gateway.Service{Name: "inventory", Definition: def, AllowGroups: []string{"staff"}, Impl: mustMethods(def, inventory.New())})
+	reg, err := gateway.NewRegistry(&gateway.Service{Name: "inventory", Definition: def, AllowGroups: []string{"staff"}, Impl: xmlbind.MustMethods(def, inventory.New())})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -40,13 +40,4 @@ func Inventory(b *testing.B, wsdlPath, protocol string) (*gateway.Core, string, 
 		b.Fatal(err)
 	}
 	return core, token, log
-}
-
-// mustMethods binds the inventory's methods to its WSDL.
-func mustMethods(def *wsdl.Definition, v any) gateway.Implementation {
-	impl, err := xmlbind.Methods(def, v)
-	if err != nil {
-		panic(err)
-	}
-	return impl
 }
