@@ -167,6 +167,15 @@ func run(args []string, stdout, stderr io.Writer, getenv func(string) string) in
 		go serveDebug(*debugAddr, log)
 	}
 	app.banner(stdout, ln.Addr().String(), cfg.TLS.CertFile != "")
+	// Reach the directory once at start, so that one that is down is in
+	// the log now (with its URL and cause), not at the first login.
+	go func() {
+		pctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+		defer cancel()
+		if err := app.authorizer().Ready(pctx); err == nil {
+			log.Info("directory reachable", "urls", strings.Join(app.directoryConfig.URLs, ","))
+		}
+	}()
 
 	served := make(chan error, 1)
 	go func() {
