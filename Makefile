@@ -2,7 +2,7 @@
 GO ?= go
 export PATH := $(PATH):/usr/local/go/bin
 
-.PHONY: run build test deps bench-deps unit conformance conformance-redis fuzz bench lint soak
+.PHONY: run build build-production test deps bench-deps unit conformance conformance-redis fuzz bench lint soak
 
 run: ## the gateway on 127.0.0.1:8080 with its embedded defaults
 	@test -x bin/gateway || echo "make run: compiling the gateway into bin/gateway (a first build takes a minute or two)..."
@@ -11,6 +11,9 @@ run: ## the gateway on 127.0.0.1:8080 with its embedded defaults
 
 build: ## bin/gateway, one self-contained binary (copy it anywhere)
 	$(GO) build -o bin/gateway ./cmd/gateway
+
+build-production: ## bin/gateway without the demo inventory linked in (its defaults publish nothing: give -config)
+	$(GO) build -tags nodemo -o bin/gateway ./cmd/gateway
 
 deps: ## install the Debian packages the tests drive (slapd, Python clients)
 	./scripts/install-test-deps.sh
