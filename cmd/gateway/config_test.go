@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -221,5 +222,20 @@ services:
 	}
 	if !strings.Contains(stderr.String(), "ldap://"+strings.TrimPrefix(deadURL, "http://")) {
 		t.Errorf("the failure does not name the directory's URL: %s", stderr.String())
+	}
+}
+
+// TestProductionBuild: -tags nodemo builds a binary with no demo inventory
+// linked in.
+func TestProductionBuild(t *testing.T) {
+	out, err := exec.Command("go", "list", "-tags", "nodemo", "-deps", ".").CombinedOutput()
+	if err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	if strings.Contains(string(out), "gateway/examples/inventory") {
+		t.Error("the production build links the demo inventory")
+	}
+	if out, err := exec.Command("go", "vet", "-tags", "nodemo", ".").CombinedOutput(); err != nil {
+		t.Errorf("the production build does not build: %v\n%s", err, out)
 	}
 }
