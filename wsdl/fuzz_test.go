@@ -11,7 +11,7 @@ import (
 // FuzzLoad: any document either loads into a definition whose operations
 // all have an input wrapper, or is refused with a LoadError; never a panic.
 func FuzzLoad(f *testing.F) {
-	for _, path := range []string{"../examples/inventory/inventory.wsdl", "testdata/forms.wsdl", "../adapters/soap/session.wsdl",
+	for _, path := range []string{"../examples/inventory/inventory.wsdl", "testdata/forms.wsdl", "../gateway/session.wsdl",
 		// the corpus's shapes: styles, encoded arrays, headers, groups, attributes, derived types, encodings
 		"../conformance/wsdls/cxf-rpc-literal.wsdl", "../conformance/wsdls/sap-bare.wsdl", "../conformance/wsdls/axis-rpc-encoded.wsdl",
 		"../conformance/wsdls/ews-headers.wsdl", "../conformance/wsdls/ec2-groups.wsdl", "../conformance/wsdls/paypal-amounts.wsdl",
