@@ -217,7 +217,9 @@ func TestBruteForceIsThrottled(t *testing.T) {
 		fmt.Sscan(m[1], &n)
 		searches += n
 	}
-	if searches > 20 {
+	// 20 logins reached the directory, and the node reached it once at
+	// start (so that one that is down is logged before the first login).
+	if searches > 21 {
 		t.Errorf("the directory was searched %d times for 2,000 attempts", searches)
 	}
 	if !strings.Contains(metrics, `gateway_logins_total{outcome="throttled"} 1980`) {
