@@ -27,6 +27,7 @@ import (
 
 	"gateway/adapters/admin"
 	"gateway/adapters/httpx"
+	"gateway/adapters/jsonapi"
 	"gateway/adapters/portal"
 	"gateway/adapters/soap"
 	"gateway/adapters/upstream"
@@ -293,6 +294,8 @@ func build(ctx context.Context, cfg Config, log *slog.Logger) (*app, error) {
 		return nil, err
 	}
 	mux.Handle("/portal/", portalHandler)
+	mux.Handle("/api/", jsonapi.New(a.core, jsonapi.Options{MaxBodyBytes: cfg.Limits.MaxBodyBytes, MaxDepth: cfg.Limits.MaxDepth,
+		PublicURL: cfg.PublicURL, Proxies: proxies, Log: log}))
 	mux.Handle("/admin/api/", admin.New(a.core, admin.Options{Reload: a.reload, Proxies: proxies, Log: log}))
 	mux.Handle("GET /{$}", http.RedirectHandler("/portal/", http.StatusSeeOther))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
