@@ -68,4 +68,6 @@ func TestOpenAPIDocumentsLoad(t *testing.T) {
 // echo answers any operation with its parameters.
 type echo struct{}
 
-func (echo) Invoke(_ context.Context, call *gateway.Call) (gateway.Struct, error) { return call.Params, nil }
+func (echo) Invoke(_ context.Context, call *gateway.Call) (gateway.Struct, error) {
+	return call.Params, nil
+}
