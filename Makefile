@@ -43,6 +43,7 @@ FUZZ_FORM ?= 170000x
 FUZZ_WSDL ?= 60000x
 FUZZ_SCANNER ?= 900000x
 FUZZ_ENCODED ?= 200000x
+FUZZ_JSON ?= 100000x
 FUZZFLAGS = -run '^$$' -fuzzminimizetime 2s
 fuzz: ## each fuzz target for its budget
 	$(GO) test $(FUZZFLAGS) -fuzz '^FuzzDecodeCall$$' -fuzztime $(or $(FUZZTIME),$(FUZZ_XMLRPC)) ./adapters/xmlrpc
@@ -51,6 +52,7 @@ fuzz: ## each fuzz target for its budget
 	$(GO) test $(FUZZFLAGS) -fuzz '^FuzzLoad$$' -fuzztime $(or $(FUZZTIME),$(FUZZ_WSDL)) ./wsdl
 	$(GO) test $(FUZZFLAGS) -fuzz '^FuzzScannerMatchesEncodingXML$$' -fuzztime $(or $(FUZZTIME),$(FUZZ_SCANNER)) ./adapters/xmltext
 	$(GO) test $(FUZZFLAGS) -fuzz '^FuzzDecodeEncoded$$' -fuzztime $(or $(FUZZTIME),$(FUZZ_ENCODED)) ./adapters/soap
+	$(GO) test $(FUZZFLAGS) -fuzz '^FuzzDecodeBody$$' -fuzztime $(or $(FUZZTIME),$(FUZZ_JSON)) ./adapters/jsonapi
 
 bench-deps:
 	./scripts/install-test-deps.sh bench
