@@ -88,15 +88,12 @@ func main() {
 		"1 xmlrpc GetItem":   `<?xml version="1.0"?><methodCall><methodName>inventory.GetItem</methodName><params><param><value><string>A-1</string></value></param></params></methodCall>`,
 		"2 soap GetItem":     `<?xml version="1.0"?><soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Header><gw:Session xmlns:gw="urn:gateway:session">` + token + `</gw:Session></soap:Header><soap:Body><m:GetItem xmlns:m="urn:gateway:examples:inventory"><m:sku>A-1</m:sku></m:GetItem></soap:Body></soap:Envelope>`,
 		"3 xmlrpc multicall": multicall(10),
+		"9 json GetItem":     `{"sku":"A-1"}`,
 	}
 	// The ceiling answers each scenario with the gateway's own response bytes.
 	canned := map[string][]byte{}
 	for name, body := range bodies {
-		path := "/xmlrpc"
-		if strings.HasPrefix(name, "2") {
-			path = "/soap/inventory"
-		}
-		canned[name] = post(gwURL+path, body, token)
+		canned[name] = post(gwURL+scenarioPath(name), body, token)
 	}
 	ceilPort := freePort()
 	go serveCeiling(ceilPort, canned)
@@ -141,11 +138,8 @@ func main() {
 	}
 	self, gwPID := []int{os.Getpid()}, []int{gw.Process.Pid}
 	var targets []target
-	for _, sc := range []string{"1 xmlrpc GetItem", "2 soap GetItem", "3 xmlrpc multicall"} {
-		path := "/xmlrpc"
-		if strings.HasPrefix(sc, "2") {
-			path = "/soap/inventory"
-		}
+	for _, sc := range []string{"1 xmlrpc GetItem", "2 soap GetItem", "9 json GetItem", "3 xmlrpc multicall"} {
+		path := scenarioPath(sc)
 		peer := func(name, path, body string) target {
 			return target{sc, name, peers[name] + path, body, "", []int{peerPID[name]}}
 		}
@@ -321,13 +315,36 @@ func table(rs []result, d time.Duration, runs int) string {
 	return b.String()
 }
 
+// scenarioPath is the gateway path a scenario posts to.
+func scenarioPath(scenario string) string {
+	switch scenario[:1] {
+	case "2":
+		return "/soap/inventory"
+	case "9":
+		return "/api/inventory/GetItem"
+	}
+	return "/xmlrpc"
+}
+
+// contentType is a request body's media type: JSON or XML.
+func contentType(body string) string {
+	if strings.HasPrefix(body, "{") {
+		return "application/json"
+	}
+	return "text/xml"
+}
+
 func serveCeiling(port int, canned map[string][]byte) {
 	mux := http.NewServeMux()
 	for name, body := range canned {
 		body := body
+		ct := "text/xml; charset=utf-8"
+		if name[:1] == "9" {
+			ct = "application/json"
+		}
 		mux.HandleFunc("/"+name[:1], func(w http.ResponseWriter, r *http.Request) {
 			_, _ = io.Copy(io.Discard, r.Body)
-			w.Header().Set("Content-Type", "text/xml; charset=utf-8")
+			w.Header().Set("Content-Type", ct)
 			_, _ = w.Write(body)
 		})
 	}
@@ -341,7 +358,7 @@ var (
 
 func wrk(work, url, body, token string, d time.Duration) result {
 	script := filepath.Join(work, "post.lua")
-	lua := fmt.Sprintf("wrk.method = \"POST\"\nwrk.body = %q\nwrk.headers[\"Content-Type\"] = \"text/xml\"\n", body)
+	lua := fmt.Sprintf("wrk.method = \"POST\"\nwrk.body = %q\nwrk.headers[\"Content-Type\"] = %q\n", body, contentType(body))
 	if token != "" {
 		lua += fmt.Sprintf("wrk.headers[\"X-Gateway-Session\"] = %q\n", token)
 	}
@@ -433,7 +450,7 @@ func startAndWait(cmd *exec.Cmd, port int, name string) {
 
 func post(url, body, token string) []byte {
 	req, _ := http.NewRequest(http.MethodPost, url, strings.NewReader(body))
-	req.Header.Set("Content-Type", "text/xml")
+	req.Header.Set("Content-Type", contentType(body))
 	req.Header.Set("X-Gateway-Session", token)
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
