@@ -111,7 +111,10 @@ func (ms *methods) Invoke(ctx context.Context, call *gateway.Call) (gateway.Stru
 		return nil, gateway.NewFault(gateway.FaultNoSuchMethod, "no operation %s", call.Operation.Name)
 	}
 	ap := argsPool.Get().(*[]reflect.Value)
-	args := append((*ap)[:0], reflect.ValueOf(ctx), reflect.ValueOf(call))
+	// ctx as a Value of the parameter's own type (context.Context): a
+	// Value of its dynamic type would make every call check that it
+	// implements the interface.
+	args := append((*ap)[:0], reflect.ValueOf(&ctx).Elem(), reflect.ValueOf(call))
 	if m.in != nil {
 		if m.in == structType {
 			args = append(args, reflect.ValueOf(call.Params))
