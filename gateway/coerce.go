@@ -3,6 +3,7 @@ package gateway
 import (
 	"fmt"
 	"math"
+	"math/big"
 	"strconv"
 	"strings"
 	"time"
@@ -298,6 +299,75 @@ func (c *checker) element(f *wsdl.Element, v Value, path string) (Value, error) 
 }
 
 func (c *checker) value(t *wsdl.Type, v Value, path string) (Value, error) {
+	out, err := c.kindValue(t, v, path)
+	if err == nil && (t.Range != nil || t.Digits != nil) {
+		err = c.bounds(t, out, path)
+	}
+	return out, err
+}
+
+// bounds checks a number against its type's range and digits facets.
+func (c *checker) bounds(t *wsdl.Type, v Value, path string) error {
+	var lexical string
+	switch n := v.(type) {
+	case int64:
+		lexical = strconv.FormatInt(n, 10)
+	case BigInt:
+		lexical = string(n)
+	case Decimal:
+		lexical = string(n)
+	case float64:
+		lexical = strconv.FormatFloat(n, 'f', -1, 64)
+	default:
+		return nil // a date's bounds are not checked
+	}
+	r, ok := new(big.Rat).SetString(lexical)
+	if !ok {
+		return nil
+	}
+	if rg := t.Range; rg != nil {
+		for _, b := range []struct {
+			bound string
+			fits  func(cmp int) bool
+			says  string
+		}{
+			{rg.MinInclusive, func(c int) bool { return c >= 0 }, "at least"},
+			{rg.MaxInclusive, func(c int) bool { return c <= 0 }, "at most"},
+			{rg.MinExclusive, func(c int) bool { return c > 0 }, "more than"},
+			{rg.MaxExclusive, func(c int) bool { return c < 0 }, "less than"},
+		} {
+			if b.bound == "" {
+				continue
+			}
+			limit, ok := new(big.Rat).SetString(b.bound)
+			if ok && !b.fits(r.Cmp(limit)) {
+				return c.violation("%s: %s is not %s %s", orTop(path), Clip(lexical), b.says, b.bound)
+			}
+		}
+	}
+	if d := t.Digits; d != nil {
+		total, fraction := countDigits(lexical)
+		if d.Total > 0 && total > d.Total {
+			return c.violation("%s: %s has more than %d digits", orTop(path), Clip(lexical), d.Total)
+		}
+		if d.FractionSet && fraction > d.Fraction {
+			return c.violation("%s: %s has more than %d digits after the point", orTop(path), Clip(lexical), d.Fraction)
+		}
+	}
+	return nil
+}
+
+// countDigits counts a decimal's significant digits, as totalDigits and
+// fractionDigits do: no leading zeros, no trailing zeros after the point.
+func countDigits(lexical string) (total, fraction int) {
+	s := strings.TrimLeft(lexical, "+-")
+	whole, frac, _ := strings.Cut(s, ".")
+	frac = strings.TrimRight(frac, "0")
+	whole = strings.TrimLeft(whole, "0")
+	return len(whole) + len(frac), len(frac)
+}
+
+func (c *checker) kindValue(t *wsdl.Type, v Value, path string) (Value, error) {
 	wrong := func() error {
 		return NewFault(FaultInvalidParams, "%s: expected %s, got %s", path, t.Kind, KindOf(v))
 	}

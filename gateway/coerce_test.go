@@ -1,6 +1,7 @@
 package gateway_test
 
 import (
+	"encoding/xml"
 	"errors"
 	"strings"
 	"testing"
@@ -107,5 +108,51 @@ func TestCheckSchemaConstructs(t *testing.T) {
 				t.Errorf("want InvalidParams %q, got %v", c.errHas, err)
 			}
 		})
+	}
+}
+
+// TestRangeAndDigitsFacets: minInclusive and kin, totalDigits and
+// fractionDigits bound numbers (ISO 20022's amounts, Workday's counts).
+func TestRangeAndDigitsFacets(t *testing.T) {
+	def, err := wsdl.Load("../conformance/wsdls/workday-references.wsdl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := def.Operations[0].Input
+	for _, c := range []struct {
+		name  string
+		value any
+		field string
+		err   string
+	}{
+		{"a count within three digits", gateway.Decimal("100"), "Count", ""},
+		{"a count of four digits", gateway.Decimal("1000"), "Count", "more than 3 digits"},
+		{"a count with a fraction", gateway.Decimal("1.5"), "Count", "after the point"},
+		{"a salary of 26 digits", gateway.Decimal("12345678901234567890.123456"), "", ""},
+		{"a salary with 7 fraction digits", gateway.Decimal("1.1234567"), "", "after the point"},
+	} {
+		params := gateway.Struct{}
+		if c.field == "Count" {
+			params = gateway.Struct{{Name: "Response_Filter", Value: gateway.Struct{{Name: "Count", Value: c.value}}}}
+		} else {
+			params = gateway.Struct{{Name: "Request_Criteria", Value: gateway.Struct{{Name: "Annual_Salary", Value: c.value}}}}
+		}
+		_, err := gateway.CheckInput(in, params)
+		if c.err == "" && err != nil || c.err != "" && (err == nil || !strings.Contains(err.Error(), c.err)) {
+			t.Errorf("%s: %v", c.name, err)
+		}
+	}
+	iso, err := wsdl.Load("../conformance/wsdls/iso20022-payments.wsdl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	amt := iso.Operations[0].Input.Field("CstmrCdtTrfInitn").Field("CdtTrfTxInf").Field("InstdAmt").Type.Text
+	if amt.Range == nil || amt.Range.MinInclusive != "0" || amt.Digits == nil || amt.Digits.Total != 18 || amt.Digits.Fraction != 5 {
+		t.Errorf("ISO 20022 amount facets: %+v %+v", amt.Range, amt.Digits)
+	}
+	if _, err := gateway.CheckInput(&wsdl.Element{Name: xml.Name{Local: "x"}, Type: &wsdl.Type{Kind: wsdl.KindStruct,
+		Fields: []*wsdl.Element{{Name: xml.Name{Local: "amount"}, Type: amt, Min: 1, Max: 1}}}},
+		gateway.Struct{{Name: "amount", Value: gateway.Decimal("-0.01")}}); err == nil || !strings.Contains(err.Error(), "is not at least 0") {
+		t.Errorf("a negative amount: %v", err)
 	}
 }

@@ -66,10 +66,27 @@ type Type struct {
 	// ends), as xs:normalizedString and xs:token and their kin have it;
 	// facets are checked on the value so normalized. "" is preserve.
 	WhiteSpace string
+	// Range holds the bounds facets (minInclusive and kin) of a number or
+	// date type, Digits the totalDigits and fractionDigits of a decimal
+	// one; nil when the schema sets none.
+	Range      *Range
+	Digits     *Digits
 	Enum       []string // enumeration facet, if any
 	Pattern    *regexp.Regexp
 	MinLen     int // -1 when not set
 	MaxLen     int // -1 when not set
+}
+
+// Range is the bounds facets of a type, each the lexical form the schema
+// wrote ("" when not set).
+type Range struct {
+	MinInclusive, MaxInclusive, MinExclusive, MaxExclusive string
+}
+
+// Digits is the digits facets of a decimal type (0 when not set).
+type Digits struct {
+	Total, Fraction int
+	FractionSet     bool // fractionDigits="0" is a bound too
 }
 
 // Element is a schema element: a wrapper, a field or a fault.

@@ -364,6 +364,38 @@ func restrictFacets(t *Type, r *etree.Element) {
 			t.MaxLen = atoiOr(v, t.MaxLen)
 		case "length":
 			t.MinLen, t.MaxLen = atoiOr(v, -1), atoiOr(v, -1)
+		case "minInclusive", "maxInclusive", "minExclusive", "maxExclusive":
+			r := Range{}
+			if t.Range != nil {
+				r = *t.Range
+			}
+			v = strings.TrimSpace(v)
+			switch f.Tag {
+			case "minInclusive":
+				r.MinInclusive = v
+			case "maxInclusive":
+				r.MaxInclusive = v
+			case "minExclusive":
+				r.MinExclusive = v
+			case "maxExclusive":
+				r.MaxExclusive = v
+			}
+			t.Range = &r
+		case "totalDigits", "fractionDigits":
+			d := Digits{}
+			if t.Digits != nil {
+				d = *t.Digits
+			}
+			n := atoiOr(strings.TrimSpace(v), -1)
+			if n < 0 {
+				continue
+			}
+			if f.Tag == "totalDigits" {
+				d.Total = n
+			} else {
+				d.Fraction, d.FractionSet = n, true
+			}
+			t.Digits = &d
 		case "whiteSpace":
 			if v == "preserve" {
 				v = ""

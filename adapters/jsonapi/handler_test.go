@@ -68,7 +68,7 @@ func TestCallsAndProblems(t *testing.T) {
 		{"GET an operation", "GET", "inventory/GetItem", "", ``, auth, 405, `"status":405`},
 		{"decimals and dates kept", "POST", "iso20022-payments/Initiate", "application/json",
 			`{"CstmrCdtTrfInitn":{"MsgId":"M1","CreDtTm":"2026-11-30T10:00:00+01:00","ReqdExctnDt":"2026-12-01","Dbtr":{"Id":{"OrgId":{"BICOrBEI":"DEUTDEFF"}}},` +
-				`"CdtTrfTxInf":[{"EndToEndId":"E1","InstdAmt":{"_value":"12345678901234.12345","Ccy":"EUR"},"Cdtr":{"Nm":"B"},"CdtrAcct":"DE89370400440532013000"}]}}`,
+				`"CdtTrfTxInf":[{"EndToEndId":"E1","InstdAmt":{"_value":"1234567890123.12345","Ccy":"EUR"},"Cdtr":{"Nm":"B"},"CdtrAcct":"DE89370400440532013000"}]}}`,
 			auth, 200, `"CreDtTm":"2026-11-30T10:00:00+01:00","ReqdExctnDt":"2026-12-01"`},
 		{"a choice's two alternatives", "POST", "iso20022-payments/Initiate", "application/json",
 			`{"CstmrCdtTrfInitn":{"MsgId":"M1","CreDtTm":"2026-11-30T10:00:00Z","ReqdExctnDt":"2026-12-01","Dbtr":{"Id":{"OrgId":{"BICOrBEI":"DEUTDEFF"},"PrvtId":{"BirthDate":"1970-01-01","CityOfBirth":"x"}}},"CdtTrfTxInf":[{"EndToEndId":"E1","InstdAmt":{"_value":"1","Ccy":"EUR"},"Cdtr":{},"CdtrAcct":"DE89370400440532013000"}]}}`,
@@ -88,8 +88,8 @@ func TestCallsAndProblems(t *testing.T) {
 	}
 	// The decimal comes back with every digit.
 	_, _, body := do(t, "POST", api+"iso20022-payments/Initiate", "application/json",
-		`{"CstmrCdtTrfInitn":{"MsgId":"M1","CreDtTm":"2026-11-30T10:00:00","ReqdExctnDt":"2026-12-01","Dbtr":{},"CdtTrfTxInf":[{"EndToEndId":"E1","InstdAmt":{"_value":"12345678901234.12345","Ccy":"EUR"},"Cdtr":{},"CdtrAcct":"DE89370400440532013000"}]}}`, auth...)
-	if !strings.Contains(body, `"_value":"12345678901234.12345"`) || !strings.Contains(body, `"CreDtTm":"2026-11-30T10:00:00"`) {
+		`{"CstmrCdtTrfInitn":{"MsgId":"M1","CreDtTm":"2026-11-30T10:00:00","ReqdExctnDt":"2026-12-01","Dbtr":{},"CdtTrfTxInf":[{"EndToEndId":"E1","InstdAmt":{"_value":"1234567890123.12345","Ccy":"EUR"},"Cdtr":{},"CdtrAcct":"DE89370400440532013000"}]}}`, auth...)
+	if !strings.Contains(body, `"_value":"1234567890123.12345"`) || !strings.Contains(body, `"CreDtTm":"2026-11-30T10:00:00"`) {
 		t.Errorf("exact values: %s", body)
 	}
 }

@@ -1,6 +1,7 @@
 package jsonapi
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"strings"
@@ -354,6 +355,23 @@ func (g *generator) valueSchema(t *wsdl.Type) gateway.Struct {
 		}
 		if t.List != nil {
 			s = append(s, gateway.Member{Name: "x-xsd-list", Value: "items separated by spaces"})
+		}
+	}
+	if r := t.Range; r != nil && (t.Kind == wsdl.KindInt || t.Kind == wsdl.KindLong || t.Kind == wsdl.KindDouble) {
+		for _, b := range []struct{ keyword, bound string }{
+			{"minimum", r.MinInclusive}, {"maximum", r.MaxInclusive}, {"exclusiveMinimum", r.MinExclusive}, {"exclusiveMaximum", r.MaxExclusive},
+		} {
+			if b.bound != "" {
+				s = append(s, gateway.Member{Name: b.keyword, Value: json.Number(b.bound)})
+			}
+		}
+	}
+	if d := t.Digits; d != nil {
+		if d.Total > 0 {
+			s = append(s, gateway.Member{Name: "x-totalDigits", Value: int64(d.Total)})
+		}
+		if d.FractionSet {
+			s = append(s, gateway.Member{Name: "x-fractionDigits", Value: int64(d.Fraction)})
 		}
 	}
 	if len(t.Enum) > 0 && t.Kind == wsdl.KindString {
