@@ -69,12 +69,12 @@ type Type struct {
 	// Range holds the bounds facets (minInclusive and kin) of a number or
 	// date type, Digits the totalDigits and fractionDigits of a decimal
 	// one; nil when the schema sets none.
-	Range      *Range
-	Digits     *Digits
-	Enum       []string // enumeration facet, if any
-	Pattern    *regexp.Regexp
-	MinLen     int // -1 when not set
-	MaxLen     int // -1 when not set
+	Range   *Range
+	Digits  *Digits
+	Enum    []string // enumeration facet, if any
+	Pattern *regexp.Regexp
+	MinLen  int // -1 when not set
+	MaxLen  int // -1 when not set
 }
 
 // Range is the bounds facets of a type, each the lexical form the schema
