@@ -4,7 +4,8 @@
 # python3-twisted, python3-zeep, python3-suds, python3-spyne, php-cli + php-soap,
 # libsoap-lite-perl (real XML-RPC and SOAP clients for the conformance
 # suites); gsoap (wsdl2h) and libxml2-utils (xmllint) to check the WSDL;
-# chromium for the portal's browser tests; redis-server for the cluster suite.
+# chromium for the portal's browser tests; redis-server for the cluster suite;
+# npm (npx runs Redocly's CLI on the generated OpenAPI documents).
 # With the argument "bench", also what make bench needs: wrk, a C compiler,
 # libxmlrpc-core-c3-dev and libgsoap-dev for the C peers.
 set -euo pipefail
@@ -24,6 +25,7 @@ command -v wsdl2h >/dev/null || need+=(gsoap)
 command -v xmllint >/dev/null || need+=(libxml2-utils)
 command -v chromium >/dev/null || need+=(chromium)
 command -v redis-server >/dev/null || need+=(redis-server)
+command -v npx >/dev/null || need+=(npm)
 if [ "${1:-}" = bench ]; then
   command -v wrk >/dev/null || need+=(wrk)
   command -v cc >/dev/null || need+=(gcc libc6-dev)
