@@ -199,3 +199,56 @@ func checkPublished(t *testing.T, base string) {
 		}
 	}
 }
+
+// TestTypeScriptClient: a TypeScript client typed from the OpenAPI
+// document the gateway generates (openapi-typescript), calling with
+// openapi-fetch, compiled with tsc (strict) and run with node, calls the
+// demo inventory, the session endpoints, and three corpus services behind
+// the echoing SOAP upstream: a JSON caller reaches a SOAP service.
+func TestTypeScriptClient(t *testing.T) {
+	npm, err := exec.LookPath("npm")
+	if err != nil {
+		t.Fatalf("npm is not installed (make test installs it): %v", err)
+	}
+	addr := serve(t, &echoUpstream{})
+	gw := harness.Start(t, harness.Binary(t), fmt.Sprintf(`services:
+  - {name: inventory, builtin: inventory}
+  - {name: hl7, wsdl: conformance/wsdls/hl7v3-choices.wsdl, backend: {kind: soap, url: "http://%[1]s/hl7"}}
+  - {name: pain, wsdl: conformance/wsdls/iso20022-payments.wsdl, backend: {kind: soap, url: "http://%[1]s/pain"}}
+  - {name: metadata, wsdl: conformance/wsdls/sforce-metadata.wsdl, backend: {kind: soap, url: "http://%[1]s/metadata"}}
+`, addr))
+	dir := t.TempDir()
+	for _, f := range []string{"package.json", "tsconfig.json", "client.ts"} {
+		data, err := os.ReadFile(filepath.Join("clients", "ts", f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, f), data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	resp, err := http.Get(gw.URL + "/api/openapi.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if err := os.WriteFile(filepath.Join(dir, "openapi.json"), doc, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	run := func(name string, args ...string) {
+		t.Helper()
+		cmd := exec.Command(name, args...)
+		cmd.Dir = dir
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("%s %v: %v\n%s", name, args, err, out)
+		}
+	}
+	run(npm, "install", "--no-audit", "--no-fund", "--loglevel=error")
+	run("npx", "openapi-typescript", "openapi.json", "-o", "api.d.ts")
+	run("npx", "tsc", "-p", ".")
+	out, err := exec.Command("node", filepath.Join(dir, "dist", "client.js"), gw.URL).CombinedOutput()
+	if err != nil || !strings.Contains(string(out), "all checks passed") {
+		t.Fatalf("the TypeScript client: %v\n%s", err, out)
+	}
+}
