@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"slices"
 	"strconv"
 	"time"
 	"unicode/utf8"
@@ -407,3 +408,106 @@ func appendString(b []byte, s string) []byte {
 	raw, _ := json.Marshal(s)
 	return append(b, raw...)
 }
+
+// exactAnswer makes an answer keep the document's promise that an
+// xs:decimal is a string: a built-in Go service answers with the float64
+// gowsdl gives a decimal field (an upstream's answer is already a Decimal,
+// from the core's output check), and JSON would carry it as a number. It
+// rewrites only those numbers, walking the value beside its type, and
+// copies a struct or list only where something in it changed: the
+// service's own values are never written to.
+func exactAnswer(t *wsdl.Type, v any, depth int) (any, bool) {
+	if v == nil || t == nil || depth > maxAnswerDepth {
+		return v, false
+	}
+	switch t.Kind {
+	case wsdl.KindStruct:
+		s, ok := v.(gateway.Struct)
+		if !ok {
+			return v, false
+		}
+		if name, ok := s.Get(wsdl.TypeMember); ok && len(t.Derived) > 0 {
+			if n, ok := name.(string); ok {
+				if d := t.DerivedNamed(n); d != nil {
+					t = d
+				}
+			}
+		}
+		var out gateway.Struct
+		for i, m := range s {
+			nv, changed := exactMember(t, m, depth+1)
+			if changed && out == nil {
+				out = slices.Clone(s)
+			}
+			if out != nil {
+				out[i].Value = nv
+			}
+		}
+		if out == nil {
+			return s, false
+		}
+		return out, true
+	case wsdl.KindArray:
+		return exactList(t.Item, v, depth+1)
+	case wsdl.KindDouble:
+		if t.XSDName != "decimal" {
+			return v, false
+		}
+		switch n := v.(type) {
+		case float64:
+			if d, ok := gateway.DecimalOf(n); ok {
+				return d, true
+			}
+		case int64:
+			return gateway.Decimal(strconv.FormatInt(n, 10)), true
+		}
+	}
+	return v, false
+}
+
+// exactMember is exactAnswer for one member of a struct of type t.
+func exactMember(t *wsdl.Type, m gateway.Member, depth int) (any, bool) {
+	if f := t.Field(m.Name); f != nil {
+		if f.Repeated() {
+			if _, ok := m.Value.([]any); ok {
+				return exactList(f.Type, m.Value, depth)
+			}
+		}
+		return exactAnswer(f.Type, m.Value, depth)
+	}
+	if m.Name == wsdl.TextMember && t.Text != nil {
+		return exactAnswer(t.Text, m.Value, depth)
+	}
+	for _, a := range t.Attrs {
+		if a.Member == m.Name {
+			return exactAnswer(a.Type, m.Value, depth)
+		}
+	}
+	return m.Value, false
+}
+
+// exactList is exactAnswer for a list of items of type item.
+func exactList(item *wsdl.Type, v any, depth int) (any, bool) {
+	list, ok := v.([]any)
+	if !ok {
+		return v, false
+	}
+	var out []any
+	for i, x := range list {
+		nv, changed := exactAnswer(item, x, depth)
+		if changed && out == nil {
+			out = slices.Clone(list)
+		}
+		if out != nil {
+			out[i] = nv
+		}
+	}
+	if out == nil {
+		return list, false
+	}
+	return out, true
+}
+
+// maxAnswerDepth bounds exactAnswer on a recursive type (a service's own
+// answer, so no deeper than the codecs' nesting limit in practice).
+const maxAnswerDepth = 256

@@ -96,6 +96,11 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h.problem(w, err)
 		return
 	}
+	if op.Output != nil {
+		if exact, changed := exactAnswer(op.Output.Type, result, 0); changed {
+			result = exact.(gateway.Struct)
+		}
+	}
 	h.writeJSON(w, http.StatusOK, result)
 }
 

@@ -51,7 +51,7 @@ func TestCallsAndProblems(t *testing.T) {
 		status                                int
 		want                                  string
 	}{
-		{"a call", "POST", "inventory/GetItem", "application/json", `{"sku":"A-1"}`, auth, 200, `{"item":{"sku":"A-1","name":"Widget","stock":40,"price":2.5}}`},
+		{"a call", "POST", "inventory/GetItem", "application/json", `{"sku":"A-1"}`, auth, 200, `{"item":{"sku":"A-1","name":"Widget","stock":40,"price":"2.5"}}`},
 		{"an application fault", "POST", "inventory/GetItem", "application/json", `{"sku":"Z-9"}`, auth, 422, `"code":-32500,"fault":"UnknownItem","faultDetail":{"sku":"Z-9","message":"no such item"}`},
 		{"an unknown member", "POST", "inventory/GetItem", "application/json", `{"sku":"A-1","color":"red"}`, auth, 400, `"detail":"unknown parameter color","code":-32602`},
 		{"a string for an int", "POST", "inventory/Reserve", "application/json", `{"sku":"A-1","quantity":"two"}`, auth, 400, `"type":"urn:gateway:problem:invalid-params"`},

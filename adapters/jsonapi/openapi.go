@@ -330,13 +330,17 @@ func (g *generator) valueSchema(t *wsdl.Type) gateway.Struct {
 		s = obj("type", "integer", "format", "int32")
 	case wsdl.KindLong:
 		if gateway.IsUnboundedInteger(t.XSDName) {
-			s = obj("type", list("integer", "string"), "pattern", "^[+-]?[0-9]+$", "description", "xs:"+t.XSDName+": a string where a JSON number would lose digits.")
+			s = obj("type", "integer")
 		} else {
 			s = obj("type", "integer", "format", "int64")
 		}
 	case wsdl.KindDouble:
 		if t.XSDName == "decimal" {
-			s = obj("type", list("string", "number"), "pattern", `^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)$`, "description", "xs:decimal: every digit kept, as a string in answers.")
+			// One type, string, because every generator maps it (a type
+			// array such as [string, number] stops oapi-codegen): answers
+			// always carry the decimal as a string; a request may also send
+			// a JSON number, read with every digit it has.
+			s = obj("type", "string", "format", "decimal", "pattern", `^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)$`, "description", "xs:decimal: a string keeping every digit (a request may also send a number).")
 		} else {
 			s = obj("type", "number")
 		}
@@ -365,6 +369,14 @@ func (g *generator) valueSchema(t *wsdl.Type) gateway.Struct {
 				s = append(s, gateway.Member{Name: b.keyword, Value: json.Number(b.bound)})
 			}
 		}
+	}
+	if t.Kind == wsdl.KindLong && gateway.IsUnboundedInteger(t.XSDName) {
+		// A number while it fits in 64 bits, a string beyond: a oneOf of
+		// the two rather than a type array, which generators map to a
+		// union (oapi-codegen refuses type arrays). The range stays on the
+		// number.
+		s = obj("oneOf", list(s, obj("type", "string", "pattern", "^[+-]?[0-9]+$")),
+			"description", "xs:"+t.XSDName+": a number, or a string where a JSON number would lose digits.")
 	}
 	if d := t.Digits; d != nil {
 		if d.Total > 0 {
@@ -493,33 +505,36 @@ func sessionPaths() gateway.Struct {
 	return gateway.Struct{
 		{Name: "/api/session/login", Value: obj("post", op("session_login", "Log in: a new session and its token (also as the gw_session cookie).",
 			obj("type", "object", "properties", obj("username", obj("type", "string"), "password", obj("type", "string")),
-				"required", list("username", "password"), "additionalProperties", false), nil, "Login", true))},
-		{Name: "/api/session/logout", Value: obj("post", op("session_logout", "Log out: this client detaches from its perspective.", nil, nil, "Logout", false))},
-		{Name: "/api/session/whoami", Value: obj("get", op("session_whoami", "Who you are, and the clients attached to your perspective.", nil, nil, "WhoAmI", false))},
+				"required", list("username", "password"), "additionalProperties", false), nil, "session_Login", true))},
+		{Name: "/api/session/logout", Value: obj("post", op("session_logout", "Log out: this client detaches from its perspective.", nil, nil, "session_Logout", false))},
+		{Name: "/api/session/whoami", Value: obj("get", op("session_whoami", "Who you are, and the clients attached to your perspective.", nil, nil, "session_WhoAmI", false))},
 		{Name: "/api/session/events", Value: obj("get", op("session_events", "Your perspective's events after since, waiting up to wait seconds (at most 30) for the first.",
-			nil, list(query("since", "the last sequence number seen"), query("wait", "seconds to wait for an event")), "Events", false))},
+			nil, list(query("since", "the last sequence number seen"), query("wait", "seconds to wait for an event")), "session_Events", false))},
 		{Name: "/api/session/events/stream", Value: obj("get", obj("operationId", "session_events_stream", "tags", list("session"),
 			"summary", "The same events as Server-Sent Events (id: the sequence number; resume with Last-Event-ID).",
 			"responses", append(obj("200", obj("description", "An event stream.", "content", obj("text/event-stream", obj("schema", obj("type", "string"))))), problemResponses()...)))},
 	}
 }
 
+// sessionSchemas are the session endpoints' schemas, named session_*
+// like a service's types (service_Type) so that no generator's own names
+// (oapi-codegen's Client type) meet them.
 func sessionSchemas() gateway.Struct {
 	client := obj("type", "object", "properties", obj("id", obj("type", "string"), "protocol", obj("type", "string"), "remote", obj("type", "string"),
 		"userAgent", obj("type", "string"), "attachedAt", obj("type", "string", "format", "date-time")))
-	event := obj("type", "object", "properties", obj("seq", obj("type", "integer"), "kind", obj("type", "string"), "client", ref("Client"),
+	event := obj("type", "object", "properties", obj("seq", obj("type", "integer"), "kind", obj("type", "string"), "client", ref("session_Client"),
 		"at", obj("type", "string", "format", "date-time"), "reason", obj("type", "string"), "data", obj("description", "A service's own event data.")),
 		"required", list("seq", "kind", "client", "at"))
 	return gateway.Struct{
-		{Name: "Client", Value: client},
-		{Name: "Event", Value: event},
-		{Name: "Login", Value: obj("type", "object", "properties", obj("token", obj("type", "string"), "username", obj("type", "string"),
+		{Name: "session_Client", Value: client},
+		{Name: "session_Event", Value: event},
+		{Name: "session_Login", Value: obj("type", "object", "properties", obj("token", obj("type", "string"), "username", obj("type", "string"),
 			"expires", obj("type", "string", "format", "date-time")), "required", list("token", "username", "expires"))},
-		{Name: "Logout", Value: obj("type", "object", "properties", obj("result", obj("type", "boolean")))},
-		{Name: "WhoAmI", Value: obj("type", "object", "properties", obj("username", obj("type", "string"), "dn", obj("type", "string"),
+		{Name: "session_Logout", Value: obj("type", "object", "properties", obj("result", obj("type", "boolean")))},
+		{Name: "session_WhoAmI", Value: obj("type", "object", "properties", obj("username", obj("type", "string"), "dn", obj("type", "string"),
 			"displayName", obj("type", "string"), "groups", obj("type", "array", "items", obj("type", "string")),
-			"clients", obj("type", "array", "items", ref("Client"))))},
-		{Name: "Events", Value: obj("type", "object", "properties", obj("next", obj("type", "integer"), "events", obj("type", "array", "items", ref("Event"))),
+			"clients", obj("type", "array", "items", ref("session_Client"))))},
+		{Name: "session_Events", Value: obj("type", "object", "properties", obj("next", obj("type", "integer"), "events", obj("type", "array", "items", ref("session_Event"))),
 			"required", list("next", "events"))},
 	}
 }
