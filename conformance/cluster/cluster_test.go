@@ -6,7 +6,10 @@
 package cluster_test
 
 import (
+	"bufio"
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -15,6 +18,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -340,9 +344,146 @@ func TestPortalLivePanelOnAnotherNode(t *testing.T) {
 		time.Sleep(50 * time.Millisecond)
 	}
 	t.Logf("attach on A shown on B after %v", time.Since(start))
+	// A JSON client's login on A appears too, as a json row.
+	jsonLogin(t, ns[0].URL, "bob", "builder")
+	start = time.Now()
+	for {
+		n, err := chromedp.Run(step, chromedp.Evaluate[int](`document.querySelectorAll('#clients tr[data-protocol="json"]').length`))
+		if err == nil && n == 1 {
+			break
+		}
+		if time.Since(start) > 3*time.Second {
+			png, _ := chromedp.Run(step, chromedp.FullScreenshot(100))
+			os.WriteFile(filepath.Join(t.ArtifactDir(), "panel.png"), png, 0o644)
+			t.Fatalf("the JSON client on A did not appear on B's panel: %v", err)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
 	png, err := chromedp.Run(step, chromedp.FullScreenshot(100))
 	if err == nil {
 		os.WriteFile(filepath.Join(t.ArtifactDir(), "panel-on-b.png"), png, 0o644)
+	}
+}
+
+// jsonLogin logs in over the JSON front end and returns the token.
+func jsonLogin(t *testing.T, base, user, password string) string {
+	t.Helper()
+	body, _ := json.Marshal(map[string]string{"username": user, "password": password})
+	resp, err := http.Post(base+"/api/session/login", "application/json", bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var res struct{ Token string }
+	if err := json.NewDecoder(resp.Body).Decode(&res); err != nil || resp.StatusCode != http.StatusOK || res.Token == "" {
+		t.Fatalf("JSON login on %s: %d %v", base, resp.StatusCode, err)
+	}
+	return res.Token
+}
+
+// sseEvent is one Server-Sent Event of the JSON front end's stream.
+type sseEvent struct {
+	ID   uint64
+	Kind string
+	Data struct {
+		Client struct{ ID, Protocol string }
+	}
+}
+
+// openStream opens GET /api/session/events/stream with the token (and
+// Last-Event-ID when lastID is not empty) and sends each event it reads on
+// the channel, which closes when the stream ends.
+func openStream(t *testing.T, ctx context.Context, base, token, lastID string) <-chan sseEvent {
+	t.Helper()
+	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, base+"/api/session/events/stream", nil)
+	req.Header.Set("Authorization", "Bearer "+token)
+	if lastID != "" {
+		req.Header.Set("Last-Event-ID", lastID)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if resp.StatusCode != http.StatusOK || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/event-stream") {
+		resp.Body.Close()
+		t.Fatalf("the stream on %s: %s %s", base, resp.Status, resp.Header.Get("Content-Type"))
+	}
+	out := make(chan sseEvent, 64)
+	go func() {
+		defer close(out)
+		defer resp.Body.Close()
+		sc := bufio.NewScanner(resp.Body)
+		var ev sseEvent
+		for sc.Scan() {
+			line := sc.Text()
+			switch {
+			case strings.HasPrefix(line, "id: "):
+				ev.ID, _ = strconv.ParseUint(line[4:], 10, 64)
+			case strings.HasPrefix(line, "event: "):
+				ev.Kind = line[7:]
+			case strings.HasPrefix(line, "data: "):
+				_ = json.Unmarshal([]byte(line[6:]), &ev.Data)
+			case line == "" && ev.Kind != "":
+				out <- ev
+				ev = sseEvent{}
+			}
+		}
+	}()
+	return out
+}
+
+// TestEventStreamResumesOnAnotherNode: a JSON client's event stream on
+// node A ends when A is killed; the client reconnects to node B with the
+// last id it saw (Last-Event-ID) and gets the events it missed while
+// disconnected, none twice, then the live ones.
+func TestEventStreamResumesOnAnotherNode(t *testing.T) {
+	r := harness.StartRedis(t)
+	ns := nodes(t, r, 2, "")
+	a, b := ns[0], ns[1]
+	token := jsonLogin(t, a.URL, "bob", "builder")
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	next := func(ch <-chan sseEvent, what string) sseEvent {
+		t.Helper()
+		select {
+		case ev, ok := <-ch:
+			if !ok {
+				t.Fatalf("%s: the stream ended", what)
+			}
+			return ev
+		case <-ctx.Done():
+			t.Fatalf("%s: no event", what)
+		}
+		return sseEvent{}
+	}
+	onA := openStream(t, ctx, a.URL, token, "")
+	first := next(onA, "the stream on A")
+	if first.Kind != "attached" || first.Data.Client.Protocol != "json" {
+		t.Fatalf("the first event on A: %+v", first)
+	}
+	last := first.ID
+	login(t, b.URL, "bob", "builder") // an XML-RPC client attaches while A still serves the stream
+	if ev := next(onA, "the XML-RPC attach on A"); ev.Kind != "attached" || ev.Data.Client.Protocol != "xmlrpc" {
+		t.Fatalf("on A: %+v", ev)
+	} else {
+		last = ev.ID
+	}
+	a.Kill()
+	for range onA { // the stream ends with its node
+	}
+	// While the client is disconnected, two more clients attach.
+	jsonLogin(t, b.URL, "bob", "builder")
+	login(t, b.URL, "bob", "builder")
+	onB := openStream(t, ctx, b.URL, token, strconv.FormatUint(last, 10))
+	got := []sseEvent{next(onB, "the first missed event"), next(onB, "the second missed event")}
+	if got[0].Kind != "attached" || got[0].Data.Client.Protocol != "json" || got[1].Kind != "attached" || got[1].Data.Client.Protocol != "xmlrpc" ||
+		got[0].ID <= last || got[1].ID <= got[0].ID {
+		t.Fatalf("resumed on B after id %d: %+v", last, got)
+	}
+	// And the stream on B goes on with live events.
+	login(t, b.URL, "bob", "builder")
+	if ev := next(onB, "a live event on B"); ev.Kind != "attached" || ev.ID <= got[1].ID {
+		t.Fatalf("live on B: %+v", ev)
 	}
 }
 
