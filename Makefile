@@ -2,7 +2,7 @@
 GO ?= go
 export PATH := $(PATH):/usr/local/go/bin
 
-.PHONY: run build build-production test deps bench-deps unit conformance conformance-redis fuzz bench lint soak
+.PHONY: run build build-production explorer test deps bench-deps unit conformance conformance-redis fuzz bench lint soak
 
 run: ## the gateway on 127.0.0.1:8080 with its embedded defaults
 	@test -x bin/gateway || echo "make run: compiling the gateway into bin/gateway (a first build takes a minute or two)..."
@@ -14,6 +14,14 @@ build: ## bin/gateway, one self-contained binary (copy it anywhere)
 
 build-production: ## bin/gateway without the demo inventory linked in (its defaults publish nothing: give -config)
 	$(GO) build -tags nodemo -o bin/gateway ./cmd/gateway
+
+# Swagger UI for the portal's API explorer: a third party's build, fetched
+# from npm (not kept in the repository), served by the gateway itself.
+SWAGGER_UI_VERSION := 5.35.0
+
+explorer: ## install Swagger UI (npm) for the portal's API explorer; set portal.explorer_assets to the folder printed
+	npm install --prefix build/explorer --no-audit --no-fund --loglevel=error swagger-ui-dist@$(SWAGGER_UI_VERSION)
+	@echo "portal: {explorer_assets: $(CURDIR)/build/explorer/node_modules/swagger-ui-dist}"
 
 deps: ## install the Debian packages the tests drive (slapd, Python clients)
 	./scripts/install-test-deps.sh

@@ -14,11 +14,13 @@ import (
 	"embed"
 	"encoding/base64"
 	"errors"
+	"fmt"
 	"html/template"
 	"io/fs"
 	"log/slog"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -42,15 +44,24 @@ const maxFormBytes = 1 << 20
 type Options struct {
 	Proxies httpx.Proxies
 	Log     *slog.Logger
+	// Explorer holds Swagger UI's files (the swagger-ui-dist npm package's
+	// folder) for the API explorer page; nil: the page says how to install
+	// them. The gateway serves them itself (no CDN), so they run under the
+	// portal's Content-Security-Policy.
+	Explorer fs.FS
 }
 
 // Handler serves /portal/.
 type Handler struct {
-	core   *gateway.Core
-	opts   Options
-	pages  map[string]*template.Template
-	static http.Handler
+	core     *gateway.Core
+	opts     Options
+	pages    map[string]*template.Template
+	static   http.Handler
+	explorer http.Handler // Swagger UI's files, or nil
 }
+
+// explorerFiles are the only files of swagger-ui-dist the portal serves.
+var explorerFiles = []string{"swagger-ui-bundle.js", "swagger-ui.css"}
 
 // New parses the templates.
 func New(core *gateway.Core, opts Options) (*Handler, error) {
@@ -69,7 +80,7 @@ func New(core *gateway.Core, opts Options) (*Handler, error) {
 		"ago":      func(t time.Time) string { return ago(time.Since(t)) },
 		"agent":    summarizeAgent,
 	}
-	for _, page := range []string{"login", "dashboard", "operation", "admin"} {
+	for _, page := range []string{"login", "dashboard", "operation", "admin", "explorer"} {
 		t, err := template.New(page).Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/"+page+".html")
 		if err != nil {
 			return nil, err
@@ -81,6 +92,14 @@ func New(core *gateway.Core, opts Options) (*Handler, error) {
 		return nil, err
 	}
 	h.static = http.StripPrefix("/portal/static/", http.FileServer(http.FS(sub)))
+	if opts.Explorer != nil {
+		for _, name := range explorerFiles {
+			if _, err := fs.Stat(opts.Explorer, name); err != nil {
+				return nil, fmt.Errorf("portal: the API explorer's folder has no %s (it must be the swagger-ui-dist package): %w", name, err)
+			}
+		}
+		h.explorer = http.StripPrefix("/portal/static/swagger-ui/", http.FileServer(http.FS(opts.Explorer)))
+	}
 	return h, nil
 }
 
@@ -102,6 +121,16 @@ func (q *request) csrf() string {
 	mac := hmac.New(sha256.New, []byte(q.token))
 	mac.Write([]byte("gateway portal csrf"))
 	return base64.RawURLEncoding.EncodeToString(mac.Sum(nil))
+}
+
+// urlToken is the session token when it rides in the URL (cookies off),
+// for a page's script to send as X-Gateway-Session; else empty (the
+// cookie goes with the script's same-origin calls by itself).
+func (q *request) urlToken() string {
+	if q.urlMode {
+		return q.token
+	}
+	return ""
 }
 
 func (q *request) csrfOK() bool {
@@ -129,6 +158,15 @@ func securityHeaders(w http.ResponseWriter, r *http.Request) {
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	securityHeaders(w, r)
 	rest := strings.TrimPrefix(r.URL.Path, "/portal")
+	if name, ok := strings.CutPrefix(rest, "/static/swagger-ui/"); ok {
+		if h.explorer == nil || !slices.Contains(explorerFiles, name) {
+			http.NotFound(w, r)
+			return
+		}
+		w.Header().Set("Cache-Control", "public, max-age=3600")
+		h.explorer.ServeHTTP(w, r)
+		return
+	}
 	if strings.HasPrefix(rest, "/static/") {
 		w.Header().Set("Cache-Control", "public, max-age=3600")
 		h.static.ServeHTTP(w, r)
@@ -199,6 +237,8 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h.logout(q)
 	case q.path == "admin" && r.Method == http.MethodGet:
 		h.admin(q, "")
+	case q.path == "explorer" && r.Method == http.MethodGet:
+		h.render(q, http.StatusOK, "explorer", &view{Title: "API explorer", Explorer: h.explorer != nil, URLToken: q.urlToken()})
 	case q.path == "admin/logout" && r.Method == http.MethodPost:
 		h.adminLogout(q)
 	case strings.HasPrefix(q.path, "op/"):

@@ -30,6 +30,8 @@ type view struct {
 	HasResult    bool
 	Fault        string
 	Perspectives []perspectiveView
+	Explorer     bool   // Swagger UI's files are installed
+	URLToken     string // the session token when cookies are off (for the explorer's calls)
 }
 
 type serviceView struct {

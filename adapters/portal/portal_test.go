@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"net/http"
 	"net/http/cookiejar"
@@ -14,6 +15,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"testing/fstest"
 
 	"gateway/examples/inventory"
 	"gateway/gateway"
@@ -559,5 +561,75 @@ func TestParamsFromPairs(t *testing.T) {
 	}
 	if _, err := ParamsFromPairs(in, url.Values{"count": {"three"}}); err == nil || !strings.Contains(err.Error(), "count") {
 		t.Errorf("a value that is not a number: %v", err)
+	}
+}
+
+func TestExplorerAssets(t *testing.T) {
+	def, err := wsdl.Load("../../examples/inventory/inventory.wsdl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	reg, err := gateway.NewRegistry(&gateway.Service{Name: "inventory", Definition: def, Impl: xmlbind.MustMethods(def, inventory.New())})
+	if err != nil {
+		t.Fatal(err)
+	}
+	core := gateway.New(directory{}, gateway.NewMemoryStore(), gateway.NewMemoryEventLog(0), reg, quiet, gateway.Config{})
+	if _, err := New(core, Options{Log: quiet, Explorer: fstest.MapFS{"swagger-ui.css": {Data: []byte("x")}}}); err == nil ||
+		!strings.Contains(err.Error(), "swagger-ui-bundle.js") {
+		t.Fatalf("a folder without Swagger UI's bundle: %v", err)
+	}
+	assets := fstest.MapFS{
+		"swagger-ui-bundle.js": {Data: []byte("/* bundle */")},
+		"swagger-ui.css":       {Data: []byte("/* css */")},
+		"index.html":           {Data: []byte("<p>not ours to serve</p>")},
+	}
+	for _, tc := range []struct {
+		name     string
+		explorer fs.FS
+		path     string
+		status   int
+		want     string
+	}{
+		{"the bundle", assets, "/portal/static/swagger-ui/swagger-ui-bundle.js", 200, "/* bundle */"},
+		{"the stylesheet", assets, "/portal/static/swagger-ui/swagger-ui.css", 200, "/* css */"},
+		{"no other file of the package", assets, "/portal/static/swagger-ui/index.html", 404, ""},
+		{"no assets installed", nil, "/portal/static/swagger-ui/swagger-ui-bundle.js", 404, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			h, err := New(core, Options{Log: quiet, Explorer: tc.explorer})
+			if err != nil {
+				t.Fatal(err)
+			}
+			rec := httptest.NewRecorder()
+			h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, tc.path, nil))
+			if rec.Code != tc.status || !strings.Contains(rec.Body.String(), tc.want) {
+				t.Fatalf("%d %q", rec.Code, rec.Body.String())
+			}
+			if csp := rec.Header().Get("Content-Security-Policy"); !strings.Contains(csp, "script-src 'self'") {
+				t.Errorf("CSP %q", csp)
+			}
+		})
+	}
+	// The page, signed in: Swagger UI's mount point, or how to install it.
+	for _, installed := range []bool{true, false} {
+		var explorer fs.FS
+		if installed {
+			explorer = assets
+		}
+		h, _ := New(core, Options{Log: quiet, Explorer: explorer})
+		srv := httptest.NewServer(h)
+		jar, _ := cookiejar.New(nil)
+		c := noRedirect(jar)
+		send(t, c, http.MethodGet, srv.URL+"/portal/login", nil)
+		send(t, c, http.MethodPost, srv.URL+"/portal/login", url.Values{"username": {"bob"}, "password": {"pw"}})
+		resp, body := send(t, c, http.MethodGet, srv.URL+"/portal/explorer", nil)
+		srv.Close()
+		want := `id="swagger-ui" data-spec="/api/openapi.json" data-token=""`
+		if !installed {
+			want = "make explorer"
+		}
+		if resp.StatusCode != http.StatusOK || !strings.Contains(body, want) {
+			t.Errorf("installed=%v: %d\n%s", installed, resp.StatusCode, body)
+		}
 	}
 }

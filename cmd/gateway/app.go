@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"net"
 	"net/http"
@@ -289,7 +290,11 @@ func build(ctx context.Context, cfg Config, log *slog.Logger) (*app, error) {
 	}))
 	mux.Handle("/soap/", soapHandler)
 	a.soap = soapHandler
-	portalHandler, err := portal.New(a.core, portal.Options{Proxies: proxies, Log: log})
+	var explorer fs.FS
+	if dir := a.cfg.Portal.ExplorerAssets; dir != "" {
+		explorer = os.DirFS(dir)
+	}
+	portalHandler, err := portal.New(a.core, portal.Options{Proxies: proxies, Log: log, Explorer: explorer})
 	if err != nil {
 		return nil, err
 	}

@@ -48,6 +48,16 @@ type Config struct {
 	// suds, zeep, gowsdl's client and Python's xmlrpc.client read as a
 	// fault, and which they would take for a transport error in a 401.
 	AuthChallenge AuthChallengeConfig `yaml:"auth_challenge"`
+	Portal        PortalConfig        `yaml:"portal"`
+}
+
+type PortalConfig struct {
+	// ExplorerAssets is the folder of the swagger-ui-dist npm package
+	// (make explorer installs it) for the portal's API explorer; empty:
+	// the explorer page says how to install it. Swagger UI is not in the
+	// repository or the binary: it is a third party's build, fetched from
+	// npm by the operator, and served by the gateway itself.
+	ExplorerAssets string `yaml:"explorer_assets"`
 }
 
 type AuthChallengeConfig struct {
@@ -258,6 +268,7 @@ func (c *Config) resolvePaths(dir string) Notes {
 	resolve("ldap.ca_file", &c.LDAP.CAFile)
 	resolve("ldap.bind_password_file", &c.LDAP.BindPasswordFile)
 	resolve("directory.ldif", &c.Directory.LDIF)
+	resolve("portal.explorer_assets", &c.Portal.ExplorerAssets)
 	for i := range c.Services {
 		s := &c.Services[i]
 		key := fmt.Sprintf("services[%d].", i)
