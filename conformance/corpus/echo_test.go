@@ -210,12 +210,15 @@ func TestTypeScriptClient(t *testing.T) {
 	if err != nil {
 		t.Fatalf("npm is not installed (make test installs it): %v", err)
 	}
-	base, dir := startForClients(t, filepath.Join("clients", "ts"), "package.json", "tsconfig.json", "client.ts")
+	base, dir, validated := startForClients(t, filepath.Join("clients", "ts"), "package.json", "tsconfig.json", "client.ts")
 	run(t, dir, npm, "install", "--no-audit", "--no-fund", "--loglevel=error")
 	run(t, dir, "npx", "openapi-typescript", "openapi.json", "-o", "api.d.ts")
 	run(t, dir, "npx", "tsc", "-p", ".")
 	if out := run(t, dir, "node", filepath.Join(dir, "dist", "client.js"), base); !strings.Contains(out, "all checks passed") {
 		t.Fatalf("the TypeScript client:\n%s", out)
+	}
+	if n := validated(); n < 10 {
+		t.Errorf("only %d exchanges were checked against the document", n)
 	}
 }
 
@@ -224,19 +227,24 @@ func TestTypeScriptClient(t *testing.T) {
 // calls every inventory operation, the session endpoints and the same
 // three corpus services.
 func TestGoClient(t *testing.T) {
-	base, dir := startForClients(t, filepath.Join("clients", "go"), "go.mod", "go.sum", "main.go", "body.go")
+	base, dir, validated := startForClients(t, filepath.Join("clients", "go"), "go.mod", "go.sum", "main.go", "body.go")
 	run(t, dir, "go", "tool", "oapi-codegen", "-generate", "types,client", "-package", "main", "-o", "api.gen.go", "openapi.json")
 	run(t, dir, "go", "vet", ".")
 	if out := run(t, dir, "go", "run", ".", base); !strings.Contains(out, "all checks passed") {
 		t.Fatalf("the Go client:\n%s", out)
+	}
+	if n := validated(); n < 10 {
+		t.Errorf("only %d exchanges were checked against the document", n)
 	}
 }
 
 // startForClients starts the gateway with the inventory and three corpus
 // services behind the echoing SOAP upstream, and copies a client's
 // sources and the gateway's OpenAPI document (openapi.json) into a new
-// folder, for a generator to make the client's types from.
-func startForClients(t *testing.T, src string, files ...string) (base, dir string) {
+// folder, for a generator to make the client's types from. The client
+// calls through a proxy that checks every exchange against the document:
+// base is the proxy, and validated reports what it found.
+func startForClients(t *testing.T, src string, files ...string) (base, dir string, validated func() int) {
 	t.Helper()
 	addr := serve(t, &echoUpstream{})
 	gw := harness.Start(t, harness.Binary(t), fmt.Sprintf(`services:
@@ -264,7 +272,8 @@ func startForClients(t *testing.T, src string, files ...string) (base, dir strin
 	if err := os.WriteFile(filepath.Join(dir, "openapi.json"), doc, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	return gw.URL, dir
+	base, validated = validatingProxy(t, gw.URL, doc)
+	return base, dir, validated
 }
 
 // run runs a command in dir and returns its output, failing the test
