@@ -61,6 +61,7 @@ fuzz: ## each fuzz target for its budget
 	$(GO) test $(FUZZFLAGS) -fuzz '^FuzzScannerMatchesEncodingXML$$' -fuzztime $(or $(FUZZTIME),$(FUZZ_SCANNER)) ./adapters/xmltext
 	$(GO) test $(FUZZFLAGS) -fuzz '^FuzzDecodeEncoded$$' -fuzztime $(or $(FUZZTIME),$(FUZZ_ENCODED)) ./adapters/soap
 	$(GO) test $(FUZZFLAGS) -fuzz '^FuzzDecodeBody$$' -fuzztime $(or $(FUZZTIME),$(FUZZ_JSON)) ./adapters/jsonapi
+	$(GO) test $(FUZZFLAGS) -fuzz '^FuzzReaderMatchesEncodingJSON$$' -fuzztime $(or $(FUZZTIME),$(FUZZ_JSON)) ./adapters/jsonapi
 
 bench-deps:
 	./scripts/install-test-deps.sh bench

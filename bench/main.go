@@ -42,7 +42,7 @@ func main() {
 	runs := flag.Int("runs", 3, "runs of each measurement; the median is reported")
 	out := flag.String("out", "bench/results.md", "Markdown results file")
 	png := flag.String("png", "bench/results.png", "bar chart of the ratios")
-	only := flag.String("only", "", "run just scenario 4 (logins) or 5 (long-poll latency), print its figures, write no file")
+	only := flag.String("only", "", "run just scenario 4 (logins), 5 (long-poll latency) or 9 (the front ends' GetItem: XML-RPC, SOAP and JSON beside the ceiling), print its figures, write no file")
 	codecsOut := flag.String("codecs", "bench/codecs.txt", "go test -bench output of the codecs, compared with the previous one by benchstat")
 	flag.Parse()
 	if _, err := exec.LookPath("wrk"); err != nil {
@@ -79,8 +79,9 @@ func main() {
 			fmt.Println(l)
 		}
 		return
+	case "9":
 	default:
-		log.Fatalf("-only: %q is not 4 or 5", *only)
+		log.Fatalf("-only: %q is not 4, 5 or 9", *only)
 	}
 	token := login(gwURL)
 
@@ -98,6 +99,10 @@ func main() {
 	ceilPort := freePort()
 	go serveCeiling(ceilPort, canned)
 	ceilURL := fmt.Sprintf("http://127.0.0.1:%d", ceilPort)
+	if *only == "9" {
+		frontEnds(work, gwURL, ceilURL, token, bodies, *duration, *runs, gw.Process.Pid)
+		return
+	}
 
 	peers := map[string]string{}
 	peerPID := map[string]int{}
@@ -471,4 +476,30 @@ func login(base string) string {
 		log.Fatalf("login: %s", b)
 	}
 	return string(m[1])
+}
+
+// frontEnds is -only 9: GetItem through each front end (XML-RPC, SOAP,
+// JSON) and the ceiling's canned answer of each, interleaved, with each
+// median's ratio to its own ceiling; no peers, no file. A quick side by
+// side of the front ends' codecs on the same machine in one run.
+func frontEnds(work, gwURL, ceilURL, token string, bodies map[string]string, d time.Duration, runs, gwPID int) {
+	scenarios := []string{"1 xmlrpc GetItem", "2 soap GetItem", "9 json GetItem"}
+	type pair struct{ gateway, ceiling []result }
+	got := make([]pair, len(scenarios))
+	for range runs {
+		for i, sc := range scenarios {
+			before := cpuTime([]int{gwPID})
+			g := wrk(work, gwURL+scenarioPath(sc), bodies[sc], token, d)
+			if n := g.rps * d.Seconds(); n > 0 {
+				g.cpuPerReq = (cpuTime([]int{gwPID}) - before) / time.Duration(n)
+			}
+			c := wrk(work, ceilURL+"/"+sc[:1], bodies[sc], "", d)
+			got[i].gateway, got[i].ceiling = append(got[i].gateway, g), append(got[i].ceiling, c)
+		}
+	}
+	for i, sc := range scenarios {
+		g, c := median(got[i].gateway), median(got[i].ceiling)
+		fmt.Printf("%-18s gateway %7.0f req/s (p99 %v, CPU %v/request)  ceiling %7.0f req/s  ratio %.2f\n",
+			sc, g.rps, g.p99, g.cpuPerReq, c.rps, g.rps/c.rps)
+	}
 }

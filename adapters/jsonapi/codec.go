@@ -1,12 +1,10 @@
 package jsonapi
 
 import (
-	"bytes"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"math"
 	"slices"
 	"strconv"
@@ -37,79 +35,29 @@ func (e *errJSON) Error() string { return e.msg }
 // json.Number, so that no digit is lost before the schema says what they
 // are.
 func decodeObject(body []byte, maxDepth int) (map[string]any, error) {
-	if len(bytes.TrimSpace(body)) == 0 {
+	r := &reader{b: body, maxDepth: maxDepth}
+	r.space()
+	if r.i == len(body) {
 		return map[string]any{}, nil
 	}
 	if !utf8.Valid(body) {
 		return nil, &errJSON{"the body is not valid UTF-8"}
 	}
-	dec := json.NewDecoder(bytes.NewReader(body))
-	dec.UseNumber()
-	v, err := readValue(dec, 0, maxDepth)
+	if body[r.i] != '{' {
+		if _, err := r.value(0); err != nil {
+			return nil, err
+		}
+		return nil, &errJSON{"the body is not a JSON object"}
+	}
+	v, err := r.value(0)
 	if err != nil {
 		return nil, err
 	}
-	if _, err := dec.Token(); err != io.EOF {
+	r.space()
+	if r.i != len(body) {
 		return nil, &errJSON{"more than one JSON value in the body"}
 	}
-	obj, ok := v.(map[string]any)
-	if !ok {
-		return nil, &errJSON{"the body is not a JSON object"}
-	}
-	return obj, nil
-}
-
-func readValue(dec *json.Decoder, depth, maxDepth int) (any, error) {
-	tok, err := dec.Token()
-	if err != nil {
-		return nil, &errJSON{"not JSON: " + err.Error()}
-	}
-	switch tok {
-	case json.Delim('{'):
-		if depth >= maxDepth {
-			return nil, &errJSON{fmt.Sprintf("JSON nested deeper than %d", maxDepth)}
-		}
-		obj := map[string]any{}
-		for dec.More() {
-			kt, err := dec.Token()
-			if err != nil {
-				return nil, &errJSON{"not JSON: " + err.Error()}
-			}
-			key, _ := kt.(string)
-			if _, dup := obj[key]; dup {
-				return nil, &errJSON{fmt.Sprintf("member %q appears twice", key)}
-			}
-			v, err := readValue(dec, depth+1, maxDepth)
-			if err != nil {
-				return nil, err
-			}
-			obj[key] = v
-		}
-		if _, err := dec.Token(); err != nil {
-			return nil, &errJSON{"not JSON: " + err.Error()}
-		}
-		return obj, nil
-	case json.Delim('['):
-		if depth >= maxDepth {
-			return nil, &errJSON{fmt.Sprintf("JSON nested deeper than %d", maxDepth)}
-		}
-		list := []any{}
-		for dec.More() {
-			v, err := readValue(dec, depth+1, maxDepth)
-			if err != nil {
-				return nil, err
-			}
-			list = append(list, v)
-		}
-		if _, err := dec.Token(); err != nil {
-			return nil, &errJSON{"not JSON: " + err.Error()}
-		}
-		return list, nil
-	}
-	if n, ok := tok.(json.Number); ok && len(n) > 4096 {
-		return nil, &errJSON{"a number of more than 4096 characters"}
-	}
-	return tok, nil
+	return v.(map[string]any), nil
 }
 
 // paramsOf reads a JSON object as the members of el's type, by its
@@ -404,9 +352,58 @@ func appendJSON(b []byte, v any) ([]byte, error) {
 	return append(b, raw...), nil
 }
 
+// appendString writes s as a JSON string: quotes, backslashes and
+// control characters escaped, invalid UTF-8 replaced by U+FFFD (as
+// encoding/json does), and U+2028 and U+2029 escaped so the answer is
+// also a valid JavaScript literal. Written here rather than through
+// json.Marshal, which allocates for every string of every answer.
 func appendString(b []byte, s string) []byte {
-	raw, _ := json.Marshal(s)
-	return append(b, raw...)
+	const hex = "0123456789abcdef"
+	b = append(b, '"')
+	start := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if c >= 0x20 && c != '"' && c != '\\' {
+				i++
+				continue
+			}
+			b = append(b, s[start:i]...)
+			switch c {
+			case '"', '\\':
+				b = append(b, '\\', c)
+			case '\n':
+				b = append(b, '\\', 'n')
+			case '\r':
+				b = append(b, '\\', 'r')
+			case '\t':
+				b = append(b, '\\', 't')
+			default:
+				b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
+			}
+			i++
+			start = i
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			b = append(b, s[start:i]...)
+			b = append(b, `\ufffd`...)
+			i += size
+			start = i
+			continue
+		}
+		if r == '\u2028' || r == '\u2029' {
+			b = append(b, s[start:i]...)
+			b = append(b, '\\', 'u', '2', '0', '2', hex[r&0xf])
+			i += size
+			start = i
+			continue
+		}
+		i += size
+	}
+	b = append(b, s[start:]...)
+	return append(b, '"')
 }
 
 // exactAnswer makes an answer keep the document's promise that an

@@ -14,6 +14,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"gateway/adapters/httpx"
@@ -38,6 +39,7 @@ type Options struct {
 type Handler struct {
 	core *gateway.Core
 	opts Options
+	bufs sync.Pool // request and answer bytes
 }
 
 // New returns the JSON front end over core.
@@ -51,7 +53,20 @@ func New(core *gateway.Core, opts Options) *Handler {
 	if opts.Log == nil {
 		opts.Log = slog.New(slog.DiscardHandler)
 	}
-	return &Handler{core: core, opts: opts}
+	return &Handler{core: core, opts: opts, bufs: sync.Pool{New: func() any { b := make([]byte, 0, 4096); return &b }}}
+}
+
+// maxPooledBuf is the largest buffer kept for later requests: a rare huge
+// body's buffer is not held by every idle one.
+const maxPooledBuf = 64 << 10
+
+func (h *Handler) getBuf() *[]byte { return h.bufs.Get().(*[]byte) }
+
+func (h *Handler) putBuf(bp *[]byte, b []byte) {
+	if cap(b) <= maxPooledBuf {
+		*bp = b[:0]
+		h.bufs.Put(bp)
+	}
 }
 
 var jsonType = []string{"application/json"}
@@ -132,7 +147,11 @@ func (h *Handler) readBody(w http.ResponseWriter, r *http.Request) (map[string]a
 	if !httpx.LimitBody(w, r, h.opts.MaxBodyBytes) {
 		return nil, errAnswered
 	}
-	body, err := httpx.ReadBody(r, nil)
+	bp := h.getBuf()
+	body, err := httpx.ReadBody(r, (*bp)[:0])
+	// The decoded values copy what they keep: the buffer is free again
+	// once the body is read.
+	defer h.putBuf(bp, body)
 	if err != nil {
 		var tooLarge *http.MaxBytesError
 		if errors.As(err, &tooLarge) {
@@ -324,12 +343,16 @@ func (h *Handler) stream(w http.ResponseWriter, r *http.Request) {
 
 // writeJSON writes a 200 (or status) JSON answer.
 func (h *Handler) writeJSON(w http.ResponseWriter, status int, v any) {
-	body, err := appendJSON(nil, v)
+	bp := h.getBuf()
+	body, err := appendJSON((*bp)[:0], v)
 	if err != nil {
+		h.putBuf(bp, (*bp)[:0])
 		h.problem(w, gateway.NewFault(gateway.FaultInternal, "internal error"))
 		return
 	}
-	httpx.WriteBody(w, status, jsonType, append(body, '\n'))
+	body = append(body, '\n')
+	httpx.WriteBody(w, status, jsonType, body)
+	h.putBuf(bp, body)
 }
 
 // problem writes err as an RFC 9457 problem document.
