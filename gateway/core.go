@@ -163,13 +163,14 @@ func (c *Core) IdleTimeout() time.Duration { return c.idle }
 // Login authenticates creds and attaches a new client with a new token.
 // The token is returned only here: the store keeps its hash.
 func (c *Core) Login(ctx context.Context, creds Credentials, client ClientInfo) (string, *Session, error) {
-	blocked, err := c.throttle.Blocked(ctx, creds.Username, client.Remote)
+	name := creds.Name()
+	blocked, err := c.throttle.Blocked(ctx, name, client.Remote)
 	if err != nil {
 		c.log.WarnContext(ctx, "login throttle unavailable", "err", err)
 	}
 	if blocked {
 		c.metrics.Login("throttled")
-		c.log.WarnContext(ctx, "login throttled", "audit", "login_throttled", "user", safeUser(creds.Username),
+		c.log.WarnContext(ctx, "login throttled", "audit", "login_throttled", "user", safeUser(name),
 			"protocol", client.Protocol, "remote", client.Remote)
 		return "", nil, NewFault(FaultTooManyRequests, "too many failed logins: wait a few minutes")
 	}
@@ -180,19 +181,19 @@ func (c *Core) Login(ctx context.Context, creds Credentials, client ClientInfo) 
 			f = WrapFault(FaultUnavailable, err, "directory unavailable")
 		}
 		if f.Kind == FaultUnauthenticated {
-			if err := c.throttle.Failed(ctx, creds.Username, client.Remote); err != nil {
+			if err := c.throttle.Failed(ctx, name, client.Remote); err != nil {
 				c.log.WarnContext(ctx, "login throttle unavailable", "err", err)
 			}
 		}
 		c.metrics.Login(strings.ToLower(f.Kind.String()))
-		c.log.WarnContext(ctx, "login failed", "audit", "login_failure", "user", safeUser(creds.Username),
-			"protocol", client.Protocol, "remote", client.Remote, "reason", f.Kind.String(), "err", err)
+		c.log.WarnContext(ctx, "login failed", "audit", "login_failure", "user", safeUser(name),
+			"auth", creds.Kind(), "protocol", client.Protocol, "remote", client.Remote, "reason", f.Kind.String(), "err", err)
 		return "", nil, f
 	}
 	// The perspective's key is the directory's name for the user, folded:
 	// never what was typed.
 	id.Username = CanonicalUsername(id.Username)
-	_ = c.throttle.Succeeded(ctx, creds.Username)
+	_ = c.throttle.Succeeded(ctx, name)
 	c.metrics.Login("success")
 	now := c.now()
 	token := NewToken()
@@ -200,6 +201,7 @@ func (c *Core) Login(ctx context.Context, creds Credentials, client ClientInfo) 
 		client.ID = newClientID()
 	}
 	client.AttachedAt = now
+	client.Auth = creds.Kind()
 	s := &Session{
 		TokenHash: HashToken(token), Identity: id, Client: client,
 		CreatedAt: now, LastSeen: now, IdleExpiry: now.Add(c.idle), Deadline: now.Add(c.absolute),
@@ -207,7 +209,7 @@ func (c *Core) Login(ctx context.Context, creds Credentials, client ClientInfo) 
 	if err := c.sessions.Create(ctx, s); err != nil {
 		return "", nil, WrapFault(FaultUnavailable, err, "session store unavailable")
 	}
-	c.log.InfoContext(ctx, "login", "audit", "login_success", "user", id.Username, "protocol", client.Protocol,
+	c.log.InfoContext(ctx, "login", "audit", "login_success", "user", id.Username, "auth", client.Auth, "protocol", client.Protocol,
 		"remote", client.Remote, "client", client.ID)
 	c.attached(ctx, s)
 	c.evictOldest(ctx, id.Username)
@@ -258,11 +260,18 @@ func (c *Core) Resume(ctx context.Context, token string) (*Session, error) {
 // CredentialSession returns the session of per-call credentials, logging in
 // only when this (user, protocol, password) has no live session yet.
 func (c *Core) CredentialSession(ctx context.Context, creds Credentials, client ClientInfo) (*Session, error) {
-	if creds.Username == "" || creds.Password == "" {
-		return nil, NewFault(FaultUnauthenticated, "empty username or password")
-	}
 	mac := hmac.New(sha256.New, c.credKey)
-	fmt.Fprintf(mac, "%s\x00%s\x00%s", client.Protocol, creds.Username, creds.Password)
+	switch {
+	case creds.Certificate != nil:
+		// A certificate's session is keyed by the certificate itself: the
+		// same certificate on the same front end meets the same session.
+		fmt.Fprintf(mac, "%s\x00cert\x00", client.Protocol)
+		mac.Write(creds.Certificate.Raw)
+	case creds.Username == "" || creds.Password == "":
+		return nil, NewFault(FaultUnauthenticated, "empty username or password")
+	default:
+		fmt.Fprintf(mac, "%s\x00%s\x00%s", client.Protocol, creds.Username, creds.Password)
+	}
 	key := hex.EncodeToString(mac.Sum(nil))
 
 	if s := c.cachedCredential(ctx, key); s != nil {

@@ -2,6 +2,7 @@ package gateway
 
 import (
 	"context"
+	"crypto/x509"
 	"slices"
 )
 
@@ -27,10 +28,43 @@ func (id Identity) InAnyGroup(groups []string) bool {
 	return false
 }
 
-// Credentials are what a user presents to log in.
+// Credentials are what a user presents to log in: one kind of proof per
+// value, as Twisted cred's credential interfaces, each checked by the
+// authorizer's checker for that kind (see Kind).
 type Credentials struct {
+	// A username and password (Basic, session.login, the portal's form,
+	// WS-Security UsernameToken).
 	Username string
 	Password string
+	// Certificate is the leaf of a client certificate chain that the TLS
+	// handshake verified against the configured client CAs and CRLs: the
+	// handshake is the proof, so no password goes with it. The authorizer
+	// maps it to a directory entry by its configured rule.
+	Certificate *x509.Certificate
+}
+
+// The kinds of credentials, as Credentials.Kind and ClientInfo.Auth name
+// them.
+const (
+	AuthPassword    = "password"
+	AuthCertificate = "certificate"
+)
+
+// Kind names the kind of proof the credentials carry.
+func (c Credentials) Kind() string {
+	if c.Certificate != nil {
+		return AuthCertificate
+	}
+	return AuthPassword
+}
+
+// Name is what the credentials claim to be, for logs and the login
+// throttle: the username, or a certificate's subject.
+func (c Credentials) Name() string {
+	if c.Certificate != nil {
+		return "cert:" + c.Certificate.Subject.String()
+	}
+	return c.Username
 }
 
 // Authorizer turns credentials into an identity. It returns a Fault of kind

@@ -22,6 +22,9 @@ type ClientInfo struct {
 	Remote     string
 	UserAgent  string
 	AttachedAt time.Time
+	// Auth is how the client proved who it is (AuthPassword,
+	// AuthCertificate); the portal shows it.
+	Auth string
 	// LastSeen is when the client last made a call: filled from its
 	// session when clients are listed, not stored with it.
 	LastSeen time.Time `json:"-"`

@@ -95,6 +95,9 @@ func (a *Authorizer) Probe(ctx context.Context) []URLStatus {
 
 // Authenticate implements gateway.Authorizer.
 func (a *Authorizer) Authenticate(ctx context.Context, creds gateway.Credentials) (gateway.Identity, error) {
+	if creds.Certificate != nil {
+		return a.certificateIdentity(ctx, creds.Certificate)
+	}
 	username := strings.TrimSpace(creds.Username)
 	// Refused before the wire: an empty password would be an unauthenticated
 	// bind, which many directories accept as success.
@@ -115,7 +118,13 @@ func (a *Authorizer) Authenticate(ctx context.Context, creds gateway.Credentials
 	if err := a.bindAs(ctx, entry.DN, creds.Password); err != nil {
 		return gateway.Identity{}, err
 	}
-	username = a.loginName(entry, username)
+	return a.identityOf(ctx, entry, username)
+}
+
+// identityOf is the identity of a user's entry: its login name (matching
+// what was typed, if anything was), display name and groups.
+func (a *Authorizer) identityOf(ctx context.Context, entry *ldap.Entry, typed string) (gateway.Identity, error) {
+	username := a.loginName(entry, typed)
 	groups, err := a.userGroups(ctx, username, entry)
 	if err != nil {
 		return gateway.Identity{}, err
@@ -217,13 +226,19 @@ func (a *Authorizer) userAttrs() []string {
 	return attrs
 }
 
-func (a *Authorizer) findUser(ctx context.Context, username string) (*ldap.Entry, error) {
+func (a *Authorizer) findUser(ctx context.Context, username string, extraAttrs ...string) (*ldap.Entry, error) {
 	filter := strings.ReplaceAll(a.cfg.UserFilter, "{username}", ldap.EscapeFilter(username))
+	return a.searchOne(ctx, filter, username, extraAttrs...)
+}
+
+// searchOne finds the one entry under the user base that filter matches;
+// no entry, or more than one, is the same answer as a bad password.
+func (a *Authorizer) searchOne(ctx context.Context, filter, username string, extraAttrs ...string) (*ldap.Entry, error) {
 	var res *ldap.SearchResult
 	err := a.withConn(ctx, a.search, func(c *ldap.Conn) error {
 		var err error
 		res, err = c.Search(ldap.NewSearchRequest(a.cfg.UserBase, ldap.ScopeWholeSubtree, ldap.NeverDerefAliases,
-			2, timeLimit(ctx, a.cfg.Timeout), false, filter, a.userAttrs(), nil))
+			2, timeLimit(ctx, a.cfg.Timeout), false, filter, append(a.userAttrs(), extraAttrs...), nil))
 		return err
 	})
 	if ldap.IsErrorWithCode(err, ldap.LDAPResultSizeLimitExceeded) {

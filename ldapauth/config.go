@@ -42,6 +42,11 @@ type Config struct {
 	// reused by later logins (the bind still checks the password every
 	// time); 0 searches at every login.
 	GroupCacheTTL time.Duration
+	// CertRule maps a verified client certificate to a user entry:
+	// CertSubjectCN (the default), CertSANEmail, CertSANUPN or CertExact;
+	// CertAttr is the attribute compared (the rule's own when empty).
+	CertRule string
+	CertAttr string
 }
 
 // The defaults of the directory settings (the configuration reference
@@ -132,6 +137,11 @@ func (c Config) Validate() error {
 		if _, err := ldap.CompileFilter(probe); err != nil {
 			return fmt.Errorf("%s: %q is not a valid LDAP filter: %v", key, f, err)
 		}
+	}
+	switch c.CertRule {
+	case "", CertSubjectCN, CertSANEmail, CertSANUPN, CertExact:
+	default:
+		return fmt.Errorf("ldap.certificate_map.rule: %q is not subject_cn, san_email, san_upn or certificate", c.CertRule)
 	}
 	if c.BindDN != "" && c.BindPassword == "" {
 		return errors.New("ldap.bind_password: required with ldap.bind_dn")

@@ -5,7 +5,8 @@
 # libsoap-lite-perl (real XML-RPC and SOAP clients for the conformance
 # suites); gsoap (wsdl2h) and libxml2-utils (xmllint) to check the WSDL;
 # chromium for the portal's browser tests; redis-server for the cluster suite;
-# npm (npx runs Redocly's CLI on the generated OpenAPI documents).
+# npm (npx runs Redocly's CLI on the generated OpenAPI documents); curl (a
+# client-certificate caller).
 # With the argument "bench", also what make bench needs: wrk, a C compiler,
 # libxmlrpc-core-c3-dev and libgsoap-dev for the C peers.
 set -euo pipefail
@@ -26,6 +27,7 @@ command -v xmllint >/dev/null || need+=(libxml2-utils)
 command -v chromium >/dev/null || need+=(chromium)
 command -v redis-server >/dev/null || need+=(redis-server)
 command -v npx >/dev/null || need+=(npm)
+command -v curl >/dev/null || need+=(curl)
 if [ "${1:-}" = bench ]; then
   command -v wrk >/dev/null || need+=(wrk)
   command -v cc >/dev/null || need+=(gcc libc6-dev)

@@ -111,7 +111,7 @@ func (h *Handler) session(r *http.Request) (*gateway.Session, error) {
 		}
 		return h.core.Resume(r.Context(), token)
 	}
-	if creds, ok := httpx.BasicCredentials(r); ok {
+	if creds, ok := httpx.CallCredentials(r); ok {
 		return h.core.CredentialSession(r.Context(), creds, h.opts.Proxies.Client(r, Protocol))
 	}
 	return nil, gateway.WrapFault(gateway.FaultUnauthenticated, httpx.ErrNoCredentials, "no session: send HTTP Basic credentials of an admin, or a token")

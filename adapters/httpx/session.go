@@ -4,6 +4,7 @@
 package httpx
 
 import (
+	"crypto/x509"
 	"errors"
 	"net"
 	"net/http"
@@ -111,6 +112,29 @@ func BasicCredentials(r *http.Request) (gateway.Credentials, bool) {
 		return gateway.Credentials{}, false
 	}
 	return gateway.Credentials{Username: u, Password: p}, true
+}
+
+// CallCredentials are a call's own credentials when it carries no session:
+// HTTP Basic if the request has it, else the client certificate the TLS
+// handshake verified (tls.client_ca_file). Basic wins so that a client
+// with a machine certificate can still act as a person.
+func CallCredentials(r *http.Request) (gateway.Credentials, bool) {
+	if creds, ok := BasicCredentials(r); ok {
+		return creds, true
+	}
+	if cert := ClientCertificate(r); cert != nil {
+		return gateway.Credentials{Certificate: cert}, true
+	}
+	return gateway.Credentials{}, false
+}
+
+// ClientCertificate is the leaf of the request's verified client
+// certificate chain, or nil.
+func ClientCertificate(r *http.Request) *x509.Certificate {
+	if r.TLS == nil || len(r.TLS.VerifiedChains) == 0 || len(r.TLS.VerifiedChains[0]) == 0 {
+		return nil
+	}
+	return r.TLS.VerifiedChains[0][0]
 }
 
 // SetSession hands a new token to the client as a cookie and a header. A

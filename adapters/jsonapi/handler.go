@@ -192,7 +192,7 @@ func (h *Handler) caller(r *http.Request) (*gateway.Session, error) {
 		}
 		return h.core.Resume(r.Context(), token)
 	}
-	if creds, ok := httpx.BasicCredentials(r); ok {
+	if creds, ok := httpx.CallCredentials(r); ok {
 		return h.core.CredentialSession(r.Context(), creds, h.opts.Proxies.Client(r, Protocol))
 	}
 	return nil, gateway.WrapFault(gateway.FaultUnauthenticated, httpx.ErrNoCredentials, "no session: log in at /api/session/login and send the token as Authorization: Bearer, or send HTTP Basic credentials")

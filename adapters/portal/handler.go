@@ -118,7 +118,13 @@ type request struct {
 // so only a page that knows the token can make it, and every node computes
 // the same one without storing anything.
 func (q *request) csrf() string {
-	mac := hmac.New(sha256.New, []byte(q.token))
+	key := q.token
+	if key == "" && q.session != nil {
+		// A certificate's session has no token in the browser: its hash
+		// (never shown to anyone) keys the form token instead.
+		key = q.session.TokenHash
+	}
+	mac := hmac.New(sha256.New, []byte(key))
 	mac.Write([]byte("gateway portal csrf"))
 	return base64.RawURLEncoding.EncodeToString(mac.Sum(nil))
 }
@@ -205,6 +211,20 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if q.token == "" {
+		if cert := httpx.ClientCertificate(r); cert != nil {
+			// A browser with a verified client certificate is signed in by
+			// it, without a form, a cookie or a token in the URL: every
+			// request's certificate finds the same session (the core keys
+			// a certificate's session by the certificate).
+			s, err := h.core.CredentialSession(r.Context(), gateway.Credentials{Certificate: cert}, h.opts.Proxies.Client(r, gateway.ProtocolPortal))
+			if err != nil {
+				h.render(q, http.StatusUnauthorized, "login", &view{Title: "Sign in", Certificate: cert.Subject.CommonName,
+					Error: "Your certificate was accepted, but " + gateway.AsFault(err).Message + "."})
+				return
+			}
+			h.serveSession(q, s)
+			return
+		}
 		http.Redirect(w, r, loginURL("", q.path, r), http.StatusSeeOther)
 		return
 	}
@@ -220,6 +240,12 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, loginURL("ended=1", q.path, r), http.StatusSeeOther)
 		return
 	}
+	h.serveSession(q, s)
+}
+
+// serveSession serves a page of a signed-in session.
+func (h *Handler) serveSession(q *request, s *gateway.Session) {
+	w, r := q.w, q.r
 	q.session = s
 	if r.Method == http.MethodPost {
 		r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
@@ -284,6 +310,9 @@ const checkCookie = "gw_cookie_check"
 // check cookie came back, else in the URL.
 func (h *Handler) login(q *request) {
 	v := &view{Title: "Sign in", Next: safeNext(q.r.FormValue("next"))}
+	if cert := httpx.ClientCertificate(q.r); cert != nil {
+		v.Certificate = cert.Subject.CommonName
+	}
 	switch {
 	case q.r.URL.Query().Get("ended") != "":
 		v.Flash = "Your session has ended. Please sign in again."

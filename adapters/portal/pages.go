@@ -31,6 +31,8 @@ type view struct {
 	Fault        string
 	Perspectives []perspectiveView
 	Explorer     bool   // Swagger UI's files are installed
+	Certificate  string // the common name of the browser's verified client certificate, if it has one
+	SignedInWith string // how this browser's session proved who it is
 	URLToken     string // the session token when cookies are off (for the explorer's calls)
 }
 
@@ -52,7 +54,7 @@ type perspectiveView struct {
 func (h *Handler) dashboard(q *request) {
 	ctx := q.r.Context()
 	clients, err := h.core.Perspective(q.session).Clients(ctx)
-	v := &view{Title: "Dashboard", Clients: clients}
+	v := &view{Title: "Dashboard", Clients: clients, SignedInWith: signedInWith(q.session.Client.Auth)}
 	if err != nil {
 		v.Error = "The session store is unavailable; the client list may be incomplete."
 	}
@@ -248,4 +250,12 @@ func scalar(v any) string {
 		return fmt.Sprintf("%g", x)
 	}
 	return fmt.Sprint(v)
+}
+
+// signedInWith says how a session proved who it is, for the dashboard.
+func signedInWith(auth string) string {
+	if auth == gateway.AuthCertificate {
+		return "a client certificate"
+	}
+	return "a password"
 }

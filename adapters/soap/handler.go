@@ -314,7 +314,7 @@ func (h *Handler) session(ctx context.Context, r *http.Request, req *Request) (*
 		}
 		return h.core.CredentialSession(ctx, creds, client)
 	}
-	if creds, ok := httpx.BasicCredentials(r); ok {
+	if creds, ok := httpx.CallCredentials(r); ok {
 		return h.core.CredentialSession(ctx, creds, client)
 	}
 	return nil, gateway.WrapFault(gateway.FaultUnauthenticated, httpx.ErrNoCredentials, "no session: send the gw:Session header (from session Login), WS-Security UsernameToken or HTTP Basic")

@@ -159,7 +159,7 @@ func (h *Handler) session(ctx context.Context, req *request) (*gateway.Session, 
 			return nil, req.err
 		}
 		req.session, req.err = h.core.Resume(ctx, token)
-	} else if creds, ok := httpx.BasicCredentials(req.r); ok {
+	} else if creds, ok := httpx.CallCredentials(req.r); ok {
 		req.session, req.err = h.core.CredentialSession(ctx, creds, h.opts.Remote.Client(req.r, gateway.ProtocolXMLRPC))
 	} else {
 		req.err = gateway.WrapFault(gateway.FaultUnauthenticated, httpx.ErrNoCredentials, "no session: call session.login or send credentials")

@@ -198,6 +198,7 @@ func (c LDAPConfig) authorizerConfig() ldapauth.Config {
 		BindDN: c.BindDN, BindPassword: c.BindPassword, UserBase: c.UserBase, UserFilter: c.UserFilter, LoginAttr: c.LoginAttribute,
 		GroupBase: c.GroupBase, GroupFilter: ldapauth.DefaultGroupFilter, GroupAttr: c.GroupAttr,
 		Timeout: c.Timeout, PoolSize: c.PoolSize, GroupCacheTTL: DefaultGroupCacheTTL,
+		CertRule: c.CertificateMap.Rule, CertAttr: c.CertificateMap.Attribute,
 	}
 	if c.GroupFilter != nil {
 		out.GroupFilter = *c.GroupFilter
@@ -312,7 +313,7 @@ func build(ctx context.Context, cfg Config, log *slog.Logger) (*app, error) {
 	if cfg.MetricsListen == "" {
 		mux.Handle("GET /metrics", a.metrics)
 	}
-	a.handler = withRequestID(mux)
+	a.handler = withRequestID(requireClientCert(cfg.TLS.ClientCertPaths, mux))
 	return a, nil
 }
 

@@ -73,6 +73,19 @@ type Notes []string
 type TLSConfig struct {
 	CertFile string `yaml:"cert_file"`
 	KeyFile  string `yaml:"key_file"`
+	// Client certificates (mutual TLS): verified against ClientCAFile and
+	// the CRLs, a certificate is a credential on every front end.
+	ClientCAFile    string   `yaml:"client_ca_file"`
+	ClientCRLFiles  []string `yaml:"client_crl_files"`
+	ClientAuth      string   `yaml:"client_auth"`       // optional (default) or require
+	ClientCertPaths []string `yaml:"client_cert_paths"` // path prefixes that require one when client_auth is optional
+}
+
+// CertMapConfig says which directory entry a client certificate speaks
+// for (ldapauth's CertRule and CertAttr).
+type CertMapConfig struct {
+	Rule      string `yaml:"rule"`      // subject_cn (default), san_email, san_upn, certificate
+	Attribute string `yaml:"attribute"` // the attribute compared; the rule's own when empty
 }
 
 type SessionConfig struct {
@@ -96,6 +109,7 @@ type LDAPConfig struct {
 	UserBase           string         `yaml:"user_base"`
 	UserFilter         string         `yaml:"user_filter"`
 	LoginAttribute     string         `yaml:"login_attribute"` // empty: the attribute user_filter compares with {username}
+	CertificateMap     CertMapConfig  `yaml:"certificate_map"`
 	GroupBase          string         `yaml:"group_base"`
 	GroupFilter        *string        `yaml:"group_filter"` // nil: the default; "": the user's memberOf
 	GroupAttr          string         `yaml:"group_attr"`
@@ -265,6 +279,10 @@ func (c *Config) resolvePaths(dir string) Notes {
 	}
 	resolve("tls.cert_file", &c.TLS.CertFile)
 	resolve("tls.key_file", &c.TLS.KeyFile)
+	resolve("tls.client_ca_file", &c.TLS.ClientCAFile)
+	for i := range c.TLS.ClientCRLFiles {
+		resolve(fmt.Sprintf("tls.client_crl_files[%d]", i), &c.TLS.ClientCRLFiles[i])
+	}
 	resolve("ldap.ca_file", &c.LDAP.CAFile)
 	resolve("ldap.bind_password_file", &c.LDAP.BindPasswordFile)
 	resolve("directory.ldif", &c.Directory.LDIF)
@@ -302,8 +320,8 @@ func (c Config) validate() error {
 			return fmt.Errorf("trusted_proxies: %q is not a CIDR", p)
 		}
 	}
-	if (c.TLS.CertFile == "") != (c.TLS.KeyFile == "") {
-		return errors.New("tls: cert_file and key_file go together")
+	if err := c.TLS.validate(); err != nil {
+		return err
 	}
 	if c.Session.IdleTimeout <= 0 {
 		return errors.New("session.idle_timeout: must be positive")

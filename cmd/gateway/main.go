@@ -5,7 +5,6 @@ package main
 
 import (
 	"context"
-	"crypto/tls"
 	"errors"
 	"flag"
 	"fmt"
@@ -141,9 +140,17 @@ func run(args []string, stdout, stderr io.Writer, getenv func(string) string) in
 		fmt.Fprintf(stderr, "gateway: listen: %v\n", err)
 		return 1
 	}
+	tlsCfg, tlsNotes, err := cfg.TLS.serverTLS()
+	if err != nil {
+		fmt.Fprintf(stderr, "gateway: %v\n", err)
+		return 1
+	}
+	for _, n := range tlsNotes {
+		log.Warn("configuration: " + n)
+	}
 	srv := &http.Server{
 		Handler:           app.handler,
-		TLSConfig:         &tls.Config{MinVersion: tls.VersionTLS12},
+		TLSConfig:         tlsCfg,
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       60 * time.Second,
 		WriteTimeout:      90 * time.Second, // above the 30 s long-poll of session.events

@@ -99,7 +99,8 @@ func restartOnly(running, next Config) []string {
 	var out []string
 	for key, same := range map[string]bool{
 		"listen":          running.Listen == next.Listen,
-		"tls":             running.TLS == next.TLS,
+		"tls":             reflect.DeepEqual(running.TLS, next.TLS),
+		"portal":          running.Portal == next.Portal,
 		"session":         running.Session == next.Session,
 		"limits":          running.Limits == next.Limits,
 		"metrics_listen":  running.MetricsListen == next.MetricsListen,

@@ -35,6 +35,9 @@ type storedClient struct {
 	Remote     string    `json:"remote"`
 	UserAgent  string    `json:"userAgent"`
 	AttachedAt time.Time `json:"attachedAt"`
+	// Auth was added within format 1: a record without it reads as "",
+	// which the portal shows as a password login (all there were).
+	Auth string `json:"auth,omitempty"`
 }
 
 type storedSession struct {
@@ -72,11 +75,11 @@ func (s storedIdentity) in() gateway.Identity {
 }
 
 func clientOut(c gateway.ClientInfo) storedClient {
-	return storedClient{c.ID, c.Protocol, c.Remote, c.UserAgent, c.AttachedAt}
+	return storedClient{c.ID, c.Protocol, c.Remote, c.UserAgent, c.AttachedAt, c.Auth}
 }
 
 func (c storedClient) in() gateway.ClientInfo {
-	return gateway.ClientInfo{ID: c.ID, Protocol: c.Protocol, Remote: c.Remote, UserAgent: c.UserAgent, AttachedAt: c.AttachedAt}
+	return gateway.ClientInfo{ID: c.ID, Protocol: c.Protocol, Remote: c.Remote, UserAgent: c.UserAgent, AttachedAt: c.AttachedAt, Auth: c.Auth}
 }
 
 // encodeSession is a session in the stored format.
