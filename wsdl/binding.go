@@ -23,10 +23,13 @@ const (
 type bindingOp struct {
 	binding string // the binding's name, for messages
 	soap12  bool
-	style   string // document or rpc (the operation's, else the binding's, else document)
-	action  string
-	in, out bodyUse
-	faults  map[string]string // fault name -> use
+	// addressing is the binding's wsaw:UsingAddressing: "" (none),
+	// AddressingOptional or AddressingRequired.
+	addressing string
+	style      string // document or rpc (the operation's, else the binding's, else document)
+	action     string
+	in, out    bodyUse
+	faults     map[string]string // fault name -> use
 }
 
 // bodyUse is a soap:body: its use, its namespace (rpc) and the parts it
@@ -72,12 +75,13 @@ func readBindings(doc *etree.Document) (ops map[string]*bindingOp, portTypes map
 			continue
 		}
 		portTypes[localName(b.SelectAttrValue("type", ""))] = true
+		addressing := usingAddressing(doc.Root(), b)
 		for _, o := range b.ChildElements() {
 			if o.Tag != "operation" || o.NamespaceURI() != NSWSDL {
 				continue
 			}
 			name := o.SelectAttrValue("name", "")
-			bo := &bindingOp{binding: b.SelectAttrValue("name", ""), soap12: soapNS == NSSOAP12, style: style, faults: map[string]string{}}
+			bo := &bindingOp{binding: b.SelectAttrValue("name", ""), soap12: soapNS == NSSOAP12, style: style, faults: map[string]string{}, addressing: addressing}
 			for _, c := range o.ChildElements() {
 				switch {
 				case c.Tag == "operation" && c.NamespaceURI() == soapNS:
@@ -125,4 +129,121 @@ func readBody(io *etree.Element, soapNS string) bodyUse {
 		}
 	}
 	return u
+}
+
+// WS-Addressing's namespaces in a WSDL: the WSDL binding of 2006
+// (wsaw:UsingAddressing, wsaw:Action) and the metadata of 2007
+// (wsam:Action, wsam:Addressing in a policy).
+const (
+	NSWSAW = "http://www.w3.org/2006/05/addressing/wsdl"
+	NSWSAM = "http://www.w3.org/2007/05/addressing/metadata"
+)
+
+// What a binding says of WS-Addressing (Operation.Addressing).
+const (
+	AddressingOptional = "optional"
+	AddressingRequired = "required"
+)
+
+// usingAddressing reads what a binding says of WS-Addressing: a
+// wsaw:UsingAddressing in it (required="true" in the WSDL namespace makes
+// it required), or an assertion in a WS-Policy in it or that it refers to
+// with wsp:PolicyReference (a policy in the document with that wsu:Id, as
+// WCF publishes them): wsaw:UsingAddressing or wsam:Addressing there is
+// required unless marked wsp:Optional="true".
+func usingAddressing(root, b *etree.Element) string {
+	var policies []*etree.Element
+	for _, el := range allElements(b) {
+		switch {
+		case el.Tag == "UsingAddressing" && el.NamespaceURI() == NSWSAW && !inPolicy(el, b):
+			if v := attrValueNS(el, NSWSDL, "required"); v == "true" || v == "1" {
+				return AddressingRequired
+			}
+			return AddressingOptional
+		case el.Tag == "Policy":
+			policies = append(policies, el)
+		case el.Tag == "PolicyReference" && root != nil:
+			id := strings.TrimPrefix(el.SelectAttrValue("URI", ""), "#")
+			for _, p := range allElements(root) {
+				if p.Tag == "Policy" && id != "" && p.SelectAttrValue("wsu:Id", p.SelectAttrValue("Id", "")) == id {
+					policies = append(policies, p)
+				}
+			}
+		}
+	}
+	for _, p := range policies {
+		for _, el := range allElements(p) {
+			if el.Tag == "UsingAddressing" && el.NamespaceURI() == NSWSAW || el.Tag == "Addressing" && el.NamespaceURI() == NSWSAM {
+				if v := el.SelectAttrValue("wsp:Optional", el.SelectAttrValue("Optional", "")); v == "true" || v == "1" {
+					return AddressingOptional
+				}
+				return AddressingRequired
+			}
+		}
+	}
+	return ""
+}
+
+// inPolicy reports whether el sits in a WS-Policy below top.
+func inPolicy(el, top *etree.Element) bool {
+	for p := el.Parent(); p != nil && p != top; p = p.Parent() {
+		if p.Tag == "Policy" {
+			return true
+		}
+	}
+	return false
+}
+
+// attrValueNS is the value of el's attribute local in namespace ns (by
+// prefix, or unprefixed when ns is "").
+func attrValueNS(el *etree.Element, ns, local string) string {
+	for _, a := range el.Attr {
+		if a.Key == local && (a.Space == "" || a.NamespaceURI() == ns) {
+			return a.Value
+		}
+	}
+	return ""
+}
+
+// portTypeActions are the explicit WS-Addressing actions of a portType's
+// operations (wsam:Action or wsaw:Action on input and output), by
+// operation name, with the portType's name for the default actions.
+type portTypeAction struct {
+	portType, in, out string
+}
+
+func readPortTypeActions(doc *etree.Document) map[string]portTypeAction {
+	out := map[string]portTypeAction{}
+	if doc.Root() == nil {
+		return out
+	}
+	for _, pt := range doc.Root().ChildElements() {
+		if pt.Tag != "portType" || pt.NamespaceURI() != NSWSDL {
+			continue
+		}
+		for _, o := range pt.ChildElements() {
+			if o.Tag != "operation" || o.NamespaceURI() != NSWSDL {
+				continue
+			}
+			name := o.SelectAttrValue("name", "")
+			if _, seen := out[name]; seen {
+				continue
+			}
+			a := portTypeAction{portType: pt.SelectAttrValue("name", "")}
+			for _, io := range o.ChildElements() {
+				v := attrValueNS(io, NSWSAM, "Action")
+				if v == "" {
+					v = attrValueNS(io, NSWSAW, "Action")
+				}
+				switch io.Tag {
+				case "input":
+					a.in = v
+				case "output":
+					a.out = v
+				}
+			}
+			out[name] = a
+		}
+	}
+	return out
 }

@@ -34,6 +34,7 @@ func (l *loader) build() (*Definition, error) {
 					return nil, err
 				}
 				op.Action = actions[po.Name]
+				l.addressing(def, op)
 				def.Operations = append(def.Operations, op)
 				def.byName[op.Name] = op
 			}
@@ -280,4 +281,29 @@ func (op *Operation) OutputFields() []*Element {
 		return nil
 	}
 	return op.Output.Type.Fields
+}
+
+// addressing sets what WS-Addressing says of op: whether its binding uses
+// it, and its input and output actions (explicit wsam:Action or
+// wsaw:Action, else the defaults of WS-Addressing 1.0 Metadata, 4.4.4:
+// [target namespace]/[portType name]/[operation name]Request and
+// ...Response, ":" for "/" in a urn: namespace, the namespace's trailing
+// delimiter not doubled).
+func (l *loader) addressing(def *Definition, op *Operation) {
+	if bo := l.bindings[op.Name]; bo != nil {
+		op.Addressing = bo.addressing
+	}
+	a := l.actions[op.Name]
+	delim := "/"
+	if strings.HasPrefix(def.TargetNamespace, "urn:") {
+		delim = ":"
+	}
+	base := strings.TrimSuffix(def.TargetNamespace, delim) + delim + a.portType + delim + op.Name
+	op.InputAction, op.OutputAction = a.in, a.out
+	if op.InputAction == "" {
+		op.InputAction = base + "Request"
+	}
+	if op.OutputAction == "" && op.Output != nil {
+		op.OutputAction = base + "Response"
+	}
 }

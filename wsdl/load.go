@@ -55,9 +55,10 @@ type loader struct {
 	inSimple                                                   map[xml.Name]bool       // simple types being resolved: a cycle is an error
 	inRef                                                      map[*etree.Element]bool // element refs being followed
 	soap12Only                                                 bool
-	bindings                                                   map[string]*bindingOp  // by operation name, the first document's first
-	arrays                                                     map[xml.Name]soapArray // SOAP-ENC array types, by name
-	choices                                                    int                    // choices numbered so far
+	bindings                                                   map[string]*bindingOp     // by operation name, the first document's first
+	actions                                                    map[string]portTypeAction // WS-Addressing actions by operation name, the first portType's
+	arrays                                                     map[xml.Name]soapArray    // SOAP-ENC array types, by name
+	choices                                                    int                       // choices numbered so far
 	// soapPortTypes are the portTypes a SOAP binding implements; when
 	// there are any, only their operations are served (an ASMX WSDL's
 	// HttpGet portType repeats every operation with other messages).
@@ -166,6 +167,7 @@ func load(readRaw func(string) ([]byte, error), path string) (*Definition, error
 		inSimple:      make(map[xml.Name]bool),
 		inRef:         make(map[*etree.Element]bool),
 		bindings:      make(map[string]*bindingOp),
+		actions:       make(map[string]portTypeAction),
 		arrays:        make(map[xml.Name]soapArray),
 		soapPortTypes: make(map[string]bool),
 	}
@@ -248,6 +250,11 @@ func (l *loader) loadWSDL(path string) error {
 	for name, bo := range ops {
 		if l.bindings[name] == nil {
 			l.bindings[name] = bo
+		}
+	}
+	for name, a := range readPortTypeActions(tree) {
+		if _, ok := l.actions[name]; !ok {
+			l.actions[name] = a
 		}
 	}
 	for _, b := range ignored {

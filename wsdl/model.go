@@ -196,9 +196,15 @@ type Operation struct {
 	Doc    string
 	Style  string // StyleDocument or StyleRPC, as the binding (or the operation in it) says
 	Action string // soapAction of the binding, if any
-	Input  *Element
-	Output *Element
-	Faults []*Fault
+	// Addressing is what the binding says of WS-Addressing: "" (nothing),
+	// AddressingOptional or AddressingRequired. InputAction and
+	// OutputAction are the operation's WS-Addressing actions: the
+	// portType's wsam:Action (or wsaw:Action), else the defaults.
+	Addressing                string
+	InputAction, OutputAction string
+	Input                     *Element
+	Output                    *Element
+	Faults                    []*Fault
 	// InputHeaders and OutputHeaders are the elements the binding puts in
 	// the SOAP Header (soap:header parts), in binding order. Front ends
 	// carry their values as the HeadersMember of the parameters and of

@@ -235,6 +235,7 @@ func rewriteRoot(doc *etree.Document) error {
 			}
 		}
 	}
+	wsaw := prefixFor(root, NSWSAW, "wsaw")
 	for _, b := range root.ChildElements() {
 		if !isWSDL(b, "binding") {
 			continue
@@ -245,6 +246,7 @@ func rewriteRoot(doc *etree.Document) error {
 		} else if bindingVersion(b) != NSSOAP11 {
 			continue // an HTTP or other binding: no SOAP header
 		}
+		declareAddressing(root, b, wsaw, wsdlTag)
 		for _, op := range b.ChildElements() {
 			if !isWSDL(op, "operation") {
 				continue
@@ -261,6 +263,7 @@ func rewriteRoot(doc *etree.Document) error {
 	}
 	addService(root, wsdlTag, tns, soap11, soap12)
 	hideUpstreamActions(root)
+	declareActions(root, prefixFor(root, NSWSAM, "wsam"))
 	for _, el := range allElements(root) {
 		if el.Tag == "address" && (el.NamespaceURI() == NSSOAP11 || el.NamespaceURI() == NSSOAP12) {
 			el.CreateAttr("location", baseMarker)
@@ -440,4 +443,63 @@ func insertAfterLast(root, el *etree.Element, tags ...string) {
 		}
 	}
 	root.InsertChildAt(firstChildIndex(root), el)
+}
+
+// declareAddressing says in a SOAP binding that the gateway understands
+// WS-Addressing (optional: a client may leave it out), unless the binding
+// says something of it already: wsaw:UsingAddressing, after the
+// soap:binding element, as WCF and CXF publish it.
+func declareAddressing(root, b *etree.Element, wsaw string, wsdlTag func(string) string) {
+	if usingAddressing(root, b) != "" {
+		return
+	}
+	ua := etree.NewElement(wsaw + ":UsingAddressing")
+	ua.CreateAttr(strings.TrimSuffix(wsdlTag("required"), "required")+"required", "false")
+	at := 0
+	for i, c := range b.ChildElements() {
+		if c.Tag == "binding" {
+			at = i + 1
+		}
+	}
+	b.InsertChildAt(childIndex(b, at), ua)
+}
+
+// childIndex is the index among all of b's children (text included) of
+// its n-th child element, or the end.
+func childIndex(b *etree.Element, n int) int {
+	els := b.ChildElements()
+	if n >= len(els) {
+		return len(b.Child)
+	}
+	return els[n].Index()
+}
+
+// declareActions writes each portType operation's WS-Addressing actions
+// where the WSDL gives none (wsam:Action on input and output), with the
+// values the gateway answers with: what a WS-Addressing client (WCF, zeep,
+// CXF) then sends and expects is written down, not computed by each.
+func declareActions(root *etree.Element, wsam string) {
+	tns := root.SelectAttrValue("targetNamespace", "")
+	delim := "/"
+	if strings.HasPrefix(tns, "urn:") {
+		delim = ":"
+	}
+	for _, pt := range root.ChildElements() {
+		if !isWSDL(pt, "portType") {
+			continue
+		}
+		for _, o := range pt.ChildElements() {
+			if !isWSDL(o, "operation") {
+				continue
+			}
+			base := strings.TrimSuffix(tns, delim) + delim + pt.SelectAttrValue("name", "") + delim + o.SelectAttrValue("name", "")
+			for _, io := range o.ChildElements() {
+				suffix := map[string]string{"input": "Request", "output": "Response"}[io.Tag]
+				if suffix == "" || io.NamespaceURI() != NSWSDL || attrValueNS(io, NSWSAM, "Action") != "" || attrValueNS(io, NSWSAW, "Action") != "" {
+					continue
+				}
+				io.CreateAttr(wsam+":Action", base+suffix)
+			}
+		}
+	}
 }

@@ -37,13 +37,14 @@ func envelopeEnd(b []byte) []byte { return append(b, "</soap:Body></soap:Envelop
 // appendResponse writes a whole response envelope; sessionToken, if set, is
 // echoed as the gw:Session header (Login).
 func appendResponse(b []byte, v Version, el *wsdl.Element, value gateway.Struct, sessionToken string) ([]byte, error) {
-	return appendResponseHeaders(b, v, el, nil, value, sessionToken)
+	return appendResponseHeaders(b, v, el, nil, value, sessionToken, nil)
 }
 
 // appendResponseHeaders is appendResponse that also writes the values of
-// the operation's declared output headers (value's wsdl.HeadersMember).
-func appendResponseHeaders(b []byte, v Version, el *wsdl.Element, headerEls []*wsdl.Element, value gateway.Struct, sessionToken string) ([]byte, error) {
-	var header []byte
+// the operation's declared output headers (value's wsdl.HeadersMember),
+// after extra, header blocks already encoded (WS-Addressing's).
+func appendResponseHeaders(b []byte, v Version, el *wsdl.Element, headerEls []*wsdl.Element, value gateway.Struct, sessionToken string, extra []byte) ([]byte, error) {
+	header := extra
 	if sessionToken != "" {
 		header = append(header, `<gw:Session xmlns:gw="`+NSSession+`">`...)
 		header = appendText(header, sessionToken)

@@ -88,6 +88,7 @@ type Request struct {
 	UsernameToken *UsernameToken
 	Operation     *wsdl.Operation
 	Params        gateway.Struct // with the operation's declared header values as wsdl.HeadersMember
+	Addressing    *Addressing    // the WS-Addressing headers, if any
 
 	headerBlocks []headerBlock // header blocks the gateway does not handle itself, for the operation
 }
@@ -492,9 +493,7 @@ func (d *decoder) header(req *Request) error {
 		case is(t, NSWSSE, "Security"):
 			return d.security(req)
 		case t.Space == NSWSA || t.Space == NSWSA2004:
-			// WS-Addressing over HTTP request/reply adds nothing the
-			// transport does not already say: understood, and ignored.
-			return d.skip()
+			return d.addressingHeader(req, t)
 		default:
 			// Kept until the operation is known: it may declare the block
 			// (a soap:header part); if not, mustUnderstand decides.

@@ -156,13 +156,13 @@ func TestEncodeResponseAndFaults(t *testing.T) {
 	}
 
 	f := gateway.AppFault("UnknownItem", "no item Z", gateway.Struct{{Name: "sku", Value: "Z"}, {Name: "message", Value: "m"}})
-	f11 := appendFault(nil, V11, f, "", nil, def.Operation("GetItem"))
+	f11 := appendFault(nil, V11, f, "", nil, def.Operation("GetItem"), nil)
 	for _, w := range []string{"<faultcode>soap:Server</faultcode>", "<faultstring>UnknownItem: no item Z</faultstring>", `<detail><m:UnknownItem xmlns:m="urn:gateway:examples:inventory"><m:sku>Z</m:sku>`} {
 		if !bytes.Contains(f11, []byte(w)) {
 			t.Errorf("1.1 fault lacks %s:\n%s", w, f11)
 		}
 	}
-	f12 := appendFault(nil, V12, gateway.NewFault(gateway.FaultForbidden, "no"), "", nil, nil)
+	f12 := appendFault(nil, V12, gateway.NewFault(gateway.FaultForbidden, "no"), "", nil, nil, nil)
 	for _, w := range []string{"<soap:Value>soap:Sender</soap:Value><soap:Subcode><soap:Value>gw:Forbidden</soap:Value>", `<soap:Text xml:lang="en">no</soap:Text>`} {
 		if !bytes.Contains(f12, []byte(w)) {
 			t.Errorf("1.2 fault lacks %s:\n%s", w, f12)
@@ -206,7 +206,7 @@ func FuzzDecodeEnvelope(f *testing.F) {
 			if !errors.As(err, &fe) {
 				t.Fatalf("error that is not a fault: %v", err)
 			}
-			_ = appendFault(nil, V11, fe.fault, fe.soapCode, fe.headers, nil)
+			_ = appendFault(nil, V11, fe.fault, fe.soapCode, fe.headers, nil, nil)
 			return
 		}
 		if req.Operation == nil || req.Params == nil {
@@ -232,7 +232,7 @@ func TestDecodeResponse(t *testing.T) {
 		if st.String("sku") != "A-1" || st.Int("stock") != 3 {
 			t.Errorf("%v: %#v", v, got)
 		}
-		fault := appendFault(nil, v, gateway.AppFault("UnknownItem", "no item Z", gateway.Struct{{Name: "sku", Value: "Z"}, {Name: "message", Value: "m"}}), "", nil, op)
+		fault := appendFault(nil, v, gateway.AppFault("UnknownItem", "no item Z", gateway.Struct{{Name: "sku", Value: "Z"}, {Name: "message", Value: "m"}}), "", nil, op, nil)
 		_, err = DecodeResponse(bytes.NewReader(fault), v, op, 0)
 		var f *gateway.Fault
 		if !errors.As(err, &f) || f.Name != "UnknownItem" || f.Message != "no item Z" || f.Detail.String("sku") != "Z" {

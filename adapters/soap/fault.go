@@ -37,14 +37,18 @@ func faultString(f *gateway.Fault) string {
 // appendFault writes a whole fault envelope. soapCode overrides the code
 // with SOAP's own (VersionMismatch, MustUnderstand); op, when known, gives
 // the schema of an application fault's detail element.
-func appendFault(b []byte, v Version, f *gateway.Fault, soapCode string, notUnderstood []xml.Name, op *wsdl.Operation) []byte {
+func appendFault(b []byte, v Version, f *gateway.Fault, soapCode string, notUnderstood []xml.Name, op *wsdl.Operation, header []byte) []byte {
 	client, subcode := faultCodes(f.Kind)
 	b = append(b, `<?xml version="1.0" encoding="UTF-8"?>`...)
 	b = append(b, `<soap:Envelope xmlns:soap="`...)
 	b = append(b, v.ns()...)
 	b = append(b, `" xmlns:gw="`+NSSession+`">`...)
-	if v == V12 && soapCode == "MustUnderstand" {
+	notUnderstoodHeader := v == V12 && soapCode == "MustUnderstand"
+	if notUnderstoodHeader || len(header) > 0 {
 		b = append(b, "<soap:Header>"...)
+		b = append(b, header...)
+	}
+	if notUnderstoodHeader {
 		for _, n := range notUnderstood {
 			b = append(b, `<soap:NotUnderstood xmlns:h="`...)
 			b = appendText(b, n.Space)
@@ -52,6 +56,8 @@ func appendFault(b []byte, v Version, f *gateway.Fault, soapCode string, notUnde
 			b = appendText(b, n.Local)
 			b = append(b, `"/>`...)
 		}
+	}
+	if notUnderstoodHeader || len(header) > 0 {
 		b = append(b, "</soap:Header>"...)
 	}
 	b = append(b, "<soap:Body><soap:Fault>"...)

@@ -201,11 +201,15 @@ func (h *Handler) serveCall(w http.ResponseWriter, r *http.Request, ep *endpoint
 			http.Error(w, "request body too large", http.StatusRequestEntityTooLarge)
 			return
 		}
-		h.writeError(w, v, err, nil)
+		h.writeError(w, v, err, nil, nil)
 		return
 	}
 	if other := actionNamesOther(ep.def, action, req.Operation); other != "" {
-		h.writeError(w, v, clientFault("the SOAP action names operation %s but the body is %s", other, req.Operation.Name), req.Operation)
+		h.writeError(w, v, clientFault("the SOAP action names operation %s but the body is %s", other, req.Operation.Name), req.Operation, req.Addressing)
+		return
+	}
+	if err := checkAddressing(ep.def, req); err != nil {
+		h.writeError(w, v, err, req.Operation, req.Addressing)
 		return
 	}
 	var result gateway.Struct
@@ -218,15 +222,19 @@ func (h *Handler) serveCall(w http.ResponseWriter, r *http.Request, ep *endpoint
 		h.core.Metrics().ObserveCall(gateway.ProtocolSOAP, ep.name, req.Operation.Name, err, time.Since(start))
 	}
 	if err != nil {
-		h.writeError(w, v, err, req.Operation)
+		h.writeError(w, v, err, req.Operation, req.Addressing)
 		return
 	}
 	bp := h.bufs.Get().(*[]byte)
 	defer h.bufs.Put(bp)
-	out, err := appendResponseHeaders((*bp)[:0], v, req.Operation.Output, req.Operation.OutputHeaders, result, echoToken)
+	var wsa []byte
+	if req.Addressing != nil {
+		wsa = appendAddressing(nil, req.Addressing, req.Operation.OutputAction)
+	}
+	out, err := appendResponseHeaders((*bp)[:0], v, req.Operation.Output, req.Operation.OutputHeaders, result, echoToken, wsa)
 	if err != nil {
 		h.opts.Log.ErrorContext(r.Context(), "soap encode", "service", ep.name, "operation", req.Operation.Name, "err", err)
-		h.writeError(w, v, gateway.NewFault(gateway.FaultInternal, "internal error"), nil)
+		h.writeError(w, v, gateway.NewFault(gateway.FaultInternal, "internal error"), nil, req.Addressing)
 		return
 	}
 	*bp = out
@@ -280,8 +288,9 @@ func (h *Handler) write(w http.ResponseWriter, v Version, status int, body []byt
 	httpx.WriteBody(w, status, h.contentTypes[v], body)
 }
 
-// writeError answers a fault with HTTP 500, in the request's SOAP version.
-func (h *Handler) writeError(w http.ResponseWriter, v Version, err error, op *wsdl.Operation) {
+// writeError answers a fault with HTTP 500, in the request's SOAP version,
+// with the fault action and RelatesTo when the request used WS-Addressing.
+func (h *Handler) writeError(w http.ResponseWriter, v Version, err error, op *wsdl.Operation, wsa *Addressing) {
 	var fe *faultError
 	if !errors.As(err, &fe) {
 		fe = &faultError{fault: gateway.AsFault(err)}
@@ -290,7 +299,11 @@ func (h *Handler) writeError(w http.ResponseWriter, v Version, err error, op *ws
 	if h.opts.Challenge && (errors.Is(err, httpx.ErrNoCredentials) || errors.Is(fe.fault, httpx.ErrNoCredentials)) {
 		status = httpx.Challenge(w)
 	}
-	h.write(w, v, status, appendFault(nil, v, fe.fault, fe.soapCode, fe.headers, op))
+	var header []byte
+	if wsa != nil {
+		header = appendAddressing(nil, wsa, faultAction(wsa.NS))
+	}
+	h.write(w, v, status, appendFault(nil, v, fe.fault, fe.soapCode, fe.headers, op, header))
 }
 
 // session finds the caller's session: the gw:Session header, the

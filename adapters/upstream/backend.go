@@ -113,7 +113,7 @@ func New(service string, def *wsdl.Definition, cfg Config, log *slog.Logger) (*B
 	}
 	switch cfg.Kind {
 	case KindSOAP:
-		b.codec = &soapCodec{v12: def.SOAP12Only, strict: cfg.StrictResponses, headers: cfg.Headers}
+		b.codec = &soapCodec{v12: def.SOAP12Only, strict: cfg.StrictResponses, headers: cfg.Headers, to: cfg.URL}
 	case KindXMLRPC:
 		b.codec = &xmlrpcCodec{methods: cfg.Methods, positional: cfg.Params == "positional"}
 	case KindHTTPJSON:

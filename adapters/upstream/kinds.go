@@ -22,6 +22,7 @@ import (
 type soapCodec struct {
 	v12, strict bool
 	headers     map[string]any // configured header values (Config.Headers)
+	to          string         // the upstream's address, for wsa:To
 }
 
 // headerValues are the values of an operation's declared headers for a
@@ -94,6 +95,12 @@ func (c *soapCodec) body(call *gateway.Call, who caller) (string, http.Header, [
 		h = append(h, "</gw:Nonce>"...)
 	}
 	h = append(h, "</gw:Caller>"...)
+	if call.Operation.Addressing == wsdl.AddressingRequired {
+		// An upstream whose WSDL requires WS-Addressing (WCF's
+		// wsHttpBinding, CXF with addressing required) refuses a call
+		// without it.
+		h = soap.AppendRequestAddressing(h, call.Operation.InputAction, c.to)
+	}
 	if len(call.Operation.InputHeaders) > 0 {
 		var err error
 		if h, err = soap.AppendHeaders(h, call.Operation.InputHeaders, c.headerValues(call)); err != nil {

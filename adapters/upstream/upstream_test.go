@@ -190,3 +190,55 @@ func TestRetries(t *testing.T) {
 		}
 	}
 }
+
+// TestAddressingRequiredUpstream: an upstream whose WSDL requires
+// WS-Addressing (a WCF wsHttpBinding, by a policy) gets wsa:Action (the
+// portType's explicit action), a MessageID, its own address as To and the
+// anonymous ReplyTo; its addressed answer is read as any other.
+func TestAddressingRequiredUpstream(t *testing.T) {
+	def, err := wsdl.Load("../../conformance/wsdls/wcf-wshttp-only.wsdl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	op := def.Operation("GetQuote")
+	if op.Addressing != wsdl.AddressingRequired || op.InputAction != "http://corpus.example/wcf/quotes/IQuotes/GetQuote" {
+		t.Fatalf("the model: addressing %q, input action %q", op.Addressing, op.InputAction)
+	}
+	var got string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		got = string(b)
+		w.Header().Set("Content-Type", "application/soap+xml; charset=utf-8")
+		io.WriteString(w, `<s:Envelope xmlns:s="http://www.w3.org/2003/05/soap-envelope" xmlns:a="http://www.w3.org/2005/08/addressing"><s:Header>`+
+			`<a:Action s:mustUnderstand="1">http://corpus.example/wcf/quotes/IQuotes/GetQuoteResponse</a:Action><a:RelatesTo>urn:uuid:x</a:RelatesTo></s:Header>`+
+			`<s:Body><GetQuoteResponse xmlns="http://corpus.example/wcf/quotes"><GetQuoteResult>101.25</GetQuoteResult></GetQuoteResponse></s:Body></s:Envelope>`)
+	}))
+	defer srv.Close()
+	b, err := New("quotes", def, Config{Kind: KindSOAP, URL: srv.URL}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := b.Invoke(t.Context(), &gateway.Call{Operation: op, Params: gateway.Struct{{Name: "symbol", Value: "ACME"}},
+		Perspective: gatewaytest.Perspective(t, gatewaytest.New(t, gatewaytest.Users{"bob": {Password: "pw"}}), "bob")})
+	if err != nil {
+		t.Fatalf("%v\nsent: %s", err, got)
+	}
+	for _, want := range []string{
+		`<wsa:Action xmlns:wsa="http://www.w3.org/2005/08/addressing">http://corpus.example/wcf/quotes/IQuotes/GetQuote</wsa:Action>`,
+		`<wsa:MessageID xmlns:wsa="http://www.w3.org/2005/08/addressing">urn:uuid:`,
+		`<wsa:To xmlns:wsa="http://www.w3.org/2005/08/addressing">` + srv.URL + `</wsa:To>`,
+		`<wsa:Address>http://www.w3.org/2005/08/addressing/anonymous</wsa:Address>`,
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("the call lacks %s\n%s", want, got)
+		}
+	}
+	if v, _ := res.Get("GetQuoteResult"); v != gateway.Decimal("101.25") {
+		t.Errorf("the answer: %#v", res)
+	}
+	// The inventory's upstream does not use WS-Addressing: no wsa headers.
+	inv, _ := wsdl.Load("../../examples/inventory/inventory.wsdl")
+	if inv.Operation("GetItem").Addressing != "" {
+		t.Errorf("the inventory says addressing %q", inv.Operation("GetItem").Addressing)
+	}
+}

@@ -57,6 +57,14 @@ func TestZeep(t *testing.T) {
 	runClient(t, harness.Python(t), "zeep_client.py", gw.URL)
 }
 
+// TestZeepWSAddressing: zeep addresses its calls (from the published
+// WSDL's actions, and with its WsAddressingPlugin) and reads addressed
+// answers and faults over SOAP 1.1 and 1.2.
+func TestZeepWSAddressing(t *testing.T) {
+	gw := harness.Start(t, binary(t), "")
+	runClient(t, harness.Python(t), "zeep_wsa.py", gw.URL)
+}
+
 func TestSuds(t *testing.T) {
 	gw := harness.Start(t, binary(t), "")
 	runClient(t, harness.Python(t), "suds_client.py", gw.URL)
