@@ -235,6 +235,17 @@ func (b *Backend) once(ctx context.Context, call *gateway.Call) (gateway.Struct,
 	}
 	req.Header.Set(HeaderUser, c.user)
 	req.Header.Set(HeaderGroups, c.groups)
+	if b.cfg.IdentityToken {
+		aud := b.cfg.IdentityAudience
+		if aud == "" {
+			aud = b.cfg.URL
+		}
+		tok, err := b.cfg.Tokens.Token(id, aud)
+		if err != nil {
+			return nil, fmt.Errorf("identity token: %w", err)
+		}
+		req.Header.Set("Authorization", "Bearer "+tok)
+	}
 	if len(b.secret) > 0 {
 		req.Header.Set(HeaderTimestamp, strconv.FormatInt(c.timestamp, 10))
 		req.Header.Set(HeaderNonce, c.nonce)

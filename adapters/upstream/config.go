@@ -7,6 +7,7 @@ package upstream
 import (
 	"errors"
 	"fmt"
+	"gateway/gateway"
 	"net/url"
 	"time"
 )
@@ -42,6 +43,19 @@ type Config struct {
 	// or account stays in the gateway's configuration. A string may hold
 	// {user} and {groups} (comma-separated), the caller's.
 	Headers map[string]any `yaml:"headers"`
+	// IdentityToken sends the caller to the upstream also as a short-lived
+	// JWT (Authorization: Bearer), signed by the gateway's identity token
+	// key (its public keys at /.well-known/jwks.json), for the audience
+	// IdentityAudience (the upstream's URL when empty).
+	IdentityToken    bool   `yaml:"identity_token"`
+	IdentityAudience string `yaml:"identity_audience"`
+	// Tokens makes those tokens (set by the program, not the YAML).
+	Tokens TokenSource `yaml:"-"`
+}
+
+// TokenSource makes a signed identity token for an audience.
+type TokenSource interface {
+	Token(id gateway.Identity, audience string) (string, error)
 }
 
 // BreakerConfig is the circuit breaker: after Failures consecutive failures
@@ -105,6 +119,9 @@ func (c Config) Validate(prefix string, operations []string) error {
 	}
 	if c.Kind != KindXMLRPC && (len(c.Methods) > 0 || c.Params != "") {
 		return fmt.Errorf("%s: methods and params are for kind xmlrpc", prefix)
+	}
+	if c.IdentityToken && c.Tokens == nil {
+		return errors.New(prefix + ".identity_token: no identity token issuer (identity_tokens)")
 	}
 	if c.IdentitySecret != "" && c.SecretFile != "" {
 		return errors.New(prefix + ".identity_secret: set identity_secret or identity_secret_file, not both")

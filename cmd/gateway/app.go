@@ -28,6 +28,7 @@ import (
 
 	"gateway/adapters/admin"
 	"gateway/adapters/httpx"
+	"gateway/adapters/idtoken"
 	"gateway/adapters/jsonapi"
 	"gateway/adapters/portal"
 	"gateway/adapters/soap"
@@ -42,7 +43,8 @@ import (
 
 // deps are what a built-in implementation may keep its state in.
 type deps struct {
-	redis redis.UniversalClient // nil in memory mode
+	redis  redis.UniversalClient // nil in memory mode
+	tokens *idtoken.Issuer       // signs backends' identity tokens; nil when none sends them
 }
 
 // builtin is a Go implementation a service may name with builtin:, and
@@ -114,7 +116,11 @@ func loadServices(ctx context.Context, cfg Config, d deps, log *slog.Logger, fet
 		}
 		svc := &gateway.Service{Name: sc.Name, Definition: def, AllowGroups: sc.AllowGroups}
 		if sc.Backend != nil {
-			if svc.Impl, err = upstream.New(sc.Name, def, *sc.Backend, log); err != nil {
+			bc := *sc.Backend
+			if d.tokens != nil {
+				bc.Tokens = d.tokens
+			}
+			if svc.Impl, err = upstream.New(sc.Name, def, bc, log); err != nil {
 				return nil, err
 			}
 		} else {
@@ -231,6 +237,21 @@ func build(ctx context.Context, cfg Config, log *slog.Logger) (*app, error) {
 		throttle = redisstore.NewThrottle(d.redis)
 		log.Info("sessions in Redis", "addrs", opts.Addrs)
 	}
+	if cfg.identityTokensUsed() {
+		issuer := cfg.IdentityTokens.Issuer
+		if issuer == "" {
+			issuer = cfg.PublicURL
+		}
+		if issuer == "" {
+			issuer = "http://" + cfg.Listen
+		}
+		tokens, err := idtoken.New(idtoken.Config{Issuer: issuer, KeyFiles: cfg.IdentityTokens.KeyFiles,
+			TTL: cfg.IdentityTokens.TTL, Rotate: cfg.IdentityTokens.Rotate})
+		if err != nil {
+			return nil, err
+		}
+		d.tokens = tokens
+	}
 	services, err := loadServices(ctx, cfg, d, log, true)
 	if err != nil {
 		return nil, err
@@ -300,6 +321,9 @@ func build(ctx context.Context, cfg Config, log *slog.Logger) (*app, error) {
 		return nil, err
 	}
 	mux.Handle("/portal/", portalHandler)
+	if a.deps.tokens != nil {
+		mux.Handle("GET "+idtoken.JWKSPath, a.deps.tokens)
+	}
 	mux.Handle("/api/", jsonapi.New(a.core, jsonapi.Options{MaxBodyBytes: cfg.Limits.MaxBodyBytes, MaxDepth: cfg.Limits.MaxDepth,
 		PublicURL: cfg.PublicURL, Proxies: proxies, Log: log}))
 	mux.Handle("/admin/api/", admin.New(a.core, admin.Options{Reload: a.reload, Proxies: proxies, Log: log}))

@@ -49,6 +49,16 @@ type Config struct {
 	// fault, and which they would take for a transport error in a 401.
 	AuthChallenge AuthChallengeConfig `yaml:"auth_challenge"`
 	Portal        PortalConfig        `yaml:"portal"`
+	// IdentityTokens configures the JWTs a backend with identity_token
+	// sends its upstream (adapters/idtoken).
+	IdentityTokens IdentityTokensConfig `yaml:"identity_tokens"`
+}
+
+type IdentityTokensConfig struct {
+	Issuer   string        `yaml:"issuer"`    // the iss claim; public_url, else http://{listen}, when empty
+	KeyFiles []string      `yaml:"key_files"` // PEM private keys; the first signs, all are published
+	TTL      time.Duration `yaml:"ttl"`       // a token's life
+	Rotate   time.Duration `yaml:"rotate"`    // how often a made key is replaced (without key_files)
 }
 
 type PortalConfig struct {
@@ -287,6 +297,9 @@ func (c *Config) resolvePaths(dir string) Notes {
 	resolve("ldap.bind_password_file", &c.LDAP.BindPasswordFile)
 	resolve("directory.ldif", &c.Directory.LDIF)
 	resolve("portal.explorer_assets", &c.Portal.ExplorerAssets)
+	for i := range c.IdentityTokens.KeyFiles {
+		resolve(fmt.Sprintf("identity_tokens.key_files[%d]", i), &c.IdentityTokens.KeyFiles[i])
+	}
 	for i := range c.Services {
 		s := &c.Services[i]
 		key := fmt.Sprintf("services[%d].", i)
@@ -395,7 +408,14 @@ func (c Config) validate() error {
 			return fmt.Errorf("%s.builtin: no built-in implementation %q", key, s.Builtin)
 		}
 		if s.Backend != nil {
-			if err := s.Backend.Validate(key+".backend", nil); err != nil {
+			backend := *s.Backend
+			if backend.IdentityToken {
+				backend.Tokens = validatedIssuer{} // made at start; here only the rest is checked
+				if c.Session.Store == "redis" && len(c.IdentityTokens.KeyFiles) == 0 {
+					return fmt.Errorf("%s.backend.identity_token: with session.store redis, identity_tokens.key_files are needed (every node must publish the key that signed a token)", key)
+				}
+			}
+			if err := backend.Validate(key+".backend", nil); err != nil {
 				return err
 			}
 		}
@@ -560,4 +580,26 @@ func editDistance(a, b string) int {
 		prev = cur
 	}
 	return prev[len(b)]
+}
+
+// validatedIssuer stands for the identity token issuer while a
+// configuration is checked, before one is made.
+type validatedIssuer struct{}
+
+func (validatedIssuer) Token(gateway.Identity, string) (string, error) {
+	return "", errors.New("not started")
+}
+
+// identityTokensUsed reports whether a backend sends identity tokens (or
+// the operator configured their keys, to publish them).
+func (c Config) identityTokensUsed() bool {
+	if len(c.IdentityTokens.KeyFiles) > 0 {
+		return true
+	}
+	for _, s := range c.Services {
+		if s.Backend != nil && s.Backend.IdentityToken {
+			return true
+		}
+	}
+	return false
 }

@@ -149,6 +149,22 @@ func TestConfigMistakesAreNamed(t *testing.T) {
 			t.Errorf("%q:\n got %v\nwant %s", c.yaml, err, c.want)
 		}
 	}
+	// Settings that read well but do not fit together.
+	for _, c := range []struct{ yaml, want string }{
+		{"session: {store: redis, redis_url: 'redis://x'}\nservices:\n  - name: s\n    wsdl: x.wsdl\n    backend: {kind: soap, url: 'http://x', identity_token: true}\n",
+			`identity_tokens.key_files are needed`},
+		{"tls: {client_ca_file: ca.pem}\n", `tls.client_ca_file: client certificates need TLS`},
+		{"tls: {client_auth: always}\n", `tls.client_auth: "always" is not optional or require`},
+		{"ldap: {urls: ['ldap://x'], user_base: 'dc=x', certificate_map: {rule: thumbprint}}\n", `ldap.certificate_map.rule: "thumbprint"`},
+	} {
+		cfg, _, err := loadConfig(writeConfig(t, c.yaml), noEnv)
+		if err == nil {
+			err = cfg.validate()
+		}
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%q:\n got %v\nwant %s", c.yaml, err, c.want)
+		}
+	}
 }
 
 // TestCommandLine: -h is help (exit 0, the environment listed); a stray

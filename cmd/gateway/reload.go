@@ -101,6 +101,7 @@ func restartOnly(running, next Config) []string {
 		"listen":          running.Listen == next.Listen,
 		"tls":             reflect.DeepEqual(running.TLS, next.TLS),
 		"portal":          running.Portal == next.Portal,
+		"identity_tokens": reflect.DeepEqual(running.IdentityTokens, next.IdentityTokens),
 		"session":         running.Session == next.Session,
 		"limits":          running.Limits == next.Limits,
 		"metrics_listen":  running.MetricsListen == next.MetricsListen,

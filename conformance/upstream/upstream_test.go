@@ -49,8 +49,13 @@ func freePort(t *testing.T) int {
 // pythonServer runs one of servers/*.py on a free port until the test ends.
 func pythonServer(t *testing.T, script string) string {
 	t.Helper()
-	port := freePort(t)
-	cmd := exec.Command(harness.Python(t), filepath.Join("servers", script), fmt.Sprint(port))
+	return pythonServerAt(t, script, freePort(t))
+}
+
+// pythonServerAt is pythonServer on a given port, with more arguments.
+func pythonServerAt(t *testing.T, script string, port int, args ...string) string {
+	t.Helper()
+	cmd := exec.Command(harness.Python(t), append([]string{filepath.Join("servers", script), fmt.Sprint(port)}, args...)...)
 	out, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
