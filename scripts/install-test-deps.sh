@@ -2,7 +2,7 @@
 # Installs the Debian packages the tests drive, if they are missing:
 # slapd and ldap-utils (a real OpenLDAP for the ldapauth suite); python3,
 # python3-twisted, python3-zeep, python3-suds, python3-spyne, php-cli + php-soap,
-# libsoap-lite-perl (real XML-RPC and SOAP clients for the conformance
+# libsoap-lite-perl, python3-jwt (real XML-RPC, SOAP and JWT clients for the conformance
 # suites); gsoap (wsdl2h) and libxml2-utils (xmllint) to check the WSDL;
 # chromium for the portal's browser tests; redis-server for the cluster suite;
 # npm (npx runs Redocly's CLI on the generated OpenAPI documents); curl (a
@@ -19,6 +19,7 @@ command -v ldapsearch >/dev/null || need+=(ldap-utils)
 /usr/bin/python3 -c 'import zeep' 2>/dev/null || need+=(python3-zeep)
 /usr/bin/python3 -c 'import suds' 2>/dev/null || need+=(python3-suds)
 /usr/bin/python3 -c 'import spyne' 2>/dev/null || need+=(python3-spyne)
+/usr/bin/python3 -c 'import jwt' 2>/dev/null || need+=(python3-jwt)
 command -v php >/dev/null || need+=(php-cli)
 php -m 2>/dev/null | grep -qx soap || need+=(php-soap)
 perl -MSOAP::Lite -e1 2>/dev/null || need+=(libsoap-lite-perl)
