@@ -206,6 +206,9 @@ func (c *Core) Login(ctx context.Context, creds Credentials, client ClientInfo) 
 		TokenHash: HashToken(token), Identity: id, Client: client,
 		CreatedAt: now, LastSeen: now, IdleExpiry: now.Add(c.idle), Deadline: now.Add(c.absolute),
 	}
+	if !creds.Expires.IsZero() && creds.Expires.Before(s.Deadline) {
+		s.Deadline = creds.Expires // a bearer token's session ends with the token
+	}
 	if err := c.sessions.Create(ctx, s); err != nil {
 		return "", nil, WrapFault(FaultUnavailable, err, "session store unavailable")
 	}
@@ -267,6 +270,13 @@ func (c *Core) CredentialSession(ctx context.Context, creds Credentials, client 
 		// same certificate on the same front end meets the same session.
 		fmt.Fprintf(mac, "%s\x00cert\x00", client.Protocol)
 		mac.Write(creds.Certificate.Raw)
+	case creds.Bearer != "":
+		// Keyed by the token itself: the exp the front end read from it is
+		// the one the checker verified when the token first logged in.
+		if !creds.Expires.IsZero() && !c.now().Before(creds.Expires) {
+			return nil, NewFault(FaultUnauthenticated, "the bearer token has expired")
+		}
+		fmt.Fprintf(mac, "%s\x00bearer\x00%s", client.Protocol, creds.Bearer)
 	case creds.Username == "" || creds.Password == "":
 		return nil, NewFault(FaultUnauthenticated, "empty username or password")
 	default:

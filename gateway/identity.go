@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/x509"
 	"slices"
+	"time"
 )
 
 // Identity is who a user is, as the directory says.
@@ -41,6 +42,12 @@ type Credentials struct {
 	// handshake is the proof, so no password goes with it. The authorizer
 	// maps it to a directory entry by its configured rule.
 	Certificate *x509.Certificate
+	// Bearer is a token an identity provider signed (an OpenID Connect ID
+	// token or a JWT access token), sent as Authorization: Bearer; its
+	// checker verifies it. Expires is its exp, read (not trusted) by the
+	// front end: a session the token opened ends then.
+	Bearer  string
+	Expires time.Time
 }
 
 // The kinds of credentials, as Credentials.Kind and ClientInfo.Auth name
@@ -48,12 +55,16 @@ type Credentials struct {
 const (
 	AuthPassword    = "password"
 	AuthCertificate = "certificate"
+	AuthToken       = "token"
 )
 
 // Kind names the kind of proof the credentials carry.
 func (c Credentials) Kind() string {
-	if c.Certificate != nil {
+	switch {
+	case c.Certificate != nil:
 		return AuthCertificate
+	case c.Bearer != "":
+		return AuthToken
 	}
 	return AuthPassword
 }
@@ -61,8 +72,11 @@ func (c Credentials) Kind() string {
 // Name is what the credentials claim to be, for logs and the login
 // throttle: the username, or a certificate's subject.
 func (c Credentials) Name() string {
-	if c.Certificate != nil {
+	switch {
+	case c.Certificate != nil:
 		return "cert:" + c.Certificate.Subject.String()
+	case c.Bearer != "":
+		return "token" // who it names is known only once it is verified
 	}
 	return c.Username
 }
@@ -73,6 +87,22 @@ func (c Credentials) Name() string {
 // told "bad password" because a server is down.
 type Authorizer interface {
 	Authenticate(ctx context.Context, creds Credentials) (Identity, error)
+}
+
+// Checkers is an Authorizer made of one checker per kind of credentials,
+// as Twisted cred's portal hands each credential to the checker of its
+// interface: a password and a certificate to the directory, a bearer
+// token to the identity provider's checker. A kind with no checker is
+// refused.
+type Checkers map[string]Authorizer
+
+// Authenticate implements Authorizer.
+func (c Checkers) Authenticate(ctx context.Context, creds Credentials) (Identity, error) {
+	a, ok := c[creds.Kind()]
+	if !ok || a == nil {
+		return Identity{}, NewFault(FaultUnauthenticated, "this gateway does not take %s credentials", creds.Kind())
+	}
+	return a.Authenticate(ctx, creds)
 }
 
 // ReadinessChecker is implemented by parts whose reachability /readyz reports.

@@ -168,3 +168,18 @@ func certUPN(cert *x509.Certificate) string {
 	}
 	return ""
 }
+
+// LookupIdentity is the identity of the entry a username names, found
+// through the user filter without a bind: for a credential another checker
+// verified (an identity provider's token). No entry is Unauthenticated.
+func (a *Authorizer) LookupIdentity(ctx context.Context, username string) (gateway.Identity, error) {
+	username = strings.TrimSpace(username)
+	if username == "" || len(username) > maxUsernameLen {
+		return gateway.Identity{}, a.invalid
+	}
+	entry, err := a.findUser(ctx, username)
+	if err != nil {
+		return gateway.Identity{}, err
+	}
+	return a.identityOf(ctx, entry, username)
+}

@@ -5,6 +5,8 @@ package httpx
 
 import (
 	"crypto/x509"
+	"encoding/base64"
+	"encoding/json"
 	"errors"
 	"net"
 	"net/http"
@@ -122,10 +124,58 @@ func CallCredentials(r *http.Request) (gateway.Credentials, bool) {
 	if creds, ok := BasicCredentials(r); ok {
 		return creds, true
 	}
+	if jwt, ok := BearerJWT(r); ok {
+		return gateway.Credentials{Bearer: jwt, Expires: jwtExpiry(jwt)}, true
+	}
 	if cert := ClientCertificate(r); cert != nil {
 		return gateway.Credentials{Certificate: cert}, true
 	}
 	return gateway.Credentials{}, false
+}
+
+// BearerJWT is an Authorization: Bearer value that is a JWT (an identity
+// provider's token), not a gateway session token: three base64url
+// segments whose first is a JSON header. A gateway token is 43 base64url
+// characters without dots, so the two never meet.
+func BearerJWT(r *http.Request) (string, bool) {
+	auth := r.Header.Get("Authorization")
+	if len(auth) < 7 || !strings.EqualFold(auth[:7], "Bearer ") {
+		return "", false
+	}
+	tok := strings.TrimSpace(auth[7:])
+	return tok, IsJWT(tok)
+}
+
+// IsJWT reports whether s has a JWT's shape (it says nothing of its
+// signature).
+func IsJWT(s string) bool {
+	head, rest, ok := strings.Cut(s, ".")
+	if !ok || strings.Count(rest, ".") != 1 || len(s) > 16<<10 {
+		return false
+	}
+	raw, err := base64.RawURLEncoding.DecodeString(head)
+	return err == nil && len(raw) > 0 && raw[0] == '{'
+}
+
+// jwtExpiry is a JWT's exp, unverified (zero if it has none): the core
+// ends the token's session then; the checker verifies it at login.
+func jwtExpiry(tok string) time.Time {
+	parts := strings.Split(tok, ".")
+	raw, err := base64.RawURLEncoding.DecodeString(parts[1])
+	if err != nil {
+		return time.Time{}
+	}
+	var claims struct {
+		Exp json.Number `json:"exp"`
+	}
+	if json.Unmarshal(raw, &claims) != nil {
+		return time.Time{}
+	}
+	f, err := claims.Exp.Float64()
+	if err != nil || f <= 0 {
+		return time.Time{}
+	}
+	return time.Unix(int64(f), 0)
 }
 
 // ClientCertificate is the leaf of the request's verified client

@@ -182,7 +182,9 @@ func isJSON(contentType string) bool {
 // without a preflight the gateway never grants), or HTTP Basic per call.
 func (h *Handler) caller(r *http.Request) (*gateway.Session, error) {
 	if auth := r.Header.Get("Authorization"); len(auth) > 7 && strings.EqualFold(auth[:7], "Bearer ") {
-		return h.core.Resume(r.Context(), strings.TrimSpace(auth[7:]))
+		if _, jwt := httpx.BearerJWT(r); !jwt { // an identity provider's JWT is a credential, below
+			return h.core.Resume(r.Context(), strings.TrimSpace(auth[7:]))
+		}
 	}
 	if token, cookie := httpx.TokenFrom(r); token != "" {
 		if cookie {

@@ -38,6 +38,7 @@ import (
 	"gateway/gateway/prommetrics"
 	"gateway/gateway/redisstore"
 	"gateway/ldapauth"
+	"gateway/oidcauth"
 	"gateway/wsdl"
 )
 
@@ -77,6 +78,7 @@ type app struct {
 	log       *slog.Logger
 	core      *gateway.Core
 	auth      atomic.Pointer[ldapauth.Authorizer] // replaced by a reload that changes the directory settings
+	oidc      *oidcauth.Checker                   // bearer tokens from oidc.issuer; nil without one
 	directory *ldapauth.Directory                 // nil with a real directory
 	// directoryConfig is the authorizer's configuration as built (with the
 	// embedded directory's URL filled in).
@@ -281,9 +283,19 @@ func build(ctx context.Context, cfg Config, log *slog.Logger) (*app, error) {
 	}
 	a.auth.Store(ldapauth.New(lc, log))
 	a.deps, a.directoryConfig = d, lc
+	if oc := cfg.OIDC; oc.Issuer != "" {
+		var dir oidcauth.Directory
+		if oc.Directory {
+			dir = directoryLookup{a}
+		}
+		if a.oidc, err = oidcauth.New(oidcauth.Config{Issuer: oc.Issuer, Audiences: oc.Audiences, UsernameClaim: oc.UsernameClaim,
+			GroupsClaim: oc.GroupsClaim, CAFile: oc.CAFile, Timeout: oc.Timeout}, dir, log); err != nil {
+			return nil, err
+		}
+	}
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	a.core = gateway.New(a.authorizer(), sessions, events, registry, log, gateway.Config{
+	a.core = gateway.New(a.checkers(a.authorizer()), sessions, events, registry, log, gateway.Config{
 		IdleTimeout: cfg.Session.IdleTimeout, AbsoluteTimeout: cfg.Session.AbsoluteTimeout,
 		Metrics: prommetrics.New(reg), Throttle: throttle, MaxSessionsPerUser: cfg.Session.MaxPerUser,
 	})
@@ -489,6 +501,23 @@ func (a *app) banner(w io.Writer, addr string, tls bool) {
 
 // authorizer is the authorizer in service.
 func (a *app) authorizer() *ldapauth.Authorizer { return a.auth.Load() }
+
+// checkers is the core's authorizer: the directory checks passwords and
+// certificates; with oidc, the provider's checker takes bearer tokens.
+func (a *app) checkers(dir *ldapauth.Authorizer) gateway.Authorizer {
+	if a.oidc == nil {
+		return dir
+	}
+	return gateway.Checkers{gateway.AuthPassword: dir, gateway.AuthCertificate: dir, gateway.AuthToken: a.oidc}
+}
+
+// directoryLookup finds a token's user in the directory the gateway runs
+// with now (a reload may replace it).
+type directoryLookup struct{ a *app }
+
+func (d directoryLookup) LookupIdentity(ctx context.Context, username string) (gateway.Identity, error) {
+	return d.a.authorizer().LookupIdentity(ctx, username)
+}
 
 func (a *app) close() {
 	a.authorizer().Close()

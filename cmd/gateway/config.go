@@ -52,6 +52,19 @@ type Config struct {
 	// IdentityTokens configures the JWTs a backend with identity_token
 	// sends its upstream (adapters/idtoken).
 	IdentityTokens IdentityTokensConfig `yaml:"identity_tokens"`
+	// OIDC trusts an OpenID Connect provider's tokens as bearer
+	// credentials on every front end (oidcauth).
+	OIDC OIDCConfig `yaml:"oidc"`
+}
+
+type OIDCConfig struct {
+	Issuer        string        `yaml:"issuer"`         // empty: no provider is trusted
+	Audiences     []string      `yaml:"audiences"`      // the gateway's client IDs: a token's aud names one
+	UsernameClaim string        `yaml:"username_claim"` // default preferred_username
+	GroupsClaim   string        `yaml:"groups_claim"`   // default groups
+	Directory     bool          `yaml:"directory"`      // look the username up in the directory (its groups), instead of the claims
+	CAFile        string        `yaml:"ca_file"`
+	Timeout       time.Duration `yaml:"timeout"`
 }
 
 type IdentityTokensConfig struct {
@@ -297,6 +310,7 @@ func (c *Config) resolvePaths(dir string) Notes {
 	resolve("ldap.bind_password_file", &c.LDAP.BindPasswordFile)
 	resolve("directory.ldif", &c.Directory.LDIF)
 	resolve("portal.explorer_assets", &c.Portal.ExplorerAssets)
+	resolve("oidc.ca_file", &c.OIDC.CAFile)
 	for i := range c.IdentityTokens.KeyFiles {
 		resolve(fmt.Sprintf("identity_tokens.key_files[%d]", i), &c.IdentityTokens.KeyFiles[i])
 	}
@@ -335,6 +349,12 @@ func (c Config) validate() error {
 	}
 	if err := c.TLS.validate(); err != nil {
 		return err
+	}
+	if c.OIDC.Issuer != "" && len(c.OIDC.Audiences) == 0 {
+		return errors.New("oidc.audiences: at least one (the client ID the provider puts in its tokens' aud)")
+	}
+	if c.OIDC.Issuer == "" && (len(c.OIDC.Audiences) > 0 || c.OIDC.Directory) {
+		return errors.New("oidc.issuer: required with the other oidc keys")
 	}
 	if c.Session.IdleTimeout <= 0 {
 		return errors.New("session.idle_timeout: must be positive")

@@ -56,7 +56,7 @@ func (a *app) reload(ctx context.Context) (string, error) {
 	var auth gateway.Authorizer
 	if len(cfg.LDAP.URLs) > 0 && len(a.cfg.LDAP.URLs) > 0 && !reflect.DeepEqual(cfg.LDAP, a.cfg.LDAP) {
 		next := a.authorizer().Successor(cfg.LDAP.authorizerConfig(), a.log)
-		auth = next
+		auth = a.checkers(next)
 		defer func() { a.auth.Swap(next).Close() }()
 	} else if !reflect.DeepEqual(cfg.LDAP, a.cfg.LDAP) || cfg.Directory != a.cfg.Directory {
 		restart = append(restart, "ldap / directory (between the embedded directory and a real one)")
@@ -102,6 +102,7 @@ func restartOnly(running, next Config) []string {
 		"tls":             reflect.DeepEqual(running.TLS, next.TLS),
 		"portal":          running.Portal == next.Portal,
 		"identity_tokens": reflect.DeepEqual(running.IdentityTokens, next.IdentityTokens),
+		"oidc":            reflect.DeepEqual(running.OIDC, next.OIDC),
 		"session":         running.Session == next.Session,
 		"limits":          running.Limits == next.Limits,
 		"metrics_listen":  running.MetricsListen == next.MetricsListen,
