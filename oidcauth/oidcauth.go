@@ -55,6 +55,7 @@ type Checker struct {
 	client *http.Client
 
 	mu       sync.Mutex
+	provider *oidc.Provider        // nil until discovery succeeds
 	verifier *oidc.IDTokenVerifier // nil until discovery succeeds
 	failedAt time.Time             // the last failed discovery, to pace retries
 }
@@ -113,7 +114,7 @@ func (c *Checker) verifierFor(ctx context.Context) (*oidc.IDTokenVerifier, error
 		return nil, gateway.WrapFault(gateway.FaultUnavailable, err, "the identity provider is unavailable")
 	}
 	// The audience is checked here against any of the configured ones.
-	c.verifier = provider.Verifier(&oidc.Config{SkipClientIDCheck: true})
+	c.provider, c.verifier = provider, provider.Verifier(&oidc.Config{SkipClientIDCheck: true})
 	c.log.Info("oidc: provider discovered", "issuer", c.cfg.Issuer)
 	return c.verifier, nil
 }

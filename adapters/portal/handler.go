@@ -49,6 +49,11 @@ type Options struct {
 	// them. The gateway serves them itself (no CDN), so they run under the
 	// portal's Content-Security-Policy.
 	Explorer fs.FS
+	// SSO offers "Sign in with SSO" on the login page; nil: passwords
+	// (and certificates) only.
+	SSO SSO
+	// PublicURL is the gateway's public base URL (the SSO callback's).
+	PublicURL string
 }
 
 // Handler serves /portal/.
@@ -206,6 +211,12 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case q.path == "login" && !q.urlMode:
 		h.login(q)
 		return
+	case q.path == "sso" && !q.urlMode && h.opts.SSO != nil && r.Method == http.MethodGet:
+		h.ssoStart(q)
+		return
+	case q.path == "sso/callback" && !q.urlMode && h.opts.SSO != nil && r.Method == http.MethodGet:
+		h.ssoFinish(q)
+		return
 	case q.path == "check":
 		h.check(q)
 		return
@@ -309,7 +320,7 @@ const checkCookie = "gw_cookie_check"
 // (a new token at every login: no fixation), by cookie when the form's
 // check cookie came back, else in the URL.
 func (h *Handler) login(q *request) {
-	v := &view{Title: "Sign in", Next: safeNext(q.r.FormValue("next"))}
+	v := &view{Title: "Sign in", Next: safeNext(q.r.FormValue("next")), SSO: h.opts.SSO != nil}
 	if cert := httpx.ClientCertificate(q.r); cert != nil {
 		v.Certificate = cert.Subject.CommonName
 	}

@@ -33,6 +33,7 @@ type view struct {
 	Explorer     bool   // Swagger UI's files are installed
 	Certificate  string // the common name of the browser's verified client certificate, if it has one
 	SignedInWith string // how this browser's session proved who it is
+	SSO          bool   // the login page offers single sign-on
 	URLToken     string // the session token when cookies are off (for the explorer's calls)
 }
 
@@ -254,8 +255,11 @@ func scalar(v any) string {
 
 // signedInWith says how a session proved who it is, for the dashboard.
 func signedInWith(auth string) string {
-	if auth == gateway.AuthCertificate {
+	switch auth {
+	case gateway.AuthCertificate:
 		return "a client certificate"
+	case gateway.AuthToken:
+		return "single sign-on"
 	}
 	return "a password"
 }

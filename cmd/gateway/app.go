@@ -328,7 +328,23 @@ func build(ctx context.Context, cfg Config, log *slog.Logger) (*app, error) {
 	if dir := a.cfg.Portal.ExplorerAssets; dir != "" {
 		explorer = os.DirFS(dir)
 	}
-	portalHandler, err := portal.New(a.core, portal.Options{Proxies: proxies, Log: log, Explorer: explorer})
+	var sso portal.SSO
+	if a.oidc != nil && cfg.OIDC.ClientID != "" {
+		secret := cfg.OIDC.ClientSecret
+		if cfg.OIDC.ClientSecretFile != "" {
+			b, err := os.ReadFile(cfg.OIDC.ClientSecretFile)
+			if err != nil {
+				return nil, fmt.Errorf("oidc.client_secret_file: %w", err)
+			}
+			secret = strings.TrimRight(string(b), "\r\n")
+		}
+		scopes := cfg.OIDC.Scopes
+		if scopes == nil {
+			scopes = []string{"profile", "email"}
+		}
+		sso = portalSSO{a.oidc, oidcauth.Client{ID: cfg.OIDC.ClientID, Secret: secret, Scopes: scopes}}
+	}
+	portalHandler, err := portal.New(a.core, portal.Options{Proxies: proxies, Log: log, Explorer: explorer, SSO: sso, PublicURL: cfg.PublicURL})
 	if err != nil {
 		return nil, err
 	}
@@ -509,6 +525,21 @@ func (a *app) checkers(dir *ldapauth.Authorizer) gateway.Authorizer {
 		return dir
 	}
 	return gateway.Checkers{gateway.AuthPassword: dir, gateway.AuthCertificate: dir, gateway.AuthToken: a.oidc}
+}
+
+// portalSSO is the portal's sign-in at the OpenID provider.
+type portalSSO struct {
+	checker *oidcauth.Checker
+	client  oidcauth.Client
+}
+
+func (s portalSSO) Start(r *http.Request, redirectURL string) (string, portal.SSOFlow, error) {
+	u, f, err := s.checker.Start(r.Context(), s.client, redirectURL)
+	return u, portal.SSOFlow{State: f.State, Verifier: f.Verifier, Nonce: f.Nonce}, err
+}
+
+func (s portalSSO) Finish(r *http.Request, redirectURL, code string, f portal.SSOFlow) (gateway.Credentials, error) {
+	return s.checker.Finish(r.Context(), s.client, redirectURL, code, oidcauth.Flow{State: f.State, Verifier: f.Verifier, Nonce: f.Nonce})
 }
 
 // directoryLookup finds a token's user in the directory the gateway runs

@@ -65,6 +65,13 @@ type OIDCConfig struct {
 	Directory     bool          `yaml:"directory"`      // look the username up in the directory (its groups), instead of the claims
 	CAFile        string        `yaml:"ca_file"`
 	Timeout       time.Duration `yaml:"timeout"`
+	// The portal's "Sign in with SSO" (authorization code flow with PKCE)
+	// when ClientID is set; it must be one of Audiences (the ID tokens it
+	// gets name it).
+	ClientID         string   `yaml:"client_id"`
+	ClientSecret     string   `yaml:"client_secret"`
+	ClientSecretFile string   `yaml:"client_secret_file"`
+	Scopes           []string `yaml:"scopes"` // besides openid; default profile, email
 }
 
 type IdentityTokensConfig struct {
@@ -311,6 +318,7 @@ func (c *Config) resolvePaths(dir string) Notes {
 	resolve("directory.ldif", &c.Directory.LDIF)
 	resolve("portal.explorer_assets", &c.Portal.ExplorerAssets)
 	resolve("oidc.ca_file", &c.OIDC.CAFile)
+	resolve("oidc.client_secret_file", &c.OIDC.ClientSecretFile)
 	for i := range c.IdentityTokens.KeyFiles {
 		resolve(fmt.Sprintf("identity_tokens.key_files[%d]", i), &c.IdentityTokens.KeyFiles[i])
 	}
@@ -353,7 +361,13 @@ func (c Config) validate() error {
 	if c.OIDC.Issuer != "" && len(c.OIDC.Audiences) == 0 {
 		return errors.New("oidc.audiences: at least one (the client ID the provider puts in its tokens' aud)")
 	}
-	if c.OIDC.Issuer == "" && (len(c.OIDC.Audiences) > 0 || c.OIDC.Directory) {
+	if c.OIDC.ClientID != "" && !slices.Contains(c.OIDC.Audiences, c.OIDC.ClientID) {
+		return errors.New("oidc.client_id: must be one of oidc.audiences (the portal's ID tokens name it as their audience)")
+	}
+	if c.OIDC.ClientSecret != "" && c.OIDC.ClientSecretFile != "" {
+		return errors.New("oidc.client_secret: set client_secret or client_secret_file, not both")
+	}
+	if c.OIDC.Issuer == "" && (len(c.OIDC.Audiences) > 0 || c.OIDC.Directory || c.OIDC.ClientID != "") {
 		return errors.New("oidc.issuer: required with the other oidc keys")
 	}
 	if c.Session.IdleTimeout <= 0 {

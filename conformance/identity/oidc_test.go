@@ -29,6 +29,13 @@ type provider struct {
 // "bob"), and the example's clients web and api (secret "secret").
 func startProvider(t *testing.T) *provider {
 	t.Helper()
+	return startProviderWith(t, "http://127.0.0.1:1/cb")
+}
+
+// startProviderWith is startProvider with the redirect URIs its clients
+// accept (the test's own, for the code flow it drives, always).
+func startProviderWith(t *testing.T, redirectURIs ...string) *provider {
+	t.Helper()
 	bin := filepath.Join(t.TempDir(), "op")
 	build := exec.Command("go", "build", "-o", bin, "github.com/zitadel/oidc/v3/example/server")
 	build.Dir = "op"
@@ -45,7 +52,8 @@ func startProvider(t *testing.T) *provider {
 	port := l.Addr().(*net.TCPAddr).Port
 	l.Close()
 	cmd := exec.Command(bin)
-	cmd.Env = append(os.Environ(), fmt.Sprintf("PORT=%d", port), "USERS_FILE="+users, "REDIRECT_URI=http://127.0.0.1:1/cb")
+	cmd.Env = append(os.Environ(), fmt.Sprintf("PORT=%d", port), "USERS_FILE="+users,
+		"REDIRECT_URI="+strings.Join(append(redirectURIs, "http://127.0.0.1:1/cb"), ","))
 	stderr, _ := cmd.StderrPipe()
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
