@@ -163,6 +163,17 @@ func (c *Core) IdleTimeout() time.Duration { return c.idle }
 // Login authenticates creds and attaches a new client with a new token.
 // The token is returned only here: the store keeps its hash.
 func (c *Core) Login(ctx context.Context, creds Credentials, client ClientInfo) (string, *Session, error) {
+	id, err := c.authenticate(ctx, creds, client)
+	if err != nil {
+		return "", nil, err
+	}
+	return c.open(ctx, id, creds, client)
+}
+
+// authenticate checks creds (the login throttle first) and returns the
+// identity, its username folded: the perspective's key is the directory's
+// name for the user, never what was typed.
+func (c *Core) authenticate(ctx context.Context, creds Credentials, client ClientInfo) (Identity, error) {
 	name := creds.Name()
 	blocked, err := c.throttle.Blocked(ctx, name, client.Remote)
 	if err != nil {
@@ -172,7 +183,7 @@ func (c *Core) Login(ctx context.Context, creds Credentials, client ClientInfo) 
 		c.metrics.Login("throttled")
 		c.log.WarnContext(ctx, "login throttled", "audit", "login_throttled", "user", safeUser(name),
 			"protocol", client.Protocol, "remote", client.Remote)
-		return "", nil, NewFault(FaultTooManyRequests, "too many failed logins: wait a few minutes")
+		return Identity{}, NewFault(FaultTooManyRequests, "too many failed logins: wait a few minutes")
 	}
 	id, err := c.auth.Load().Authenticate(ctx, creds)
 	if err != nil {
@@ -188,13 +199,16 @@ func (c *Core) Login(ctx context.Context, creds Credentials, client ClientInfo) 
 		c.metrics.Login(strings.ToLower(f.Kind.String()))
 		c.log.WarnContext(ctx, "login failed", "audit", "login_failure", "user", safeUser(name),
 			"auth", creds.Kind(), "protocol", client.Protocol, "remote", client.Remote, "reason", f.Kind.String(), "err", err)
-		return "", nil, f
+		return Identity{}, f
 	}
-	// The perspective's key is the directory's name for the user, folded:
-	// never what was typed.
 	id.Username = CanonicalUsername(id.Username)
 	_ = c.throttle.Succeeded(ctx, name)
 	c.metrics.Login("success")
+	return id, nil
+}
+
+// open attaches a new client of id with a new token.
+func (c *Core) open(ctx context.Context, id Identity, creds Credentials, client ClientInfo) (string, *Session, error) {
 	now := c.now()
 	token := NewToken()
 	if client.ID == "" {
@@ -270,6 +284,8 @@ func (c *Core) CredentialSession(ctx context.Context, creds Credentials, client 
 		// same certificate on the same front end meets the same session.
 		fmt.Fprintf(mac, "%s\x00cert\x00", client.Protocol)
 		mac.Write(creds.Certificate.Raw)
+	case len(creds.Negotiate) > 0:
+		return c.negotiateSession(ctx, creds, client)
 	case creds.Bearer != "":
 		// Keyed by the token itself: the exp the front end read from it is
 		// the one the checker verified when the token first logged in.
@@ -283,16 +299,35 @@ func (c *Core) CredentialSession(ctx context.Context, creds Credentials, client 
 		fmt.Fprintf(mac, "%s\x00%s\x00%s", client.Protocol, creds.Username, creds.Password)
 	}
 	key := hex.EncodeToString(mac.Sum(nil))
+	return c.cachedSession(ctx, key, func() (string, *Session, error) { return c.Login(ctx, creds, client) })
+}
 
+// negotiateSession is CredentialSession for a Kerberos (SPNEGO) token:
+// every call's token is a new authenticator, checked every time (replays
+// are refused by the checker), and the calls of one principal on one front
+// end share a session.
+func (c *Core) negotiateSession(ctx context.Context, creds Credentials, client ClientInfo) (*Session, error) {
+	id, err := c.authenticate(ctx, creds, client)
+	if err != nil {
+		return nil, err
+	}
+	mac := hmac.New(sha256.New, c.credKey)
+	fmt.Fprintf(mac, "%s\x00negotiate\x00%s", client.Protocol, id.Username)
+	key := hex.EncodeToString(mac.Sum(nil))
+	return c.cachedSession(ctx, key, func() (string, *Session, error) { return c.open(ctx, id, creds, client) })
+}
+
+// cachedSession is the live session of a credential cache key, or the one
+// login makes (one login for concurrent first calls with the same key).
+func (c *Core) cachedSession(ctx context.Context, key string, login func() (string, *Session, error)) (*Session, error) {
 	if s := c.cachedCredential(ctx, key); s != nil {
 		return s, nil
 	}
-	// One login for concurrent first calls with the same credentials.
 	v, err, _ := c.credGroup.Do(key, func() (any, error) {
 		if s := c.cachedCredential(ctx, key); s != nil {
 			return s, nil
 		}
-		token, s, err := c.Login(ctx, creds, client)
+		token, s, err := login()
 		if err != nil {
 			return nil, err
 		}

@@ -48,6 +48,10 @@ type Credentials struct {
 	// front end: a session the token opened ends then.
 	Bearer  string
 	Expires time.Time
+	// Negotiate is a Kerberos SPNEGO token (Authorization: Negotiate), a
+	// new authenticator on every call; its checker verifies it with the
+	// service's keytab.
+	Negotiate []byte
 }
 
 // The kinds of credentials, as Credentials.Kind and ClientInfo.Auth name
@@ -56,6 +60,7 @@ const (
 	AuthPassword    = "password"
 	AuthCertificate = "certificate"
 	AuthToken       = "token"
+	AuthNegotiate   = "negotiate"
 )
 
 // Kind names the kind of proof the credentials carry.
@@ -65,6 +70,8 @@ func (c Credentials) Kind() string {
 		return AuthCertificate
 	case c.Bearer != "":
 		return AuthToken
+	case len(c.Negotiate) > 0:
+		return AuthNegotiate
 	}
 	return AuthPassword
 }
@@ -77,6 +84,8 @@ func (c Credentials) Name() string {
 		return "cert:" + c.Certificate.Subject.String()
 	case c.Bearer != "":
 		return "token" // who it names is known only once it is verified
+	case len(c.Negotiate) > 0:
+		return "negotiate"
 	}
 	return c.Username
 }

@@ -6,7 +6,8 @@
 # suites); gsoap (wsdl2h) and libxml2-utils (xmllint) to check the WSDL;
 # chromium for the portal's browser tests; redis-server for the cluster suite;
 # npm (npx runs Redocly's CLI on the generated OpenAPI documents); curl (a
-# client-certificate caller).
+# client-certificate and Kerberos caller); krb5-kdc, krb5-admin-server and
+# krb5-user (an MIT KDC, kadmin.local and kinit for the Kerberos suite).
 # With the argument "bench", also what make bench needs: wrk, a C compiler,
 # libxmlrpc-core-c3-dev and libgsoap-dev for the C peers.
 set -euo pipefail
@@ -29,6 +30,9 @@ command -v chromium >/dev/null || need+=(chromium)
 command -v redis-server >/dev/null || need+=(redis-server)
 command -v npx >/dev/null || need+=(npm)
 command -v curl >/dev/null || need+=(curl)
+[ -x /usr/sbin/krb5kdc ] || need+=(krb5-kdc)
+[ -x /usr/sbin/kadmin.local ] || need+=(krb5-admin-server)
+command -v kinit >/dev/null || need+=(krb5-user)
 if [ "${1:-}" = bench ]; then
   command -v wrk >/dev/null || need+=(wrk)
   command -v cc >/dev/null || need+=(gcc libc6-dev)

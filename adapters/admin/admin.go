@@ -70,7 +70,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			status = http.StatusTooManyRequests
 		}
 		if status == http.StatusUnauthorized {
-			httpx.Challenge(w)
+			httpx.Challenge(w, false)
 		}
 		writeJSON(w, status, map[string]any{"error": f.Message})
 		return

@@ -127,6 +127,11 @@ func CallCredentials(r *http.Request) (gateway.Credentials, bool) {
 	if jwt, ok := BearerJWT(r); ok {
 		return gateway.Credentials{Bearer: jwt, Expires: jwtExpiry(jwt)}, true
 	}
+	if auth := r.Header.Get("Authorization"); len(auth) > 10 && strings.EqualFold(auth[:10], "Negotiate ") {
+		if tok, err := base64.StdEncoding.DecodeString(strings.TrimSpace(auth[10:])); err == nil && len(tok) > 0 {
+			return gateway.Credentials{Negotiate: tok}, true
+		}
+	}
 	if cert := ClientCertificate(r); cert != nil {
 		return gateway.Credentials{Certificate: cert}, true
 	}
@@ -346,8 +351,13 @@ var ErrNoCredentials = errors.New("no session and no credentials")
 // with WWW-Authenticate for Basic in the gateway's realm. Client libraries that send
 // credentials only when asked (Perl's LWP, .NET's Credentials without
 // PreAuthenticate, Java's Authenticator) then retry with them.
-func Challenge(w http.ResponseWriter) int {
+func Challenge(w http.ResponseWriter, negotiate bool) int {
 	w.Header().Set("WWW-Authenticate", `Basic realm="`+Realm+`", charset="UTF-8"`)
+	if negotiate {
+		// Kerberos clients (curl --negotiate, .NET's DefaultCredentials,
+		// browsers on an intranet) send a ticket only when offered.
+		w.Header().Add("WWW-Authenticate", "Negotiate")
+	}
 	return http.StatusUnauthorized
 }
 

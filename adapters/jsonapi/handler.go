@@ -33,6 +33,7 @@ type Options struct {
 	PublicURL    string // base of the servers the OpenAPI documents name; the request's own when empty
 	Proxies      httpx.Proxies
 	Log          *slog.Logger
+	Negotiate    bool // offer Negotiate (Kerberos) in the 401 challenge
 }
 
 // Handler serves /api/.
@@ -381,6 +382,9 @@ func (h *Handler) problem(w http.ResponseWriter, err error) {
 	switch status {
 	case http.StatusUnauthorized:
 		w.Header().Set("WWW-Authenticate", `Bearer realm="`+httpx.Realm+`", Basic realm="`+httpx.Realm+`", charset="UTF-8"`)
+		if h.opts.Negotiate {
+			w.Header().Add("WWW-Authenticate", "Negotiate") // Kerberos clients send a ticket only when offered
+		}
 	case http.StatusTooManyRequests:
 		w.Header().Set("Retry-After", "60")
 	}

@@ -32,6 +32,8 @@ type Options struct {
 	// with HTTP 401 and WWW-Authenticate (the fault still in the body), so
 	// that clients that send Basic credentials only when challenged log in.
 	Challenge bool
+	// Negotiate adds Negotiate (Kerberos) to the challenge.
+	Negotiate bool
 	Proxies   httpx.Proxies
 	Log       *slog.Logger
 	Now       func() time.Time // for tests
@@ -297,7 +299,7 @@ func (h *Handler) writeError(w http.ResponseWriter, v Version, err error, op *ws
 	}
 	status := http.StatusInternalServerError
 	if h.opts.Challenge && (errors.Is(err, httpx.ErrNoCredentials) || errors.Is(fe.fault, httpx.ErrNoCredentials)) {
-		status = httpx.Challenge(w)
+		status = httpx.Challenge(w, h.opts.Negotiate)
 	}
 	var header []byte
 	if wsa != nil {

@@ -22,6 +22,8 @@ type Options struct {
 	// Off by default: XML-RPC clients (Python's xmlrpc.client) expect the
 	// -32001 fault in a 200.
 	Challenge bool
+	// Negotiate adds Negotiate (Kerberos) to the challenge.
+	Negotiate bool
 	Remote    httpx.Proxies
 	Log       *slog.Logger
 }
@@ -120,7 +122,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	result, err := h.call(r.Context(), req, method, params)
 	if err != nil {
 		if h.opts.Challenge && errors.Is(err, httpx.ErrNoCredentials) {
-			httpx.WriteBody(w, httpx.Challenge(w), h.contentType, AppendFault(nil, FaultCode(gateway.AsFault(err)), FaultString(gateway.AsFault(err))))
+			httpx.WriteBody(w, httpx.Challenge(w, h.opts.Negotiate), h.contentType, AppendFault(nil, FaultCode(gateway.AsFault(err)), FaultString(gateway.AsFault(err))))
 			return
 		}
 		h.writeFault(w, gateway.AsFault(err))

@@ -37,6 +37,7 @@ import (
 	"gateway/gateway"
 	"gateway/gateway/prommetrics"
 	"gateway/gateway/redisstore"
+	"gateway/kerberosauth"
 	"gateway/ldapauth"
 	"gateway/oidcauth"
 	"gateway/wsdl"
@@ -79,6 +80,7 @@ type app struct {
 	core      *gateway.Core
 	auth      atomic.Pointer[ldapauth.Authorizer] // replaced by a reload that changes the directory settings
 	oidc      *oidcauth.Checker                   // bearer tokens from oidc.issuer; nil without one
+	krb       *kerberosauth.Checker               // SPNEGO tickets with kerberos.keytab; nil without one
 	directory *ldapauth.Directory                 // nil with a real directory
 	// directoryConfig is the authorizer's configuration as built (with the
 	// embedded directory's URL filled in).
@@ -283,6 +285,12 @@ func build(ctx context.Context, cfg Config, log *slog.Logger) (*app, error) {
 	}
 	a.auth.Store(ldapauth.New(lc, log))
 	a.deps, a.directoryConfig = d, lc
+	if kc := cfg.Kerberos; kc.Keytab != "" {
+		if a.krb, err = kerberosauth.New(kerberosauth.Config{Keytab: kc.Keytab, ServicePrincipal: kc.ServicePrincipal,
+			Realms: kc.Realms, MaxClockSkew: kc.MaxClockSkew}, directoryLookup{a}, log); err != nil {
+			return nil, err
+		}
+	}
 	if oc := cfg.OIDC; oc.Issuer != "" {
 		var dir oidcauth.Directory
 		if oc.Directory {
@@ -311,7 +319,7 @@ func build(ctx context.Context, cfg Config, log *slog.Logger) (*app, error) {
 	soapHandler, err := soap.New(a.core, soap.Options{
 		MaxBodyBytes: cfg.Limits.MaxBodyBytes, MaxDepth: cfg.Limits.MaxDepth,
 		MaxAttrs: cfg.Limits.MaxAttributes, MaxNamespaces: cfg.Limits.MaxNamespaces,
-		PublicURL: cfg.PublicURL, Proxies: proxies, Log: log, Challenge: cfg.AuthChallenge.SOAP,
+		PublicURL: cfg.PublicURL, Proxies: proxies, Log: log, Challenge: cfg.AuthChallenge.SOAP, Negotiate: cfg.Kerberos.Keytab != "",
 	})
 	if err != nil {
 		return nil, err
@@ -320,7 +328,7 @@ func build(ctx context.Context, cfg Config, log *slog.Logger) (*app, error) {
 	mux.Handle("/xmlrpc", xmlrpc.New(a.core, xmlrpc.Options{
 		MaxBodyBytes: cfg.Limits.MaxBodyBytes, MaxDepth: cfg.Limits.MaxDepth, MaxMulticall: cfg.Limits.MaxMulticall,
 		MaxAttrs: cfg.Limits.MaxAttributes,
-		Remote:   proxies, Log: log, Challenge: cfg.AuthChallenge.XMLRPC,
+		Remote:   proxies, Log: log, Challenge: cfg.AuthChallenge.XMLRPC, Negotiate: cfg.Kerberos.Keytab != "",
 	}))
 	mux.Handle("/soap/", soapHandler)
 	a.soap = soapHandler
@@ -353,7 +361,7 @@ func build(ctx context.Context, cfg Config, log *slog.Logger) (*app, error) {
 		mux.Handle("GET "+idtoken.JWKSPath, a.deps.tokens)
 	}
 	mux.Handle("/api/", jsonapi.New(a.core, jsonapi.Options{MaxBodyBytes: cfg.Limits.MaxBodyBytes, MaxDepth: cfg.Limits.MaxDepth,
-		PublicURL: cfg.PublicURL, Proxies: proxies, Log: log}))
+		PublicURL: cfg.PublicURL, Proxies: proxies, Log: log, Negotiate: cfg.Kerberos.Keytab != ""}))
 	mux.Handle("/admin/api/", admin.New(a.core, admin.Options{Reload: a.reload, Proxies: proxies, Log: log}))
 	mux.Handle("GET /{$}", http.RedirectHandler("/portal/", http.StatusSeeOther))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
@@ -521,10 +529,17 @@ func (a *app) authorizer() *ldapauth.Authorizer { return a.auth.Load() }
 // checkers is the core's authorizer: the directory checks passwords and
 // certificates; with oidc, the provider's checker takes bearer tokens.
 func (a *app) checkers(dir *ldapauth.Authorizer) gateway.Authorizer {
-	if a.oidc == nil {
+	if a.oidc == nil && a.krb == nil {
 		return dir
 	}
-	return gateway.Checkers{gateway.AuthPassword: dir, gateway.AuthCertificate: dir, gateway.AuthToken: a.oidc}
+	c := gateway.Checkers{gateway.AuthPassword: dir, gateway.AuthCertificate: dir}
+	if a.oidc != nil {
+		c[gateway.AuthToken] = a.oidc
+	}
+	if a.krb != nil {
+		c[gateway.AuthNegotiate] = a.krb
+	}
+	return c
 }
 
 // portalSSO is the portal's sign-in at the OpenID provider.

@@ -55,6 +55,16 @@ type Config struct {
 	// OIDC trusts an OpenID Connect provider's tokens as bearer
 	// credentials on every front end (oidcauth).
 	OIDC OIDCConfig `yaml:"oidc"`
+	// Kerberos takes SPNEGO tickets (Authorization: Negotiate) checked
+	// with the service's keytab (kerberosauth).
+	Kerberos KerberosConfig `yaml:"kerberos"`
+}
+
+type KerberosConfig struct {
+	Keytab           string        `yaml:"keytab"`            // empty: no Kerberos
+	ServicePrincipal string        `yaml:"service_principal"` // e.g. HTTP/gateway.example.org; empty: any key in the keytab
+	Realms           []string      `yaml:"realms"`            // client realms accepted; empty: the keytab's realm
+	MaxClockSkew     time.Duration `yaml:"max_clock_skew"`
 }
 
 type OIDCConfig struct {
@@ -318,6 +328,7 @@ func (c *Config) resolvePaths(dir string) Notes {
 	resolve("directory.ldif", &c.Directory.LDIF)
 	resolve("portal.explorer_assets", &c.Portal.ExplorerAssets)
 	resolve("oidc.ca_file", &c.OIDC.CAFile)
+	resolve("kerberos.keytab", &c.Kerberos.Keytab)
 	resolve("oidc.client_secret_file", &c.OIDC.ClientSecretFile)
 	for i := range c.IdentityTokens.KeyFiles {
 		resolve(fmt.Sprintf("identity_tokens.key_files[%d]", i), &c.IdentityTokens.KeyFiles[i])
@@ -360,6 +371,9 @@ func (c Config) validate() error {
 	}
 	if c.OIDC.Issuer != "" && len(c.OIDC.Audiences) == 0 {
 		return errors.New("oidc.audiences: at least one (the client ID the provider puts in its tokens' aud)")
+	}
+	if c.Kerberos.Keytab == "" && (c.Kerberos.ServicePrincipal != "" || len(c.Kerberos.Realms) > 0) {
+		return errors.New("kerberos.keytab: required with the other kerberos keys")
 	}
 	if c.OIDC.ClientID != "" && !slices.Contains(c.OIDC.Audiences, c.OIDC.ClientID) {
 		return errors.New("oidc.client_id: must be one of oidc.audiences (the portal's ID tokens name it as their audience)")

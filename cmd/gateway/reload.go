@@ -103,6 +103,7 @@ func restartOnly(running, next Config) []string {
 		"portal":          running.Portal == next.Portal,
 		"identity_tokens": reflect.DeepEqual(running.IdentityTokens, next.IdentityTokens),
 		"oidc":            reflect.DeepEqual(running.OIDC, next.OIDC),
+		"kerberos":        reflect.DeepEqual(running.Kerberos, next.Kerberos),
 		"session":         running.Session == next.Session,
 		"limits":          running.Limits == next.Limits,
 		"metrics_listen":  running.MetricsListen == next.MetricsListen,

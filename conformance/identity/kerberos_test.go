@@ -1,0 +1,171 @@
+package identity_test
+
+import (
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"gateway/conformance/harness"
+)
+
+// kdc is an MIT Kerberos KDC (Debian's krb5-kdc) with a realm made by the
+// test: users bob and carol, and the gateway's service principal
+// HTTP/localhost in a keytab.
+type kdc struct {
+	dir, conf, keytab string
+}
+
+func startKDC(t *testing.T) *kdc {
+	t.Helper()
+	for _, cmd := range []string{"krb5kdc", "kdb5_util", "kadmin.local", "kinit"} {
+		if _, err := exec.LookPath(cmd); err != nil {
+			if _, err := exec.LookPath("/usr/sbin/" + cmd); err != nil {
+				t.Fatalf("%s is not installed (make test installs krb5-kdc, krb5-admin-server, krb5-user)", cmd)
+			}
+		}
+	}
+	dir := t.TempDir()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	port := l.Addr().(*net.TCPAddr).Port
+	l.Close()
+	k := &kdc{dir: dir, conf: filepath.Join(dir, "krb5.conf"), keytab: filepath.Join(dir, "gateway.keytab")}
+	write(t, k.conf, []byte(fmt.Sprintf(`[libdefaults]
+  default_realm = GATEWAY.TEST
+  dns_lookup_kdc = false
+  dns_lookup_realm = false
+  rdns = false
+  udp_preference_limit = 1
+[realms]
+  GATEWAY.TEST = {
+    kdc = 127.0.0.1:%d
+  }
+[domain_realm]
+  localhost = GATEWAY.TEST
+`, port)))
+	write(t, filepath.Join(dir, "kdc.conf"), []byte(fmt.Sprintf(`[kdcdefaults]
+  kdc_ports = %[1]d
+  kdc_tcp_ports = %[1]d
+[realms]
+  GATEWAY.TEST = {
+    database_name = %[2]s/principal
+    key_stash_file = %[2]s/stash
+    acl_file = %[2]s/kadm5.acl
+    supported_enctypes = aes256-cts-hmac-sha1-96:normal aes128-cts-hmac-sha1-96:normal
+  }
+`, port, dir)))
+	write(t, filepath.Join(dir, "kadm5.acl"), nil)
+	run := func(name string, args ...string) {
+		t.Helper()
+		cmd := exec.Command(sbin(name), args...)
+		cmd.Env = k.env()
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("%s %v: %v\n%s", name, args, err, out)
+		}
+	}
+	run("kdb5_util", "create", "-s", "-r", "GATEWAY.TEST", "-P", "master-of-the-test")
+	run("kadmin.local", "-q", "addprinc -pw builder bob")
+	run("kadmin.local", "-q", "addprinc -pw carol-krb carol")
+	run("kadmin.local", "-q", "addprinc -pw nobody-pw mallory")
+	run("kadmin.local", "-q", "addprinc -randkey HTTP/localhost")
+	run("kadmin.local", "-q", "ktadd -k "+k.keytab+" HTTP/localhost")
+	cmd := exec.Command(sbin("krb5kdc"), "-n")
+	cmd.Env = k.env()
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
+	for i := 0; ; i++ {
+		if c, err := net.Dial("tcp", fmt.Sprintf("127.0.0.1:%d", port)); err == nil {
+			c.Close()
+			break
+		}
+		if i > 100 {
+			t.Fatal("the KDC did not start")
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	return k
+}
+
+func sbin(name string) string {
+	if p, err := exec.LookPath(name); err == nil {
+		return p
+	}
+	return "/usr/sbin/" + name
+}
+
+func (k *kdc) env(extra ...string) []string {
+	return append(append(os.Environ(), "KRB5_CONFIG="+k.conf, "KRB5_KDC_PROFILE="+filepath.Join(k.dir, "kdc.conf")), extra...)
+}
+
+// kinit gets user's ticket-granting ticket into a cache of its own and
+// returns the cache's environment for the client programs.
+func (k *kdc) kinit(t *testing.T, user, password string) []string {
+	t.Helper()
+	env := k.env("KRB5CCNAME=FILE:" + filepath.Join(k.dir, "cc-"+user))
+	cmd := exec.Command("kinit", user)
+	cmd.Env = env
+	cmd.Stdin = strings.NewReader(password + "\n")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("kinit %s: %v\n%s", user, err, out)
+	}
+	return env
+}
+
+// TestKerberos: curl --negotiate (MIT GSS-API) with bob's ticket reaches
+// the JSON and XML-RPC front ends as the directory's bob; the calls of
+// one principal share a session; a principal the directory does not know
+// is refused; an authenticator sent twice is refused as a replay.
+func TestKerberos(t *testing.T) {
+	k := startKDC(t)
+	gw := harness.Start(t, harness.Binary(t), fmt.Sprintf("kerberos: {keytab: %s}\nauth_challenge: {xmlrpc: true}\n", k.keytab))
+	// The service principal is HTTP/localhost: call the gateway by that name.
+	base := strings.Replace(gw.URL, "127.0.0.1", "localhost", 1)
+	env := k.kinit(t, "bob", "builder")
+	curl := func(env []string, args ...string) (string, error) {
+		cmd := exec.Command("curl", append([]string{"-sS", "--negotiate", "-u", ":"}, args...)...)
+		cmd.Env = env
+		out, err := cmd.CombinedOutput()
+		return string(out), err
+	}
+	out, err := curl(env, "-H", "Content-Type: application/json", "-d", `{"sku":"A-1"}`, base+"/api/inventory/GetItem")
+	if err != nil || !strings.Contains(out, "Widget") {
+		t.Fatalf("JSON by Kerberos: %v\n%s\n%s", err, out, gw.Logs())
+	}
+	out, err = curl(env, "-H", "Content-Type: text/xml", "-d", xmlrpcWhoAmI, base+"/xmlrpc")
+	if err != nil || !strings.Contains(out, "<string>bob</string>") || !strings.Contains(out, "<string>uid=bob,ou=people,dc=example,dc=org</string>") {
+		t.Fatalf("XML-RPC by Kerberos: %v\n%s", err, out)
+	}
+	out, _ = curl(env, "-H", "Content-Type: text/xml", "-d", xmlrpcWhoAmI, base+"/xmlrpc")
+	if n := strings.Count(gw.Logs(), "audit=login_success user=bob auth=negotiate"); n != 2 {
+		t.Errorf("%d Kerberos logins for three calls on two front ends, want 2 (one session per front end)\n%s", n, out)
+	}
+	// mallory has a ticket but no directory entry.
+	out, _ = curl(k.kinit(t, "mallory", "nobody-pw"), "-H", "Content-Type: text/xml", "-d", xmlrpcWhoAmI, base+"/xmlrpc")
+	if !strings.Contains(out, "no directory entry for the principal mallory@GATEWAY.TEST") {
+		t.Errorf("a principal with no entry: %s", out)
+	}
+	// A replay: the same Authorization header, captured, sent again.
+	verbose, err := curl(env, "-v", "-H", "Content-Type: text/xml", "-d", xmlrpcWhoAmI, base+"/xmlrpc")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, rest, ok := strings.Cut(verbose, "> Authorization: Negotiate ")
+	if !ok {
+		t.Fatalf("curl sent no Negotiate header:\n%s", verbose)
+	}
+	header, _, _ := strings.Cut(rest, "\n")
+	_, replay, err := post(&http.Client{Timeout: 10 * time.Second}, base+"/xmlrpc", "text/xml", xmlrpcWhoAmI, "Authorization", "Negotiate "+strings.TrimSpace(header))
+	if err != nil || !strings.Contains(replay, "<int>-32001</int>") || !strings.Contains(replay, "replay") {
+		t.Errorf("a replayed authenticator: %v %s", err, replay)
+	}
+}
