@@ -21,6 +21,13 @@ const (
 	FaultForbidden                        // authenticated, but not allowed
 	FaultUnavailable                      // directory or upstream unreachable
 	FaultTooManyRequests                  // throttled
+	// FaultPasswordExpired: the password was right but has expired, or
+	// must be changed before use (after an administrator's reset): the
+	// user changes it (the portal offers a form), then signs in.
+	FaultPasswordExpired
+	// FaultAccountDisabled: the account is disabled, locked out or
+	// expired: no password opens it; its administrator must.
+	FaultAccountDisabled
 )
 
 var faultKindNames = [...]string{
@@ -34,6 +41,8 @@ var faultKindNames = [...]string{
 	FaultForbidden:       "Forbidden",
 	FaultUnavailable:     "Unavailable",
 	FaultTooManyRequests: "TooManyRequests",
+	FaultPasswordExpired: "PasswordExpired",
+	FaultAccountDisabled: "AccountDisabled",
 }
 
 func (k FaultKind) String() string {

@@ -98,7 +98,10 @@ func (a *Authorizer) Authenticate(ctx context.Context, creds gateway.Credentials
 	if creds.Certificate != nil {
 		return a.certificateIdentity(ctx, creds.Certificate)
 	}
-	username := strings.TrimSpace(creds.Username)
+	username, ok := a.withoutDomain(strings.TrimSpace(creds.Username))
+	if !ok {
+		return gateway.Identity{}, a.invalid
+	}
 	// Refused before the wire: an empty password would be an unauthenticated
 	// bind, which many directories accept as success.
 	if username == "" || creds.Password == "" || len(username) > maxUsernameLen || len(creds.Password) > 1024 {
@@ -119,6 +122,20 @@ func (a *Authorizer) Authenticate(ctx context.Context, creds gateway.Credentials
 		return gateway.Identity{}, err
 	}
 	return a.identityOf(ctx, entry, username)
+}
+
+// withoutDomain removes the DOMAIN\ of a down-level logon name
+// (GW\alice) when DOMAIN is the configured NetBIOS domain; a name with
+// another domain's prefix is not ours (false).
+func (a *Authorizer) withoutDomain(username string) (string, bool) {
+	domain, name, ok := strings.Cut(username, `\`)
+	if !ok || a.cfg.NetBIOSDomain == "" {
+		return username, true
+	}
+	if !strings.EqualFold(domain, a.cfg.NetBIOSDomain) {
+		return "", false
+	}
+	return name, true
 }
 
 // identityOf is the identity of a user's entry: its login name (matching
@@ -264,7 +281,22 @@ func (a *Authorizer) searchOne(ctx context.Context, filter, username string, ext
 }
 
 func (a *Authorizer) bindAs(ctx context.Context, dn, password string) error {
-	err := a.withConn(ctx, a.binds, func(c *ldap.Conn) error { return c.Bind(dn, password) })
+	var policy *ldap.ControlBeheraPasswordPolicy
+	err := a.withConn(ctx, a.binds, func(c *ldap.Conn) error {
+		// The password policy control (draft-behera, OpenLDAP's ppolicy)
+		// says why a bind failed, or that it succeeded with a password
+		// that must be changed; a directory without it ignores it.
+		res, err := c.SimpleBind(&ldap.SimpleBindRequest{Username: dn, Password: password,
+			Controls: []ldap.Control{ldap.NewControlBeheraPasswordPolicy()}})
+		if res != nil {
+			policy, _ = ldap.FindControl(res.Controls, ldap.ControlTypeBeheraPasswordPolicy).(*ldap.ControlBeheraPasswordPolicy)
+		}
+		return err
+	})
+	if f := accountState(err, policy); f != nil {
+		a.log.Warn("ldap: a bind refused for the account's state", "dn", dn, "state", f.Kind.String(), "detail", f.Message)
+		return f
+	}
 	if err != nil {
 		if f := classify(err); f.Kind != gateway.FaultUnauthenticated {
 			return f
@@ -300,25 +332,80 @@ func (a *Authorizer) groupSearch(ctx context.Context, username string, entry *ld
 		}
 		return out, nil
 	}
-	filter := strings.NewReplacer("{dn}", ldap.EscapeFilter(entry.DN), "{username}", ldap.EscapeFilter(username)).Replace(a.cfg.GroupFilter)
+	direct, err := a.groupsOf(ctx, entry.DN, username)
+	if err != nil {
+		return nil, err
+	}
+	names := make([]string, 0, len(direct))
+	for _, g := range direct {
+		names = append(names, g.name)
+	}
+	if !a.cfg.NestedGroups {
+		return names, nil
+	}
+	// The groups of the groups, breadth first: for directories without
+	// AD's LDAP_MATCHING_RULE_IN_CHAIN (OpenLDAP). A group met twice (a
+	// cycle, or two paths) is searched once; the depth is bounded.
+	seen := map[string]bool{}
+	for _, g := range direct {
+		seen[strings.ToLower(g.dn)] = true
+	}
+	level := direct
+	for depth := 1; depth <= maxGroupDepth && len(level) > 0; depth++ {
+		var next []group
+		for _, g := range level {
+			parents, err := a.groupsOf(ctx, g.dn, "")
+			if err != nil {
+				return nil, err
+			}
+			for _, p := range parents {
+				if key := strings.ToLower(p.dn); !seen[key] {
+					seen[key] = true
+					next = append(next, p)
+					names = append(names, p.name)
+				}
+			}
+		}
+		if depth == maxGroupDepth && len(next) > 0 {
+			a.log.Warn("ldap: nested groups deeper than the bound; the rest are left out", "user", username, "depth", maxGroupDepth)
+		}
+		level = next
+	}
+	return names, nil
+}
+
+// maxGroupDepth bounds the nested group walk.
+const maxGroupDepth = 8
+
+// group is a group entry found by the group filter.
+type group struct{ dn, name string }
+
+// groupsOf runs the group filter for a member DN (a user's, or a group's
+// when nested groups are walked), with paged results so that a member of
+// more groups than the server's page size gets them all.
+func (a *Authorizer) groupsOf(ctx context.Context, memberDN, username string) ([]group, error) {
+	filter := strings.NewReplacer("{dn}", ldap.EscapeFilter(memberDN), "{username}", ldap.EscapeFilter(username)).Replace(a.cfg.GroupFilter)
 	var res *ldap.SearchResult
 	err := a.withConn(ctx, a.search, func(c *ldap.Conn) error {
 		var err error
-		res, err = c.Search(ldap.NewSearchRequest(a.cfg.GroupBase, ldap.ScopeWholeSubtree, ldap.NeverDerefAliases,
-			0, timeLimit(ctx, a.cfg.Timeout), false, filter, []string{a.cfg.GroupAttr}, nil))
+		res, err = c.SearchWithPaging(ldap.NewSearchRequest(a.cfg.GroupBase, ldap.ScopeWholeSubtree, ldap.NeverDerefAliases,
+			0, timeLimit(ctx, a.cfg.Timeout), false, filter, []string{a.cfg.GroupAttr}, nil), groupPageSize)
 		return err
 	})
 	if err != nil {
 		return nil, classify(err)
 	}
-	out := make([]string, 0, len(res.Entries))
+	out := make([]group, 0, len(res.Entries))
 	for _, e := range res.Entries {
 		if v := e.GetAttributeValue(a.cfg.GroupAttr); v != "" {
-			out = append(out, v)
+			out = append(out, group{dn: e.DN, name: v})
 		}
 	}
 	return out, nil
 }
+
+// groupPageSize is the page of a group search (AD's MaxPageSize is 1000).
+const groupPageSize = 500
 
 // withConn runs op on a pooled connection. A connection that fails on the
 // wire (the server restarted, a proxy cut it) is dropped and op is tried once

@@ -47,6 +47,15 @@ type Config struct {
 	// CertAttr is the attribute compared (the rule's own when empty).
 	CertRule string
 	CertAttr string
+	// NestedGroups also reports the groups of the user's groups (and so
+	// on, to a bound), by running the group filter again for each group's
+	// DN: for directories without Active Directory's in-chain matching
+	// rule (with AD, write it in the group filter instead:
+	// (member:1.2.840.113556.1.4.1941:={dn})).
+	NestedGroups bool
+	// NetBIOSDomain lets users sign in as DOMAIN\user: the prefix is
+	// removed before the search (another domain's prefix is refused).
+	NetBIOSDomain string
 }
 
 // The defaults of the directory settings (the configuration reference

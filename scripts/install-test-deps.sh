@@ -7,7 +7,9 @@
 # chromium for the portal's browser tests; redis-server for the cluster suite;
 # npm (npx runs Redocly's CLI on the generated OpenAPI documents); curl (a
 # client-certificate and Kerberos caller); krb5-kdc, krb5-admin-server and
-# krb5-user (an MIT KDC, kadmin.local and kinit for the Kerberos suite).
+# krb5-user (an MIT KDC, kadmin.local and kinit for the Kerberos suite);
+# samba, samba-ad-dc, samba-ad-provision and winbind (an Active Directory
+# domain controller the identity suite provisions).
 # With the argument "bench", also what make bench needs: wrk, a C compiler,
 # libxmlrpc-core-c3-dev and libgsoap-dev for the C peers.
 set -euo pipefail
@@ -33,6 +35,7 @@ command -v curl >/dev/null || need+=(curl)
 [ -x /usr/sbin/krb5kdc ] || need+=(krb5-kdc)
 [ -x /usr/sbin/kadmin.local ] || need+=(krb5-admin-server)
 command -v kinit >/dev/null || need+=(krb5-user)
+[ -x /usr/sbin/samba ] || need+=(samba samba-ad-dc samba-ad-provision winbind)
 if [ "${1:-}" = bench ]; then
   command -v wrk >/dev/null || need+=(wrk)
   command -v cc >/dev/null || need+=(gcc libc6-dev)

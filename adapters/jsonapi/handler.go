@@ -424,9 +424,9 @@ func statusOf(k gateway.FaultKind) int {
 	switch k {
 	case gateway.FaultParse, gateway.FaultInvalidRequest, gateway.FaultInvalidParams:
 		return http.StatusBadRequest
-	case gateway.FaultUnauthenticated:
+	case gateway.FaultUnauthenticated, gateway.FaultPasswordExpired:
 		return http.StatusUnauthorized
-	case gateway.FaultForbidden:
+	case gateway.FaultForbidden, gateway.FaultAccountDisabled:
 		return http.StatusForbidden
 	case gateway.FaultNoSuchMethod:
 		return http.StatusNotFound
@@ -447,6 +447,7 @@ func typeOf(k gateway.FaultKind) string {
 		gateway.FaultUnauthenticated: "unauthenticated", gateway.FaultForbidden: "forbidden", gateway.FaultNoSuchMethod: "not-found",
 		gateway.FaultApplication: "application-fault", gateway.FaultTooManyRequests: "too-many-requests",
 		gateway.FaultUnavailable: "unavailable", gateway.FaultInternal: "internal",
+		gateway.FaultPasswordExpired: "password-expired", gateway.FaultAccountDisabled: "account-disabled",
 	}[k]
 }
 

@@ -360,6 +360,12 @@ func (h *Handler) login(q *request) {
 			status, msg = http.StatusServiceUnavailable, "The directory is unavailable; try again shortly."
 		case gateway.FaultTooManyRequests:
 			status, msg = http.StatusTooManyRequests, "Too many attempts; wait a minute and try again."
+		case gateway.FaultPasswordExpired:
+			status, msg = http.StatusUnauthorized, "Your password has expired (or must be changed after a reset): change it below."
+			v.ChangePassword = true
+			v.Username = q.r.PostFormValue("username")
+		case gateway.FaultAccountDisabled:
+			status, msg = http.StatusForbidden, "Your account is disabled, locked or expired: ask your administrator."
 		}
 		v.Error = msg
 		h.render(q, status, "login", v)

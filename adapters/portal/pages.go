@@ -34,7 +34,11 @@ type view struct {
 	Certificate  string // the common name of the browser's verified client certificate, if it has one
 	SignedInWith string // how this browser's session proved who it is
 	SSO          bool   // the login page offers single sign-on
-	URLToken     string // the session token when cookies are off (for the explorer's calls)
+	// ChangePassword shows the change-password form for Username (whose
+	// password has expired).
+	ChangePassword bool
+	Username       string
+	URLToken       string // the session token when cookies are off (for the explorer's calls)
 }
 
 type serviceView struct {

@@ -21,6 +21,10 @@ func faultCodes(k gateway.FaultKind) (client bool, subcode string) {
 		return false, "Unavailable"
 	case gateway.FaultTooManyRequests:
 		return false, "TooManyRequests"
+	case gateway.FaultPasswordExpired:
+		return true, "PasswordExpired"
+	case gateway.FaultAccountDisabled:
+		return true, "AccountDisabled"
 	}
 	return false, "" // internal, application
 }

@@ -28,6 +28,8 @@ const (
 	CodeForbidden       = -32003
 	CodeUnavailable     = -32005
 	CodeTooManyRequests = -32029
+	CodePasswordExpired = -32002 // (added) the password must be changed before use
+	CodeAccountDisabled = -32004 // (added) the account is disabled, locked or expired
 )
 
 // FaultCode is a fault's XML-RPC faultCode: an upstream's own code when the
@@ -55,6 +57,10 @@ func FaultCode(f *gateway.Fault) int {
 		return CodeUnavailable
 	case gateway.FaultTooManyRequests:
 		return CodeTooManyRequests
+	case gateway.FaultPasswordExpired:
+		return CodePasswordExpired
+	case gateway.FaultAccountDisabled:
+		return CodeAccountDisabled
 	}
 	return CodeInternal
 }

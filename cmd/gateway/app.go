@@ -209,6 +209,7 @@ func (c LDAPConfig) authorizerConfig() ldapauth.Config {
 		GroupBase: c.GroupBase, GroupFilter: ldapauth.DefaultGroupFilter, GroupAttr: c.GroupAttr,
 		Timeout: c.Timeout, PoolSize: c.PoolSize, GroupCacheTTL: DefaultGroupCacheTTL,
 		CertRule: c.CertificateMap.Rule, CertAttr: c.CertificateMap.Attribute,
+		NestedGroups: c.NestedGroups, NetBIOSDomain: c.NetBIOSDomain,
 	}
 	if c.GroupFilter != nil {
 		out.GroupFilter = *c.GroupFilter

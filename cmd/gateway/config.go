@@ -150,6 +150,8 @@ type LDAPConfig struct {
 	UserFilter         string         `yaml:"user_filter"`
 	LoginAttribute     string         `yaml:"login_attribute"` // empty: the attribute user_filter compares with {username}
 	CertificateMap     CertMapConfig  `yaml:"certificate_map"`
+	NestedGroups       bool           `yaml:"nested_groups"`  // walk the groups of groups (directories without AD's in-chain rule)
+	NetBIOSDomain      string         `yaml:"netbios_domain"` // accept DOMAIN\user logins for this domain
 	GroupBase          string         `yaml:"group_base"`
 	GroupFilter        *string        `yaml:"group_filter"` // nil: the default; "": the user's memberOf
 	GroupAttr          string         `yaml:"group_attr"`

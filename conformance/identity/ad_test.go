@@ -1,0 +1,165 @@
+package identity_test
+
+import (
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"gateway/conformance/harness"
+)
+
+// sambaDC is an Active Directory domain controller: Debian's Samba,
+// provisioned by the test (samba-tool domain provision) into a folder of
+// its own and run with its LDAP service only, on 127.0.0.1:389 and 636.
+type sambaDC struct {
+	conf string // its smb.conf
+	ca   string // the CA of its self-made LDAPS certificate
+}
+
+func startSambaDC(t *testing.T) *sambaDC {
+	t.Helper()
+	for _, cmd := range []string{"samba", "samba-tool"} {
+		if _, err := exec.LookPath(cmd); err != nil {
+			if _, err := exec.LookPath("/usr/sbin/" + cmd); err != nil {
+				t.Fatalf("%s is not installed (make test installs samba, samba-ad-dc, samba-ad-provision)", cmd)
+			}
+		}
+	}
+	if c, err := net.DialTimeout("tcp", "127.0.0.1:636", time.Second); err == nil {
+		c.Close()
+		t.Fatal("127.0.0.1:636 is taken: the domain controller needs it")
+	}
+	dir := t.TempDir()
+	run := func(args ...string) {
+		t.Helper()
+		cmd := exec.Command("samba-tool", args...)
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("samba-tool %v: %v\n%s", args, err, out)
+		}
+	}
+	run("domain", "provision", "--realm=GATEWAY.TEST", "--domain=GW", "--server-role=dc", "--dns-backend=NONE", "--use-rfc2307",
+		"--adminpass=Adm1n-pass!", "--targetdir="+dir, "--host-name=dc1",
+		"--option=interfaces=lo", "--option=bind interfaces only=yes", "--option=server services = ldap")
+	dc := &sambaDC{conf: filepath.Join(dir, "etc", "smb.conf"), ca: filepath.Join(dir, "private", "tls", "ca.pem")}
+	c := "--configfile=" + dc.conf
+	run("user", "create", "alice", "Wonder-1x", "--given-name=Alice", "--surname=Liddell", c)
+	run("user", "create", "bob", "Builder-1x", c)
+	run("user", "create", "carol", "Carol-1x", c)
+	run("user", "disable", "carol", c)
+	run("user", "create", "erin", "Erin-1x", "--must-change-at-next-login", c)
+	run("user", "create", "frank", "Frank-1x", c)
+	run("user", "setexpiry", "frank", "--days=0", c)
+	run("group", "add", "staff", c)
+	run("group", "add", "devs", c)
+	run("group", "add", "admins-of-devs", c)
+	run("group", "addmembers", "staff", "bob,devs", c)
+	run("group", "addmembers", "devs", "alice", c)
+	run("group", "addmembers", "admins-of-devs", "staff", c) // staff -> admins-of-devs: a chain of three
+	cmd := exec.Command("samba", "-i", "-M", "single", "--configfile="+dc.conf)
+	logPath := filepath.Join(dir, "samba.log")
+	logFile, err := os.Create(logPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd.Stdout, cmd.Stderr = logFile, logFile
+	t.Cleanup(func() {
+		if t.Failed() {
+			out, _ := os.ReadFile(logPath)
+			t.Logf("the domain controller's log:\n%s", out)
+		}
+	})
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
+	for i := 0; ; i++ {
+		if c, err := net.Dial("tcp", "127.0.0.1:636"); err == nil {
+			c.Close()
+			break
+		}
+		if i > 120 {
+			t.Fatal("the domain controller did not start")
+		}
+		time.Sleep(250 * time.Millisecond)
+	}
+	return dc
+}
+
+// TestActiveDirectory: against a Samba AD DC, users sign in by
+// sAMAccountName, user principal name or DOMAIN\user and meet one
+// perspective; nested groups come through the in-chain matching rule; a
+// disabled or expired account and a password that must be changed are
+// refused with their own faults; a wrong password is the plain one.
+func TestActiveDirectory(t *testing.T) {
+	dc := startSambaDC(t)
+	gw := harness.Start(t, harness.Binary(t), fmt.Sprintf(`ldap:
+  urls: [ldaps://127.0.0.1:636]
+  ca_file: %s
+  # The DC's self-made certificate names DC1.gateway.test, not 127.0.0.1.
+  insecure_skip_verify: true
+  bind_dn: Administrator@gateway.test
+  bind_password: Adm1n-pass!
+  user_base: CN=Users,DC=gateway,DC=test
+  user_filter: (&(objectClass=user)(|(sAMAccountName={username})(userPrincipalName={username})))
+  login_attribute: sAMAccountName
+  group_base: DC=gateway,DC=test
+  group_filter: (&(objectClass=group)(member:1.2.840.113556.1.4.1941:={dn}))
+  netbios_domain: GW
+services:
+  - {name: inventory, builtin: inventory, allow_groups: [admins-of-devs]}
+`, dc.ca))
+	c := &http.Client{Timeout: 20 * time.Second}
+	login := func(user, password string) string {
+		_, body, err := post(c, gw.URL+"/xmlrpc", "text/xml", fmt.Sprintf(`<methodCall><methodName>session.login</methodName><params><param><value>%s</value></param><param><value>%s</value></param></params></methodCall>`, user, password))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return body
+	}
+	var tokens []string
+	for _, name := range []string{"alice", "alice@gateway.test", `GW\alice`, `gw\ALICE`} {
+		body := login(name, "Wonder-1x")
+		tok := between(body, "<name>token</name><value><string>", "<")
+		if tok == "" {
+			t.Fatalf("alice as %q: %s\n%s", name, body, gw.Logs())
+		}
+		tokens = append(tokens, tok)
+	}
+	_, who, err := post(c, gw.URL+"/xmlrpc", "text/xml", xmlrpcWhoAmI, "X-Gateway-Session", tokens[2])
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"<string>alice</string>", "<string>devs</string>", "<string>staff</string>", "<string>admins-of-devs</string>", "CN=Alice Liddell,CN=Users,DC=gateway,DC=test"} {
+		if !strings.Contains(who, want) {
+			t.Errorf("whoami lacks %s:\n%s", want, who)
+		}
+	}
+	if n := strings.Count(who, "<name>protocol</name>"); n != 4 {
+		t.Errorf("alice's four logins (three name forms) meet %d clients in one perspective, want 4", n)
+	}
+	// The group three levels up opens the service.
+	if _, body, _ := post(c, gw.URL+"/xmlrpc", "text/xml", xmlrpcGetItem, "X-Gateway-Session", tokens[0]); !strings.Contains(body, "Widget") {
+		t.Errorf("a nested group's service: %s", body)
+	}
+	for _, c := range []struct{ user, password, code, msg string }{
+		{"carol", "Carol-1x", "-32004", "disabled"},
+		{"frank", "Frank-1x", "-32004", "expired"},
+		{"erin", "Erin-1x", "-32002", "must be changed"},
+		{"bob", "wrong", "-32001", "invalid username or password"},
+		{`OTHER\alice`, "Wonder-1x", "-32001", "invalid username or password"},
+	} {
+		body := login(c.user, c.password)
+		if !strings.Contains(body, "<int>"+c.code+"</int>") || !strings.Contains(body, c.msg) {
+			t.Errorf("%s: want %s (%s), got %s", c.user, c.code, c.msg, body)
+		}
+	}
+	if strings.Contains(gw.Logs(), "Wonder-1x") || strings.Contains(gw.Logs(), "Adm1n-pass!") {
+		t.Error("a password was logged")
+	}
+}
