@@ -57,7 +57,8 @@ pidfile {{.Dir}}/slapd.pid
 argsfile {{.Dir}}/slapd.args
 modulepath /usr/lib/ldap
 moduleload back_mdb
-{{if .TLS}}TLSCACertificateFile {{.TLS.CAFile}}
+{{if .PPolicy}}moduleload ppolicy
+{{end}}{{if .TLS}}TLSCACertificateFile {{.TLS.CAFile}}
 TLSCertificateFile {{.TLS.CertFile}}
 TLSCertificateKeyFile {{.TLS.KeyFile}}
 {{end}}
@@ -67,9 +68,12 @@ suffix "{{.Suffix}}"
 rootdn "cn=admin,{{.Suffix}}"
 rootpw admin-secret
 directory {{.Dir}}/db
-access to attrs=userPassword
+{{if .PPolicy}}overlay ppolicy
+ppolicy_default "cn=default,ou=policies,{{.Suffix}}"
+ppolicy_use_lockout
+{{end}}access to attrs=userPassword
   by anonymous auth
-  by self read
+  by self write
   by * none
 access to * by * read
 `))
@@ -81,10 +85,24 @@ access to * by * read
 // missing slapd fails it.
 func Start(t testing.TB, ldif []byte, tlsCfg *TLS) *Server {
 	t.Helper()
+	return StartWith(t, ldif, Options{TLS: tlsCfg})
+}
+
+// Options shape a slapd.
+type Options struct {
+	TLS *TLS
+	// PPolicy loads the password policy overlay with its default policy
+	// at cn=default,ou=policies (the LDIF holds that entry).
+	PPolicy bool
+}
+
+// StartWith is Start with options.
+func StartWith(t testing.TB, ldif []byte, opts Options) *Server {
+	t.Helper()
 	if testing.Short() {
 		t.Skip("-short: needs slapd (make test installs it)")
 	}
-	s, err := Launch(t.TempDir(), ldif, tlsCfg)
+	s, err := launch(t.TempDir(), ldif, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -95,6 +113,10 @@ func Start(t testing.TB, ldif []byte, tlsCfg *TLS) *Server {
 // Launch runs slapd serving ldif with its configuration and database in dir,
 // until Stop (for tools, such as the benchmarks, that are not tests).
 func Launch(dir string, ldif []byte, tlsCfg *TLS) (*Server, error) {
+	return launch(dir, ldif, Options{TLS: tlsCfg})
+}
+
+func launch(dir string, ldif []byte, opts Options) (*Server, error) {
 	slapd, err := exec.LookPath("slapd")
 	if err != nil {
 		slapd = "/usr/sbin/slapd"
@@ -107,7 +129,7 @@ func Launch(dir string, ldif []byte, tlsCfg *TLS) (*Server, error) {
 		return nil, err
 	}
 	var conf bytes.Buffer
-	if err := confTemplate.Execute(&conf, map[string]any{"Dir": dir, "Suffix": Suffix, "TLS": tlsCfg}); err != nil {
+	if err := confTemplate.Execute(&conf, map[string]any{"Dir": dir, "Suffix": Suffix, "TLS": opts.TLS, "PPolicy": opts.PPolicy}); err != nil {
 		return nil, err
 	}
 	confPath := filepath.Join(dir, "slapd.conf")

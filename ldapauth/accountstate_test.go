@@ -1,0 +1,137 @@
+package ldapauth_test
+
+import (
+	"slices"
+	"strings"
+	"testing"
+
+	"gateway/gateway"
+	"gateway/ldapauth"
+	"gateway/ldapauth/slapdtest"
+)
+
+// ppolicyData is a directory with OpenLDAP's password policy: a default
+// policy (expiry after an hour, lockout, change after reset), users in
+// each state, and nested groups with a cycle.
+const ppolicyData = `
+dn: dc=example,dc=org
+objectClass: dcObject
+objectClass: organization
+dc: example
+o: Example
+
+dn: ou=people,dc=example,dc=org
+objectClass: organizationalUnit
+ou: people
+
+dn: ou=groups,dc=example,dc=org
+objectClass: organizationalUnit
+ou: groups
+
+dn: ou=policies,dc=example,dc=org
+objectClass: organizationalUnit
+ou: policies
+
+dn: cn=default,ou=policies,dc=example,dc=org
+objectClass: organizationalRole
+objectClass: pwdPolicy
+cn: default
+pwdAttribute: userPassword
+pwdMaxAge: 3600
+pwdLockout: TRUE
+pwdMaxFailure: 3
+pwdMustChange: TRUE
+pwdAllowUserChange: TRUE
+
+dn: uid=fresh,ou=people,dc=example,dc=org
+objectClass: inetOrgPerson
+uid: fresh
+cn: Fresh
+sn: Fresh
+userPassword: fresh-pass
+
+dn: uid=old,ou=people,dc=example,dc=org
+objectClass: inetOrgPerson
+uid: old
+cn: Old
+sn: Old
+userPassword: old-pass
+pwdChangedTime: 20200101000000Z
+
+dn: uid=locked,ou=people,dc=example,dc=org
+objectClass: inetOrgPerson
+uid: locked
+cn: Locked
+sn: Locked
+userPassword: locked-pass
+pwdAccountLockedTime: 000001010000Z
+
+dn: uid=reset,ou=people,dc=example,dc=org
+objectClass: inetOrgPerson
+uid: reset
+cn: Reset
+sn: Reset
+userPassword: reset-pass
+pwdReset: TRUE
+
+dn: cn=devs,ou=groups,dc=example,dc=org
+objectClass: groupOfNames
+cn: devs
+member: uid=fresh,ou=people,dc=example,dc=org
+
+dn: cn=staff,ou=groups,dc=example,dc=org
+objectClass: groupOfNames
+cn: staff
+member: cn=devs,ou=groups,dc=example,dc=org
+
+dn: cn=everyone,ou=groups,dc=example,dc=org
+objectClass: groupOfNames
+cn: everyone
+member: cn=staff,ou=groups,dc=example,dc=org
+
+dn: cn=loop-a,ou=groups,dc=example,dc=org
+objectClass: groupOfNames
+cn: loop-a
+member: cn=everyone,ou=groups,dc=example,dc=org
+member: cn=loop-b,ou=groups,dc=example,dc=org
+
+dn: cn=loop-b,ou=groups,dc=example,dc=org
+objectClass: groupOfNames
+cn: loop-b
+member: cn=loop-a,ou=groups,dc=example,dc=org
+`
+
+// TestAccountStatesWithPPolicy: slapd's password policy overlay tells an
+// expired password, a locked account and a reset password apart from a
+// wrong password; nested groups are walked through a cycle, each once.
+func TestAccountStatesWithPPolicy(t *testing.T) {
+	slapd := slapdtest.StartWith(t, []byte(ppolicyData), slapdtest.Options{PPolicy: true})
+	cfg := baseConfig()
+	cfg.URLs = []string{slapd.URL}
+	cfg.NestedGroups = true
+	a := ldapauth.New(cfg, quiet)
+	defer a.Close()
+	for _, c := range []struct {
+		user, password string
+		kind           gateway.FaultKind
+		msg            string
+	}{
+		{"old", "old-pass", gateway.FaultPasswordExpired, "expired"},
+		{"locked", "locked-pass", gateway.FaultAccountDisabled, "locked"},
+		{"reset", "reset-pass", gateway.FaultPasswordExpired, "changed after its reset"},
+		{"old", "wrong", gateway.FaultUnauthenticated, "invalid username or password"},
+	} {
+		_, err := a.Authenticate(t.Context(), gateway.Credentials{Username: c.user, Password: c.password})
+		if f := gateway.AsFault(err); err == nil || f.Kind != c.kind || !strings.Contains(f.Message, c.msg) {
+			t.Errorf("%s/%s: %v, want %v (%s)", c.user, c.password, err, c.kind, c.msg)
+		}
+	}
+	id, err := a.Authenticate(t.Context(), gateway.Credentials{Username: "fresh", Password: "fresh-pass"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	slices.Sort(id.Groups)
+	if strings.Join(id.Groups, ",") != "devs,everyone,loop-a,loop-b,staff" {
+		t.Errorf("nested groups through a cycle: %v", id.Groups)
+	}
+}
