@@ -233,6 +233,31 @@ func (c *Core) open(ctx context.Context, id Identity, creds Credentials, client 
 	return token, s, nil
 }
 
+// ChangePassword changes a user's password with the current one (through
+// the authorizer, when it can), under the login throttle: a wrong current
+// password counts as a failed login.
+func (c *Core) ChangePassword(ctx context.Context, username, oldPassword, newPassword string, client ClientInfo) error {
+	pc, ok := c.auth.Load().Authorizer.(PasswordChanger)
+	if !ok {
+		return NewFault(FaultForbidden, "passwords cannot be changed here")
+	}
+	if blocked, _ := c.throttle.Blocked(ctx, username, client.Remote); blocked {
+		return NewFault(FaultTooManyRequests, "too many failed logins: wait a few minutes")
+	}
+	err := pc.ChangePassword(ctx, username, oldPassword, newPassword)
+	f := AsFault(err)
+	switch {
+	case err == nil:
+		c.log.InfoContext(ctx, "password changed", "audit", "password_change", "user", safeUser(username), "protocol", client.Protocol, "remote", client.Remote)
+		return nil
+	case f.Kind == FaultUnauthenticated:
+		_ = c.throttle.Failed(ctx, username, client.Remote)
+	}
+	c.log.WarnContext(ctx, "password change refused", "audit", "password_change_failure", "user", safeUser(username),
+		"protocol", client.Protocol, "remote", client.Remote, "reason", f.Kind.String(), "err", err)
+	return f
+}
+
 // evictOldest detaches the user's oldest sessions past maxSessions: a
 // client that logs in in a loop cannot fill the store.
 func (c *Core) evictOldest(ctx context.Context, user string) {

@@ -114,6 +114,21 @@ func (c Checkers) Authenticate(ctx context.Context, creds Credentials) (Identity
 	return a.Authenticate(ctx, creds)
 }
 
+// PasswordChanger is an authorizer that changes a user's password given
+// the current one: how a user whose password expired (FaultPasswordExpired)
+// gets a working one without an administrator.
+type PasswordChanger interface {
+	ChangePassword(ctx context.Context, username, oldPassword, newPassword string) error
+}
+
+// ChangePassword hands a password change to the password checker.
+func (c Checkers) ChangePassword(ctx context.Context, username, oldPassword, newPassword string) error {
+	if pc, ok := c[AuthPassword].(PasswordChanger); ok {
+		return pc.ChangePassword(ctx, username, oldPassword, newPassword)
+	}
+	return NewFault(FaultForbidden, "passwords cannot be changed here")
+}
+
 // ReadinessChecker is implemented by parts whose reachability /readyz reports.
 type ReadinessChecker interface {
 	Ready(ctx context.Context) error

@@ -126,6 +126,20 @@ func TestAccountStatesWithPPolicy(t *testing.T) {
 			t.Errorf("%s/%s: %v, want %v (%s)", c.user, c.password, err, c.kind, c.msg)
 		}
 	}
+	// The reset password is changed by the user (RFC 3062, as the user),
+	// then works; the expired one cannot be (no grace binds).
+	if err := a.ChangePassword(t.Context(), "reset", "wrong", "reset-new-pass"); gateway.AsFault(err).Kind != gateway.FaultUnauthenticated {
+		t.Errorf("a change with a wrong current password: %v", err)
+	}
+	if err := a.ChangePassword(t.Context(), "reset", "reset-pass", "reset-new-pass"); err != nil {
+		t.Fatalf("change a reset password: %v", err)
+	}
+	if _, err := a.Authenticate(t.Context(), gateway.Credentials{Username: "reset", Password: "reset-new-pass"}); err != nil {
+		t.Errorf("the new password: %v", err)
+	}
+	if err := a.ChangePassword(t.Context(), "old", "old-pass", "old-new-pass"); gateway.AsFault(err).Kind != gateway.FaultAccountDisabled {
+		t.Errorf("change an expired password without grace binds: %v", err)
+	}
 	id, err := a.Authenticate(t.Context(), gateway.Credentials{Username: "fresh", Password: "fresh-pass"})
 	if err != nil {
 		t.Fatal(err)

@@ -211,6 +211,9 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case q.path == "login" && !q.urlMode:
 		h.login(q)
 		return
+	case q.path == "password" && !q.urlMode && r.Method == http.MethodPost:
+		h.changePassword(q)
+		return
 	case q.path == "sso" && !q.urlMode && h.opts.SSO != nil && r.Method == http.MethodGet:
 		h.ssoStart(q)
 		return

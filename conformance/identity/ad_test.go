@@ -2,8 +2,11 @@ package identity_test
 
 import (
 	"fmt"
+	"io"
 	"net"
 	"net/http"
+	"net/http/cookiejar"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -159,7 +162,33 @@ services:
 			t.Errorf("%s: want %s (%s), got %s", c.user, c.code, c.msg, body)
 		}
 	}
-	if strings.Contains(gw.Logs(), "Wonder-1x") || strings.Contains(gw.Logs(), "Adm1n-pass!") {
+	// erin's password must be changed: the portal offers the form, AD takes
+	// the change (unicodePwd), and she is signed in with the new one.
+	jar, _ := cookiejar.New(nil)
+	browser := &http.Client{Jar: jar, Timeout: 20 * time.Second}
+	browser.Get(gw.URL + "/portal/login") // the cookie check
+	resp, err := browser.PostForm(gw.URL+"/portal/login", url.Values{"username": {"erin"}, "password": {"Erin-1x"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusUnauthorized || !strings.Contains(string(page), `id="password-form"`) {
+		t.Fatalf("erin at the portal: %d\n%s", resp.StatusCode, page)
+	}
+	resp, err = browser.PostForm(gw.URL+"/portal/password", url.Values{"username": {"erin"}, "old": {"Erin-1x"}, "new": {"Erin-New-2x"}, "confirm": {"Erin-New-2x"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, _ = io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || !strings.Contains(string(page), `id="username">erin<`) {
+		t.Fatalf("erin after changing her password: %d\n%s\n%s", resp.StatusCode, page, gw.Logs())
+	}
+	if body := login("erin", "Erin-New-2x"); !strings.Contains(body, "<name>token</name>") {
+		t.Errorf("erin's new password over XML-RPC: %s", body)
+	}
+	if strings.Contains(gw.Logs(), "Wonder-1x") || strings.Contains(gw.Logs(), "Adm1n-pass!") || strings.Contains(gw.Logs(), "Erin-New-2x") {
 		t.Error("a password was logged")
 	}
 }
