@@ -46,10 +46,17 @@ func startSambaDC(t *testing.T) *sambaDC {
 			t.Fatalf("samba-tool %v: %v\n%s", args, err, out)
 		}
 	}
+	// The DC's LDAPS certificate comes from a CA of the test's (the one
+	// Samba makes itself may have a negative serial number, which Go's
+	// x509 refuses to parse).
+	ca := newCA(t, "domain CA")
+	server := ca.issue(t, certOpts{cn: "dc1.gateway.test", server: true})
 	run("domain", "provision", "--realm=GATEWAY.TEST", "--domain=GW", "--server-role=dc", "--dns-backend=NONE", "--use-rfc2307",
 		"--adminpass=Adm1n-pass!", "--targetdir="+dir, "--host-name=dc1",
-		"--option=interfaces=lo", "--option=bind interfaces only=yes", "--option=server services = ldap")
-	dc := &sambaDC{conf: filepath.Join(dir, "etc", "smb.conf"), ca: filepath.Join(dir, "private", "tls", "ca.pem")}
+		"--option=interfaces=lo", "--option=bind interfaces only=yes", "--option=server services = ldap",
+		"--option=tls enabled = yes", "--option=tls keyfile = "+server.keyFile, "--option=tls certfile = "+server.certFile,
+		"--option=tls cafile = "+ca.caFile(t))
+	dc := &sambaDC{conf: filepath.Join(dir, "etc", "smb.conf"), ca: ca.caFile(t)}
 	c := "--configfile=" + dc.conf
 	run("user", "create", "alice", "Wonder-1x", "--given-name=Alice", "--surname=Liddell", c)
 	run("user", "create", "bob", "Builder-1x", c)
@@ -58,6 +65,9 @@ func startSambaDC(t *testing.T) *sambaDC {
 	run("user", "create", "erin", "Erin-1x", "--must-change-at-next-login", c)
 	run("user", "create", "frank", "Frank-1x", c)
 	run("user", "setexpiry", "frank", "--days=0", c)
+	run("user", "create", "gina", "Gina-1x", c)
+	// Two wrong passwords lock an account (for 30 minutes).
+	run("domain", "passwordsettings", "set", "--account-lockout-threshold=2", "--account-lockout-duration=30", "--reset-account-lockout-after=30", c)
 	run("group", "add", "staff", c)
 	run("group", "add", "devs", c)
 	run("group", "add", "admins-of-devs", c)
@@ -81,10 +91,15 @@ func startSambaDC(t *testing.T) *sambaDC {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
+	// Ready when LDAPS answers and the certificate it made at start is
+	// written out.
 	for i := 0; ; i++ {
+		pem, _ := os.ReadFile(dc.ca)
 		if c, err := net.Dial("tcp", "127.0.0.1:636"); err == nil {
 			c.Close()
-			break
+			if strings.Contains(string(pem), "-----END CERTIFICATE-----") {
+				break
+			}
 		}
 		if i > 120 {
 			t.Fatal("the domain controller did not start")
@@ -104,8 +119,6 @@ func TestActiveDirectory(t *testing.T) {
 	gw := harness.Start(t, harness.Binary(t), fmt.Sprintf(`ldap:
   urls: [ldaps://127.0.0.1:636]
   ca_file: %s
-  # The DC's self-made certificate names DC1.gateway.test, not 127.0.0.1.
-  insecure_skip_verify: true
   bind_dn: Administrator@gateway.test
   bind_password: Adm1n-pass!
   user_base: CN=Users,DC=gateway,DC=test
@@ -150,7 +163,12 @@ services:
 	if _, body, _ := post(c, gw.URL+"/xmlrpc", "text/xml", xmlrpcGetItem, "X-Gateway-Session", tokens[0]); !strings.Contains(body, "Widget") {
 		t.Errorf("a nested group's service: %s", body)
 	}
+	// gina mistypes her password twice: the DC locks her account, and
+	// then even the right password is refused, as locked.
+	login("gina", "typo-1")
+	login("gina", "typo-2")
 	for _, c := range []struct{ user, password, code, msg string }{
+		{"gina", "Gina-1x", "-32004", "locked"},
 		{"carol", "Carol-1x", "-32004", "disabled"},
 		{"frank", "Frank-1x", "-32004", "expired"},
 		{"erin", "Erin-1x", "-32002", "must be changed"},

@@ -127,7 +127,7 @@ func (k *kdc) kinit(t *testing.T, user, password string) []string {
 // is refused; an authenticator sent twice is refused as a replay.
 func TestKerberos(t *testing.T) {
 	k := startKDC(t)
-	gw := harness.Start(t, harness.Binary(t), fmt.Sprintf("kerberos: {keytab: %s}\nauth_challenge: {xmlrpc: true}\n", k.keytab))
+	gw := harness.Start(t, harness.Binary(t), fmt.Sprintf("kerberos: {keytab: %s}\nauth_challenge: {xmlrpc: true, soap: true}\n", k.keytab))
 	// The service principal is HTTP/localhost: call the gateway by that name.
 	base := strings.Replace(gw.URL, "127.0.0.1", "localhost", 1)
 	env := k.kinit(t, "bob", "builder")
@@ -146,8 +146,11 @@ func TestKerberos(t *testing.T) {
 		t.Fatalf("XML-RPC by Kerberos: %v\n%s", err, out)
 	}
 	out, _ = curl(env, "-H", "Content-Type: text/xml", "-d", xmlrpcWhoAmI, base+"/xmlrpc")
-	if n := strings.Count(gw.Logs(), "audit=login_success user=bob auth=negotiate"); n != 2 {
-		t.Errorf("%d Kerberos logins for three calls on two front ends, want 2 (one session per front end)\n%s", n, out)
+	if soap, err := curl(env, "-H", "Content-Type: text/xml", "-H", `SOAPAction: "urn:gateway:examples:inventory/GetItem"`, "-d", soapGetItem, base+"/soap/inventory"); err != nil || !strings.Contains(soap, "Widget") {
+		t.Fatalf("SOAP by Kerberos: %v\n%s", err, soap)
+	}
+	if n := strings.Count(gw.Logs(), "audit=login_success user=bob auth=negotiate"); n != 3 {
+		t.Errorf("%d Kerberos logins for four calls on three front ends, want 3 (one session per front end)\n%s", n, out)
 	}
 	// mallory has a ticket but no directory entry.
 	out, _ = curl(k.kinit(t, "mallory", "nobody-pw"), "-H", "Content-Type: text/xml", "-d", xmlrpcWhoAmI, base+"/xmlrpc")
