@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/go-ldap/ldap/v3"
+
 	"gateway/gateway"
 	"gateway/ldapauth"
 	"gateway/ldapauth/slapdtest"
@@ -147,5 +149,82 @@ func TestAccountStatesWithPPolicy(t *testing.T) {
 	slices.Sort(id.Groups)
 	if strings.Join(id.Groups, ",") != "devs,everyone,loop-a,loop-b,staff" {
 		t.Errorf("nested groups through a cycle: %v", id.Groups)
+	}
+}
+
+// TestNestedGroupsByMemberOf: with OpenLDAP's memberof overlay and no
+// group filter, the groups of groups come from each group's own memberOf,
+// through a cycle, each once.
+func TestNestedGroupsByMemberOf(t *testing.T) {
+	base := `
+dn: dc=example,dc=org
+objectClass: dcObject
+objectClass: organization
+dc: example
+o: Example
+
+dn: ou=people,dc=example,dc=org
+objectClass: organizationalUnit
+ou: people
+
+dn: ou=groups,dc=example,dc=org
+objectClass: organizationalUnit
+ou: groups
+
+dn: uid=fresh,ou=people,dc=example,dc=org
+objectClass: inetOrgPerson
+uid: fresh
+cn: Fresh
+sn: Fresh
+userPassword: fresh-pass
+`
+	slapd := slapdtest.StartWith(t, []byte(base), slapdtest.Options{MemberOf: true})
+	conn, err := ldap.DialURL(slapd.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	if err := conn.Bind("cn=admin,dc=example,dc=org", "admin-secret"); err != nil {
+		t.Fatal(err)
+	}
+	add := func(cn string, members ...string) {
+		t.Helper()
+		r := ldap.NewAddRequest("cn="+cn+",ou=groups,dc=example,dc=org", nil)
+		r.Attribute("objectClass", []string{"groupOfNames"})
+		r.Attribute("cn", []string{cn})
+		r.Attribute("member", members)
+		if err := conn.Add(r); err != nil {
+			t.Fatalf("add %s: %v", cn, err)
+		}
+	}
+	g := func(cn string) string { return "cn=" + cn + ",ou=groups,dc=example,dc=org" }
+	add("devs", "uid=fresh,ou=people,dc=example,dc=org")
+	add("staff", g("devs"))
+	add("loop-b", g("staff"))
+	add("loop-a", g("staff"), g("loop-b"))
+	m := ldap.NewModifyRequest(g("loop-b"), nil)
+	m.Replace("member", []string{g("loop-a")})
+	if err := conn.Modify(m); err != nil {
+		t.Fatal(err)
+	}
+	cfg := baseConfig()
+	cfg.URLs = []string{slapd.URL}
+	cfg.GroupFilter = "" // the entry's memberOf
+	for _, nested := range []bool{false, true} {
+		cfg.NestedGroups = nested
+		a := ldapauth.New(cfg, quiet)
+		id, err := a.Authenticate(t.Context(), gateway.Credentials{Username: "fresh", Password: "fresh-pass"})
+		a.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		slices.Sort(id.Groups)
+		want := "devs"
+		if nested {
+			want = "devs,loop-a,loop-b,staff"
+		}
+		if strings.Join(id.Groups, ",") != want {
+			t.Errorf("nested=%v: %v, want %s", nested, id.Groups, want)
+		}
 	}
 }

@@ -323,18 +323,18 @@ func (a *Authorizer) userGroups(ctx context.Context, username string, entry *lda
 }
 
 func (a *Authorizer) groupSearch(ctx context.Context, username string, entry *ldap.Entry) ([]string, error) {
+	var direct []group
+	parents := func(ctx context.Context, dn string) ([]group, error) { return a.groupsOf(ctx, dn, "") }
 	if a.cfg.GroupFilter == "" {
-		var out []string
-		for _, dn := range entry.GetAttributeValues("memberOf") {
-			if parsed, err := ldap.ParseDN(dn); err == nil && len(parsed.RDNs) > 0 && len(parsed.RDNs[0].Attributes) > 0 {
-				out = append(out, parsed.RDNs[0].Attributes[0].Value)
-			}
+		// The entry's memberOf (OpenLDAP's memberof overlay, AD); a group's
+		// own memberOf gives the groups it is in.
+		direct = groupsFromDNs(entry.GetAttributeValues("memberOf"))
+		parents = a.memberOf
+	} else {
+		var err error
+		if direct, err = a.groupsOf(ctx, entry.DN, username); err != nil {
+			return nil, err
 		}
-		return out, nil
-	}
-	direct, err := a.groupsOf(ctx, entry.DN, username)
-	if err != nil {
-		return nil, err
 	}
 	names := make([]string, 0, len(direct))
 	for _, g := range direct {
@@ -354,11 +354,11 @@ func (a *Authorizer) groupSearch(ctx context.Context, username string, entry *ld
 	for depth := 1; depth <= maxGroupDepth && len(level) > 0; depth++ {
 		var next []group
 		for _, g := range level {
-			parents, err := a.groupsOf(ctx, g.dn, "")
+			up, err := parents(ctx, g.dn)
 			if err != nil {
 				return nil, err
 			}
-			for _, p := range parents {
+			for _, p := range up {
 				if key := strings.ToLower(p.dn); !seen[key] {
 					seen[key] = true
 					next = append(next, p)
@@ -372,6 +372,38 @@ func (a *Authorizer) groupSearch(ctx context.Context, username string, entry *ld
 		level = next
 	}
 	return names, nil
+}
+
+// groupsFromDNs names groups by their DNs' first RDN value.
+func groupsFromDNs(dns []string) []group {
+	var out []group
+	for _, dn := range dns {
+		if parsed, err := ldap.ParseDN(dn); err == nil && len(parsed.RDNs) > 0 && len(parsed.RDNs[0].Attributes) > 0 {
+			out = append(out, group{dn: dn, name: parsed.RDNs[0].Attributes[0].Value})
+		}
+	}
+	return out
+}
+
+// memberOf is the groups an entry (a group) is in, by its memberOf.
+func (a *Authorizer) memberOf(ctx context.Context, dn string) ([]group, error) {
+	var res *ldap.SearchResult
+	err := a.withConn(ctx, a.search, func(c *ldap.Conn) error {
+		var err error
+		res, err = c.Search(ldap.NewSearchRequest(dn, ldap.ScopeBaseObject, ldap.NeverDerefAliases,
+			1, timeLimit(ctx, a.cfg.Timeout), false, "(objectClass=*)", []string{"memberOf"}, nil))
+		return err
+	})
+	if ldap.IsErrorWithCode(err, ldap.LDAPResultNoSuchObject) {
+		return nil, nil // a memberOf value naming a group that is gone
+	}
+	if err != nil {
+		return nil, classify(err)
+	}
+	if len(res.Entries) == 0 {
+		return nil, nil
+	}
+	return groupsFromDNs(res.Entries[0].GetAttributeValues("memberOf")), nil
 }
 
 // maxGroupDepth bounds the nested group walk.

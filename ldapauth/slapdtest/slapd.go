@@ -58,6 +58,7 @@ argsfile {{.Dir}}/slapd.args
 modulepath /usr/lib/ldap
 moduleload back_mdb
 {{if .PPolicy}}moduleload ppolicy
+{{end}}{{if .MemberOf}}moduleload memberof
 {{end}}{{if .TLS}}TLSCACertificateFile {{.TLS.CAFile}}
 TLSCertificateFile {{.TLS.CertFile}}
 TLSCertificateKeyFile {{.TLS.KeyFile}}
@@ -68,7 +69,8 @@ suffix "{{.Suffix}}"
 rootdn "cn=admin,{{.Suffix}}"
 rootpw admin-secret
 directory {{.Dir}}/db
-{{if .PPolicy}}overlay ppolicy
+{{if .MemberOf}}overlay memberof
+{{end}}{{if .PPolicy}}overlay ppolicy
 ppolicy_default "cn=default,ou=policies,{{.Suffix}}"
 ppolicy_use_lockout
 {{end}}access to attrs=userPassword
@@ -94,6 +96,9 @@ type Options struct {
 	// PPolicy loads the password policy overlay with its default policy
 	// at cn=default,ou=policies (the LDIF holds that entry).
 	PPolicy bool
+	// MemberOf loads the memberof overlay: entries added over LDAP (not
+	// by slapadd, which runs no overlay) get memberOf from their groups.
+	MemberOf bool
 }
 
 // StartWith is Start with options.
@@ -129,7 +134,7 @@ func launch(dir string, ldif []byte, opts Options) (*Server, error) {
 		return nil, err
 	}
 	var conf bytes.Buffer
-	if err := confTemplate.Execute(&conf, map[string]any{"Dir": dir, "Suffix": Suffix, "TLS": opts.TLS, "PPolicy": opts.PPolicy}); err != nil {
+	if err := confTemplate.Execute(&conf, map[string]any{"Dir": dir, "Suffix": Suffix, "TLS": opts.TLS, "PPolicy": opts.PPolicy, "MemberOf": opts.MemberOf}); err != nil {
 		return nil, err
 	}
 	confPath := filepath.Join(dir, "slapd.conf")
