@@ -12,10 +12,8 @@ import (
 	"gateway/ldapauth/slapdtest"
 )
 
-// ppolicyData is a directory with OpenLDAP's password policy: a default
-// policy (expiry after an hour, lockout, change after reset), users in
-// each state, and nested groups with a cycle.
-const ppolicyData = `
+// suffixLDIF is the suffix with its people and groups.
+const suffixLDIF = `
 dn: dc=example,dc=org
 objectClass: dcObject
 objectClass: organization
@@ -29,7 +27,12 @@ ou: people
 dn: ou=groups,dc=example,dc=org
 objectClass: organizationalUnit
 ou: groups
+`
 
+// ppolicyData is a directory with OpenLDAP's password policy: a default
+// policy (expiry after an hour, lockout, change after reset), users in
+// each state, and nested groups with a cycle.
+const ppolicyData = suffixLDIF + `
 dn: ou=policies,dc=example,dc=org
 objectClass: organizationalUnit
 ou: policies
@@ -156,21 +159,7 @@ func TestAccountStatesWithPPolicy(t *testing.T) {
 // group filter, the groups of groups come from each group's own memberOf,
 // through a cycle, each once.
 func TestNestedGroupsByMemberOf(t *testing.T) {
-	base := `
-dn: dc=example,dc=org
-objectClass: dcObject
-objectClass: organization
-dc: example
-o: Example
-
-dn: ou=people,dc=example,dc=org
-objectClass: organizationalUnit
-ou: people
-
-dn: ou=groups,dc=example,dc=org
-objectClass: organizationalUnit
-ou: groups
-
+	base := suffixLDIF + `
 dn: uid=fresh,ou=people,dc=example,dc=org
 objectClass: inetOrgPerson
 uid: fresh

@@ -312,6 +312,25 @@ func (h *Handler) render(q *request, status int, page string, v *view) {
 	_, _ = q.w.Write(buf.Bytes())
 }
 
+// signInRefused is the status and message of a refused sign-in (or
+// password change); unauthenticated says what a wrong password means
+// where it happened.
+func signInRefused(err error, unauthenticated string) (int, string) {
+	switch gateway.AsFault(err).Kind {
+	case gateway.FaultUnauthenticated:
+		return http.StatusUnauthorized, unauthenticated
+	case gateway.FaultUnavailable:
+		return http.StatusServiceUnavailable, "The directory is unavailable; try again shortly."
+	case gateway.FaultTooManyRequests:
+		return http.StatusTooManyRequests, "Too many attempts; wait a minute and try again."
+	case gateway.FaultPasswordExpired:
+		return http.StatusUnauthorized, "Your password has expired (or must be changed after a reset): change it below."
+	case gateway.FaultAccountDisabled:
+		return http.StatusForbidden, "Your account is disabled, locked or expired: ask your administrator."
+	}
+	return http.StatusBadRequest, gateway.AsFault(err).Message
+}
+
 // checkCookie is set with the login form and must come back with the
 // login post: that is how the portal learns, before any token exists,
 // whether this browser keeps cookies (the guard negotiation, done one step
@@ -357,18 +376,9 @@ func (h *Handler) login(q *request) {
 		Client: h.opts.Proxies.Client(q.r, gateway.ProtocolPortal)})
 	token := res.Token
 	if err != nil {
-		status, msg := http.StatusUnauthorized, "Invalid username or password."
-		switch gateway.AsFault(err).Kind {
-		case gateway.FaultUnavailable:
-			status, msg = http.StatusServiceUnavailable, "The directory is unavailable; try again shortly."
-		case gateway.FaultTooManyRequests:
-			status, msg = http.StatusTooManyRequests, "Too many attempts; wait a minute and try again."
-		case gateway.FaultPasswordExpired:
-			status, msg = http.StatusUnauthorized, "Your password has expired (or must be changed after a reset): change it below."
-			v.ChangePassword = true
-			v.Username = q.r.PostFormValue("username")
-		case gateway.FaultAccountDisabled:
-			status, msg = http.StatusForbidden, "Your account is disabled, locked or expired: ask your administrator."
+		status, msg := signInRefused(err, "Invalid username or password.")
+		if gateway.AsFault(err).Kind == gateway.FaultPasswordExpired {
+			v.ChangePassword, v.Username = true, q.r.PostFormValue("username")
 		}
 		v.Error = msg
 		h.render(q, status, "login", v)
