@@ -217,3 +217,56 @@ userPassword: fresh-pass
 		}
 	}
 }
+
+// TestReferrals: a directory that holds ou=partners on another server
+// answers a user search with a continuation reference; followed, the
+// partner signs in (bound on the server that holds the entry); not
+// followed (the default), the partner is unknown.
+func TestReferrals(t *testing.T) {
+	partners := slapdtest.Start(t, []byte(suffixLDIF+`
+dn: ou=partners,dc=example,dc=org
+objectClass: organizationalUnit
+ou: partners
+
+dn: uid=dave,ou=partners,dc=example,dc=org
+objectClass: inetOrgPerson
+uid: dave
+cn: Dave
+sn: Partner
+userPassword: dave-pass
+`), nil)
+	home := slapdtest.Start(t, []byte(suffixLDIF+`
+dn: uid=fresh,ou=people,dc=example,dc=org
+objectClass: inetOrgPerson
+uid: fresh
+cn: Fresh
+sn: Fresh
+userPassword: fresh-pass
+
+dn: ou=partners,dc=example,dc=org
+objectClass: referral
+objectClass: extensibleObject
+ou: partners
+ref: `+partners.URL+`/ou=partners,dc=example,dc=org
+`), nil)
+	cfg := baseConfig()
+	cfg.URLs = []string{home.URL}
+	cfg.UserBase = "dc=example,dc=org"
+	for _, follow := range []bool{false, true} {
+		cfg.FollowReferrals = follow
+		a := ldapauth.New(cfg, quiet)
+		_, err := a.Authenticate(t.Context(), gateway.Credentials{Username: "dave", Password: "dave-pass"})
+		if follow && err != nil || !follow && gateway.AsFault(err).Kind != gateway.FaultUnauthenticated {
+			t.Errorf("follow=%v: dave: %v", follow, err)
+		}
+		if follow {
+			if _, err := a.Authenticate(t.Context(), gateway.Credentials{Username: "dave", Password: "wrong"}); gateway.AsFault(err).Kind != gateway.FaultUnauthenticated {
+				t.Errorf("dave with a wrong password, bound on the partners' server: %v", err)
+			}
+		}
+		if _, err := a.Authenticate(t.Context(), gateway.Credentials{Username: "fresh", Password: "fresh-pass"}); err != nil {
+			t.Errorf("follow=%v: a user at home: %v", follow, err)
+		}
+		a.Close()
+	}
+}

@@ -118,10 +118,10 @@ func (a *Authorizer) Authenticate(ctx context.Context, creds gateway.Credentials
 	if err != nil {
 		return gateway.Identity{}, err
 	}
-	if err := a.bindAs(ctx, entry.DN, creds.Password); err != nil {
+	if err := a.bindAt(ctx, entry.origin, entry.DN, creds.Password); err != nil {
 		return gateway.Identity{}, err
 	}
-	return a.identityOf(ctx, entry, username)
+	return a.identityOf(ctx, entry.Entry, username)
 }
 
 // withoutDomain removes the DOMAIN\ of a down-level logon name
@@ -243,46 +243,81 @@ func (a *Authorizer) userAttrs() []string {
 	return attrs
 }
 
-func (a *Authorizer) findUser(ctx context.Context, username string, extraAttrs ...string) (*ldap.Entry, error) {
+// userEntry is a user's entry and where it was found: origin is the
+// server a followed referral led to ("" for the configured directory),
+// which is where the user's bind must go.
+type userEntry struct {
+	*ldap.Entry
+	origin string
+}
+
+func (a *Authorizer) findUser(ctx context.Context, username string, extraAttrs ...string) (userEntry, error) {
 	filter := strings.ReplaceAll(a.cfg.UserFilter, "{username}", ldap.EscapeFilter(username))
 	return a.searchOne(ctx, filter, username, extraAttrs...)
 }
 
 // searchOne finds the one entry under the user base that filter matches;
-// no entry, or more than one, is the same answer as a bad password.
-func (a *Authorizer) searchOne(ctx context.Context, filter, username string, extraAttrs ...string) (*ldap.Entry, error) {
+// no entry, or more than one, is the same answer as a bad password. With
+// ldap.referrals: follow, the continuation references the search returns
+// (a subtree held by another server) are searched too.
+func (a *Authorizer) searchOne(ctx context.Context, filter, username string, extraAttrs ...string) (userEntry, error) {
+	attrs := append(a.userAttrs(), extraAttrs...)
 	var res *ldap.SearchResult
 	err := a.withConn(ctx, a.search, func(c *ldap.Conn) error {
 		var err error
 		res, err = c.Search(ldap.NewSearchRequest(a.cfg.UserBase, ldap.ScopeWholeSubtree, ldap.NeverDerefAliases,
-			2, timeLimit(ctx, a.cfg.Timeout), false, filter, append(a.userAttrs(), extraAttrs...), nil))
+			2, timeLimit(ctx, a.cfg.Timeout), false, filter, attrs, nil))
 		return err
 	})
 	if ldap.IsErrorWithCode(err, ldap.LDAPResultSizeLimitExceeded) {
 		a.log.Warn("ldap: more than one entry matches the user filter; refusing", "user", username)
-		return nil, a.invalid
+		return userEntry{}, a.invalid
 	}
 	if ldap.IsErrorWithCode(err, ldap.LDAPResultNoSuchObject) {
 		a.log.Error("ldap: user_base does not exist", "user_base", a.cfg.UserBase)
-		return nil, gateway.WrapFault(gateway.FaultUnavailable, err, "directory unavailable")
+		return userEntry{}, gateway.WrapFault(gateway.FaultUnavailable, err, "directory unavailable")
 	}
 	if err != nil {
-		return nil, classify(err)
+		return userEntry{}, classify(err)
 	}
-	switch len(res.Entries) {
+	found := make([]userEntry, 0, len(res.Entries))
+	for _, e := range res.Entries {
+		found = append(found, userEntry{Entry: e})
+	}
+	if len(res.Referrals) > 0 {
+		if !a.cfg.FollowReferrals {
+			a.log.Debug("ldap: referrals not followed (ldap.referrals)", "referrals", strings.Join(res.Referrals, " "))
+		} else {
+			for _, ref := range res.Referrals {
+				more, err := a.searchReferral(ctx, ref, filter, attrs)
+				if err != nil {
+					a.log.Warn("ldap: a referral could not be followed", "referral", ref, "err", err)
+					return userEntry{}, gateway.WrapFault(gateway.FaultUnavailable, err, "directory unavailable")
+				}
+				found = append(found, more...)
+			}
+		}
+	}
+	switch len(found) {
 	case 1:
-		return res.Entries[0], nil
+		return found[0], nil
 	case 0:
-		return nil, a.invalid // the same answer as a bad password: no user enumeration
+		return userEntry{}, a.invalid // the same answer as a bad password: no user enumeration
 	default:
 		a.log.Warn("ldap: more than one entry matches the user filter; refusing", "user", username)
-		return nil, a.invalid
+		return userEntry{}, a.invalid
 	}
 }
 
 func (a *Authorizer) bindAs(ctx context.Context, dn, password string) error {
+	return a.bindAt(ctx, "", dn, password)
+}
+
+// bindAt binds as dn on the configured directory, or on origin (a server
+// a referral led to).
+func (a *Authorizer) bindAt(ctx context.Context, origin, dn, password string) error {
 	var policy *ldap.ControlBeheraPasswordPolicy
-	err := a.withConn(ctx, a.binds, func(c *ldap.Conn) error {
+	err := a.onServer(ctx, origin, a.binds, func(c *ldap.Conn) error {
 		// The password policy control (draft-behera, OpenLDAP's ppolicy)
 		// says why a bind failed, or that it succeeded with a password
 		// that must be changed; a directory without it ignores it.

@@ -59,7 +59,7 @@ func (c Config) certAttr() string {
 // speaks for: the entry its rule finds, and that entry's groups. No bind
 // happens: the TLS handshake proved the key.
 func (a *Authorizer) certificateIdentity(ctx context.Context, cert *x509.Certificate) (gateway.Identity, error) {
-	var entry *ldap.Entry
+	var entry userEntry
 	var err error
 	switch a.cfg.CertRule {
 	case "", CertSubjectCN, CertExact:
@@ -89,11 +89,11 @@ func (a *Authorizer) certificateIdentity(ctx context.Context, cert *x509.Certifi
 		}
 		return gateway.Identity{}, err
 	}
-	if a.cfg.CertRule == CertExact && !holdsCertificate(entry, a.cfg.certAttr(), cert.Raw) {
+	if a.cfg.CertRule == CertExact && !holdsCertificate(entry.Entry, a.cfg.certAttr(), cert.Raw) {
 		a.log.Warn("ldap: the directory entry does not hold the client certificate", "dn", entry.DN, "subject", cert.Subject.String())
 		return gateway.Identity{}, gateway.NewFault(gateway.FaultUnauthenticated, "the directory does not list this client certificate")
 	}
-	return a.identityOf(ctx, entry, "")
+	return a.identityOf(ctx, entry.Entry, "")
 }
 
 // certAttrs are the attributes the certificate rule needs read beside the
@@ -125,7 +125,7 @@ func holdsCertificate(entry *ldap.Entry, attr string, der []byte) bool {
 
 // findBy finds the one user entry under the user base whose attr equals
 // value.
-func (a *Authorizer) findBy(ctx context.Context, attr, value string) (*ldap.Entry, error) {
+func (a *Authorizer) findBy(ctx context.Context, attr, value string) (userEntry, error) {
 	filter := fmt.Sprintf("(%s=%s)", attr, ldap.EscapeFilter(value))
 	return a.searchOne(ctx, filter, value)
 }
@@ -181,5 +181,5 @@ func (a *Authorizer) LookupIdentity(ctx context.Context, username string) (gatew
 	if err != nil {
 		return gateway.Identity{}, err
 	}
-	return a.identityOf(ctx, entry, username)
+	return a.identityOf(ctx, entry.Entry, username)
 }

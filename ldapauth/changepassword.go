@@ -48,7 +48,7 @@ func (a *Authorizer) ChangePassword(ctx context.Context, username, oldPassword, 
 			return c.Modify(m)
 		})
 	} else {
-		err = a.withConn(ctx, a.binds, func(c *ldap.Conn) error {
+		err = a.onServer(ctx, entry.origin, a.binds, func(c *ldap.Conn) error {
 			res, err := c.SimpleBind(&ldap.SimpleBindRequest{Username: entry.DN, Password: oldPassword,
 				Controls: []ldap.Control{ldap.NewControlBeheraPasswordPolicy()}})
 			if err != nil {

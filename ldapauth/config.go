@@ -56,6 +56,9 @@ type Config struct {
 	// NetBIOSDomain lets users sign in as DOMAIN\user: the prefix is
 	// removed before the search (another domain's prefix is refused).
 	NetBIOSDomain string
+	// FollowReferrals follows the continuation references of a user search
+	// (one hop); by default they are not followed (referral.go).
+	FollowReferrals bool
 }
 
 // The defaults of the directory settings (the configuration reference

@@ -209,7 +209,7 @@ func (c LDAPConfig) authorizerConfig() ldapauth.Config {
 		GroupBase: c.GroupBase, GroupFilter: ldapauth.DefaultGroupFilter, GroupAttr: c.GroupAttr,
 		Timeout: c.Timeout, PoolSize: c.PoolSize, GroupCacheTTL: DefaultGroupCacheTTL,
 		CertRule: c.CertificateMap.Rule, CertAttr: c.CertificateMap.Attribute,
-		NestedGroups: c.NestedGroups, NetBIOSDomain: c.NetBIOSDomain,
+		NestedGroups: c.NestedGroups, NetBIOSDomain: c.NetBIOSDomain, FollowReferrals: c.Referrals == "follow",
 	}
 	if c.GroupFilter != nil {
 		out.GroupFilter = *c.GroupFilter

@@ -152,6 +152,7 @@ type LDAPConfig struct {
 	CertificateMap     CertMapConfig  `yaml:"certificate_map"`
 	NestedGroups       bool           `yaml:"nested_groups"`  // walk the groups of groups (directories without AD's in-chain rule)
 	NetBIOSDomain      string         `yaml:"netbios_domain"` // accept DOMAIN\user logins for this domain
+	Referrals          string         `yaml:"referrals"`      // ignore (default) or follow: a user search's continuation references
 	GroupBase          string         `yaml:"group_base"`
 	GroupFilter        *string        `yaml:"group_filter"` // nil: the default; "": the user's memberOf
 	GroupAttr          string         `yaml:"group_attr"`
@@ -373,6 +374,11 @@ func (c Config) validate() error {
 	}
 	if c.OIDC.Issuer != "" && len(c.OIDC.Audiences) == 0 {
 		return errors.New("oidc.audiences: at least one (the client ID the provider puts in its tokens' aud)")
+	}
+	switch c.LDAP.Referrals {
+	case "", "ignore", "follow":
+	default:
+		return fmt.Errorf("ldap.referrals: %q is not ignore or follow", c.LDAP.Referrals)
 	}
 	if c.Kerberos.Keytab == "" && (c.Kerberos.ServicePrincipal != "" || len(c.Kerberos.Realms) > 0) {
 		return errors.New("kerberos.keytab: required with the other kerberos keys")

@@ -1,0 +1,66 @@
+package ldapauth
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"strings"
+
+	"github.com/go-ldap/ldap/v3"
+)
+
+// Referrals. A directory may hold part of its tree on another server and
+// answer a subtree search with a continuation reference to it (OpenLDAP's
+// referral objects, AD's other domains). By default the gateway does not
+// follow them: users there are unknown, and only the configured servers
+// are ever contacted. With ldap.referrals: follow, a user search follows
+// each reference one hop (a reference found there is not followed again),
+// with the configured TLS settings and service account, and the user's
+// bind goes to the server that holds the entry. Group searches stay on the
+// configured directory.
+
+// onServer runs op on a connection to server (a referral's), or on the
+// pooled connections to the configured directory when server is "".
+func (a *Authorizer) onServer(ctx context.Context, server string, p *pool, op func(*ldap.Conn) error) error {
+	if server == "" {
+		return a.withConn(ctx, p, op)
+	}
+	c, err := p.dialOne(ctx, server)
+	if err != nil {
+		return unavailable(fmt.Errorf("%s: %w", server, err))
+	}
+	defer c.Close()
+	return op(c)
+}
+
+// searchReferral runs the user search where a continuation reference
+// points (ldap://host:port/base-dn??sub), and returns what it found there.
+func (a *Authorizer) searchReferral(ctx context.Context, ref, filter string, attrs []string) ([]userEntry, error) {
+	u, err := url.Parse(ref)
+	if err != nil || (u.Scheme != "ldap" && u.Scheme != "ldaps") || u.Host == "" {
+		return nil, fmt.Errorf("a referral that is not an LDAP URL: %q", ref)
+	}
+	base, err := url.PathUnescape(strings.TrimPrefix(u.Path, "/"))
+	if err != nil || base == "" {
+		return nil, fmt.Errorf("a referral without a base DN: %q", ref)
+	}
+	server := u.Scheme + "://" + u.Host
+	var res *ldap.SearchResult
+	err = a.onServer(ctx, server, a.search, func(c *ldap.Conn) error {
+		var err error
+		res, err = c.Search(ldap.NewSearchRequest(base, ldap.ScopeWholeSubtree, ldap.NeverDerefAliases,
+			2, timeLimit(ctx, a.cfg.Timeout), false, filter, attrs, nil))
+		return err
+	})
+	if ldap.IsErrorWithCode(err, ldap.LDAPResultNoSuchObject) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	out := make([]userEntry, 0, len(res.Entries))
+	for _, e := range res.Entries {
+		out = append(out, userEntry{Entry: e, origin: server})
+	}
+	return out, nil
+}
