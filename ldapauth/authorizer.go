@@ -236,7 +236,7 @@ func (a *Authorizer) Ready(ctx context.Context) error {
 
 // userAttrs are the attributes a login reads from the user's entry.
 func (a *Authorizer) userAttrs() []string {
-	attrs := []string{"displayName", "cn", "memberOf"}
+	attrs := []string{"displayName", "cn", a.memberOfAttr()}
 	if a.cfg.LoginAttr != "" {
 		attrs = append(attrs, a.cfg.LoginAttr)
 	}
@@ -363,7 +363,11 @@ func (a *Authorizer) groupSearch(ctx context.Context, username string, entry *ld
 	if a.cfg.GroupFilter == "" {
 		// The entry's memberOf (OpenLDAP's memberof overlay, AD); a group's
 		// own memberOf gives the groups it is in.
-		direct = groupsFromDNs(entry.GetAttributeValues("memberOf"))
+		dns, err := a.allValues(ctx, entry, "memberOf")
+		if err != nil {
+			return nil, err
+		}
+		direct = groupsFromDNs(dns)
 		parents = a.memberOf
 	} else {
 		var err error
@@ -426,7 +430,7 @@ func (a *Authorizer) memberOf(ctx context.Context, dn string) ([]group, error) {
 	err := a.withConn(ctx, a.search, func(c *ldap.Conn) error {
 		var err error
 		res, err = c.Search(ldap.NewSearchRequest(dn, ldap.ScopeBaseObject, ldap.NeverDerefAliases,
-			1, timeLimit(ctx, a.cfg.Timeout), false, "(objectClass=*)", []string{"memberOf"}, nil))
+			1, timeLimit(ctx, a.cfg.Timeout), false, "(objectClass=*)", []string{a.memberOfAttr()}, nil))
 		return err
 	})
 	if ldap.IsErrorWithCode(err, ldap.LDAPResultNoSuchObject) {
@@ -438,7 +442,11 @@ func (a *Authorizer) memberOf(ctx context.Context, dn string) ([]group, error) {
 	if len(res.Entries) == 0 {
 		return nil, nil
 	}
-	return groupsFromDNs(res.Entries[0].GetAttributeValues("memberOf")), nil
+	dns, err := a.allValues(ctx, res.Entries[0], "memberOf")
+	if err != nil {
+		return nil, err
+	}
+	return groupsFromDNs(dns), nil
 }
 
 // maxGroupDepth bounds the nested group walk.

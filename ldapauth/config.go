@@ -59,6 +59,10 @@ type Config struct {
 	// FollowReferrals follows the continuation references of a user search
 	// (one hop); by default they are not followed (referral.go).
 	FollowReferrals bool
+	// RangeStep asks for memberOf in ranges of this many values (range
+	// retrieval, ranges.go); 0 asks for it whole, and still follows the
+	// ranges a server answers with on its own (AD past 1,500).
+	RangeStep int
 }
 
 // The defaults of the directory settings (the configuration reference

@@ -210,6 +210,7 @@ func (c LDAPConfig) authorizerConfig() ldapauth.Config {
 		Timeout: c.Timeout, PoolSize: c.PoolSize, GroupCacheTTL: DefaultGroupCacheTTL,
 		CertRule: c.CertificateMap.Rule, CertAttr: c.CertificateMap.Attribute,
 		NestedGroups: c.NestedGroups, NetBIOSDomain: c.NetBIOSDomain, FollowReferrals: c.Referrals == "follow",
+		RangeStep: c.RangeStep,
 	}
 	if c.GroupFilter != nil {
 		out.GroupFilter = *c.GroupFilter

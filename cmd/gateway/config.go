@@ -153,6 +153,7 @@ type LDAPConfig struct {
 	NestedGroups       bool           `yaml:"nested_groups"`  // walk the groups of groups (directories without AD's in-chain rule)
 	NetBIOSDomain      string         `yaml:"netbios_domain"` // accept DOMAIN\user logins for this domain
 	Referrals          string         `yaml:"referrals"`      // ignore (default) or follow: a user search's continuation references
+	RangeStep          int            `yaml:"range_step"`     // ask for memberOf in ranges of this size (0: whole; AD's own ranges are followed anyway)
 	GroupBase          string         `yaml:"group_base"`
 	GroupFilter        *string        `yaml:"group_filter"` // nil: the default; "": the user's memberOf
 	GroupAttr          string         `yaml:"group_attr"`

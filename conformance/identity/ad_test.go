@@ -68,6 +68,11 @@ func startSambaDC(t *testing.T) *sambaDC {
 	run("user", "create", "gina", "Gina-1x", c)
 	// Two wrong passwords lock an account (for 30 minutes).
 	run("domain", "passwordsettings", "set", "--account-lockout-threshold=2", "--account-lockout-duration=30", "--reset-account-lockout-after=30", c)
+	run("user", "create", "zed", "Zed-pass-1x", c)
+	for _, g := range []string{"g1", "g2", "g3", "g4", "g5"} {
+		run("group", "add", g, c)
+		run("group", "addmembers", g, "zed", c)
+	}
 	run("group", "add", "staff", c)
 	run("group", "add", "devs", c)
 	run("group", "add", "admins-of-devs", c)
@@ -205,6 +210,28 @@ services:
 	}
 	if body := login("erin", "Erin-New-2x"); !strings.Contains(body, "<name>token</name>") {
 		t.Errorf("erin's new password over XML-RPC: %s", body)
+	}
+	// memberOf read in ranges of two (range retrieval): zed's five groups,
+	// in three ranges.
+	ranged := harness.Start(t, harness.Binary(t), fmt.Sprintf(`ldap:
+  urls: [ldaps://127.0.0.1:636]
+  ca_file: %s
+  bind_dn: Administrator@gateway.test
+  bind_password: Adm1n-pass!
+  user_base: CN=Users,DC=gateway,DC=test
+  user_filter: (&(objectClass=user)(sAMAccountName={username}))
+  group_filter: ""
+  range_step: 2
+`, dc.ca))
+	_, body, err := post(c, ranged.URL+"/xmlrpc", "text/xml", `<methodCall><methodName>session.login</methodName><params><param><value>zed</value></param><param><value>Zed-pass-1x</value></param></params></methodCall>`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, who, _ = post(c, ranged.URL+"/xmlrpc", "text/xml", xmlrpcWhoAmI, "X-Gateway-Session", between(body, "<name>token</name><value><string>", "<"))
+	for _, g := range []string{"g1", "g2", "g3", "g4", "g5"} {
+		if !strings.Contains(who, "<string>"+g+"</string>") {
+			t.Errorf("zed's groups read in ranges lack %s:\n%s\n%s", g, who, ranged.Logs())
+		}
 	}
 	if strings.Contains(gw.Logs(), "Wonder-1x") || strings.Contains(gw.Logs(), "Adm1n-pass!") || strings.Contains(gw.Logs(), "Erin-New-2x") {
 		t.Error("a password was logged")
