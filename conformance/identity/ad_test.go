@@ -54,6 +54,7 @@ func startSambaDC(t *testing.T) *sambaDC {
 	run("domain", "provision", "--realm=GATEWAY.TEST", "--domain=GW", "--server-role=dc", "--dns-backend=NONE", "--use-rfc2307",
 		"--adminpass=Adm1n-pass!", "--targetdir="+dir, "--host-name=dc1",
 		"--option=interfaces=lo", "--option=bind interfaces only=yes", "--option=server services = ldap",
+		"--option=pid directory = "+dir, // not /run/samba: a DC of the machine's own is not ours
 		"--option=tls enabled = yes", "--option=tls keyfile = "+server.keyFile, "--option=tls certfile = "+server.certFile,
 		"--option=tls cafile = "+ca.caFile(t))
 	dc := &sambaDC{conf: filepath.Join(dir, "etc", "smb.conf"), ca: ca.caFile(t)}
@@ -95,16 +96,27 @@ func startSambaDC(t *testing.T) *sambaDC {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
-	// Ready when LDAPS answers and the certificate it made at start is
-	// written out.
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
+	t.Cleanup(func() {
+		_ = cmd.Process.Kill()
+		select {
+		case <-exited:
+		case <-time.After(10 * time.Second):
+		}
+	})
+	// Ready when LDAPS answers.
 	for i := 0; ; i++ {
-		pem, _ := os.ReadFile(dc.ca)
+		select {
+		case err := <-exited:
+			exited <- err // for the cleanup
+			out, _ := os.ReadFile(logPath)
+			t.Fatalf("the domain controller exited: %v\n%s", err, out)
+		default:
+		}
 		if c, err := net.Dial("tcp", "127.0.0.1:636"); err == nil {
 			c.Close()
-			if strings.Contains(string(pem), "-----END CERTIFICATE-----") {
-				break
-			}
+			break
 		}
 		if i > 120 {
 			t.Fatal("the domain controller did not start")
