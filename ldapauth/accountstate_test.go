@@ -270,3 +270,18 @@ ref: `+partners.URL+`/ou=partners,dc=example,dc=org
 		a.Close()
 	}
 }
+
+// TestOtherKindsRefused: a bearer or Kerberos token reaching the directory
+// (no checker of its own configured) is refused by name, without a search.
+func TestOtherKindsRefused(t *testing.T) {
+	cfg := baseConfig()
+	cfg.URLs = []string{"ldap://127.0.0.1:1"}
+	a := ldapauth.New(cfg, quiet)
+	defer a.Close()
+	for _, c := range []gateway.Credentials{{Bearer: "a.b.c"}, {Negotiate: []byte{0x60}}} {
+		_, err := a.Authenticate(t.Context(), c)
+		if f := gateway.AsFault(err); f.Kind != gateway.FaultUnauthenticated || !strings.Contains(f.Message, "does not take "+c.Kind()) {
+			t.Errorf("%s: %v", c.Kind(), err)
+		}
+	}
+}

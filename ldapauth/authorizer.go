@@ -95,8 +95,12 @@ func (a *Authorizer) Probe(ctx context.Context) []URLStatus {
 
 // Authenticate implements gateway.Authorizer.
 func (a *Authorizer) Authenticate(ctx context.Context, creds gateway.Credentials) (gateway.Identity, error) {
-	if creds.Certificate != nil {
+	switch creds.Kind() {
+	case gateway.AuthCertificate:
 		return a.certificateIdentity(ctx, creds.Certificate)
+	case gateway.AuthPassword:
+	default: // a bearer or Kerberos token, with no checker of its own configured
+		return gateway.Identity{}, gateway.NewFault(gateway.FaultUnauthenticated, "this gateway does not take %s credentials", creds.Kind())
 	}
 	username, ok := a.withoutDomain(strings.TrimSpace(creds.Username))
 	if !ok {
