@@ -7,9 +7,12 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"slices"
 	"strings"
+	"sync"
 	"time"
 
+	ber "github.com/go-asn1-ber/asn1-ber"
 	"github.com/go-ldap/ldap/v3"
 	"github.com/hashicorp/go-hclog"
 	"github.com/jimlambrt/gldap"
@@ -24,17 +27,35 @@ var DemoLDIF []byte
 // a loopback port, serving entries read from LDIF. The gateway reaches it
 // with the same ldapauth code, over real LDAP, as it would a real directory.
 // It is read-only and answers simple binds and searches.
+//
+// It is indexed so that a directory of a hundred thousand users serves a
+// login as fast as one of three: entries by DN (binds, search bases), and
+// equality indexes made on first use for each attribute a filter names
+// (uid, mail, member, ...: whatever the configured filters ask for), so no
+// attribute name is assumed and only the attributes searched cost memory.
 type Directory struct {
 	srv     *gldap.Server
 	url     string
 	suffix  string
 	entries []*dirEntry
+	byDN    map[string]*dirEntry // by normDN
 	log     *slog.Logger
+
+	mu      sync.Mutex
+	indexes map[string]*attrIndex // by lower-case attribute name
 }
 
 type dirEntry struct {
 	*Entry
-	dn *ldap.DN
+	dn  *ldap.DN
+	pos int // in load order, which searches answer in
+}
+
+// attrIndex maps an attribute's normalized values to the entries that hold
+// them, in load order. It is built once and only read after.
+type attrIndex struct {
+	once   sync.Once
+	byNorm map[string][]*dirEntry
 }
 
 func (e *dirEntry) values(attr string) []string {
@@ -50,13 +71,19 @@ func StartDirectory(ldif []byte, log *slog.Logger) (*Directory, error) {
 	if err != nil {
 		return nil, err
 	}
-	d := &Directory{log: log}
-	for _, e := range entries {
+	d := &Directory{log: log, byDN: make(map[string]*dirEntry, len(entries)), indexes: map[string]*attrIndex{}}
+	for i, e := range entries {
 		dn, err := ldap.ParseDN(e.DN)
 		if err != nil {
 			return nil, fmt.Errorf("ldif: bad dn %q: %w", e.DN, err)
 		}
-		d.entries = append(d.entries, &dirEntry{Entry: e, dn: dn})
+		de := &dirEntry{Entry: e, dn: dn, pos: i}
+		d.entries = append(d.entries, de)
+		key := strings.ToLower(dn.String())
+		if _, dup := d.byDN[key]; dup {
+			return nil, fmt.Errorf("ldif: dn %q appears twice", e.DN)
+		}
+		d.byDN[key] = de
 	}
 	d.suffix = entries[0].DN
 	// Pick a free port, then let gldap listen on it; retry if another
@@ -152,15 +179,12 @@ func (d *Directory) bind(w *gldap.ResponseWriter, r *gldap.Request) {
 	if err != nil {
 		return
 	}
-	for _, e := range d.entries {
-		if e.dn.EqualFold(dn) {
-			for _, stored := range e.Values("userPassword") {
-				if checkPassword(stored, string(m.Password)) {
-					resp.SetResultCode(gldap.ResultSuccess)
-					return
-				}
+	if e := d.byDN[strings.ToLower(dn.String())]; e != nil {
+		for _, stored := range e.Values("userPassword") {
+			if checkPassword(stored, string(m.Password)) {
+				resp.SetResultCode(gldap.ResultSuccess)
+				return
 			}
-			return
 		}
 	}
 }
@@ -188,11 +212,15 @@ func (d *Directory) search(w *gldap.ResponseWriter, r *gldap.Request) {
 		return
 	}
 	sent := int64(0)
-	for _, e := range d.entries {
+	candidates, indexed := d.candidates(filter)
+	if !indexed {
+		candidates = d.entries
+	}
+	for _, e := range candidates {
 		if !inScope(e.dn, base, m.Scope) {
 			continue
 		}
-		ok, err := matchFilter(filter, e)
+		ok, err := d.matchFilter(filter, e)
 		if err != nil {
 			done.SetResultCode(gldap.ResultUnwillingToPerform)
 			return
@@ -213,12 +241,81 @@ func (d *Directory) exists(dn *ldap.DN) bool {
 	if len(dn.RDNs) == 0 {
 		return true // the root DSE
 	}
-	for _, e := range d.entries {
-		if e.dn.EqualFold(dn) {
-			return true
+	return d.byDN[strings.ToLower(dn.String())] != nil
+}
+
+// candidates narrows a search to the entries an equality index says may
+// match, in load order; the filter is still matched against each. It says
+// false where the filter has no indexable part (a presence or substring
+// filter alone, a NOT), and the search reads every entry.
+func (d *Directory) candidates(p *ber.Packet) ([]*dirEntry, bool) {
+	switch p.Tag {
+	case ldap.FilterEqualityMatch:
+		if len(p.Children) != 2 {
+			return nil, false
 		}
+		attr := packetString(p.Children[0])
+		return d.index(attr).byNorm[normValue(attr, packetString(p.Children[1]))], true
+	case ldap.FilterAnd:
+		// The smallest indexed part bounds the whole.
+		var best []*dirEntry
+		found := false
+		for _, c := range p.Children {
+			if set, ok := d.candidates(c); ok && (!found || len(set) < len(best)) {
+				best, found = set, true
+			}
+		}
+		return best, found
+	case ldap.FilterOr:
+		// Every part must be indexed, or any entry may match.
+		var union []*dirEntry
+		seen := map[*dirEntry]bool{}
+		for _, c := range p.Children {
+			set, ok := d.candidates(c)
+			if !ok {
+				return nil, false
+			}
+			for _, e := range set {
+				if !seen[e] {
+					seen[e] = true
+					union = append(union, e)
+				}
+			}
+		}
+		slices.SortFunc(union, func(a, b *dirEntry) int { return a.pos - b.pos })
+		return union, true
 	}
-	return false
+	return nil, false
+}
+
+// holds says whether e has a value that normalizes to norm.
+func (ix *attrIndex) holds(norm string, e *dirEntry) bool {
+	_, found := slices.BinarySearchFunc(ix.byNorm[norm], e.pos, func(x *dirEntry, pos int) int { return x.pos - pos })
+	return found
+}
+
+// index returns attr's equality index, building it on first use.
+func (d *Directory) index(attr string) *attrIndex {
+	name := strings.ToLower(attr)
+	d.mu.Lock()
+	ix := d.indexes[name]
+	if ix == nil {
+		ix = &attrIndex{}
+		d.indexes[name] = ix
+	}
+	d.mu.Unlock()
+	ix.once.Do(func() {
+		ix.byNorm = map[string][]*dirEntry{}
+		for _, e := range d.entries {
+			for _, v := range e.values(attr) {
+				k := normValue(attr, v)
+				if l := ix.byNorm[k]; len(l) == 0 || l[len(l)-1] != e {
+					ix.byNorm[k] = append(l, e)
+				}
+			}
+		}
+	})
+	return ix
 }
 
 func inScope(dn, base *ldap.DN, scope gldap.Scope) bool {

@@ -11,19 +11,21 @@ import (
 // matchFilter evaluates a compiled search filter (go-ldap's parser does the
 // syntax and unescaping) against an entry. Matching is case-insensitive, as
 // caseIgnoreMatch is for the attributes a directory of people uses, and
-// DN-valued attributes compare as DNs.
-func matchFilter(p *ber.Packet, e *dirEntry) (bool, error) {
+// DN-valued attributes compare as DNs. Equality is answered by the
+// attribute's index (a group of 100,000 members is not read value by value
+// on every group search).
+func (d *Directory) matchFilter(p *ber.Packet, e *dirEntry) (bool, error) {
 	switch p.Tag {
 	case ldap.FilterAnd:
 		for _, c := range p.Children {
-			if ok, err := matchFilter(c, e); err != nil || !ok {
+			if ok, err := d.matchFilter(c, e); err != nil || !ok {
 				return false, err
 			}
 		}
 		return true, nil
 	case ldap.FilterOr:
 		for _, c := range p.Children {
-			if ok, err := matchFilter(c, e); err != nil || ok {
+			if ok, err := d.matchFilter(c, e); err != nil || ok {
 				return ok, err
 			}
 		}
@@ -32,7 +34,7 @@ func matchFilter(p *ber.Packet, e *dirEntry) (bool, error) {
 		if len(p.Children) != 1 {
 			return false, fmt.Errorf("malformed not filter")
 		}
-		ok, err := matchFilter(p.Children[0], e)
+		ok, err := d.matchFilter(p.Children[0], e)
 		return !ok, err
 	case ldap.FilterPresent:
 		attr := packetString(p)
@@ -44,13 +46,8 @@ func matchFilter(p *ber.Packet, e *dirEntry) (bool, error) {
 		if len(p.Children) != 2 {
 			return false, fmt.Errorf("malformed equality filter")
 		}
-		attr, want := packetString(p.Children[0]), normValue(packetString(p.Children[0]), packetString(p.Children[1]))
-		for _, v := range e.values(attr) {
-			if normValue(attr, v) == want {
-				return true, nil
-			}
-		}
-		return false, nil
+		attr := packetString(p.Children[0])
+		return d.index(attr).holds(normValue(attr, packetString(p.Children[1])), e), nil
 	case ldap.FilterSubstrings:
 		if len(p.Children) != 2 {
 			return false, fmt.Errorf("malformed substrings filter")
