@@ -236,7 +236,11 @@ func build(ctx context.Context, cfg Config, log *slog.Logger) (*app, error) {
 		a.redis = d.redis
 		// Redis may be down at start: the node starts, /readyz says so, and
 		// calls get Unavailable until it is back.
-		sessions = redisstore.NewStore(d.redis)
+		redisSessions := redisstore.NewStore(d.redis)
+		if cfg.Session.RedisCache {
+			redisSessions.CacheSessions(ctx, log)
+		}
+		sessions = redisSessions
 		redisEvents := redisstore.NewEventLog(ctx, d.redis, log)
 		redisEvents.FeedTTL = cfg.Session.AbsoluteTimeout + time.Hour
 		events = redisEvents

@@ -133,6 +133,9 @@ type SessionConfig struct {
 	AbsoluteTimeout time.Duration `yaml:"absolute_timeout"`
 	Store           string        `yaml:"store"`
 	RedisURL        string        `yaml:"redis_url"`
+	// RedisCache answers a session's calls for up to a second after its
+	// last touch in Redis from this node's memory (redisstore's cache.go).
+	RedisCache bool `yaml:"redis_cache"`
 	// MaxPerUser bounds one user's live sessions; a login past it
 	// detaches the oldest (reason evicted).
 	MaxPerUser int `yaml:"max_per_user"`
@@ -246,7 +249,7 @@ var demoServices []ServiceConfig
 func defaultConfig() Config {
 	return Config{
 		Listen:   "127.0.0.1:8080",
-		Session:  SessionConfig{IdleTimeout: gateway.DefaultIdleTimeout, AbsoluteTimeout: gateway.DefaultAbsoluteTimeout, Store: "memory", MaxPerUser: gateway.DefaultMaxSessionsPerUser},
+		Session:  SessionConfig{IdleTimeout: gateway.DefaultIdleTimeout, AbsoluteTimeout: gateway.DefaultAbsoluteTimeout, Store: "memory", RedisCache: true, MaxPerUser: gateway.DefaultMaxSessionsPerUser},
 		LDAP:     LDAPConfig{UserFilter: ldapauth.DefaultUserFilter, GroupAttr: ldapauth.DefaultGroupAttr, Timeout: ldapauth.DefaultTimeout, PoolSize: ldapauth.DefaultPoolSize},
 		Services: demoServices, // the demo's, when it is built in (demo.go)
 		Limits: LimitsConfig{MaxBodyBytes: httpx.DefaultMaxBodyBytes, MaxDepth: xmltext.DefaultMaxDepth, MaxMulticall: xmlrpc.DefaultMaxMulticall,

@@ -73,6 +73,7 @@ func TestConfigurationReference(t *testing.T) {
 		"session.idle_timeout":                shortDuration(gateway.DefaultIdleTimeout),
 		"session.absolute_timeout":            shortDuration(gateway.DefaultAbsoluteTimeout),
 		"session.max_per_user":                fmt.Sprint(gateway.DefaultMaxSessionsPerUser),
+		"session.redis_cache":                 fmt.Sprint(d.Session.RedisCache),
 		"ldap.user_filter":                    ldapauth.DefaultUserFilter,
 		"ldap.group_filter":                   ldapauth.DefaultGroupFilter,
 		"ldap.group_attr":                     ldapauth.DefaultGroupAttr,

@@ -23,7 +23,8 @@ import (
 // and only that caller gets it back to raise detached: exactly once across
 // every node, whether a logout, a lookup or the sweeper gets there first.
 type Store struct {
-	rdb redis.UniversalClient
+	rdb   redis.UniversalClient
+	cache *sessionCache // nil unless CacheSessions
 }
 
 // NewStore uses rdb.
@@ -64,6 +65,8 @@ local function remove(h)
   if redis.call('ZREM', '{gw}:exp', h) == 0 then return false end
   local data = redis.call('HGET', '{gw}:s:' .. h, 'data')
   redis.call('DEL', '{gw}:s:' .. h)
+  -- every node's session cache drops it (cache.go)
+  redis.call('PUBLISH', '` + goneChannel + `', h)
   if data then
     local s = cjson.decode(data)
     -- the stored format's names, or format 0's (Go field names)
@@ -90,7 +93,18 @@ return {'ok', v[1]}`)
 
 // Touch implements gateway.SessionStore.
 func (r *Store) Touch(ctx context.Context, tokenHash string, now time.Time, idle time.Duration) (*gateway.Session, gateway.DetachReason, error) {
+	var gen uint64
+	if r.cache != nil {
+		var s *gateway.Session
+		var ok bool
+		if s, gen, ok = r.cache.hit(tokenHash, now, idle); ok {
+			return s, "", nil
+		}
+	}
 	res, err := touchScript.Run(ctx, r.rdb, []string{"{gw}:exp"}, tokenHash, ms(now), idle.Milliseconds()).Slice()
+	if r.cache != nil && (err != nil || res[0] != "ok") {
+		r.cache.drop(tokenHash)
+	}
 	if errors.Is(err, redis.Nil) {
 		return nil, "", gateway.ErrNoSession
 	}
@@ -109,6 +123,9 @@ func (r *Store) Touch(ctx context.Context, tokenHash string, now time.Time, idle
 	switch status {
 	case "ok":
 		s.LastSeen, s.IdleExpiry = now, now.Add(idle)
+		if r.cache != nil {
+			r.cache.put(gen, s, now, idle)
+		}
 		return s, "", nil
 	case "expired":
 		return s, gateway.ReasonAbsoluteTimeout, nil
@@ -130,7 +147,11 @@ func (r *Store) Remove(ctx context.Context, clientID string) (*gateway.Session, 
 	if err != nil {
 		return nil, err
 	}
-	return decodeSession([]byte(data))
+	s, err := decodeSession([]byte(data))
+	if err == nil && r.cache != nil {
+		r.cache.drop(s.TokenHash) // here at once; other nodes by pub/sub
+	}
+	return s, err
 }
 
 var expireScript = redis.NewScript(removeLua + `
@@ -148,7 +169,13 @@ func (r *Store) Expire(ctx context.Context, now time.Time) ([]*gateway.Session, 
 	if err != nil && !errors.Is(err, redis.Nil) {
 		return nil, err
 	}
-	return decodeSessions(datas), nil
+	gone := decodeSessions(datas)
+	if r.cache != nil {
+		for _, s := range gone {
+			r.cache.drop(s.TokenHash)
+		}
+	}
+	return gone, nil
 }
 
 func decodeSessions(datas []string) []*gateway.Session {
