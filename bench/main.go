@@ -42,7 +42,7 @@ func main() {
 	runs := flag.Int("runs", 3, "runs of each measurement; the median is reported")
 	out := flag.String("out", "bench/results.md", "Markdown results file")
 	png := flag.String("png", "bench/results.png", "bar chart of the ratios")
-	only := flag.String("only", "", "run just scenario 4 (logins), 5 (long-poll latency) or 9 (the front ends' GetItem: XML-RPC, SOAP and JSON beside the ceiling), print its figures, write no file")
+	only := flag.String("only", "", "run just scenario 4 (logins), 5 (long-poll latency), 8 (scenario 1 on memory and on Redis, with and without the session cache) or 9 (the front ends' GetItem: XML-RPC, SOAP and JSON beside the ceiling), print its figures, write no file")
 	codecsOut := flag.String("codecs", "bench/codecs.txt", "go test -bench output of the codecs, compared with the previous one by benchstat")
 	flag.Parse()
 	if _, err := exec.LookPath("wrk"); err != nil {
@@ -79,9 +79,12 @@ func main() {
 			fmt.Println(l)
 		}
 		return
+	case "8":
+		redisModes(ctx, work, bin, gwURL, *duration, *runs, gw.Process.Pid)
+		return
 	case "9":
 	default:
-		log.Fatalf("-only: %q is not 4, 5 or 9", *only)
+		log.Fatalf("-only: %q is not 4, 5, 8 or 9", *only)
 	}
 	token := login(gwURL)
 
@@ -482,6 +485,48 @@ func login(base string) string {
 // JSON) and the ceiling's canned answer of each, interleaved, with each
 // median's ratio to its own ceiling; no peers, no file. A quick side by
 // side of the front ends' codecs on the same machine in one run.
+// redisModes is scenario 1 on the memory-mode gateway beside a gateway on
+// Redis with its session cache and one without, interleaved.
+func redisModes(ctx context.Context, work, bin, memURL string, d time.Duration, runs, memPID int) {
+	redisURL, redisPID, stopRedis := startRedis(ctx, work)
+	defer stopRedis()
+	type mode struct {
+		name, url, token string
+		pids             []int
+		runs             []result
+	}
+	modes := []*mode{{name: "memory", url: memURL, token: login(memURL), pids: []int{memPID}}}
+	for _, cache := range []string{"true", "false"} {
+		port := freePort()
+		cmd := exec.CommandContext(ctx, bin)
+		cmd.Env = append(os.Environ(), fmt.Sprintf("GATEWAY_LISTEN=127.0.0.1:%d", port), "GATEWAY_SESSION_STORE=redis", "GATEWAY_REDIS_URL="+redisURL)
+		cfg := filepath.Join(work, "redis-cache-"+cache+".yaml")
+		if err := os.WriteFile(cfg, []byte("session:\n  redis_cache: "+cache+"\n"), 0o644); err != nil {
+			log.Fatal(err)
+		}
+		cmd.Args = append(cmd.Args, "-config", cfg)
+		startAndWait(cmd, port, "gateway on Redis")
+		u := fmt.Sprintf("http://127.0.0.1:%d", port)
+		modes = append(modes, &mode{name: "Redis, redis_cache: " + cache, url: u, token: login(u), pids: []int{cmd.Process.Pid, redisPID}})
+	}
+	body := `<?xml version="1.0"?><methodCall><methodName>inventory.GetItem</methodName><params><param><value><string>A-1</string></value></param></params></methodCall>`
+	for range runs {
+		for _, m := range modes {
+			before := cpuTime(m.pids)
+			r := wrk(work, m.url+"/xmlrpc", body, m.token, d)
+			if n := r.rps * d.Seconds(); n > 0 {
+				r.cpuPerReq = (cpuTime(m.pids) - before) / time.Duration(n)
+			}
+			m.runs = append(m.runs, r)
+		}
+	}
+	mem := median(modes[0].runs)
+	for _, m := range modes {
+		r := median(m.runs)
+		fmt.Printf("8 xmlrpc GetItem, %-24s %7.0f req/s (p99 %v, CPU %v/request with Redis's)  ratio to memory %.2f\n", m.name, r.rps, r.p99, r.cpuPerReq, r.rps/mem.rps)
+	}
+}
+
 func frontEnds(work, gwURL, ceilURL, token string, bodies map[string]string, d time.Duration, runs, gwPID int) {
 	scenarios := []string{"1 xmlrpc GetItem", "2 soap GetItem", "9 json GetItem"}
 	type pair struct{ gateway, ceiling []result }

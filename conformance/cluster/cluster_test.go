@@ -250,7 +250,16 @@ func TestRedisRestart(t *testing.T) {
 	r := harness.StartRedis(t)
 	ns := nodes(t, r, 2, "")
 	token := login(t, ns[0].URL, "alice", "wonderland")
+	// ns[0] has the session in its cache (touched just now), so its next
+	// call meets Redis's absence in the service's stock read (the
+	// automatic pipeline): that too is -32005.
+	if err := session(t, ns[0].URL, token).Call("inventory.GetItem", []any{"A-1"}, nil); err != nil {
+		t.Fatal(err)
+	}
 	r.Stop()
+	if code := faultCode(session(t, ns[0].URL, token).Call("inventory.GetItem", []any{"A-1"}, nil)); code != -32005 {
+		t.Errorf("Redis down, the session in the node's cache: fault %d, want -32005", code)
+	}
 	if code := faultCode(session(t, ns[1].URL, token).Call("inventory.ListItems", nil, nil)); code != -32005 {
 		t.Errorf("Redis down: fault %d, want -32005", code)
 	}

@@ -23,13 +23,23 @@ import (
 // Redis may be down when the node starts: the stock is then seeded on the
 // first call that finds it up.
 func NewRedis(ctx context.Context, rdb redis.UniversalClient) (*Service, error) {
-	s := &redisStore{rdb: rdb}
+	s := &redisStore{rdb: rdb, reads: rdb}
+	// GetItem's stock read is the hot call: go-redis's automatic
+	// pipelining sends the reads of concurrent calls in one write and
+	// reads their answers in one read (make bench: 0.60 -> 0.71 of memory
+	// mode's rate). Only this idempotent read goes that way: a batch that
+	// fails on the wire is sent again whole, and a queued command does not
+	// follow its caller's deadline (the client's read timeout bounds it).
+	if ap, err := rdb.AutoPipeline(); err == nil {
+		s.reads = ap
+	}
 	_ = s.seed(ctx)
 	return &Service{now: time.Now, store: s}, nil
 }
 
 type redisStore struct {
 	rdb    redis.UniversalClient
+	reads  redis.Cmdable // rdb, or its automatic pipeline (stockOf)
 	seeded atomic.Bool
 }
 
@@ -52,7 +62,7 @@ func (r *redisStore) stockOf(ctx context.Context, sku string) (int64, error) {
 	if err := r.seed(ctx); err != nil {
 		return 0, err
 	}
-	n, err := r.rdb.HGet(ctx, "{gw}:inv:stock", sku).Int64()
+	n, err := r.reads.HGet(ctx, "{gw}:inv:stock", sku).Int64()
 	if errors.Is(err, redis.Nil) {
 		return 0, nil
 	}
