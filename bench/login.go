@@ -28,8 +28,8 @@ func loginScenario(ctx context.Context, work, bin string, d time.Duration, runs 
 	defer slapd.Stop()
 	cfg := filepath.Join(work, "ldap.yaml")
 	os.WriteFile(cfg, []byte(fmt.Sprintf("ldap:\n  urls: [%q]\n  user_base: \"ou=people,dc=example,dc=org\"\n  group_base: \"ou=groups,dc=example,dc=org\"\n  pool_size: 32\n", slapd.URL)), 0o644)
-	port := freePort()
-	cmd := exec.CommandContext(ctx, bin, "-config", cfg)
+	port, debugPort := freePort(), freePort()
+	cmd := exec.CommandContext(ctx, bin, "-config", cfg, "-debug-addr", fmt.Sprintf("127.0.0.1:%d", debugPort))
 	cmd.Env = append(os.Environ(), "GATEWAY_LISTEN=127.0.0.1:"+strconv.Itoa(port))
 	startAndWait(cmd, port, "gateway on slapd")
 	defer cmd.Process.Kill()
@@ -51,6 +51,10 @@ func loginScenario(ctx context.Context, work, bin string, d time.Duration, runs 
 			r.slapdPerLogin, r.cpuPerReq = (cpuTime([]int{slapd.Pid()})-s0)/n, (cpuTime([]int{os.Getpid()})-r0)/n
 		}
 		raws = append(raws, r)
+	}
+	// Where a login's CPU goes in the gateway.
+	if _, err := profileGateway(work, bin, fmt.Sprintf("http://127.0.0.1:%d", debugPort), url, body, "", max(d+3*time.Second, 8*time.Second), "bench/profile-login.txt"); err != nil {
+		return gw, raw, fmt.Errorf("profile the logins: %w", err)
 	}
 	return median(gws), median(raws), nil
 }

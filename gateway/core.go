@@ -261,6 +261,16 @@ func (c *Core) ChangePassword(ctx context.Context, username, oldPassword, newPas
 // evictOldest detaches the user's oldest sessions past maxSessions: a
 // client that logs in in a loop cannot fill the store.
 func (c *Core) evictOldest(ctx context.Context, user string) {
+	if o, ok := c.sessions.(overflowLister); ok {
+		ids, err := o.OldestBeyond(ctx, user, c.maxSessions)
+		if err != nil {
+			return
+		}
+		for _, id := range ids {
+			_ = c.Detach(ctx, id, ReasonEvicted)
+		}
+		return
+	}
 	all, err := c.sessions.ByUser(ctx, user)
 	if err != nil || len(all) <= c.maxSessions {
 		return

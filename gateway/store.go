@@ -36,3 +36,12 @@ type SharedStore interface {
 	SessionStore
 	Lease(ctx context.Context, holder string, ttl time.Duration) (bool, error)
 }
+
+// overflowLister is implemented by stores that can name a user's oldest
+// sessions past a cap without listing them all (the core's eviction at
+// max_per_user asks it on every login).
+type overflowLister interface {
+	// OldestBeyond is the client IDs of the user's sessions other than
+	// the newest keep, oldest first; nil when there are no more than keep.
+	OldestBeyond(ctx context.Context, username string, keep int) ([]string, error)
+}

@@ -2,6 +2,7 @@ package gateway
 
 import (
 	"context"
+	"slices"
 	"sync"
 	"time"
 )
@@ -79,6 +80,32 @@ func (m *MemoryStore) removeLocked(s *Session) {
 			delete(m.byUser, s.Identity.Username)
 		}
 	}
+}
+
+// OldestBeyond implements overflowLister: the client IDs of the user's
+// oldest sessions past the newest keep, found without copying them (a
+// user at the cap who logs in again evicts one on every login).
+func (m *MemoryStore) OldestBeyond(_ context.Context, username string, keep int) ([]string, error) {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	u := m.byUser[username]
+	if len(u) <= keep {
+		return nil, nil
+	}
+	type aged struct {
+		id string
+		at time.Time
+	}
+	all := make([]aged, 0, len(u))
+	for id, s := range u {
+		all = append(all, aged{id, s.CreatedAt})
+	}
+	slices.SortFunc(all, func(a, b aged) int { return a.at.Compare(b.at) })
+	ids := make([]string, 0, len(all)-keep)
+	for _, a := range all[:len(all)-keep] {
+		ids = append(ids, a.id)
+	}
+	return ids, nil
 }
 
 // ByUser implements SessionStore.
