@@ -30,6 +30,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"gateway/conformance/harness"
+	"gateway/gateway/redisstore"
 )
 
 func TestMain(m *testing.M) { harness.Main(m) }
@@ -582,7 +583,7 @@ func TestThrottleAndFeedsShared(t *testing.T) {
 	}
 	rdb := redis.NewClient(&redis.Options{Addr: strings.TrimSuffix(strings.TrimPrefix(r.URL, "redis://"), "/0")})
 	defer rdb.Close()
-	for _, key := range []string{"{gw}:e:bob", "{gw}:seq:bob"} {
+	for _, key := range []string{redisstore.KeyPrefix("bob") + "e:bob", redisstore.KeyPrefix("bob") + "seq:bob"} {
 		ttl, err := rdb.PTTL(context.Background(), key).Result()
 		if err != nil || ttl <= 0 || ttl > 13*time.Hour {
 			t.Errorf("%s: TTL %v %v", key, ttl, err)

@@ -15,7 +15,7 @@ import (
 )
 
 // EventLog keeps each perspective's feed in a Redis stream whose entry
-// IDs are the sequence numbers ({gw}:e:<user>, at most gateway.DefaultFeedSize
+// IDs are the sequence numbers (P e:<user> in the user's shard, keys.go; at most gateway.DefaultFeedSize
 // entries), and tells every node of each append on one pub/sub channel.
 // Long-polls wait on the node, not on Redis: each node holds a single
 // subscription, however many clients are waiting.
@@ -116,13 +116,21 @@ func (l *EventLog) Waiting() int {
 	return len(l.waiters)
 }
 
+// appendScript: KEYS are the feed and its sequence, in the user's shard;
+// the channel is an argument (a channel is not a key, and naming it among
+// KEYS would put it in another slot of a Cluster).
 var appendScript = redis.NewScript(`
 local seq = redis.call('INCR', KEYS[2])
 redis.call('XADD', KEYS[1], 'MAXLEN', ARGV[3], seq .. '-1', 'ev', ARGV[1])
 redis.call('PEXPIRE', KEYS[1], ARGV[4])
 redis.call('PEXPIRE', KEYS[2], ARGV[4])
-redis.call('PUBLISH', KEYS[3], ARGV[2])
+redis.call('PUBLISH', ARGV[5], ARGV[2])
 return seq`)
+
+func feedKeys(user string) (feed, seq string) {
+	p := KeyPrefix(user)
+	return p + "e:" + user, p + "seq:" + user
+}
 
 // Append implements gateway.EventLog.
 func (l *EventLog) Append(ctx context.Context, user string, ev gateway.Event) (gateway.Event, error) {
@@ -130,8 +138,9 @@ func (l *EventLog) Append(ctx context.Context, user string, ev gateway.Event) (g
 	if err != nil {
 		return ev, err
 	}
-	seq, err := appendScript.Run(ctx, l.rdb, []string{"{gw}:e:" + user, "{gw}:seq:" + user, eventChannel},
-		data, user, gateway.DefaultFeedSize, l.feedTTL().Milliseconds()).Int64()
+	feed, seqKey := feedKeys(user)
+	seq, err := appendScript.Run(ctx, l.rdb, []string{feed, seqKey},
+		data, user, gateway.DefaultFeedSize, l.feedTTL().Milliseconds(), eventChannel).Int64()
 	if err != nil {
 		return ev, err
 	}
@@ -179,9 +188,10 @@ func (l *EventLog) Since(ctx context.Context, user string, since uint64, wait ti
 }
 
 func (l *EventLog) read(ctx context.Context, user string, since uint64) ([]gateway.Event, uint64, error) {
+	feed, seqKey := feedKeys(user)
 	pipe := l.rdb.Pipeline()
-	head := pipe.Get(ctx, "{gw}:seq:"+user)
-	rng := pipe.XRange(ctx, "{gw}:e:"+user, "("+strconv.FormatUint(since, 10)+"-1", "+")
+	head := pipe.Get(ctx, seqKey)
+	rng := pipe.XRange(ctx, feed, "("+strconv.FormatUint(since, 10)+"-1", "+")
 	_, err := pipe.Exec(ctx)
 	if err != nil && !errors.Is(err, redis.Nil) {
 		return nil, 0, err

@@ -62,9 +62,10 @@ func TestFormatZeroInRedis(t *testing.T) {
 	defer rdb.Close()
 	ctx := context.Background()
 	idle, deadline := time.Date(2099, 11, 30, 8, 20, 0, 0, time.UTC), time.Date(2099, 11, 30, 20, 0, 0, 0, time.UTC)
-	// As the previous release's Create wrote it.
-	if err := createScript.Run(ctx, rdb, []string{"{gw}:s:h0", "{gw}:id:c0", "{gw}:u:bob", "{gw}:exp"},
-		formatZero, ms(idle), ms(deadline), ms(deadline.Add(redisGrace)), "h0", "c0").Err(); err != nil {
+	// As the previous release's Create wrote it: every key under {gw}, no
+	// pointers.
+	if err := createScript.Run(ctx, rdb, []string{"{gw}:exp"},
+		"{gw}:", formatZero, ms(idle), ms(deadline), ms(deadline.Add(redisGrace)), "h0", "c0", "bob").Err(); err != nil {
 		t.Fatal(err)
 	}
 	st := NewStore(rdb)

@@ -2,6 +2,7 @@ package redisstore
 
 import (
 	"context"
+	"errors"
 	"strconv"
 
 	"github.com/redis/go-redis/v9"
@@ -13,8 +14,11 @@ import (
 // key for the whole cluster, each a key that Redis drops when its window
 // ends, so Redis's memory is bounded by the failures of one window.
 //
-//	{gw}:t:u:<canonical username>  failures in the window (expires with it)
-//	{gw}:t:a:<address>             the same per address
+//	{gw:XX}:t:u:<canonical username>  failures in the window (expires with it), in the user's shard
+//	{gw:YY}:t:a:<address>             the same per address, sharded by address
+//
+// The two are in different slots of a Cluster: they are read and counted
+// in one pipeline (one round trip per master), not in one command.
 type Throttle struct{ rdb redis.UniversalClient }
 
 // NewThrottle counts in rdb.
@@ -22,32 +26,32 @@ func NewThrottle(rdb redis.UniversalClient) *Throttle { return &Throttle{rdb: rd
 
 var _ gateway.Throttle = (*Throttle)(nil)
 
-func throttleUserKey(user string) string { return "{gw}:t:u:" + gateway.CanonicalUsername(user) }
-
 // failLua counts one failure; the first failure of a window sets its end.
 var failLua = redis.NewScript(`
-for i, key in ipairs(KEYS) do
-  if redis.call('INCR', key) == 1 then redis.call('PEXPIRE', key, ARGV[1]) end
-end
+if redis.call('INCR', KEYS[1]) == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
 return 1`)
 
 // Blocked implements gateway.Throttle.
 func (t *Throttle) Blocked(ctx context.Context, user, addr string) (bool, error) {
-	vals, err := t.rdb.MGet(ctx, throttleUserKey(user), "{gw}:t:a:"+addr).Result()
-	if err != nil {
+	pipe := t.rdb.Pipeline()
+	byUser, byAddr := pipe.Get(ctx, throttleUserKey(user)), pipe.Get(ctx, throttleAddrKey(addr))
+	if _, err := pipe.Exec(ctx); err != nil && !errors.Is(err, redis.Nil) {
 		return false, err
 	}
-	n := func(v any) int {
-		s, _ := v.(string)
-		i, _ := strconv.Atoi(s)
+	n := func(c *redis.StringCmd) int {
+		i, _ := strconv.Atoi(c.Val())
 		return i
 	}
-	return n(vals[0]) >= gateway.MaxFailsPerUser || n(vals[1]) >= gateway.MaxFailsPerAddr, nil
+	return n(byUser) >= gateway.MaxFailsPerUser || n(byAddr) >= gateway.MaxFailsPerAddr, nil
 }
 
 // Failed implements gateway.Throttle.
 func (t *Throttle) Failed(ctx context.Context, user, addr string) error {
-	return failLua.Run(ctx, t.rdb, []string{throttleUserKey(user), "{gw}:t:a:" + addr}, gateway.ThrottleWindow.Milliseconds()).Err()
+	window := gateway.ThrottleWindow.Milliseconds()
+	if err := failLua.Run(ctx, t.rdb, []string{throttleUserKey(user)}, window).Err(); err != nil {
+		return err
+	}
+	return failLua.Run(ctx, t.rdb, []string{throttleAddrKey(addr)}, window).Err()
 }
 
 // Succeeded implements gateway.Throttle.
