@@ -232,7 +232,7 @@ func build(ctx context.Context, cfg Config, log *slog.Logger) (*app, error) {
 		if err != nil {
 			return nil, err
 		}
-		d.redis = redis.NewUniversalClient(opts)
+		d.redis = newRedisClient(opts)
 		a.redis = d.redis
 		// Redis may be down at start: the node starts, /readyz says so, and
 		// calls get Unavailable until it is back.

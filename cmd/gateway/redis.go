@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/redis/go-redis/v9"
 )
@@ -66,4 +67,23 @@ func redisOptions(raw string) (*redis.UniversalOptions, error) {
 		opts.TLSConfig = &tls.Config{MinVersion: tls.VersionTLS12}
 	}
 	return opts, nil
+}
+
+// clusterStateReload is how stale a Cluster client's map of slots to
+// masters may grow before it is read again. go-redis's default is a minute,
+// and a client learns of a failover only from that reload or a MOVED
+// answer, which a dead master never sends: with the default, the calls of
+// the failed master's users would fail for up to a minute after its
+// replica took over. Reading the map costs one CLUSTER SLOTS.
+const clusterStateReload = 2 * time.Second
+
+// newRedisClient is the client opts describe; a Cluster client reloads its
+// map of slots every clusterStateReload.
+func newRedisClient(opts *redis.UniversalOptions) redis.UniversalClient {
+	if opts.IsClusterMode || (len(opts.Addrs) > 1 && opts.MasterName == "") {
+		co := opts.Cluster()
+		co.ClusterStateReloadInterval = clusterStateReload
+		return redis.NewClusterClient(co)
+	}
+	return redis.NewUniversalClient(opts)
 }

@@ -6,16 +6,18 @@ import (
 	"os"
 	"os/exec"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 )
 
 // Redis is a redis-server of the test's own, on a loopback port.
 type Redis struct {
-	URL  string
-	port int
-	dir  string
-	cmd  *exec.Cmd
+	URL     string
+	port    int
+	dir     string
+	cmd     *exec.Cmd
+	cluster bool
 }
 
 // StartRedis runs Debian's redis-server on a free port, with append-only
@@ -43,8 +45,15 @@ func StartRedis(t testing.TB) *Redis {
 
 // Start (re)starts the server on its port with its data.
 func (r *Redis) Start() error {
-	r.cmd = exec.Command("redis-server", "--port", strconv.Itoa(r.port), "--bind", "127.0.0.1", "--dir", r.dir,
-		"--save", "", "--appendonly", "yes", "--appendfsync", "always", "--protected-mode", "no")
+	args := []string{"--port", strconv.Itoa(r.port), "--bind", "127.0.0.1", "--dir", r.dir,
+		"--save", "", "--appendonly", "yes", "--appendfsync", "always", "--protected-mode", "no"}
+	if r.cluster {
+		args = append(args, "--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf", "--cluster-node-timeout", "1000",
+			// a replica takes over however long ago it last heard its
+			// master (the default refuses after ten node timeouts of quiet)
+			"--cluster-replica-validity-factor", "0")
+	}
+	r.cmd = exec.Command("redis-server", args...)
 	r.cmd.Stdout, r.cmd.Stderr = nil, os.Stderr
 	if err := r.cmd.Start(); err != nil {
 		return err
@@ -86,3 +95,69 @@ func StoreEnv(t testing.TB) []string {
 	r := StartRedis(t)
 	return []string{"GATEWAY_SESSION_STORE=redis", "GATEWAY_REDIS_URL=" + r.URL}
 }
+
+// RedisCluster is a Redis Cluster of the test's own: masters, each with
+// its replicas, on loopback ports.
+type RedisCluster struct {
+	URL   string // redis://host:port,...?cluster=true, as session.redis_url takes it
+	Nodes []*Redis
+}
+
+// StartRedisCluster runs masters*(1+replicas) redis-servers in cluster
+// mode and joins them with redis-cli --cluster create (the slots spread
+// evenly over the masters), waiting until the cluster says ok. A node
+// that stops failing is noticed within a second (cluster-node-timeout),
+// and its replica takes over.
+func StartRedisCluster(t testing.TB, masters, replicas int) *RedisCluster {
+	t.Helper()
+	for _, bin := range []string{"redis-server", "redis-cli"} {
+		if _, err := exec.LookPath(bin); err != nil {
+			t.Fatalf("%s is not installed (make test installs it): %v", bin, err)
+		}
+	}
+	c := &RedisCluster{}
+	var addrs []string
+	for range masters * (1 + replicas) {
+		l, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		port := l.Addr().(*net.TCPAddr).Port
+		l.Close()
+		r := &Redis{port: port, dir: t.TempDir(), URL: fmt.Sprintf("redis://127.0.0.1:%d", port), cluster: true}
+		if err := r.Start(); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(r.Stop)
+		c.Nodes = append(c.Nodes, r)
+		addrs = append(addrs, fmt.Sprintf("127.0.0.1:%d", port))
+	}
+	args := append([]string{"--cluster", "create"}, addrs...)
+	args = append(args, "--cluster-replicas", strconv.Itoa(replicas), "--cluster-yes")
+	if out, err := exec.Command("redis-cli", args...).CombinedOutput(); err != nil {
+		t.Fatalf("redis-cli --cluster create: %v\n%s", err, out)
+	}
+	for _, r := range c.Nodes {
+		r.waitClusterOK(t)
+	}
+	c.URL = "redis://" + strings.Join(addrs, ",") + "?cluster=true"
+	return c
+}
+
+func (r *Redis) waitClusterOK(t testing.TB) {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		out, _ := exec.Command("redis-cli", "-p", strconv.Itoa(r.port), "cluster", "info").Output()
+		if strings.Contains(string(out), "cluster_state:ok") {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("redis cluster node %d: not ok after 30 s:\n%s", r.port, out)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// Port is the server's port.
+func (r *Redis) Port() int { return r.port }

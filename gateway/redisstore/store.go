@@ -401,6 +401,7 @@ func (r *Store) Lease(ctx context.Context, holder string, ttl time.Duration) (bo
 	if err != nil {
 		return false, err
 	}
+	slices.Sort(nodes) // by name: every node sees the same order
 	place := slices.Index(nodes, holder)
 	if place < 0 {
 		return false, nil
