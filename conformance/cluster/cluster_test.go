@@ -590,3 +590,83 @@ func TestThrottleAndFeedsShared(t *testing.T) {
 		}
 	}
 }
+
+// TestOnRedisCluster: two gateways on a Redis Cluster of three masters
+// (session.redis_url with ?cluster=true) do what they do on one Redis: a
+// session from one node serves calls on the other, a long-poll on one
+// hears an attach on the other, the inventory and the login throttle are
+// shared, and a logout on one node ends the session on both with one
+// detached event.
+func TestOnRedisCluster(t *testing.T) {
+	cl := harness.StartRedisCluster(t, 3, 0)
+	env := []string{"GATEWAY_SESSION_STORE=redis", "GATEWAY_REDIS_URL=" + cl.URL}
+	ns := []*harness.Gateway{harness.Start(t, binary(t), "", env...), harness.Start(t, binary(t), "", env...)}
+
+	alice := login(t, ns[0].URL, "alice", "wonderland")
+	onA, onB := session(t, ns[0].URL, alice), session(t, ns[1].URL, alice)
+	since := events(t, onA, 0, 0).Next
+	heard := make(chan feed, 1)
+	go func() { heard <- events(t, onA, since, 10) }()
+	time.Sleep(300 * time.Millisecond)
+	second := login(t, ns[1].URL, "alice", "wonderland")
+	if f := <-heard; len(f.Events) == 0 || f.Events[0].Kind != "attached" {
+		t.Fatalf("node 0's long-poll after a login on node 1: %+v", f)
+	}
+
+	var res struct {
+		Reservation struct {
+			ID string `xmlrpc:"id"`
+		} `xmlrpc:"reservation"`
+	}
+	if err := onB.Call("inventory.Reserve", []any{"B-2", 1}, &res); err != nil {
+		t.Fatalf("reserve on node 1 with node 0's session: %v", err)
+	}
+	var mine struct {
+		Reservation []struct {
+			ID string `xmlrpc:"id"`
+		} `xmlrpc:"reservation"`
+	}
+	if err := onA.Call("inventory.MyReservations", nil, &mine); err != nil || len(mine.Reservation) != 1 || mine.Reservation[0].ID != res.Reservation.ID {
+		t.Errorf("node 0 lists %+v (%v), want %q", mine, err, res.Reservation.ID)
+	}
+
+	for i := range 10 {
+		if err := session(t, ns[0].URL, "").Call("session.login", []any{"carol", "wrong"}, nil); faultCode(err) != -32001 {
+			t.Fatalf("failure %d: %v", i, err)
+		}
+	}
+	if err := session(t, ns[1].URL, "").Call("session.login", []any{"carol", "carol-pass"}, nil); faultCode(err) != -32029 {
+		t.Errorf("carol on node 1 after 10 failures on node 0: %v", err)
+	}
+
+	// A logout on node 1 of a session node 0 has just served (so holds in
+	// its session cache): node 0 hears of it by the Cluster's pub/sub,
+	// within the time one message takes, not the cache's second.
+	if err := session(t, ns[0].URL, second).Call("inventory.ListItems", nil, nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := session(t, ns[1].URL, second).Call("session.logout", nil, nil); err != nil {
+		t.Fatal(err)
+	}
+	loggedOut := time.Now()
+	for {
+		err := session(t, ns[0].URL, second).Call("inventory.ListItems", nil, nil)
+		if faultCode(err) == -32001 {
+			break
+		}
+		if time.Since(loggedOut) > 300*time.Millisecond {
+			t.Fatalf("the logged-out session on node 0 still served %v after the logout: %v", time.Since(loggedOut), err)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	f := events(t, onA, since, 0)
+	detached := 0
+	for _, ev := range f.Events {
+		if ev.Kind == "detached" {
+			detached++
+		}
+	}
+	if detached != 1 {
+		t.Errorf("%d detached events for one logout: %+v", detached, f.Events)
+	}
+}

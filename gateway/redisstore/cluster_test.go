@@ -55,7 +55,7 @@ func TestStoreOnRedisCluster(t *testing.T) {
 	sessions := make([]*gateway.Session, users)
 	for i := range sessions {
 		s := &gateway.Session{TokenHash: fmt.Sprintf("h%03d", i), Identity: gateway.Identity{Username: fmt.Sprintf("user%d", i)},
-			Client: gateway.ClientInfo{ID: fmt.Sprintf("c%03d", i), Protocol: "xmlrpc"},
+			Client:    gateway.ClientInfo{ID: fmt.Sprintf("c%03d", i), Protocol: "xmlrpc"},
 			CreatedAt: now, LastSeen: now, IdleExpiry: now.Add(time.Minute), Deadline: now.Add(time.Hour)}
 		if err := a.Create(ctx, s); err != nil {
 			t.Fatalf("create %d: %v", i, err)
