@@ -61,7 +61,13 @@ func main() {
 		log.Fatalf("build: %v\n%s", err, out)
 	}
 	gwPort, debugPort := freePort(), freePort()
-	gw := exec.CommandContext(ctx, bin, "-debug-addr", fmt.Sprintf("127.0.0.1:%d", debugPort))
+	// Scenario 5 gives one user 1,000 clients: above session.max_per_user's
+	// default of 50, which would evict all but the last 50.
+	gwConfig := filepath.Join(work, "gateway.yaml")
+	if err := os.WriteFile(gwConfig, []byte("session:\n  max_per_user: 5000\n"), 0o644); err != nil {
+		log.Fatal(err)
+	}
+	gw := exec.CommandContext(ctx, bin, "-config", gwConfig, "-debug-addr", fmt.Sprintf("127.0.0.1:%d", debugPort))
 	gw.Env = append(os.Environ(), fmt.Sprintf("GATEWAY_LISTEN=127.0.0.1:%d", gwPort))
 	startAndWait(gw, gwPort, "gateway")
 	gwURL := fmt.Sprintf("http://127.0.0.1:%d", gwPort)
