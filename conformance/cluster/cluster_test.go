@@ -618,8 +618,22 @@ func TestOnRedisCluster(t *testing.T) {
 			ID string `xmlrpc:"id"`
 		} `xmlrpc:"reservation"`
 	}
+	var before, after struct {
+		Item struct {
+			Stock int `xmlrpc:"stock"`
+		} `xmlrpc:"item"`
+	}
+	if err := onA.Call("inventory.GetItem", []any{"B-2"}, &before); err != nil {
+		t.Fatal(err)
+	}
 	if err := onB.Call("inventory.Reserve", []any{"B-2", 1}, &res); err != nil {
 		t.Fatalf("reserve on node 1 with node 0's session: %v", err)
+	}
+	// The stock read (go-redis's automatic pipeline, on the Cluster's
+	// master of the inventory's slot) sees the reservation made through
+	// the other node.
+	if err := onA.Call("inventory.GetItem", []any{"B-2"}, &after); err != nil || after.Item.Stock != before.Item.Stock-1 {
+		t.Errorf("stock on node 0 after a reservation on node 1: %d, was %d (%v)", after.Item.Stock, before.Item.Stock, err)
 	}
 	var mine struct {
 		Reservation []struct {
