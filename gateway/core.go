@@ -580,9 +580,10 @@ func (c *Core) SweepInterval() time.Duration {
 	return min(max(c.idle/10, 100*time.Millisecond), 30*time.Second)
 }
 
-// Run sweeps expired sessions until ctx ends. With a shared store only the
-// node holding the lease sweeps; the lease outlives three sweeps, so a dead
-// node's sessions are swept by another within that time.
+// Run sweeps expired sessions until ctx ends. With a shared store a node
+// sweeps what its lease gives it (all, a share, or nothing); a lease
+// outlives three sweeps, so a dead node's sessions are swept by another
+// within that time.
 func (c *Core) Run(ctx context.Context) {
 	t := time.NewTicker(c.SweepInterval())
 	defer t.Stop()

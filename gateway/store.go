@@ -30,10 +30,13 @@ type SessionStore interface {
 }
 
 // SharedStore is implemented by stores whose sessions belong to a cluster of
-// nodes: a node's shutdown does not detach them, and one node at a time
-// sweeps, by a lease.
+// nodes: a node's shutdown does not detach them, and the nodes' sweeps are
+// coordinated by leases.
 type SharedStore interface {
 	SessionStore
+	// Lease is asked before each sweep, renewing holder's lease for ttl;
+	// false: this node does not sweep now. A store may give every node a
+	// part of the sessions to sweep (redisstore shares its shards out).
 	Lease(ctx context.Context, holder string, ttl time.Duration) (bool, error)
 }
 
