@@ -5,15 +5,15 @@ package ldapauth
 
 import (
 	"crypto/tls"
-	"crypto/x509"
 	"errors"
 	"fmt"
 	"net/url"
-	"os"
 	"strings"
 	"time"
 
 	"github.com/go-ldap/ldap/v3"
+
+	"gateway/internal/certpool"
 )
 
 // Config is the directory the authorizer speaks to (the contract's ldap: keys).
@@ -176,13 +176,9 @@ func (c Config) tlsConfig(host string) (*tls.Config, error) {
 		cfg.ServerName = c.ServerName
 	}
 	if c.CAFile != "" {
-		pem, err := os.ReadFile(c.CAFile)
+		pool, err := certpool.Load(c.CAFile)
 		if err != nil {
 			return nil, err
-		}
-		pool := x509.NewCertPool()
-		if !pool.AppendCertsFromPEM(pem) {
-			return nil, fmt.Errorf("%s holds no PEM certificate", c.CAFile)
 		}
 		cfg.RootCAs = pool
 	}

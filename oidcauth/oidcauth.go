@@ -10,12 +10,10 @@ package oidcauth
 import (
 	"context"
 	"crypto/tls"
-	"crypto/x509"
 	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
-	"os"
 	"strings"
 	"sync"
 	"time"
@@ -23,6 +21,7 @@ import (
 	"github.com/coreos/go-oidc/v3/oidc"
 
 	"gateway/gateway"
+	"gateway/internal/certpool"
 )
 
 // Defaults of the claims read.
@@ -80,13 +79,9 @@ func New(cfg Config, dir Directory, log *slog.Logger) (*Checker, error) {
 	}
 	tlsCfg := &tls.Config{MinVersion: tls.VersionTLS12}
 	if cfg.CAFile != "" {
-		pem, err := os.ReadFile(cfg.CAFile)
+		pool, err := certpool.Load(cfg.CAFile)
 		if err != nil {
 			return nil, fmt.Errorf("oidc.ca_file: %w", err)
-		}
-		pool := x509.NewCertPool()
-		if !pool.AppendCertsFromPEM(pem) {
-			return nil, errors.New("oidc.ca_file: no PEM certificate in it")
 		}
 		tlsCfg.RootCAs = pool
 	}

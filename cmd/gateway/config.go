@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"crypto/tls"
-	"crypto/x509"
 	"errors"
 	"fmt"
 	"io"
@@ -24,6 +23,7 @@ import (
 	"gateway/adapters/xmlrpc"
 	"gateway/adapters/xmltext"
 	"gateway/gateway"
+	"gateway/internal/certpool"
 	"gateway/ldapauth"
 )
 
@@ -215,13 +215,9 @@ func (a *WSDLAuthConfig) client() (*http.Client, string, string, error) {
 		tlsCfg.Certificates = []tls.Certificate{cert}
 	}
 	if a.CAFile != "" {
-		pem, err := os.ReadFile(a.CAFile)
+		pool, err := certpool.Load(a.CAFile)
 		if err != nil {
 			return nil, "", "", fmt.Errorf("ca_file: %w", err)
-		}
-		pool := x509.NewCertPool()
-		if !pool.AppendCertsFromPEM(pem) {
-			return nil, "", "", fmt.Errorf("ca_file: %s holds no PEM certificate", a.CAFile)
 		}
 		tlsCfg.RootCAs = pool
 	}
