@@ -9,6 +9,8 @@ package kerberosauth
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -17,6 +19,7 @@ import (
 	"time"
 
 	"github.com/jcmturner/gokrb5/v8/keytab"
+	"github.com/jcmturner/gokrb5/v8/messages"
 	"github.com/jcmturner/gokrb5/v8/service"
 	"github.com/jcmturner/gokrb5/v8/spnego"
 
@@ -36,6 +39,15 @@ type Directory interface {
 	LookupIdentity(ctx context.Context, username string) (gateway.Identity, error)
 }
 
+// ReplayCache remembers authenticators across the nodes of a cluster.
+// gokrb5's own cache is the process's: without a shared one, an
+// authenticator captured on its way to one node could be sent to another
+// within the clock skew.
+type ReplayCache interface {
+	// FirstUse records key for ttl and says whether it was new.
+	FirstUse(ctx context.Context, key string, ttl time.Duration) (bool, error)
+}
+
 // Checker verifies SPNEGO tokens.
 type Checker struct {
 	cfg      Config
@@ -43,6 +55,21 @@ type Checker struct {
 	log      *slog.Logger
 	settings *service.Settings
 	realms   []string
+	replays  ReplayCache // nil: gokrb5's, in this process only
+}
+
+// ShareReplays makes the checker refuse an authenticator any node sharing
+// rc has seen (set before the checker serves).
+func (c *Checker) ShareReplays(rc ReplayCache) { c.replays = rc }
+
+// replayKey names an authenticator as gokrb5's cache does: the service, the
+// client and the authenticator's time to the microsecond.
+func replayKey(apreq *messages.APReq) string {
+	a := apreq.Authenticator
+	h := sha256.New()
+	fmt.Fprintf(h, "%s\x00%s@%s\x00%d\x00%d", strings.Join(apreq.Ticket.SName.NameString, "/"),
+		strings.Join(a.CName.NameString, "/"), a.CRealm, a.CTime.UnixNano(), a.Cusec)
+	return hex.EncodeToString(h.Sum(nil))
 }
 
 // New loads the keytab.
@@ -100,6 +127,18 @@ func (c *Checker) Authenticate(ctx context.Context, creds gateway.Credentials) (
 			msg = "its authenticator was already used (a replay)"
 		}
 		return gateway.Identity{}, gateway.NewFault(gateway.FaultUnauthenticated, "the Kerberos ticket is not valid: %s", msg)
+	}
+	if c.replays != nil {
+		// The authenticator is decrypted now; one older than the skew is
+		// refused by the check above, so twice the skew is long enough.
+		first, err := c.replays.FirstUse(ctx, replayKey(&krb.APReq), 2*c.cfg.MaxClockSkew)
+		if err != nil {
+			return gateway.Identity{}, gateway.WrapFault(gateway.FaultUnavailable, err, "the shared replay cache is unavailable")
+		}
+		if !first {
+			c.log.Warn("kerberos: ticket refused", "reason", "replay seen by another node")
+			return gateway.Identity{}, gateway.NewFault(gateway.FaultUnauthenticated, "the Kerberos ticket is not valid: its authenticator was already used (a replay)")
+		}
 	}
 	if !slices.ContainsFunc(c.realms, func(r string) bool { return strings.EqualFold(r, id.Domain()) }) {
 		c.log.Warn("kerberos: a ticket from a realm not trusted", "realm", id.Domain())

@@ -296,6 +296,10 @@ func build(ctx context.Context, cfg Config, log *slog.Logger) (*app, error) {
 			Realms: kc.Realms, MaxClockSkew: kc.MaxClockSkew}, directoryLookup{a}, log); err != nil {
 			return nil, err
 		}
+		if d.redis != nil {
+			// Nodes on Redis refuse an authenticator any of them has seen.
+			a.krb.ShareReplays(redisstore.NewReplayCache(d.redis))
+		}
 	}
 	if oc := cfg.OIDC; oc.Issuer != "" {
 		var dir oidcauth.Directory

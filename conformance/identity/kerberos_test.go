@@ -172,3 +172,38 @@ func TestKerberos(t *testing.T) {
 		t.Errorf("a replayed authenticator: %v %s", err, replay)
 	}
 }
+
+// TestKerberosReplayAcrossNodes: two gateways sharing Redis. An
+// authenticator captured on its way to one node and sent to the other is
+// refused as a replay there too (gokrb5's own replay cache is per process;
+// the nodes share theirs in Redis).
+func TestKerberosReplayAcrossNodes(t *testing.T) {
+	k := startKDC(t)
+	r := harness.StartRedis(t)
+	config := fmt.Sprintf("kerberos: {keytab: %s}\nauth_challenge: {xmlrpc: true, soap: true}\n", k.keytab)
+	env := []string{"GATEWAY_SESSION_STORE=redis", "GATEWAY_REDIS_URL=" + r.URL}
+	a, b := harness.Start(t, harness.Binary(t), config, env...), harness.Start(t, harness.Binary(t), config, env...)
+	baseA := strings.Replace(a.URL, "127.0.0.1", "localhost", 1)
+	baseB := strings.Replace(b.URL, "127.0.0.1", "localhost", 1)
+	cmd := exec.Command("curl", "-sS", "-v", "--negotiate", "-u", ":", "-H", "Content-Type: text/xml", "-d", xmlrpcWhoAmI, baseA+"/xmlrpc")
+	cmd.Env = k.kinit(t, "bob", "builder")
+	verbose, err := cmd.CombinedOutput()
+	if err != nil || !strings.Contains(string(verbose), "<string>bob</string>") {
+		t.Fatalf("bob on node A: %v\n%s", err, verbose)
+	}
+	_, rest, ok := strings.Cut(string(verbose), "> Authorization: Negotiate ")
+	if !ok {
+		t.Fatalf("curl sent no Negotiate header:\n%s", verbose)
+	}
+	header, _, _ := strings.Cut(rest, "\n")
+	_, replay, err := post(&http.Client{Timeout: 10 * time.Second}, baseB+"/xmlrpc", "text/xml", xmlrpcWhoAmI, "Authorization", "Negotiate "+strings.TrimSpace(header))
+	if err != nil || !strings.Contains(replay, "<int>-32001</int>") || !strings.Contains(replay, "replay") {
+		t.Errorf("the authenticator node A took, sent to node B: %v %s", err, replay)
+	}
+	// A fresh ticket's authenticator still works on B.
+	cmd = exec.Command("curl", "-sS", "--negotiate", "-u", ":", "-H", "Content-Type: text/xml", "-d", xmlrpcWhoAmI, baseB+"/xmlrpc")
+	cmd.Env = k.kinit(t, "bob", "builder")
+	if out, err := cmd.CombinedOutput(); err != nil || !strings.Contains(string(out), "<string>bob</string>") {
+		t.Errorf("bob's own call on node B: %v\n%s", err, out)
+	}
+}
