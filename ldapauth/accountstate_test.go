@@ -234,6 +234,12 @@ uid: dave
 cn: Dave
 sn: Partner
 userPassword: dave-pass
+
+dn: cn=partner-desk,ou=partners,dc=example,dc=org
+objectClass: groupOfNames
+cn: partner-desk
+member: uid=dave,ou=partners,dc=example,dc=org
+member: uid=fresh,ou=people,dc=example,dc=org
 `), nil)
 	home := slapdtest.Start(t, []byte(suffixLDIF+`
 dn: uid=fresh,ou=people,dc=example,dc=org
@@ -251,7 +257,7 @@ ref: `+partners.URL+`/ou=partners,dc=example,dc=org
 `), nil)
 	cfg := baseConfig()
 	cfg.URLs = []string{home.URL}
-	cfg.UserBase = "dc=example,dc=org"
+	cfg.UserBase, cfg.GroupBase = "dc=example,dc=org", "dc=example,dc=org"
 	for _, follow := range []bool{false, true} {
 		cfg.FollowReferrals = follow
 		a := ldapauth.New(cfg, quiet)
@@ -264,8 +270,19 @@ ref: `+partners.URL+`/ou=partners,dc=example,dc=org
 				t.Errorf("dave with a wrong password, bound on the partners' server: %v", err)
 			}
 		}
-		if _, err := a.Authenticate(t.Context(), gateway.Credentials{Username: "fresh", Password: "fresh-pass"}); err != nil {
+		// fresh, at home, is in a group the partners' server holds: the
+		// group search's reference is followed too, or not at all.
+		fresh, err := a.Authenticate(t.Context(), gateway.Credentials{Username: "fresh", Password: "fresh-pass"})
+		if err != nil {
 			t.Errorf("follow=%v: a user at home: %v", follow, err)
+		}
+		if got := slices.Contains(fresh.Groups, "partner-desk"); got != follow {
+			t.Errorf("follow=%v: fresh's groups %v", follow, fresh.Groups)
+		}
+		if follow {
+			if dave, err := a.Authenticate(t.Context(), gateway.Credentials{Username: "dave", Password: "dave-pass"}); err != nil || !slices.Contains(dave.Groups, "partner-desk") {
+				t.Errorf("dave's groups on the partners' server: %v %v", dave.Groups, err)
+			}
 		}
 		a.Close()
 	}

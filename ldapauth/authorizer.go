@@ -474,8 +474,20 @@ func (a *Authorizer) groupsOf(ctx context.Context, memberDN, username string) ([
 	if err != nil {
 		return nil, classify(err)
 	}
-	out := make([]group, 0, len(res.Entries))
-	for _, e := range res.Entries {
+	entries := res.Entries
+	if len(res.Referrals) > 0 {
+		if !a.cfg.FollowReferrals {
+			a.log.Debug("ldap: a group search's referrals not followed (ldap.referrals)", "referrals", strings.Join(res.Referrals, " "))
+		} else {
+			more, err := a.groupsReferred(ctx, res.Referrals, filter)
+			if err != nil {
+				return nil, err
+			}
+			entries = append(entries, more...)
+		}
+	}
+	out := make([]group, 0, len(entries))
+	for _, e := range entries {
 		if v := e.GetAttributeValue(a.cfg.GroupAttr); v != "" {
 			out = append(out, group{dn: e.DN, name: v})
 		}

@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"github.com/go-ldap/ldap/v3"
+
+	"gateway/gateway"
 )
 
 // Referrals. A directory may hold part of its tree on another server and
@@ -16,8 +18,10 @@ import (
 // are ever contacted. With ldap.referrals: follow, a user search follows
 // each reference one hop (a reference found there is not followed again),
 // with the configured TLS settings and service account, and the user's
-// bind goes to the server that holds the entry. Group searches stay on the
-// configured directory.
+// bind goes to the server that holds the entry. A group search follows its
+// references the same way (a group of the partners' subtree held on their
+// server still counts); the groups' own memberOf and the nested-group walk
+// read the configured directory.
 
 // onServer runs op on a connection to server (a referral's), or on the
 // pooled connections to the configured directory when server is "".
@@ -36,15 +40,10 @@ func (a *Authorizer) onServer(ctx context.Context, server string, p *pool, op fu
 // searchReferral runs the user search where a continuation reference
 // points (ldap://host:port/base-dn??sub), and returns what it found there.
 func (a *Authorizer) searchReferral(ctx context.Context, ref, filter string, attrs []string) ([]userEntry, error) {
-	u, err := url.Parse(ref)
-	if err != nil || (u.Scheme != "ldap" && u.Scheme != "ldaps") || u.Host == "" {
-		return nil, fmt.Errorf("a referral that is not an LDAP URL: %q", ref)
+	server, base, err := parseReferral(ref)
+	if err != nil {
+		return nil, err
 	}
-	base, err := url.PathUnescape(strings.TrimPrefix(u.Path, "/"))
-	if err != nil || base == "" {
-		return nil, fmt.Errorf("a referral without a base DN: %q", ref)
-	}
-	server := u.Scheme + "://" + u.Host
 	var res *ldap.SearchResult
 	err = a.onServer(ctx, server, a.search, func(c *ldap.Conn) error {
 		var err error
@@ -61,6 +60,47 @@ func (a *Authorizer) searchReferral(ctx context.Context, ref, filter string, att
 	out := make([]userEntry, 0, len(res.Entries))
 	for _, e := range res.Entries {
 		out = append(out, userEntry{Entry: e, origin: server})
+	}
+	return out, nil
+}
+
+// parseReferral splits an LDAP URL referral into its server and base DN.
+func parseReferral(ref string) (server, base string, err error) {
+	u, err := url.Parse(ref)
+	if err != nil || (u.Scheme != "ldap" && u.Scheme != "ldaps") || u.Host == "" {
+		return "", "", fmt.Errorf("a referral that is not an LDAP URL: %q", ref)
+	}
+	base, err = url.PathUnescape(strings.TrimPrefix(u.Path, "/"))
+	if err != nil || base == "" {
+		return "", "", fmt.Errorf("a referral without a base DN: %q", ref)
+	}
+	return u.Scheme + "://" + u.Host, base, nil
+}
+
+// groupsReferred follows the referrals of a group search (ldap.referrals:
+// follow) one hop, each a paged search of the referred subtree.
+func (a *Authorizer) groupsReferred(ctx context.Context, refs []string, filter string) ([]*ldap.Entry, error) {
+	var out []*ldap.Entry
+	for _, ref := range refs {
+		server, base, err := parseReferral(ref)
+		if err != nil {
+			return nil, err
+		}
+		var res *ldap.SearchResult
+		err = a.onServer(ctx, server, a.search, func(c *ldap.Conn) error {
+			var err error
+			res, err = c.SearchWithPaging(ldap.NewSearchRequest(base, ldap.ScopeWholeSubtree, ldap.NeverDerefAliases,
+				0, timeLimit(ctx, a.cfg.Timeout), false, filter, []string{a.cfg.GroupAttr}, nil), groupPageSize)
+			return err
+		})
+		if ldap.IsErrorWithCode(err, ldap.LDAPResultNoSuchObject) {
+			continue
+		}
+		if err != nil {
+			a.log.Warn("ldap: a group search's referral could not be followed", "referral", ref, "err", err)
+			return nil, gateway.WrapFault(gateway.FaultUnavailable, err, "directory unavailable")
+		}
+		out = append(out, res.Entries...)
 	}
 	return out, nil
 }
