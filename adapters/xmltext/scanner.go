@@ -633,12 +633,15 @@ func (s *Scanner) resolve(qname []byte, element bool) string {
 	return string(prefix)
 }
 
-// attrValue decodes an attribute value's references and checks its characters.
+// attrValue decodes an attribute value's references, normalizes its line
+// ends (a CR, or CR LF, reads as LF, as in text: XML 1.0 section 2.11,
+// which applies before attribute values are read) and checks its
+// characters.
 func (s *Scanner) attrValue(raw []byte) (string, error) {
 	if err := checkChars(raw); err != nil {
 		return "", err
 	}
-	if bytes.IndexByte(raw, '&') < 0 {
+	if bytes.IndexByte(raw, '&') < 0 && bytes.IndexByte(raw, '\r') < 0 {
 		return string(raw), nil
 	}
 	saved := s.text
