@@ -206,6 +206,7 @@ func TestDirectoryDiesAndComesBack(t *testing.T) {
 	// Each failure is logged once, when it starts, with its URL and cause;
 	// not once per login.
 	down := regexp.MustCompile(`msg="directory unavailable" url=` + regexp.QuoteMeta(slapd.URL) + ` cause=dial`)
+	gw.WaitLog(`msg="directory unavailable" url=`+slapd.URL, 5*time.Second) // through the pipe first
 	if n := len(down.FindAllString(gw.Logs(), -1)); n != 1 {
 		t.Errorf("%d log lines for slapd going down, want 1:\n%s", n, gw.Logs())
 	}
@@ -225,7 +226,9 @@ func TestDirectoryDiesAndComesBack(t *testing.T) {
 		t.Fatal(err)
 	}
 	login(t, c, gw.URL, "alice", "wonderland")
-	if !strings.Contains(gw.Logs(), `msg="directory reachable again" url=`+slapd.URL) {
+	// The line may still be in the pipe from the gateway's stderr when the
+	// login's answer arrives.
+	if !gw.WaitLog(`msg="directory reachable again" url=`+slapd.URL, 5*time.Second) {
 		t.Error("the directory's return was not logged")
 	}
 }
