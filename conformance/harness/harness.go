@@ -13,9 +13,11 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
+	"unsafe"
 )
 
 // Root is the repository root (where go.mod is).
@@ -45,6 +47,7 @@ type Gateway struct {
 	URL    string // http://127.0.0.1:PORT
 	cmd    *exec.Cmd
 	logs   *buffer
+	stderr *stderrPipe
 	done   chan struct{}
 	exitAt error
 }
@@ -56,6 +59,58 @@ type buffer struct {
 
 func (b *buffer) Write(p []byte) (int, error) { b.mu.Lock(); defer b.mu.Unlock(); return b.b.Write(p) }
 func (b *buffer) String() string              { b.mu.Lock(); defer b.mu.Unlock(); return b.b.String() }
+
+// stderrPipe carries the gateway's log to its buffer. The gateway writes a
+// log line before it answers the call that caused it, but the line then
+// sits in the pipe until the copier takes it: drain waits for that, so a
+// test that reads the log after an answer finds the call's lines in it.
+type stderrPipe struct {
+	r       *os.File
+	copying atomic.Bool // between a read's return and its bytes in the buffer
+}
+
+func (p *stderrPipe) copyTo(b *buffer) {
+	buf := make([]byte, 64<<10)
+	for {
+		n, err := p.r.Read(buf)
+		p.copying.Store(true)
+		if n > 0 {
+			_, _ = b.Write(buf[:n])
+		}
+		p.copying.Store(false)
+		if err != nil {
+			return
+		}
+	}
+}
+
+// drain waits (at most half a second) until the pipe holds no unread byte
+// and the copier has written what it read, twice a millisecond apart (the
+// copier may be between the read's return and its flag).
+func (p *stderrPipe) drain() {
+	unread := func() int {
+		n := 0
+		rc, err := p.r.SyscallConn()
+		if err != nil {
+			return 0
+		}
+		_ = rc.Control(func(fd uintptr) {
+			if _, _, errno := syscall.Syscall(syscall.SYS_IOCTL, fd, syscall.TIOCINQ, uintptr(unsafe.Pointer(&n))); errno != 0 {
+				n = 0
+			}
+		})
+		return n
+	}
+	quiet := 0
+	for deadline := time.Now().Add(500 * time.Millisecond); quiet < 2 && time.Now().Before(deadline); {
+		if unread() == 0 && !p.copying.Load() {
+			quiet++
+		} else {
+			quiet = 0
+		}
+		time.Sleep(time.Millisecond)
+	}
+}
 
 // Start runs bin from the repository root with configYAML, or with no
 // -config at all (the embedded defaults) when configYAML is empty, on a free
@@ -85,7 +140,12 @@ func start(t testing.TB, bin, configYAML string, flags, env []string) *Gateway {
 	g.cmd = exec.Command(bin, args...)
 	g.cmd.Dir = Root(t)
 	g.cmd.Env = append(append(append(os.Environ(), "GATEWAY_LISTEN=127.0.0.1:0"), StoreEnv(t)...), env...)
-	g.cmd.Stderr = g.logs
+	stderrR, stderrW, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	g.stderr = &stderrPipe{r: stderrR}
+	g.cmd.Stderr = stderrW
 	stdout, err := g.cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -93,6 +153,8 @@ func start(t testing.TB, bin, configYAML string, flags, env []string) *Gateway {
 	if err := g.cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
+	stderrW.Close() // the child has its own copy
+	go g.stderr.copyTo(g.logs)
 	found := make(chan string, 1)
 	go func() {
 		sc := bufio.NewScanner(stdout)
@@ -134,8 +196,12 @@ func (g *Gateway) WaitLog(substr string, d time.Duration) bool {
 	return true
 }
 
-// Logs is everything the gateway printed so far.
-func (g *Gateway) Logs() string { return g.logs.String() }
+// Logs is everything the gateway printed so far, including the log lines
+// of every call already answered (see stderrPipe).
+func (g *Gateway) Logs() string {
+	g.stderr.drain()
+	return g.logs.String()
+}
 
 // RSS is the process's resident memory in bytes, from /proc.
 func (g *Gateway) RSS(t testing.TB) int64 {
