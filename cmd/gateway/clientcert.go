@@ -11,6 +11,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"gateway/internal/certpool"
 )
 
 // The values of tls.client_auth.
@@ -30,7 +32,7 @@ func (t TLSConfig) serverTLS() (*tls.Config, Notes, error) {
 	if t.ClientCAFile == "" {
 		return cfg, nil, nil
 	}
-	cas, err := readCertificates(t.ClientCAFile)
+	cas, err := certpool.Certificates(t.ClientCAFile)
 	if err != nil {
 		return nil, nil, fmt.Errorf("tls.client_ca_file: %w", err)
 	}
@@ -125,34 +127,6 @@ func requireClientCert(paths []string, next http.Handler) http.Handler {
 		}
 		next.ServeHTTP(w, r)
 	})
-}
-
-// readCertificates reads every PEM certificate of a file.
-func readCertificates(path string) ([]*x509.Certificate, error) {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil, err
-	}
-	var out []*x509.Certificate
-	for {
-		var block *pem.Block
-		block, data = pem.Decode(data)
-		if block == nil {
-			break
-		}
-		if block.Type != "CERTIFICATE" {
-			continue
-		}
-		c, err := x509.ParseCertificate(block.Bytes)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, c)
-	}
-	if len(out) == 0 {
-		return nil, errors.New("no PEM certificate in it")
-	}
-	return out, nil
 }
 
 // readCRL reads a CRL in PEM ("X509 CRL") or DER.

@@ -75,3 +75,26 @@ func TestLoad(t *testing.T) {
 		t.Error("a missing file read")
 	}
 }
+
+// TestCertificates: the strict reading tls.client_ca_file uses refuses a
+// bundle with one certificate that does not parse, naming it.
+func TestCertificates(t *testing.T) {
+	dir := t.TempDir()
+	good, negative := selfSigned(t, false), selfSigned(t, true)
+	write := func(name string, content []byte) string {
+		path := filepath.Join(dir, name)
+		if err := os.WriteFile(path, content, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return path
+	}
+	if certs, err := Certificates(write("two.pem", append(append([]byte{}, good...), good...))); err != nil || len(certs) != 2 {
+		t.Errorf("two good certificates: %d, %v", len(certs), err)
+	}
+	if _, err := Certificates(write("mixed.pem", append(append([]byte{}, good...), negative...))); err == nil || !strings.Contains(err.Error(), "certificate 2: ") {
+		t.Errorf("a bad certificate beside a good one: %v, want it named", err)
+	}
+	if _, err := Certificates(write("none.pem", []byte("nothing\n"))); err == nil || !strings.Contains(err.Error(), "no PEM certificate") {
+		t.Errorf("no certificate: %v", err)
+	}
+}
