@@ -6,8 +6,8 @@ package certpool
 
 import (
 	"crypto/x509"
-	"errors"
 	"encoding/pem"
+	"errors"
 	"fmt"
 	"os"
 	"strings"
