@@ -40,20 +40,10 @@ func (a *Authorizer) onServer(ctx context.Context, server string, p *pool, op fu
 // searchReferral runs the user search where a continuation reference
 // points (ldap://host:port/base-dn??sub), and returns what it found there.
 func (a *Authorizer) searchReferral(ctx context.Context, ref, filter string, attrs []string) ([]userEntry, error) {
-	server, base, err := parseReferral(ref)
-	if err != nil {
-		return nil, err
-	}
-	var res *ldap.SearchResult
-	err = a.onServer(ctx, server, a.search, func(c *ldap.Conn) error {
-		var err error
-		res, err = c.Search(ldap.NewSearchRequest(base, ldap.ScopeWholeSubtree, ldap.NeverDerefAliases,
+	server, res, err := a.searchReferred(ctx, ref, func(c *ldap.Conn, base string) (*ldap.SearchResult, error) {
+		return c.Search(ldap.NewSearchRequest(base, ldap.ScopeWholeSubtree, ldap.NeverDerefAliases,
 			2, timeLimit(ctx, a.cfg.Timeout), false, filter, attrs, nil))
-		return err
 	})
-	if ldap.IsErrorWithCode(err, ldap.LDAPResultNoSuchObject) {
-		return nil, nil
-	}
 	if err != nil {
 		return nil, err
 	}
@@ -62,6 +52,25 @@ func (a *Authorizer) searchReferral(ctx context.Context, ref, filter string, att
 		out = append(out, userEntry{Entry: e, origin: server})
 	}
 	return out, nil
+}
+
+// searchReferred runs search on the server a continuation reference names,
+// from its base DN. A referred subtree that the server does not hold gives
+// an empty result.
+func (a *Authorizer) searchReferred(ctx context.Context, ref string, search func(c *ldap.Conn, base string) (*ldap.SearchResult, error)) (server string, res *ldap.SearchResult, err error) {
+	server, base, err := parseReferral(ref)
+	if err != nil {
+		return "", nil, err
+	}
+	err = a.onServer(ctx, server, a.search, func(c *ldap.Conn) error {
+		var err error
+		res, err = search(c, base)
+		return err
+	})
+	if ldap.IsErrorWithCode(err, ldap.LDAPResultNoSuchObject) {
+		return server, &ldap.SearchResult{}, nil
+	}
+	return server, res, err
 }
 
 // parseReferral splits an LDAP URL referral into its server and base DN.
@@ -82,20 +91,10 @@ func parseReferral(ref string) (server, base string, err error) {
 func (a *Authorizer) groupsReferred(ctx context.Context, refs []string, filter string) ([]*ldap.Entry, error) {
 	var out []*ldap.Entry
 	for _, ref := range refs {
-		server, base, err := parseReferral(ref)
-		if err != nil {
-			return nil, err
-		}
-		var res *ldap.SearchResult
-		err = a.onServer(ctx, server, a.search, func(c *ldap.Conn) error {
-			var err error
-			res, err = c.SearchWithPaging(ldap.NewSearchRequest(base, ldap.ScopeWholeSubtree, ldap.NeverDerefAliases,
+		_, res, err := a.searchReferred(ctx, ref, func(c *ldap.Conn, base string) (*ldap.SearchResult, error) {
+			return c.SearchWithPaging(ldap.NewSearchRequest(base, ldap.ScopeWholeSubtree, ldap.NeverDerefAliases,
 				0, timeLimit(ctx, a.cfg.Timeout), false, filter, []string{a.cfg.GroupAttr}, nil), groupPageSize)
-			return err
 		})
-		if ldap.IsErrorWithCode(err, ldap.LDAPResultNoSuchObject) {
-			continue
-		}
 		if err != nil {
 			a.log.Warn("ldap: a group search's referral could not be followed", "referral", ref, "err", err)
 			return nil, gateway.WrapFault(gateway.FaultUnavailable, err, "directory unavailable")
