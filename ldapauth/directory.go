@@ -38,7 +38,7 @@ type Directory struct {
 	url     string
 	suffix  string
 	entries []*dirEntry
-	byDN    map[string]*dirEntry // by normDN
+	byDN    map[string]*dirEntry // by dnKey
 	log     *slog.Logger
 
 	mu      sync.Mutex
@@ -79,7 +79,7 @@ func StartDirectory(ldif []byte, log *slog.Logger) (*Directory, error) {
 		}
 		de := &dirEntry{Entry: e, dn: dn, pos: i}
 		d.entries = append(d.entries, de)
-		key := strings.ToLower(dn.String())
+		key := dnKey(dn)
 		if _, dup := d.byDN[key]; dup {
 			return nil, fmt.Errorf("ldif: dn %q appears twice", e.DN)
 		}
@@ -179,7 +179,7 @@ func (d *Directory) bind(w *gldap.ResponseWriter, r *gldap.Request) {
 	if err != nil {
 		return
 	}
-	if e := d.byDN[strings.ToLower(dn.String())]; e != nil {
+	if e := d.byDN[dnKey(dn)]; e != nil {
 		for _, stored := range e.Values("userPassword") {
 			if checkPassword(stored, string(m.Password)) {
 				resp.SetResultCode(gldap.ResultSuccess)
@@ -241,7 +241,7 @@ func (d *Directory) exists(dn *ldap.DN) bool {
 	if len(dn.RDNs) == 0 {
 		return true // the root DSE
 	}
-	return d.byDN[strings.ToLower(dn.String())] != nil
+	return d.byDN[dnKey(dn)] != nil
 }
 
 // candidates narrows a search to the entries an equality index says may

@@ -126,5 +126,9 @@ func normDN(dn string) string {
 	if err != nil {
 		return strings.ToLower(strings.TrimSpace(dn))
 	}
-	return strings.ToLower(parsed.String())
+	return dnKey(parsed)
 }
+
+// dnKey is a parsed DN in the form that compares equal for equal DNs: the
+// directory's index by DN and DN-valued attributes' values alike.
+func dnKey(dn *ldap.DN) string { return strings.ToLower(dn.String()) }
