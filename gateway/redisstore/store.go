@@ -270,7 +270,9 @@ func (r *Store) Expire(ctx context.Context, now time.Time) ([]*gateway.Session, 
 	for _, i := range share {
 		prefixes = append(prefixes, shardPrefixes[i])
 	}
-	sweepLegacy := r.legacy.Load() && (len(share) == shardCount || len(share) > 0 && share[0] == 0)
+	// The previous layout's keys are swept by the node in place 0 (or by
+	// one that sweeps everything).
+	sweepLegacy := r.legacy.Load() && len(share) > 0 && share[0] == 0
 	if sweepLegacy {
 		prefixes = append(prefixes, legacyPrefix)
 	}
@@ -406,7 +408,7 @@ func (r *Store) Lease(ctx context.Context, holder string, ttl time.Duration) (bo
 	if place < 0 {
 		return false, nil
 	}
-	var share []int
+	share := []int{} // not nil: a place past the 256th sweeps nothing, not all
 	for i := place; i < shardCount; i += len(nodes) {
 		share = append(share, i)
 	}
