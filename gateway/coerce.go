@@ -379,7 +379,7 @@ func (c *checker) kindValue(t *wsdl.Type, v Value, path string) (Value, error) {
 		if !ok {
 			return nil, wrong()
 		}
-		return s, c.facets(t, s, path)
+		return v, c.facets(t, s, path) // v, not s: boxing s again would allocate
 	case wsdl.KindInt:
 		n, ok := v.(int64)
 		if !ok {
@@ -388,11 +388,11 @@ func (c *checker) kindValue(t *wsdl.Type, v Value, path string) (Value, error) {
 		if n < math.MinInt32 || n > math.MaxInt32 {
 			return nil, NewFault(FaultInvalidParams, "%s: %d is out of range for int", path, n)
 		}
-		return n, c.enum(t, fmt.Sprint(n), path)
+		return v, c.intEnum(t, n, path)
 	case wsdl.KindLong:
 		switch n := v.(type) {
 		case int64:
-			return n, c.enum(t, fmt.Sprint(n), path)
+			return v, c.intEnum(t, n, path)
 		case BigInt:
 			if IsUnboundedInteger(t.XSDName) {
 				return n, c.enum(t, string(n), path)
@@ -416,7 +416,7 @@ func (c *checker) kindValue(t *wsdl.Type, v Value, path string) (Value, error) {
 		}
 		switch n := v.(type) {
 		case float64:
-			return n, nil
+			return v, nil
 		case int64:
 			return float64(n), nil
 		case Decimal:
@@ -426,7 +426,7 @@ func (c *checker) kindValue(t *wsdl.Type, v Value, path string) (Value, error) {
 	case wsdl.KindDateTime:
 		switch d := v.(type) {
 		case time.Time:
-			return d, nil
+			return v, nil
 		case string:
 			// An XML-RPC client's way to send a zone, which
 			// dateTime.iso8601 cannot say: the xsd:dateTime lexical form.
@@ -552,6 +552,15 @@ func (c *checker) enum(t *wsdl.Type, s, path string) error {
 	return c.violation("%s: %q is not one of %v", path, s, t.Enum)
 }
 
+// intEnum is enum for an integer, formatted only when there is an
+// enumeration to compare it with.
+func (c *checker) intEnum(t *wsdl.Type, n int64, path string) error {
+	if len(t.Enum) == 0 {
+		return nil
+	}
+	return c.enum(t, strconv.FormatInt(n, 10), path)
+}
+
 // decimalValue is v as an xsd:decimal: a Decimal as it is, a double as
 // the shortest decimal that reads back as it, an integer as its digits, a
 // string (how an XML-RPC client sends more digits than a double holds) if
@@ -559,7 +568,7 @@ func (c *checker) enum(t *wsdl.Type, s, path string) error {
 func decimalValue(v Value, wrong func() error) (Value, error) {
 	switch n := v.(type) {
 	case Decimal:
-		return n, nil
+		return v, nil
 	case float64:
 		if d, ok := DecimalOf(n); ok {
 			return d, nil

@@ -550,7 +550,13 @@ func (c *Core) Invoke(ctx context.Context, s *Session, svc *Service, op *wsdl.Op
 			result, err = nil, NewFault(FaultInternal, "internal error")
 		}
 	}()
-	result, err = svc.Impl.Invoke(ctx, &Call{Service: svc, Operation: op, Params: checked, Headers: checkedHeaders, Perspective: c.Perspective(s), Client: s.Client})
+	// The call and its perspective are made in one allocation.
+	cp := &callAndPerspective{
+		call:        Call{Service: svc, Operation: op, Params: checked, Headers: checkedHeaders, Client: s.Client},
+		perspective: Perspective{core: c, Identity: s.Identity},
+	}
+	cp.call.Perspective = &cp.perspective
+	result, err = svc.Impl.Invoke(ctx, &cp.call)
 	if err != nil {
 		f := AsFault(err)
 		if f.Kind == FaultInternal {
@@ -559,6 +565,12 @@ func (c *Core) Invoke(ctx context.Context, s *Session, svc *Service, op *wsdl.Op
 		return nil, f
 	}
 	return result, nil
+}
+
+// callAndPerspective is what Invoke hands an implementation.
+type callAndPerspective struct {
+	call        Call
+	perspective Perspective
 }
 
 // Sweep detaches every expired session once; Run calls it periodically.

@@ -19,6 +19,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"unsafe"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -393,7 +394,10 @@ func build(ctx context.Context, cfg Config, log *slog.Logger) (*app, error) {
 func withRequestID(next http.Handler) http.Handler {
 	ids := newRequestIDs()
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		id := r.Header.Get("X-Request-ID")
+		var id string
+		if v := r.Header["X-Request-Id"]; len(v) > 0 { // net/http's canonical key: Get would canonicalise "X-Request-ID" on every call
+			id = v[0]
+		}
 		if !saneRequestID(id) {
 			id = ids.next()
 		}
@@ -432,12 +436,16 @@ func newRequestIDs() *requestIDs {
 }
 
 func (g *requestIDs) next() string {
-	var in, out [16]byte
-	binary.BigEndian.PutUint64(in[8:], g.n.Add(1))
-	g.block.Encrypt(out[:], in[:])
-	var buf [32]byte
-	hex.Encode(buf[:], out[:])
-	return string(buf[:])
+	// One allocation: the block is enciphered in place at the front of the
+	// buffer and its hex digits written behind it, and the ID is a string
+	// over those digits (the buffer is never written again). Arrays on the
+	// stack would escape through cipher.Block's interface call anyway.
+	buf := make([]byte, aes.BlockSize+2*aes.BlockSize)
+	block, digits := buf[:aes.BlockSize], buf[aes.BlockSize:]
+	binary.BigEndian.PutUint64(block[8:], g.n.Add(1))
+	g.block.Encrypt(block, block)
+	hex.Encode(digits, block)
+	return unsafe.String(&digits[0], len(digits))
 }
 
 func saneRequestID(id string) bool {

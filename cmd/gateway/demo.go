@@ -7,7 +7,6 @@ import (
 
 	"gateway/examples/inventory"
 	"gateway/gateway"
-	"gateway/gateway/xmlbind"
 	"gateway/wsdl"
 )
 
@@ -24,7 +23,7 @@ func init() {
 					return nil, err
 				}
 			}
-			return xmlbind.Methods(def, svc)
+			return svc.Implementation(def)
 		},
 		definition: inventory.Definition,
 	})

@@ -85,8 +85,22 @@ type Service struct {
 
 // New returns the inventory with the contract's three items, in memory.
 // Its methods are the operations of inventory.wsdl, on the types gowsdl
-// generated from it (package invsoap): register it with xmlbind.Methods.
+// generated from it (package invsoap): register it with xmlbind.Methods,
+// or with Implementation, which binds the same methods without reflection
+// on the call's path (what the gateway serves).
 func New() *Service { return &Service{now: time.Now, store: newMemoryStore()} }
+
+// Implementation is the service bound to def's operations by
+// xmlbind.Operations: each method called directly, as its typed function.
+func (s *Service) Implementation(def *wsdl.Definition) (gateway.Implementation, error) {
+	return xmlbind.Operations(def, nil,
+		xmlbind.FuncNoInput("ListItems", s.ListItems),
+		xmlbind.Func("GetItem", s.GetItem),
+		xmlbind.Func("Reserve", s.Reserve),
+		xmlbind.FuncNoInput("MyReservations", s.MyReservations),
+		xmlbind.Func("CancelReservation", s.CancelReservation),
+	)
+}
 
 // ListItems is every item with its stock.
 func (s *Service) ListItems(ctx context.Context, _ *gateway.Call) (*invsoap.ListItemsResponse, error) {

@@ -28,119 +28,144 @@ var (
 )
 
 // ValueOf is the neutral value of a generated Go value.
-func ValueOf(v any) gateway.Value { return valueOf(reflect.ValueOf(v)) }
-
-func valueOf(v reflect.Value) gateway.Value {
-	if !v.IsValid() {
+func ValueOf(v any) gateway.Value {
+	if v == nil {
 		return nil
 	}
-	info := infoOf(v.Type())
-	if info.xsdTime && v.CanInterface() {
-		return v.Interface().(xsdTime).ToGoTime()
+	rv := reflect.ValueOf(v)
+	return valuePlanOf(rv.Type()).fn(rv)
+}
+
+// Plans: what Bind and ValueOf do with a type is worked out once per type
+// (its tags, its methods, its fields' plans) and kept, so that a call
+// walks closures over its fields, with no type lookup, tag parsing or
+// interface check on the way. Plans only ever grow by the generated types
+// an implementation uses, so they need no bound.
+var (
+	planMu     sync.Mutex // serialises the making of plans (types may refer to themselves)
+	valuePlans sync.Map   // reflect.Type -> *valuePlan
+	bindPlans  sync.Map   // reflect.Type -> *bindPlan
+)
+
+// typeFor is reflect.TypeFor, named for the plans' callers.
+func typeFor[T any]() reflect.Type { return reflect.TypeFor[T]() }
+
+// valuePlan turns values of one type into neutral values.
+type valuePlan struct {
+	fn func(v reflect.Value) gateway.Value // set once the plan is made
+}
+
+// structValue is the neutral value of the struct ptr points to, when it
+// is a structure.
+func (p *valuePlan) structValue(ptr any) (gateway.Struct, bool) {
+	st, ok := p.fn(reflect.ValueOf(ptr).Elem()).(gateway.Struct)
+	return st, ok
+}
+
+func valuePlanOf(t reflect.Type) *valuePlan {
+	if p, ok := valuePlans.Load(t); ok {
+		return p.(*valuePlan)
 	}
-	if info.ptrXSDTime && v.CanAddr() && v.CanInterface() {
-		return v.Addr().Interface().(xsdTime).ToGoTime()
+	planMu.Lock()
+	defer planMu.Unlock()
+	return makeValuePlan(t)
+}
+
+// makeValuePlan makes t's plan (planMu held); the plan is published
+// before its fields' plans are made, so a type that contains itself meets
+// its own plan, whose fn is set by the time any value is converted.
+func makeValuePlan(t reflect.Type) *valuePlan {
+	if p, ok := valuePlans.Load(t); ok {
+		return p.(*valuePlan)
 	}
-	switch v.Kind() {
-	case reflect.Pointer, reflect.Interface:
-		if v.IsNil() {
-			return nil
+	p := &valuePlan{}
+	valuePlans.Store(t, p)
+	p.fn = valueFunc(t)
+	return p
+}
+
+func valueFunc(t reflect.Type) func(reflect.Value) gateway.Value {
+	if t.Kind() != reflect.Pointer && t.Kind() != reflect.Interface {
+		if t.Implements(xsdTimeType) {
+			return func(v reflect.Value) gateway.Value { return v.Interface().(xsdTime).ToGoTime() }
 		}
-		return valueOf(v.Elem())
-	case reflect.String, reflect.Bool, reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
-		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Float32, reflect.Float64:
-		return plainValue(v)
-	case reflect.Slice:
-		if v.Type().Elem().Kind() == reflect.Uint8 {
-			return v.Bytes()
-		}
-		out := make([]any, v.Len())
-		for i := range out {
-			out[i] = valueOf(v.Index(i))
-		}
-		return out
-	case reflect.Struct:
-		if v.Type() == timeType {
-			return v.Interface().(time.Time)
-		}
-		st := make(gateway.Struct, len(info.fields))
-		for i, f := range info.fields {
-			fv := v.Field(f.index)
-			if f.plain {
-				st[i] = gateway.Member{Name: f.name, Value: plainValue(fv)}
-			} else {
-				st[i] = gateway.Member{Name: f.name, Value: valueOf(fv)}
+		if reflect.PointerTo(t).Implements(xsdTimeType) {
+			byKind := kindValueFunc(t)
+			return func(v reflect.Value) gateway.Value {
+				if v.CanAddr() {
+					return v.Addr().Interface().(xsdTime).ToGoTime()
+				}
+				return byKind(v)
 			}
 		}
-		return st
 	}
-	return nil
+	return kindValueFunc(t)
 }
 
-// plainValue is the neutral value of a string, number or bool.
-func plainValue(v reflect.Value) gateway.Value {
-	switch v.Kind() {
-	case reflect.String:
-		return v.String()
-	case reflect.Bool:
-		return v.Bool()
-	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
-		return v.Int()
-	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
-		return int64(v.Uint())
-	case reflect.Float32, reflect.Float64:
-		return v.Float()
-	}
-	return nil
-}
-
-func isPlain(t reflect.Type) bool {
+func kindValueFunc(t reflect.Type) func(reflect.Value) gateway.Value {
 	switch t.Kind() {
-	case reflect.String, reflect.Bool, reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
-		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Float32, reflect.Float64:
-		return !t.Implements(xsdTimeType) && !reflect.PointerTo(t).Implements(xsdTimeType)
-	}
-	return false
-}
-
-type elementField struct {
-	name  string
-	index int
-	plain bool // a string, number or bool that is no xsdTime: converted without a type lookup
-}
-
-// typeInfo is what Bind and ValueOf need to know of a type, read once.
-type typeInfo struct {
-	fields      []elementField // a struct's element fields
-	xsdTime     bool           // the type is an xsdTime
-	ptrXSDTime  bool           // a pointer to it is
-	unmarshaler bool           // a pointer to it is an xml.Unmarshaler
-}
-
-// typeCache holds each type's typeInfo: reading tags and method sets once
-// per type keeps reflection's slow paths (and the boxing that asking a value
-// for its interfaces costs) off the per-call path. It only ever grows by the
-// generated types an implementation uses, so it needs no bound.
-var typeCache sync.Map // reflect.Type -> *typeInfo
-
-func infoOf(t reflect.Type) *typeInfo {
-	if info, ok := typeCache.Load(t); ok {
-		return info.(*typeInfo)
-	}
-	info := &typeInfo{
-		xsdTime:     t.Implements(xsdTimeType),
-		ptrXSDTime:  reflect.PointerTo(t).Implements(xsdTimeType),
-		unmarshaler: reflect.PointerTo(t).Implements(unmarshalType),
-	}
-	if t.Kind() == reflect.Struct {
+	case reflect.Pointer:
+		elem := makeValuePlan(t.Elem())
+		return func(v reflect.Value) gateway.Value {
+			if v.IsNil() {
+				return nil
+			}
+			return elem.fn(v.Elem())
+		}
+	case reflect.Interface:
+		return func(v reflect.Value) gateway.Value {
+			if v.IsNil() {
+				return nil
+			}
+			e := v.Elem()
+			return valuePlanOf(e.Type()).fn(e)
+		}
+	case reflect.String:
+		return func(v reflect.Value) gateway.Value { return v.String() }
+	case reflect.Bool:
+		return func(v reflect.Value) gateway.Value { return v.Bool() }
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		return func(v reflect.Value) gateway.Value { return v.Int() }
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return func(v reflect.Value) gateway.Value { return int64(v.Uint()) }
+	case reflect.Float32, reflect.Float64:
+		return func(v reflect.Value) gateway.Value { return v.Float() }
+	case reflect.Slice:
+		if t.Elem().Kind() == reflect.Uint8 {
+			return func(v reflect.Value) gateway.Value { return v.Bytes() }
+		}
+		elem := makeValuePlan(t.Elem())
+		return func(v reflect.Value) gateway.Value {
+			out := make([]any, v.Len())
+			for i := range out {
+				out[i] = elem.fn(v.Index(i))
+			}
+			return out
+		}
+	case reflect.Struct:
+		if t == timeType {
+			return func(v reflect.Value) gateway.Value { return v.Interface().(time.Time) }
+		}
+		type field struct {
+			name  string
+			index int
+			plan  *valuePlan
+		}
+		var fields []field
 		for i := 0; i < t.NumField(); i++ {
 			if name, ok := fieldName(t.Field(i)); ok {
-				info.fields = append(info.fields, elementField{name, i, isPlain(t.Field(i).Type)})
+				fields = append(fields, field{name, i, makeValuePlan(t.Field(i).Type)})
 			}
 		}
+		return func(v reflect.Value) gateway.Value {
+			st := make(gateway.Struct, len(fields))
+			for i, f := range fields {
+				st[i] = gateway.Member{Name: f.name, Value: f.plan.fn(v.Field(f.index))}
+			}
+			return st
+		}
 	}
-	typeCache.Store(t, info)
-	return info
+	return func(reflect.Value) gateway.Value { return nil }
 }
 
 // fieldName is the element name of a struct field, or false for fields
@@ -172,7 +197,7 @@ func Bind(s gateway.Struct, dst any) error {
 	if v.Kind() != reflect.Pointer || v.IsNil() {
 		return fmt.Errorf("bind: %T is not a pointer", dst)
 	}
-	return bind(s, v.Elem())
+	return bindPlanOf(v.Type().Elem()).bindStruct(s, v.Interface())
 }
 
 // bindError is a value that does not fit; its path is collected as the
@@ -205,36 +230,98 @@ func under(err error, step string) error {
 	return err
 }
 
-func bind(val gateway.Value, dst reflect.Value) error {
-	if val == nil {
-		dst.SetZero()
-		return nil
+// bindPlan fills values of one type from neutral values.
+type bindPlan struct {
+	fn func(val gateway.Value, dst reflect.Value) error // set once the plan is made
+	// fields fills a struct (not a time, not an xml.Unmarshaler) from a
+	// Struct without boxing it; nil for other types.
+	fields func(st gateway.Struct, dst reflect.Value) error
+}
+
+// bindStruct fills what ptr points to from s.
+func (p *bindPlan) bindStruct(s gateway.Struct, ptr any) error {
+	dst := reflect.ValueOf(ptr).Elem()
+	if p.fields != nil {
+		return p.fields(s, dst)
 	}
-	if dst.Kind() == reflect.Pointer {
-		if dst.IsNil() {
-			dst.Set(reflect.New(dst.Type().Elem()))
+	return p.fn(s, dst)
+}
+
+func bindPlanOf(t reflect.Type) *bindPlan {
+	if p, ok := bindPlans.Load(t); ok {
+		return p.(*bindPlan)
+	}
+	planMu.Lock()
+	defer planMu.Unlock()
+	return makeBindPlan(t)
+}
+
+// makeBindPlan is makeValuePlan's counterpart for Bind.
+func makeBindPlan(t reflect.Type) *bindPlan {
+	if p, ok := bindPlans.Load(t); ok {
+		return p.(*bindPlan)
+	}
+	p := &bindPlan{}
+	bindPlans.Store(t, p)
+	switch {
+	case t.Kind() == reflect.Pointer:
+		elem := makeBindPlan(t.Elem())
+		p.fn = func(val gateway.Value, dst reflect.Value) error {
+			if val == nil {
+				dst.SetZero()
+				return nil
+			}
+			if dst.IsNil() {
+				dst.Set(reflect.New(t.Elem()))
+			}
+			return elem.fn(val, dst.Elem())
 		}
-		return bind(val, dst.Elem())
-	}
-	if dst.Kind() != reflect.Struct || dst.Type() == timeType {
-		return bindScalar(val, dst)
-	}
-	info := infoOf(dst.Type())
-	if info.unmarshaler {
-		return bindScalar(val, dst)
-	}
-	st, ok := val.(gateway.Struct)
-	if !ok {
-		return &bindError{msg: gateway.KindOf(val) + " where a struct is due"}
-	}
-	for _, f := range info.fields {
-		if mv, present := st.Get(f.name); present {
-			if err := bind(mv, dst.Field(f.index)); err != nil {
-				return under(err, f.name)
+	case t.Kind() != reflect.Struct || t == timeType || reflect.PointerTo(t).Implements(unmarshalType):
+		if t.Kind() == reflect.Slice && t.Elem().Kind() != reflect.Uint8 {
+			makeBindPlan(t.Elem()) // for bindScalar's items
+		}
+		p.fn = func(val gateway.Value, dst reflect.Value) error {
+			if val == nil {
+				dst.SetZero()
+				return nil
+			}
+			return bindScalar(val, dst)
+		}
+	default:
+		type field struct {
+			name  string
+			index int
+			plan  *bindPlan
+		}
+		var fields []field
+		for i := 0; i < t.NumField(); i++ {
+			if name, ok := fieldName(t.Field(i)); ok {
+				fields = append(fields, field{name, i, makeBindPlan(t.Field(i).Type)})
 			}
 		}
+		p.fields = func(st gateway.Struct, dst reflect.Value) error {
+			for _, f := range fields {
+				if mv, present := st.Get(f.name); present {
+					if err := f.plan.fn(mv, dst.Field(f.index)); err != nil {
+						return under(err, f.name)
+					}
+				}
+			}
+			return nil
+		}
+		p.fn = func(val gateway.Value, dst reflect.Value) error {
+			if val == nil {
+				dst.SetZero()
+				return nil
+			}
+			st, ok := val.(gateway.Struct)
+			if !ok {
+				return &bindError{msg: gateway.KindOf(val) + " where a struct is due"}
+			}
+			return p.fields(st, dst)
+		}
 	}
-	return nil
+	return p
 }
 
 func bindScalar(val gateway.Value, dst reflect.Value) error {
@@ -302,8 +389,9 @@ func bindScalar(val gateway.Value, dst reflect.Value) error {
 	case []any:
 		if dst.Kind() == reflect.Slice {
 			out := reflect.MakeSlice(dst.Type(), len(x), len(x))
+			items := bindPlanOf(dst.Type().Elem())
 			for i, item := range x {
-				if err := bind(item, out.Index(i)); err != nil {
+				if err := items.fn(item, out.Index(i)); err != nil {
 					return under(err, "["+strconv.Itoa(i)+"]")
 				}
 			}

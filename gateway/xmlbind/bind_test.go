@@ -131,3 +131,74 @@ const greeterWSDL = `<definitions name="greeter" targetNamespace="urn:g" xmlns:t
   <binding name="B" type="tns:P"><soap:binding style="document" transport="http://schemas.xmlsoap.org/soap/http"/>
     <operation name="Greet"><input><soap:body use="literal"/></input><output><soap:body use="literal"/></output></operation></binding>
 </definitions>`
+
+// TestOperations: typed functions bound by name serve their operations as
+// the methods do; every operation needs one, and a name the WSDL does not
+// have is refused.
+func TestOperations(t *testing.T) {
+	def, err := wsdl.LoadBytes("greeter.wsdl", []byte(greeterWSDL))
+	if err != nil {
+		t.Fatal(err)
+	}
+	impl, err := xmlbind.Operations(def, nil, xmlbind.Func("Greet", greeter{}.Greet))
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := impl.Invoke(t.Context(), &gateway.Call{Operation: def.Operation("Greet"), Params: gateway.Struct{{Name: "name", Value: "Ann"}}})
+	if err != nil || out.String("greeting") != "hello Ann from Greet" {
+		t.Errorf("Greet: %v %v", out, err)
+	}
+	if _, err := impl.Invoke(t.Context(), &gateway.Call{Operation: def.Operation("Greet"), Params: gateway.Struct{{Name: "name", Value: int64(1)}}}); err == nil || err.Error() != "bind name: int does not fit string" {
+		t.Errorf("a parameter that does not fit: %v", err)
+	}
+	noResult := xmlbind.FuncNoInput("Greet", func(context.Context, *gateway.Call) (*greetOut, error) { return nil, nil })
+	if impl, err := xmlbind.Operations(def, nil, noResult); err != nil {
+		t.Fatal(err)
+	} else if out, err := impl.Invoke(t.Context(), &gateway.Call{Operation: def.Operation("Greet")}); err != nil || len(out) != 0 {
+		t.Errorf("a nil response: %v %v, want an empty result", out, err)
+	}
+	for _, tc := range []struct {
+		ops  []xmlbind.Op
+		want string
+	}{
+		{nil, "operation Greet: no function bound to it"},
+		{[]xmlbind.Op{xmlbind.Func("Greet", greeter{}.Greet), xmlbind.Func("Greeet", greeter{}.Greet)}, "operation Greeet: not in the WSDL"},
+		{[]xmlbind.Op{xmlbind.Func("Greet", greeter{}.Greet), xmlbind.Func("Greet", greeter{}.Greet)}, "operation Greet: bound twice"},
+	} {
+		if _, err := xmlbind.Operations(def, nil, tc.ops...); err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("Operations: %v, want %q", err, tc.want)
+		}
+	}
+}
+
+// node refers to itself: its plan must not be made forever.
+type node struct {
+	Name     string            `xml:"name"`
+	Children []*node           `xml:"child"`
+	At       *soap.XSDDateTime `xml:"at"`
+}
+
+// TestRecursiveTypeAndNilTime: a type that contains itself binds and
+// converts to any depth, and an absent (nil) XSDDateTime pointer is nil,
+// not a panic.
+func TestRecursiveTypeAndNilTime(t *testing.T) {
+	in := gateway.Struct{{Name: "name", Value: "root"}, {Name: "child", Value: []any{
+		gateway.Struct{{Name: "name", Value: "kid"}, {Name: "child", Value: []any{gateway.Struct{{Name: "name", Value: "grandkid"}}}}},
+	}}}
+	var n node
+	if err := xmlbind.Bind(in, &n); err != nil {
+		t.Fatal(err)
+	}
+	if n.Children[0].Children[0].Name != "grandkid" {
+		t.Fatalf("bound %+v", n)
+	}
+	back := xmlbind.ValueOf(&n).(gateway.Struct)
+	kids, _ := back.Get("child")
+	grandkids, _ := kids.([]any)[0].(gateway.Struct).Get("child")
+	if name := grandkids.([]any)[0].(gateway.Struct).String("name"); name != "grandkid" {
+		t.Errorf("back: %#v", back)
+	}
+	if at, _ := back.Get("at"); at != nil {
+		t.Errorf("a nil time: %#v", at)
+	}
+}

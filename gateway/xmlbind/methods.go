@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
-	"strings"
 	"sync"
 
 	"gateway/gateway"
@@ -27,7 +26,7 @@ import (
 // fit its WSDL never starts.
 func Methods(def *wsdl.Definition, v any) (gateway.Implementation, error) {
 	rv := reflect.ValueOf(v)
-	impl := &methods{value: v, byOp: map[string]*method{}}
+	var ops []Op
 	var errs []error
 	for _, op := range def.Operations {
 		m := rv.MethodByName(op.Name)
@@ -35,20 +34,18 @@ func Methods(def *wsdl.Definition, v any) (gateway.Implementation, error) {
 			errs = append(errs, fmt.Errorf("operation %s: %T has no method %s", op.Name, v, op.Name))
 			continue
 		}
-		bm, err := bindMethod(m)
+		bound, err := methodOp(op.Name, m)
 		if err != nil {
 			errs = append(errs, fmt.Errorf("operation %s: method %T.%s: %w", op.Name, v, op.Name, err))
 			continue
 		}
-		impl.byOp[op.Name] = bm
+		ops = append(ops, bound)
 	}
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
 	}
-	if hooks, ok := v.(gateway.ClientHooks); ok {
-		return &methodsWithHooks{impl, hooks}, nil
-	}
-	return impl, nil
+	hooks, _ := v.(gateway.ClientHooks)
+	return Operations(def, hooks, ops...)
 }
 
 // MustMethods is Methods for values known to fit their WSDL (tests,
@@ -68,81 +65,70 @@ var (
 	errorType   = reflect.TypeFor[error]()
 )
 
-// method is one operation's method, its request type known.
-type method struct {
-	fn  reflect.Value
-	in  reflect.Type // nil: the method takes no input
-	raw bool         // in and out are gateway.Struct
-}
-
-// bindMethod checks a method's form.
-func bindMethod(m reflect.Value) (*method, error) {
+// methodOp checks a method's form and binds it as an Op that calls it by
+// reflection.
+func methodOp(name string, m reflect.Value) (Op, error) {
 	t := m.Type()
 	const form = "want func(context.Context, *gateway.Call[, *Request]) (*Response, error)"
 	if t.NumIn() < 2 || t.NumIn() > 3 || t.In(0) != contextType || t.In(1) != callType {
-		return nil, fmt.Errorf("its parameters are %s: %s", t, form)
+		return Op{}, fmt.Errorf("its parameters are %s: %s", t, form)
 	}
 	if t.NumOut() != 2 || t.Out(1) != errorType || !isBindable(t.Out(0)) {
-		return nil, fmt.Errorf("its results are %s: %s", t, form)
+		return Op{}, fmt.Errorf("its results are %s: %s", t, form)
 	}
-	bm := &method{fn: m, raw: t.Out(0) == structType}
+	raw := t.Out(0) == structType
+	var in reflect.Type // nil: the method takes no input
+	var bindIn *bindPlan
 	if t.NumIn() == 3 {
-		if !isBindable(t.In(2)) {
-			return nil, fmt.Errorf("its input %s is neither a pointer to a struct nor gateway.Struct: %s", t.In(2), form)
+		if in = t.In(2); !isBindable(in) {
+			return Op{}, fmt.Errorf("its input %s is neither a pointer to a struct nor gateway.Struct: %s", in, form)
 		}
-		bm.in = t.In(2)
+		if in != structType {
+			bindIn = bindPlanOf(in.Elem())
+		}
 	}
-	return bm, nil
+	var out *valuePlan
+	if !raw {
+		out = valuePlanOf(t.Out(0).Elem())
+	}
+	return Op{name: name, invoke: func(ctx context.Context, call *gateway.Call) (gateway.Struct, error) {
+		ap := argsPool.Get().(*[]reflect.Value)
+		// ctx as a Value of the parameter's own type (context.Context): a
+		// Value of its dynamic type would make every call check that it
+		// implements the interface.
+		args := append((*ap)[:0], reflect.ValueOf(&ctx).Elem(), reflect.ValueOf(call))
+		switch {
+		case in == structType:
+			args = append(args, reflect.ValueOf(call.Params))
+		case in != nil:
+			ptr := reflect.New(in.Elem())
+			if err := bindIn.bindStruct(call.Params, ptr.Interface()); err != nil {
+				putArgs(ap, args)
+				return nil, err
+			}
+			args = append(args, ptr)
+		}
+		res := m.Call(args)
+		putArgs(ap, args)
+		if err, _ := res[1].Interface().(error); err != nil {
+			return nil, err
+		}
+		if res[0].IsNil() {
+			return gateway.Struct{}, nil
+		}
+		if raw {
+			return res[0].Interface().(gateway.Struct), nil
+		}
+		st, ok := out.structValue(res[0].Interface())
+		if !ok {
+			return nil, gateway.NewFault(gateway.FaultInternal, "operation %s returned no structure", name)
+		}
+		return st, nil
+	}}, nil
 }
 
 func isBindable(t reflect.Type) bool {
 	return t == structType || t.Kind() == reflect.Pointer && t.Elem().Kind() == reflect.Struct
-}
-
-type methods struct {
-	value any
-	byOp  map[string]*method
-}
-
-// Invoke implements gateway.Implementation.
-func (ms *methods) Invoke(ctx context.Context, call *gateway.Call) (gateway.Struct, error) {
-	m := ms.byOp[call.Operation.Name]
-	if m == nil {
-		return nil, gateway.NewFault(gateway.FaultNoSuchMethod, "no operation %s", call.Operation.Name)
-	}
-	ap := argsPool.Get().(*[]reflect.Value)
-	// ctx as a Value of the parameter's own type (context.Context): a
-	// Value of its dynamic type would make every call check that it
-	// implements the interface.
-	args := append((*ap)[:0], reflect.ValueOf(&ctx).Elem(), reflect.ValueOf(call))
-	if m.in != nil {
-		if m.in == structType {
-			args = append(args, reflect.ValueOf(call.Params))
-		} else {
-			in := reflect.New(m.in.Elem())
-			if err := Bind(call.Params, in.Interface()); err != nil {
-				putArgs(ap, args)
-				return nil, err
-			}
-			args = append(args, in)
-		}
-	}
-	out := m.fn.Call(args)
-	putArgs(ap, args)
-	if err, _ := out[1].Interface().(error); err != nil {
-		return nil, err
-	}
-	if out[0].IsNil() {
-		return gateway.Struct{}, nil
-	}
-	if m.raw {
-		return out[0].Interface().(gateway.Struct), nil
-	}
-	st, ok := ValueOf(out[0].Interface()).(gateway.Struct)
-	if !ok {
-		return nil, gateway.NewFault(gateway.FaultInternal, "operation %s returned no structure", call.Operation.Name)
-	}
-	return st, nil
 }
 
 // argsPool keeps the argument slices of method calls: a call needs one
@@ -154,12 +140,3 @@ func putArgs(ap *[]reflect.Value, args []reflect.Value) {
 	*ap = args[:0]
 	argsPool.Put(ap)
 }
-
-// methodsWithHooks passes attach and detach on to a value that hears them.
-type methodsWithHooks struct {
-	*methods
-	gateway.ClientHooks
-}
-
-// String names the value the methods are of, for messages.
-func (ms *methods) String() string { return strings.TrimPrefix(fmt.Sprintf("%T", ms.value), "*") }

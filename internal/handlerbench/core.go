@@ -8,7 +8,6 @@ import (
 
 	"gateway/examples/inventory"
 	"gateway/gateway"
-	"gateway/gateway/xmlbind"
 	"gateway/wsdl"
 )
 
@@ -29,7 +28,7 @@ func Inventory(b *testing.B, wsdlPath, protocol string) (*gateway.Core, string, 
 	if err != nil {
 		b.Fatal(err)
 	}
-	reg, err := gateway.NewRegistry(&gateway.Service{Name: "inventory", Definition: def, AllowGroups: []string{"staff"}, Impl: xmlbind.MustMethods(def, inventory.New())})
+	reg, err := gateway.NewRegistry(&gateway.Service{Name: "inventory", Definition: def, AllowGroups: []string{"staff"}, Impl: mustImplementation(b, def)})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -40,4 +39,13 @@ func Inventory(b *testing.B, wsdlPath, protocol string) (*gateway.Core, string, 
 		b.Fatal(err)
 	}
 	return core, token, log
+}
+
+// mustImplementation is the inventory as the gateway serves it.
+func mustImplementation(b *testing.B, def *wsdl.Definition) gateway.Implementation {
+	impl, err := inventory.New().Implementation(def)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return impl
 }

@@ -1,0 +1,67 @@
+package main
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"testing"
+
+	"gateway/gateway"
+)
+
+// TestRequestIDs: made IDs are 32 lowercase hex digits, distinct, and each
+// keeps its value after later ones are made (they are strings over buffers
+// of their own).
+func TestRequestIDs(t *testing.T) {
+	ids := newRequestIDs()
+	seen := map[string]bool{}
+	var first string
+	for i := range 10_000 {
+		id := ids.next()
+		if i == 0 {
+			first = id
+		}
+		if len(id) != 32 {
+			t.Fatalf("id %q: %d characters, want 32", id, len(id))
+		}
+		for _, c := range id {
+			if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f') {
+				t.Fatalf("id %q: not lowercase hex", id)
+			}
+		}
+		if seen[id] {
+			t.Fatalf("id %q made twice", id)
+		}
+		seen[id] = true
+	}
+	if !seen[first] || len(seen) != 10_000 {
+		t.Fatalf("first id %q changed or lost", first)
+	}
+}
+
+// TestWithRequestID: a sane X-Request-ID is echoed and carried in the
+// context, whatever case the client spelt the header in; an insane one is
+// replaced by a made one.
+func TestWithRequestID(t *testing.T) {
+	var inContext string
+	h := withRequestID(http.HandlerFunc(func(_ http.ResponseWriter, r *http.Request) { inContext = gateway.RequestID(r.Context()) }))
+	for _, tc := range []struct{ header, sent, want string }{
+		{"X-Request-ID", "trace-me-42", "trace-me-42"},
+		{"x-request-id", "abc.DEF_1", "abc.DEF_1"},
+		{"X-Request-ID", "bad id\n", ""},
+		{"", "", ""},
+	} {
+		req := httptest.NewRequest(http.MethodGet, "/healthz", nil)
+		if tc.header != "" {
+			req.Header.Set(tc.header, tc.sent)
+		}
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, req)
+		got := w.Header().Get("X-Request-ID")
+		if tc.want != "" && got != tc.want || tc.want == "" && len(got) != 32 {
+			t.Errorf("sent %q as %s: echoed %q", tc.sent, tc.header, got)
+		}
+		if inContext != got {
+			t.Errorf("sent %q: context has %q, response %q", tc.sent, inContext, got)
+		}
+	}
+}
