@@ -18,6 +18,9 @@ type SessionStore interface {
 	// Touch finds the session by token hash and extends its idle expiry to
 	// now+idle. A session found past its expiry is removed and returned with
 	// its ExpiryReason set; only that caller sees it (others get ErrNoSession).
+	// A live session may be returned as the store holds it, shared with
+	// other callers: it must not be changed, and its LastSeen and IdleExpiry
+	// may be those of an earlier touch (ByUser and All give them current).
 	Touch(ctx context.Context, tokenHash string, now time.Time, idle time.Duration) (s *Session, expired DetachReason, err error)
 	// Remove deletes the session with the client ID; nil, ErrNoSession if it is gone.
 	Remove(ctx context.Context, clientID string) (*Session, error)

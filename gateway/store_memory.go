@@ -8,11 +8,55 @@ import (
 )
 
 // MemoryStore is the single-node SessionStore.
+//
+// Touch, the call path's one visit, shares the table with other touches:
+// it holds the table's read lock and the session's own lock while it moves
+// the session's idle expiry, and hands back the session as created, without
+// a copy (see SessionStore.Touch: its LastSeen and IdleExpiry are not kept
+// up to date there; listings carry them). Only a touch that finds its
+// session expired takes the table's write lock, to remove it.
 type MemoryStore struct {
 	mu     sync.RWMutex
-	byHash map[string]*Session
-	byID   map[string]*Session
-	byUser map[string]map[string]*Session // username -> client ID -> session
+	byHash map[string]*memSession
+	byID   map[string]*memSession
+	byUser map[string]map[string]*memSession // username -> client ID -> session
+}
+
+// memSession is one stored session: s is never written after Create, the
+// times of its last touch are the entry's, under its lock (or the table's
+// write lock).
+type memSession struct {
+	s          *Session
+	mu         sync.Mutex
+	lastSeen   time.Time
+	idleExpiry time.Time
+}
+
+// current is the session with its times as they are (a copy).
+func (e *memSession) current() *Session {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.copyLocked()
+}
+
+// copyLocked is current with the entry's lock or the table's write lock
+// held.
+func (e *memSession) copyLocked() *Session {
+	cp := *e.s
+	cp.LastSeen, cp.IdleExpiry = e.lastSeen, e.idleExpiry
+	return &cp
+}
+
+// expiryReason is Session.ExpiryReason with the entry's times (its lock
+// or the table's write lock held).
+func (e *memSession) expiryReason(now time.Time) DetachReason {
+	switch {
+	case !now.Before(e.s.Deadline):
+		return ReasonAbsoluteTimeout
+	case !now.Before(e.idleExpiry):
+		return ReasonIdleTimeout
+	}
+	return ""
 }
 
 var _ SessionStore = (*MemoryStore)(nil)
@@ -20,55 +64,67 @@ var _ SessionStore = (*MemoryStore)(nil)
 // NewMemoryStore returns an empty store.
 func NewMemoryStore() *MemoryStore {
 	return &MemoryStore{
-		byHash: make(map[string]*Session),
-		byID:   make(map[string]*Session),
-		byUser: make(map[string]map[string]*Session),
+		byHash: make(map[string]*memSession),
+		byID:   make(map[string]*memSession),
+		byUser: make(map[string]map[string]*memSession),
 	}
 }
 
 // Create implements SessionStore.
 func (m *MemoryStore) Create(_ context.Context, s *Session) error {
+	cp := *s // the caller's session stays the caller's
+	e := &memSession{s: &cp, lastSeen: s.LastSeen, idleExpiry: s.IdleExpiry}
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	m.byHash[s.TokenHash] = s
-	m.byID[s.Client.ID] = s
+	m.byHash[s.TokenHash] = e
+	m.byID[s.Client.ID] = e
 	u := m.byUser[s.Identity.Username]
 	if u == nil {
-		u = make(map[string]*Session)
+		u = make(map[string]*memSession)
 		m.byUser[s.Identity.Username] = u
 	}
-	u[s.Client.ID] = s
+	u[s.Client.ID] = e
 	return nil
 }
 
 // Touch implements SessionStore.
 func (m *MemoryStore) Touch(_ context.Context, tokenHash string, now time.Time, idle time.Duration) (*Session, DetachReason, error) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	s := m.byHash[tokenHash]
-	if s == nil {
+	m.mu.RLock()
+	e := m.byHash[tokenHash]
+	if e == nil {
+		m.mu.RUnlock()
 		return nil, "", ErrNoSession
 	}
-	if reason := s.ExpiryReason(now); reason != "" {
-		m.removeLocked(s)
-		return s, reason, nil
+	e.mu.Lock()
+	if e.expiryReason(now) == "" {
+		e.lastSeen, e.idleExpiry = now, now.Add(idle)
+		e.mu.Unlock()
+		m.mu.RUnlock()
+		return e.s, "", nil
 	}
-	s.LastSeen = now
-	s.IdleExpiry = now.Add(idle)
-	cp := *s
-	return &cp, "", nil
+	e.mu.Unlock()
+	m.mu.RUnlock()
+	// Expired: removed under the write lock by whichever caller gets there
+	// first; the others find it gone.
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.byHash[tokenHash] != e {
+		return nil, "", ErrNoSession
+	}
+	m.removeLocked(e.s)
+	return e.copyLocked(), e.expiryReason(now), nil
 }
 
 // Remove implements SessionStore.
 func (m *MemoryStore) Remove(_ context.Context, clientID string) (*Session, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	s := m.byID[clientID]
-	if s == nil {
+	e := m.byID[clientID]
+	if e == nil {
 		return nil, ErrNoSession
 	}
-	m.removeLocked(s)
-	return s, nil
+	m.removeLocked(e.s)
+	return e.copyLocked(), nil
 }
 
 func (m *MemoryStore) removeLocked(s *Session) {
@@ -97,8 +153,8 @@ func (m *MemoryStore) OldestBeyond(_ context.Context, username string, keep int)
 		at time.Time
 	}
 	all := make([]aged, 0, len(u))
-	for id, s := range u {
-		all = append(all, aged{id, s.CreatedAt})
+	for id, e := range u {
+		all = append(all, aged{id, e.s.CreatedAt})
 	}
 	slices.SortFunc(all, func(a, b aged) int { return a.at.Compare(b.at) })
 	ids := make([]string, 0, len(all)-keep)
@@ -113,9 +169,8 @@ func (m *MemoryStore) ByUser(_ context.Context, username string) ([]*Session, er
 	m.mu.RLock()
 	defer m.mu.RUnlock()
 	out := make([]*Session, 0, len(m.byUser[username]))
-	for _, s := range m.byUser[username] {
-		cp := *s
-		out = append(out, &cp)
+	for _, e := range m.byUser[username] {
+		out = append(out, e.current())
 	}
 	return out, nil
 }
@@ -125,9 +180,8 @@ func (m *MemoryStore) All(_ context.Context) ([]*Session, error) {
 	m.mu.RLock()
 	defer m.mu.RUnlock()
 	out := make([]*Session, 0, len(m.byID))
-	for _, s := range m.byID {
-		cp := *s
-		out = append(out, &cp)
+	for _, e := range m.byID {
+		out = append(out, e.current())
 	}
 	return out, nil
 }
@@ -137,10 +191,10 @@ func (m *MemoryStore) Expire(_ context.Context, now time.Time) ([]*Session, erro
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	var out []*Session
-	for _, s := range m.byID {
-		if s.ExpiryReason(now) != "" {
-			m.removeLocked(s)
-			out = append(out, s)
+	for _, e := range m.byID {
+		if e.expiryReason(now) != "" {
+			m.removeLocked(e.s)
+			out = append(out, e.copyLocked())
 		}
 	}
 	return out, nil
