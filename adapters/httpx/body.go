@@ -55,3 +55,14 @@ func ReadBody(r *http.Request, buf []byte) ([]byte, error) {
 	_, err := b.ReadFrom(r.Body)
 	return b.Bytes(), err
 }
+
+// HeaderValue is the first value of r's header named by canonicalKey,
+// which must be in the canonical form (textproto.CanonicalMIMEHeaderKey):
+// Header.Get canonicalises its key on every call, and the call path reads
+// a few fixed headers on every request.
+func HeaderValue(r *http.Request, canonicalKey string) string {
+	if v := r.Header[canonicalKey]; len(v) > 0 {
+		return v[0]
+	}
+	return ""
+}

@@ -34,7 +34,7 @@ func Token(r *http.Request) string {
 // sends the cookie on requests that other sites make, so a call it
 // authenticates must pass CrossSite first.
 func TokenFrom(r *http.Request) (token string, cookie bool) {
-	if t := strings.TrimSpace(r.Header.Get(HeaderName)); t != "" {
+	if t := strings.TrimSpace(HeaderValue(r, HeaderName)); t != "" {
 		return t, false
 	}
 	if c, err := r.Cookie(CookieName); err == nil {
@@ -330,7 +330,7 @@ const DefaultMaxBodyBytes = 4 << 20
 // of it is read); it returns false then. Otherwise it bounds r.Body at max
 // (a longer body without a Content-Length fails with *http.MaxBytesError).
 func LimitBody(w http.ResponseWriter, r *http.Request, max int64) bool {
-	if ce := strings.TrimSpace(r.Header.Get("Content-Encoding")); ce != "" && !strings.EqualFold(ce, "identity") {
+	if ce := strings.TrimSpace(HeaderValue(r, "Content-Encoding")); ce != "" && !strings.EqualFold(ce, "identity") {
 		http.Error(w, "compressed request bodies are not accepted", http.StatusUnsupportedMediaType)
 		return false
 	}

@@ -142,7 +142,7 @@ var errMediaType = errors.New("the body must be application/json")
 
 // readBody reads a JSON object body within the limits.
 func (h *Handler) readBody(w http.ResponseWriter, r *http.Request) (map[string]any, error) {
-	if ct := r.Header.Get("Content-Type"); ct != "" && !isJSON(ct) {
+	if ct := httpx.HeaderValue(r, "Content-Type"); ct != "" && !isJSON(ct) {
 		return nil, errMediaType
 	}
 	if !httpx.LimitBody(w, r, h.opts.MaxBodyBytes) {
@@ -182,7 +182,7 @@ func isJSON(contentType string) bool {
 // gateway's own origin: a page elsewhere cannot send application/json
 // without a preflight the gateway never grants), or HTTP Basic per call.
 func (h *Handler) caller(r *http.Request) (*gateway.Session, error) {
-	if auth := r.Header.Get("Authorization"); len(auth) > 7 && strings.EqualFold(auth[:7], "Bearer ") {
+	if auth := httpx.HeaderValue(r, "Authorization"); len(auth) > 7 && strings.EqualFold(auth[:7], "Bearer ") {
 		if _, jwt := httpx.BearerJWT(r); !jwt { // an identity provider's JWT is a credential, below
 			return h.core.Resume(r.Context(), strings.TrimSpace(auth[7:]))
 		}

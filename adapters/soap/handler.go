@@ -170,11 +170,11 @@ func (h *Handler) serveDocument(w http.ResponseWriter, r *http.Request, ep *endp
 
 // version reads the SOAP version and action from the request headers.
 func version(r *http.Request) (Version, string, bool) {
-	ct := r.Header.Get("Content-Type")
+	ct := httpx.HeaderValue(r, "Content-Type")
 	if httpx.MediaType(ct) == "text/xml" { // SOAP 1.1 needs none of the parameters: no map of them
 		// "Soapaction" is the canonical form of SOAPAction: Get would
 		// canonicalize (and allocate) on every call.
-		return V11, strings.Trim(strings.TrimSpace(r.Header.Get("Soapaction")), `"`), true
+		return V11, strings.Trim(strings.TrimSpace(httpx.HeaderValue(r, "Soapaction")), `"`), true
 	}
 	mt, params, err := mime.ParseMediaType(ct)
 	if err != nil {
@@ -316,8 +316,10 @@ func (h *Handler) session(ctx context.Context, r *http.Request, req *Request) (*
 		return h.core.Resume(ctx, req.SessionToken)
 	}
 	if token, cookie := httpx.TokenFrom(r); token != "" {
-		if why := h.opts.Proxies.CrossSite(r); cookie && why != "" {
-			return nil, gateway.NewFault(gateway.FaultForbidden, "cross-site request refused: %s (or send the gw:Session header)", why)
+		if cookie { // only a cookie can be sent by another site's page
+			if why := h.opts.Proxies.CrossSite(r); why != "" {
+				return nil, gateway.NewFault(gateway.FaultForbidden, "cross-site request refused: %s (or send the gw:Session header)", why)
+			}
 		}
 		return h.core.Resume(ctx, token)
 	}

@@ -73,7 +73,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "XML-RPC takes POST", http.StatusMethodNotAllowed)
 		return
 	}
-	if ct := r.Header.Get("Content-Type"); ct != "" {
+	if ct := httpx.HeaderValue(r, "Content-Type"); ct != "" {
 		if mt := httpx.MediaType(ct); mt != "text/xml" && mt != "application/xml" {
 			http.Error(w, "XML-RPC takes text/xml", http.StatusUnsupportedMediaType)
 			return
@@ -156,9 +156,11 @@ func (h *Handler) session(ctx context.Context, req *request) (*gateway.Session, 
 	}
 	req.resolved = true
 	if token, cookie := httpx.TokenFrom(req.r); token != "" {
-		if why := h.opts.Remote.CrossSite(req.r); cookie && why != "" {
-			req.err = gateway.NewFault(gateway.FaultForbidden, "cross-site request refused: %s (or send the token as %s)", why, httpx.HeaderName)
-			return nil, req.err
+		if cookie { // only a cookie can be sent by another site's page
+			if why := h.opts.Remote.CrossSite(req.r); why != "" {
+				req.err = gateway.NewFault(gateway.FaultForbidden, "cross-site request refused: %s (or send the token as %s)", why, httpx.HeaderName)
+				return nil, req.err
+			}
 		}
 		req.session, req.err = h.core.Resume(ctx, token)
 	} else if creds, ok := httpx.CallCredentials(req.r); ok {
