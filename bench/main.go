@@ -42,7 +42,7 @@ func main() {
 	runs := flag.Int("runs", 3, "runs of each measurement; the median is reported")
 	out := flag.String("out", "bench/results.md", "Markdown results file")
 	png := flag.String("png", "bench/results.png", "bar chart of the ratios")
-	only := flag.String("only", "", "run just scenario 4 (logins), 5 (long-poll latency), 8 (scenario 1 on memory and on Redis, with and without the session cache) or 9 (the front ends' GetItem: XML-RPC, SOAP and JSON beside the ceiling), print its figures, write no file")
+	only := flag.String("only", "", "run just scenario 4 (logins), 5 (long-poll latency), 8 (scenario 1 on memory and on Redis, with and without the session cache) or 9 (the front ends' GetItem: XML-RPC, SOAP and JSON, and the XML-RPC multicall, beside the ceiling), print its figures, write no file")
 	codecsOut := flag.String("codecs", "bench/codecs.txt", "go test -bench output of the codecs, compared with the previous one by benchstat")
 	flag.Parse()
 	if _, err := exec.LookPath("wrk"); err != nil {
@@ -534,7 +534,7 @@ func redisModes(ctx context.Context, work, bin, memURL string, d time.Duration, 
 }
 
 func frontEnds(work, gwURL, ceilURL, token string, bodies map[string]string, d time.Duration, runs, gwPID int) {
-	scenarios := []string{"1 xmlrpc GetItem", "2 soap GetItem", "9 json GetItem"}
+	scenarios := []string{"1 xmlrpc GetItem", "2 soap GetItem", "9 json GetItem", "3 xmlrpc multicall"}
 	type pair struct{ gateway, ceiling []result }
 	got := make([]pair, len(scenarios))
 	for range runs {
