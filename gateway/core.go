@@ -505,7 +505,7 @@ func (c *Core) detached(ctx context.Context, s *Session, reason DetachReason) {
 	} else {
 		c.metrics.Event(EventDetached)
 		if r, ok := c.events.(FeedReleaser); ok {
-			if left, err := c.sessions.ByUser(ctx, s.Identity.Username); err == nil && len(left) == 0 {
+			if left, err := c.countSessions(ctx, s.Identity.Username); err == nil && left == 0 {
 				r.Release(s.Identity.Username, ev.Seq)
 			}
 		}
@@ -518,6 +518,15 @@ func (c *Core) detached(ctx context.Context, s *Session, reason DetachReason) {
 			c.safely(ctx, "detached hook", func() { h.Detached(ctx, p, s.Client, reason) })
 		}
 	}
+}
+
+// countSessions is how many sessions user has.
+func (c *Core) countSessions(ctx context.Context, user string) (int, error) {
+	if uc, ok := c.sessions.(userCounter); ok {
+		return uc.CountByUser(ctx, user)
+	}
+	all, err := c.sessions.ByUser(ctx, user)
+	return len(all), err
 }
 
 func (c *Core) safely(ctx context.Context, what string, fn func()) {

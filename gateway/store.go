@@ -51,3 +51,10 @@ type overflowLister interface {
 	// the newest keep, oldest first; nil when there are no more than keep.
 	OldestBeyond(ctx context.Context, username string, keep int) ([]string, error)
 }
+
+// userCounter is implemented by stores that can count a user's sessions
+// without copying them (the core asks at every detach whether the user's
+// feed can go).
+type userCounter interface {
+	CountByUser(ctx context.Context, username string) (int, error)
+}

@@ -138,6 +138,13 @@ func (m *MemoryStore) removeLocked(s *Session) {
 	}
 }
 
+// CountByUser implements userCounter.
+func (m *MemoryStore) CountByUser(_ context.Context, username string) (int, error) {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	return len(m.byUser[username]), nil
+}
+
 // OldestBeyond implements overflowLister: the client IDs of the user's
 // oldest sessions past the newest keep, found without copying them (a
 // user at the cap who logs in again evicts one on every login).
@@ -147,6 +154,15 @@ func (m *MemoryStore) OldestBeyond(_ context.Context, username string, keep int)
 	u := m.byUser[username]
 	if len(u) <= keep {
 		return nil, nil
+	}
+	if len(u) == keep+1 { // the usual case, one login past the cap: the oldest, without sorting
+		var oldest *memSession
+		for _, e := range u {
+			if oldest == nil || e.s.CreatedAt.Before(oldest.s.CreatedAt) {
+				oldest = e
+			}
+		}
+		return []string{oldest.s.Client.ID}, nil
 	}
 	type aged struct {
 		id string
