@@ -44,7 +44,9 @@ func memoryScenario() ([]string, error) {
 }
 
 // codecScenario is scenario 7: ns, bytes and allocations per call of the
-// XML-RPC and SOAP codecs and of the XML-RPC handler, written to path, and
+// XML-RPC and SOAP codecs, of their handlers, and of the gateway's whole
+// handler in process (BenchmarkAppGetItem: request ID, mux, metrics, front
+// end, core, inventory), written to path, and
 // compared by benchstat with what path held before (the committed results of
 // the previous run). It returns a Markdown section.
 func codecScenario(work, path string) (string, error) {
@@ -56,7 +58,7 @@ func codecScenario(work, path string) (string, error) {
 	case err != nil:
 		return "", err
 	}
-	out, err := exec.Command("go", "test", "-run", "^$", "-bench", ".", "-benchmem", "-count", "6", "./adapters/xmlrpc", "./adapters/soap").Output()
+	out, err := exec.Command("go", "test", "-run", "^$", "-bench", ".", "-benchmem", "-count", "6", "./adapters/xmlrpc", "./adapters/soap", "./cmd/gateway").Output()
 	if err != nil {
 		return "", fmt.Errorf("go test -bench codecs: %w\n%s", err, out)
 	}
@@ -76,7 +78,7 @@ func codecScenario(work, path string) (string, error) {
 		return "", fmt.Errorf("benchstat: %w\n%s", err, stat)
 	}
 	fmt.Fprintf(os.Stderr, "7 codecs (benchstat against the previous %s):\n%s", path, stat)
-	return "\n## 7 codecs: `go test -bench . -benchmem -count 6 ./adapters/xmlrpc ./adapters/soap`, benchstat against the previous run\n\n```\n" + string(stat) + "```\n", nil
+	return "\n## 7 codecs and the whole handler in process: `go test -bench . -benchmem -count 6 ./adapters/xmlrpc ./adapters/soap ./cmd/gateway`, benchstat against the previous run\n\n```\n" + string(stat) + "```\n", nil
 }
 
 // startRedis starts a redis-server without persistence on a free loopback
