@@ -63,11 +63,26 @@ func (r *Store) CacheSessions(ctx context.Context, log *slog.Logger) {
 	go r.cache.listen(ctx, r.rdb, log)
 }
 
-// listen follows goneChannel. Receive (not Channel) is used because it
-// reports both a lost connection (an error) and each resubscription (a
-// *redis.Subscription), which is what the cache's liveness follows.
+// listen follows goneChannel.
 func (c *sessionCache) listen(ctx context.Context, rdb redis.UniversalClient, log *slog.Logger) {
-	sub := rdb.Subscribe(ctx, goneChannel)
+	FollowInvalidations(ctx, rdb, goneChannel, func(live bool, err error) {
+		if c.setLive(live) && err != nil {
+			log.Warn("session cache: invalidations lost, answering from Redis until resubscribed", "err", err)
+		}
+	}, c.drop)
+}
+
+// FollowInvalidations follows a pub/sub channel of invalidations until ctx
+// ends, for a cache kept coherent by it: live(true, nil) once the
+// subscription is confirmed (and again at each resubscription), live(false,
+// err) when the connection is lost and live(false, nil) at the end
+// (invalidations may go unheard from then until live is
+// true again: a cache answers nothing meanwhile, and starts empty), and
+// drop for each message's payload. Receive (not Channel) is used because
+// it reports both a lost connection (an error) and each resubscription (a
+// *redis.Subscription).
+func FollowInvalidations(ctx context.Context, rdb redis.UniversalClient, channel string, live func(up bool, err error), drop func(payload string)) {
+	sub := rdb.Subscribe(ctx, channel)
 	defer sub.Close()
 	for ctx.Err() == nil {
 		msg, err := sub.ReceiveTimeout(ctx, 30*time.Second)
@@ -78,9 +93,7 @@ func (c *sessionCache) listen(ctx context.Context, rdb redis.UniversalClient, lo
 				_ = sub.Ping(ctx)
 				continue
 			}
-			if c.setLive(false) {
-				log.Warn("session cache: invalidations lost, answering from Redis until resubscribed", "err", err)
-			}
+			live(false, err)
 			select {
 			case <-ctx.Done():
 			case <-time.After(200 * time.Millisecond):
@@ -90,13 +103,13 @@ func (c *sessionCache) listen(ctx context.Context, rdb redis.UniversalClient, lo
 		switch m := msg.(type) {
 		case *redis.Subscription:
 			if m.Kind == "subscribe" {
-				c.setLive(true)
+				live(true, nil)
 			}
 		case *redis.Message:
-			c.drop(m.Payload)
+			drop(m.Payload)
 		}
 	}
-	c.setLive(false)
+	live(false, nil)
 }
 
 func isTimeout(err error) bool {
