@@ -65,3 +65,37 @@ func TestWithRequestID(t *testing.T) {
 		}
 	}
 }
+
+// TestAPIRoutes: the front ends' shortcut chooses what the mux would, for
+// every path it takes, and leaves the rest (paths the mux cleans and
+// redirects, escaped slashes, other handlers) to the mux.
+func TestAPIRoutes(t *testing.T) {
+	marker := func(name string) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { w.Header().Set("X-Handler", name) })
+	}
+	mux := http.NewServeMux()
+	mux.Handle("/xmlrpc", marker("xmlrpc"))
+	mux.Handle("/soap/", marker("soap"))
+	mux.Handle("/api/", marker("json"))
+	mux.Handle("/admin/api/", marker("admin"))
+	mux.Handle("GET /healthz", marker("healthz"))
+	routes := &apiRoutes{xmlrpc: marker("xmlrpc"), soap: marker("soap"), json: marker("json"), mux: mux}
+	for _, tc := range []struct{ method, target string }{
+		{"POST", "/xmlrpc"}, {"GET", "/xmlrpc"}, {"POST", "/xmlrpc/"}, {"POST", "/soap/inventory"}, {"POST", "/soap/"},
+		{"GET", "/soap/inventory?wsdl"}, {"POST", "/soap"}, {"POST", "/soap//inventory"}, {"POST", "/soap/./inventory"},
+		{"POST", "/soap/../xmlrpc"}, {"POST", "/soap%2Finventory"}, {"POST", "/soap/inv%2Fentory"}, {"POST", "/api/inventory/GetItem"},
+		{"GET", "/api/"}, {"GET", "/api"}, {"POST", "/api/inventory//GetItem"}, {"GET", "/admin/api/sessions"}, {"GET", "/healthz"},
+		{"POST", "/healthz"}, {"GET", "/nowhere"}, {"OPTIONS", "/xmlrpc"},
+	} {
+		answer := func(h http.Handler) (int, string, string) {
+			w := httptest.NewRecorder()
+			h.ServeHTTP(w, httptest.NewRequest(tc.method, tc.target, nil))
+			return w.Code, w.Header().Get("X-Handler"), w.Header().Get("Location")
+		}
+		wantCode, wantHandler, wantLocation := answer(mux)
+		code, handler, location := answer(routes)
+		if code != wantCode || handler != wantHandler || location != wantLocation {
+			t.Errorf("%s %s: %d %q %q, the mux says %d %q %q", tc.method, tc.target, code, handler, location, wantCode, wantHandler, wantLocation)
+		}
+	}
+}
