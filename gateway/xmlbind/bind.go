@@ -66,31 +66,55 @@ func valuePlanOf(t reflect.Type) *valuePlan {
 	if p, ok := valuePlans.Load(t); ok {
 		return p.(*valuePlan)
 	}
-	planMu.Lock()
-	defer planMu.Unlock()
-	return makeValuePlan(t)
-}
-
-// makeValuePlan makes t's plan (planMu held); the plan is published
-// before its fields' plans are made, so a type that contains itself meets
-// its own plan, whose fn is set by the time any value is converted.
-func makeValuePlan(t reflect.Type) *valuePlan {
-	if p, ok := valuePlans.Load(t); ok {
-		return p.(*valuePlan)
-	}
-	p := &valuePlan{}
-	valuePlans.Store(t, p)
-	p.fn = valueFunc(t)
+	var p *valuePlan
+	makePlans(func(pl *planner) { p = pl.value(t) })
 	return p
 }
 
-func valueFunc(t reflect.Type) func(reflect.Value) gateway.Value {
+// planner makes plans, planMu held. A plan is known to the planner before
+// its fields' plans are made, so a type that contains itself meets its own
+// plan; and plans reach valuePlans and bindPlans (which calls read without
+// the lock) only once all of them are whole, so that no call on another
+// goroutine meets a plan whose fn is not set yet.
+type planner struct {
+	values map[reflect.Type]*valuePlan
+	binds  map[reflect.Type]*bindPlan
+}
+
+func makePlans(f func(*planner)) {
+	planMu.Lock()
+	defer planMu.Unlock()
+	pl := &planner{values: map[reflect.Type]*valuePlan{}, binds: map[reflect.Type]*bindPlan{}}
+	f(pl)
+	for t, p := range pl.values {
+		valuePlans.Store(t, p)
+	}
+	for t, p := range pl.binds {
+		bindPlans.Store(t, p)
+	}
+}
+
+// value is t's plan for ValueOf.
+func (pl *planner) value(t reflect.Type) *valuePlan {
+	if p, ok := valuePlans.Load(t); ok {
+		return p.(*valuePlan)
+	}
+	if p, ok := pl.values[t]; ok {
+		return p
+	}
+	p := &valuePlan{}
+	pl.values[t] = p
+	p.fn = pl.valueFunc(t)
+	return p
+}
+
+func (pl *planner) valueFunc(t reflect.Type) func(reflect.Value) gateway.Value {
 	if t.Kind() != reflect.Pointer && t.Kind() != reflect.Interface {
 		if t.Implements(xsdTimeType) {
 			return func(v reflect.Value) gateway.Value { return v.Interface().(xsdTime).ToGoTime() }
 		}
 		if reflect.PointerTo(t).Implements(xsdTimeType) {
-			byKind := kindValueFunc(t)
+			byKind := pl.kindValueFunc(t)
 			return func(v reflect.Value) gateway.Value {
 				if v.CanAddr() {
 					return v.Addr().Interface().(xsdTime).ToGoTime()
@@ -99,13 +123,13 @@ func valueFunc(t reflect.Type) func(reflect.Value) gateway.Value {
 			}
 		}
 	}
-	return kindValueFunc(t)
+	return pl.kindValueFunc(t)
 }
 
-func kindValueFunc(t reflect.Type) func(reflect.Value) gateway.Value {
+func (pl *planner) kindValueFunc(t reflect.Type) func(reflect.Value) gateway.Value {
 	switch t.Kind() {
 	case reflect.Pointer:
-		elem := makeValuePlan(t.Elem())
+		elem := pl.value(t.Elem())
 		return func(v reflect.Value) gateway.Value {
 			if v.IsNil() {
 				return nil
@@ -134,7 +158,7 @@ func kindValueFunc(t reflect.Type) func(reflect.Value) gateway.Value {
 		if t.Elem().Kind() == reflect.Uint8 {
 			return func(v reflect.Value) gateway.Value { return v.Bytes() }
 		}
-		elem := makeValuePlan(t.Elem())
+		elem := pl.value(t.Elem())
 		return func(v reflect.Value) gateway.Value {
 			out := make([]any, v.Len())
 			for i := range out {
@@ -154,7 +178,7 @@ func kindValueFunc(t reflect.Type) func(reflect.Value) gateway.Value {
 		var fields []field
 		for i := 0; i < t.NumField(); i++ {
 			if name, ok := fieldName(t.Field(i)); ok {
-				fields = append(fields, field{name, i, makeValuePlan(t.Field(i).Type)})
+				fields = append(fields, field{name, i, pl.value(t.Field(i).Type)})
 			}
 		}
 		return func(v reflect.Value) gateway.Value {
@@ -251,21 +275,24 @@ func bindPlanOf(t reflect.Type) *bindPlan {
 	if p, ok := bindPlans.Load(t); ok {
 		return p.(*bindPlan)
 	}
-	planMu.Lock()
-	defer planMu.Unlock()
-	return makeBindPlan(t)
+	var p *bindPlan
+	makePlans(func(pl *planner) { p = pl.bind(t) })
+	return p
 }
 
-// makeBindPlan is makeValuePlan's counterpart for Bind.
-func makeBindPlan(t reflect.Type) *bindPlan {
+// bind is t's plan for Bind.
+func (pl *planner) bind(t reflect.Type) *bindPlan {
 	if p, ok := bindPlans.Load(t); ok {
 		return p.(*bindPlan)
 	}
+	if p, ok := pl.binds[t]; ok {
+		return p
+	}
 	p := &bindPlan{}
-	bindPlans.Store(t, p)
+	pl.binds[t] = p
 	switch {
 	case t.Kind() == reflect.Pointer:
-		elem := makeBindPlan(t.Elem())
+		elem := pl.bind(t.Elem())
 		p.fn = func(val gateway.Value, dst reflect.Value) error {
 			if val == nil {
 				dst.SetZero()
@@ -278,7 +305,7 @@ func makeBindPlan(t reflect.Type) *bindPlan {
 		}
 	case t.Kind() != reflect.Struct || t == timeType || reflect.PointerTo(t).Implements(unmarshalType):
 		if t.Kind() == reflect.Slice && t.Elem().Kind() != reflect.Uint8 {
-			makeBindPlan(t.Elem()) // for bindScalar's items
+			pl.bind(t.Elem()) // for bindScalar's items
 		}
 		p.fn = func(val gateway.Value, dst reflect.Value) error {
 			if val == nil {
@@ -296,7 +323,7 @@ func makeBindPlan(t reflect.Type) *bindPlan {
 		var fields []field
 		for i := 0; i < t.NumField(); i++ {
 			if name, ok := fieldName(t.Field(i)); ok {
-				fields = append(fields, field{name, i, makeBindPlan(t.Field(i).Type)})
+				fields = append(fields, field{name, i, pl.bind(t.Field(i).Type)})
 			}
 		}
 		p.fields = func(st gateway.Struct, dst reflect.Value) error {

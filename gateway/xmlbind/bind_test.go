@@ -5,6 +5,7 @@ import (
 	"encoding/xml"
 	"reflect"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -201,4 +202,32 @@ func TestRecursiveTypeAndNilTime(t *testing.T) {
 	if at, _ := back.Get("at"); at != nil {
 		t.Errorf("a nil time: %#v", at)
 	}
+}
+
+// fresh is converted by no other test: its plans are made while the calls
+// of TestPlansMadeConcurrently run.
+type fresh struct {
+	Name  string   `xml:"name"`
+	Items []*fresh `xml:"item"`
+}
+
+// TestPlansMadeConcurrently: calls that meet a type for the first time on
+// several goroutines at once all convert it whole (no call sees a plan
+// being made).
+func TestPlansMadeConcurrently(t *testing.T) {
+	v := &fresh{Name: "a", Items: []*fresh{{Name: "b"}}}
+	var wg sync.WaitGroup
+	for range 8 {
+		wg.Go(func() {
+			st, ok := xmlbind.ValueOf(v).(gateway.Struct)
+			if !ok || st.String("name") != "a" {
+				t.Errorf("ValueOf: %#v", st)
+			}
+			var back fresh
+			if err := xmlbind.Bind(st, &back); err != nil || len(back.Items) != 1 || back.Items[0].Name != "b" {
+				t.Errorf("Bind: %+v %v", back, err)
+			}
+		})
+	}
+	wg.Wait()
 }
