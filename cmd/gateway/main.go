@@ -25,12 +25,12 @@ import (
 
 func main() {
 	if os.Getenv("GOGC") == "" {
-		debug.SetGCPercent(DefaultGCPercent)
+		debug.SetGCPercent(defaultGCPercent)
 	}
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr, os.Getenv))
 }
 
-// DefaultGCPercent is the garbage collector's target when GOGC is not set.
+// defaultGCPercent is the garbage collector's target when GOGC is not set.
 // A call leaves only garbage behind (its request, values and response),
 // while what lives (sessions, the WSDLs, the directory's connections) is
 // small: at Go's default of 100 a loaded node spent about 15% more CPU
@@ -39,7 +39,7 @@ func main() {
 // times what lives, so a
 // node holding many sessions may want GOGC=100 or GOMEMLIMIT, which the
 // runtime honours as usual.
-const DefaultGCPercent = 400
+const defaultGCPercent = 400
 
 // environment lists the variables the gateway reads, for -h.
 var environment = [][2]string{
