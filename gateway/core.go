@@ -272,13 +272,27 @@ func (c *Core) evictOldest(ctx context.Context, user string) {
 		return
 	}
 	all, err := c.sessions.ByUser(ctx, user)
-	if err != nil || len(all) <= c.maxSessions {
+	if err != nil {
 		return
 	}
-	slices.SortFunc(all, func(a, b *Session) int { return a.CreatedAt.Compare(b.CreatedAt) })
-	for _, s := range all[:len(all)-c.maxSessions] {
-		_ = c.Detach(ctx, s.Client.ID, ReasonEvicted)
+	for _, id := range OldestIDs(all, c.maxSessions) {
+		_ = c.Detach(ctx, id, ReasonEvicted)
 	}
+}
+
+// OldestIDs is the client IDs of the sessions other than the newest
+// keep, oldest first (sessions is reordered): for stores that list a
+// user's sessions to answer overflowLister.
+func OldestIDs(sessions []*Session, keep int) []string {
+	if len(sessions) <= keep {
+		return nil
+	}
+	slices.SortFunc(sessions, func(a, b *Session) int { return a.CreatedAt.Compare(b.CreatedAt) })
+	ids := make([]string, 0, len(sessions)-keep)
+	for _, s := range sessions[:len(sessions)-keep] {
+		ids = append(ids, s.Client.ID)
+	}
+	return ids
 }
 
 // safeUser keeps a typed username fit for a log line.

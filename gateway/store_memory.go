@@ -2,7 +2,6 @@ package gateway
 
 import (
 	"context"
-	"slices"
 	"sync"
 	"time"
 )
@@ -164,20 +163,11 @@ func (m *MemoryStore) OldestBeyond(_ context.Context, username string, keep int)
 		}
 		return []string{oldest.s.Client.ID}, nil
 	}
-	type aged struct {
-		id string
-		at time.Time
+	all := make([]*Session, 0, len(u))
+	for _, e := range u {
+		all = append(all, e.s) // read only for their CreatedAt and client ID, never written
 	}
-	all := make([]aged, 0, len(u))
-	for id, e := range u {
-		all = append(all, aged{id, e.s.CreatedAt})
-	}
-	slices.SortFunc(all, func(a, b aged) int { return a.at.Compare(b.at) })
-	ids := make([]string, 0, len(all)-keep)
-	for _, a := range all[:len(all)-keep] {
-		ids = append(ids, a.id)
-	}
-	return ids, nil
+	return OldestIDs(all, keep), nil
 }
 
 // ByUser implements SessionStore.

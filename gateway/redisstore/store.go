@@ -362,6 +362,35 @@ func (r *Store) ByUser(ctx context.Context, username string) ([]*gateway.Session
 	return out, nil
 }
 
+// OldestBeyond implements the core's eviction at max_per_user: the usual
+// login, a user under the cap, costs one SCARD of the user's set (two
+// while the previous layout is still read) instead of reading all of the
+// user's sessions; past the cap they are read and the oldest named. (The
+// set may still hold a session that expired unswept: the count is then
+// high, and the sessions read decide.)
+func (r *Store) OldestBeyond(ctx context.Context, username string, keep int) ([]string, error) {
+	prefixes := []string{KeyPrefix(username)}
+	if r.legacy.Load() {
+		prefixes = append(prefixes, legacyPrefix)
+	}
+	var n int64
+	for _, p := range prefixes {
+		c, err := r.rdb.SCard(ctx, p+"u:"+username).Result()
+		if err != nil {
+			return nil, err
+		}
+		n += c
+	}
+	if n <= int64(keep) {
+		return nil, nil
+	}
+	all, err := r.ByUser(ctx, username)
+	if err != nil {
+		return nil, err
+	}
+	return gateway.OldestIDs(all, keep), nil
+}
+
 var allScript = redis.NewScript(`
 local P, out = ARGV[1], {}
 for _, h in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do

@@ -3,6 +3,8 @@ package redisstore
 import (
 	"context"
 	"encoding/json"
+	"fmt"
+	"slices"
 	"testing"
 	"time"
 
@@ -89,5 +91,41 @@ func TestFormatZeroInRedis(t *testing.T) {
 	}
 	if n, _ := rdb.SCard(ctx, "{gw}:u:bob").Result(); n != 0 {
 		t.Error("the user's index still lists the client")
+	}
+}
+
+// TestOldestBeyond: under the cap a login's eviction check is one SCARD
+// (no script reads the user's sessions); past it the oldest are named,
+// oldest first.
+func TestOldestBeyond(t *testing.T) {
+	r := harness.StartRedis(t)
+	opts, err := redis.ParseURL(r.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rdb := redis.NewClient(opts)
+	defer rdb.Close()
+	scripts := &scriptCounter{}
+	rdb.AddHook(scripts)
+	ctx := context.Background()
+	st := NewStore(rdb)
+	t0 := time.Date(2099, 11, 30, 9, 0, 0, 0, time.UTC) // live in Redis's clock too
+	for i, id := range []string{"c3", "c1", "c4", "c2", "c5"} { // created in the order of their numbers
+		at := t0.Add(time.Duration(id[1]-'0') * time.Minute)
+		s := &gateway.Session{TokenHash: fmt.Sprintf("h%d", i), Identity: gateway.Identity{Username: "carol"}, Client: gateway.ClientInfo{ID: id},
+			CreatedAt: at, LastSeen: at, IdleExpiry: at.Add(time.Hour), Deadline: at.Add(2 * time.Hour)}
+		if err := st.Create(ctx, s); err != nil {
+			t.Fatal(err)
+		}
+	}
+	before := scripts.n.Load()
+	if ids, err := st.OldestBeyond(ctx, "carol", 5); err != nil || ids != nil {
+		t.Errorf("at the cap: %v %v", ids, err)
+	}
+	if n := scripts.n.Load() - before; n != 0 {
+		t.Errorf("at the cap the check ran %d scripts, want none (one SCARD)", n)
+	}
+	if ids, err := st.OldestBeyond(ctx, "carol", 3); err != nil || !slices.Equal(ids, []string{"c1", "c2"}) {
+		t.Errorf("past the cap: %v %v, want [c1 c2]", ids, err)
 	}
 }
