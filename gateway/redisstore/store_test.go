@@ -109,7 +109,7 @@ func TestOldestBeyond(t *testing.T) {
 	rdb.AddHook(scripts)
 	ctx := context.Background()
 	st := NewStore(rdb)
-	t0 := time.Date(2099, 11, 30, 9, 0, 0, 0, time.UTC) // live in Redis's clock too
+	t0 := time.Date(2099, 11, 30, 9, 0, 0, 0, time.UTC)         // live in Redis's clock too
 	for i, id := range []string{"c3", "c1", "c4", "c2", "c5"} { // created in the order of their numbers
 		at := t0.Add(time.Duration(id[1]-'0') * time.Minute)
 		s := &gateway.Session{TokenHash: fmt.Sprintf("h%d", i), Identity: gateway.Identity{Username: "carol"}, Client: gateway.ClientInfo{ID: id},
