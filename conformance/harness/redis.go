@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/redis/go-redis/v9"
 )
 
 // Redis is a redis-server of the test's own, on a loopback port.
@@ -161,3 +163,15 @@ func (r *Redis) waitClusterOK(t testing.TB) {
 
 // Port is the server's port.
 func (r *Redis) Port() int { return r.port }
+
+// Client is a go-redis client of the server, closed when the test ends.
+func (r *Redis) Client(t testing.TB) *redis.Client {
+	t.Helper()
+	opts, err := redis.ParseURL(r.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rdb := redis.NewClient(opts)
+	t.Cleanup(func() { rdb.Close() })
+	return rdb
+}

@@ -43,15 +43,10 @@ func (c *hgetCounter) count(cmds []redis.Cmder) {
 // Redis's, never the cache's.
 func TestRedisStockCache(t *testing.T) {
 	rd := harness.StartRedis(t)
-	opts, err := redis.ParseURL(rd.URL)
-	if err != nil {
-		t.Fatal(err)
-	}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	node := func() (*redisStore, *hgetCounter) {
-		rdb := redis.NewClient(opts)
-		t.Cleanup(func() { rdb.Close() })
+		rdb := rd.Client(t)
 		counter := &hgetCounter{}
 		rdb.AddHook(counter)
 		svc, err := NewRedis(ctx, rdb)

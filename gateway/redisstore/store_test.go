@@ -8,8 +8,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/redis/go-redis/v9"
-
 	"gateway/conformance/harness"
 	"gateway/gateway"
 )
@@ -55,13 +53,7 @@ func TestFormatZeroInRedis(t *testing.T) {
 	if testing.Short() {
 		t.Skip("-short: needs redis-server")
 	}
-	r := harness.StartRedis(t)
-	opts, err := redis.ParseURL(r.URL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	rdb := redis.NewClient(opts)
-	defer rdb.Close()
+	rdb := harness.StartRedis(t).Client(t)
 	ctx := context.Background()
 	idle, deadline := time.Date(2099, 11, 30, 8, 20, 0, 0, time.UTC), time.Date(2099, 11, 30, 20, 0, 0, 0, time.UTC)
 	// As the previous release's Create wrote it: every key under {gw}, no
@@ -98,13 +90,7 @@ func TestFormatZeroInRedis(t *testing.T) {
 // (no script reads the user's sessions); past it the oldest are named,
 // oldest first.
 func TestOldestBeyond(t *testing.T) {
-	r := harness.StartRedis(t)
-	opts, err := redis.ParseURL(r.URL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	rdb := redis.NewClient(opts)
-	defer rdb.Close()
+	rdb := harness.StartRedis(t).Client(t)
 	scripts := &scriptCounter{}
 	rdb.AddHook(scripts)
 	ctx := context.Background()
