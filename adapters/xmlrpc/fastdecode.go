@@ -242,7 +242,7 @@ func (s *scanner) typed(kind []byte, empty bool) (any, error) {
 }
 
 func (s *scanner) structValue() (gateway.Struct, error) {
-	out := gateway.Struct{}
+	out := make(gateway.Struct, 0, 4) // one allocation for the usual few members, not one per doubling
 	err := s.each("member", "struct", func() error {
 		m, err := s.member()
 		if err == nil {

@@ -169,6 +169,7 @@ func (h *Handler) multicall(ctx context.Context, req *request, params []any) (an
 		return nil, gateway.NewFault(gateway.FaultInvalidRequest, "system.multicall of %d calls: at most %d", len(calls), h.opts.MaxMulticall)
 	}
 	out := make([]any, len(calls))
+	results := make([]any, len(calls)) // each answer is a one-value array: all of them over one backing array
 	for i, c := range calls {
 		v, err := h.subcall(ctx, req, c)
 		if err != nil {
@@ -176,7 +177,8 @@ func (h *Handler) multicall(ctx context.Context, req *request, params []any) (an
 			out[i] = gateway.Struct{{Name: "faultCode", Value: int64(FaultCode(f))}, {Name: "faultString", Value: FaultString(f)}}
 			continue
 		}
-		out[i] = []any{v}
+		results[i] = v
+		out[i] = results[i : i+1 : i+1]
 	}
 	return out, nil
 }
