@@ -53,10 +53,15 @@ func (s *Session) ExpiresAt() time.Time {
 
 // ExpiryReason says why a session is over at now, or "" if it is not.
 func (s *Session) ExpiryReason(now time.Time) DetachReason {
+	return expiryReason(now, s.IdleExpiry, s.Deadline)
+}
+
+// expiryReason says why a session with these expiries is over at now.
+func expiryReason(now, idleExpiry, deadline time.Time) DetachReason {
 	switch {
-	case !now.Before(s.Deadline):
+	case !now.Before(deadline):
 		return ReasonAbsoluteTimeout
-	case !now.Before(s.IdleExpiry):
+	case !now.Before(idleExpiry):
 		return ReasonIdleTimeout
 	}
 	return ""

@@ -49,13 +49,7 @@ func (e *memSession) copyLocked() *Session {
 // expiryReason is Session.ExpiryReason with the entry's times (its lock
 // or the table's write lock held).
 func (e *memSession) expiryReason(now time.Time) DetachReason {
-	switch {
-	case !now.Before(e.s.Deadline):
-		return ReasonAbsoluteTimeout
-	case !now.Before(e.idleExpiry):
-		return ReasonIdleTimeout
-	}
-	return ""
+	return expiryReason(now, e.idleExpiry, e.s.Deadline)
 }
 
 var _ SessionStore = (*MemoryStore)(nil)

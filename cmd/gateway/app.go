@@ -434,10 +434,7 @@ func isCleanPath(p string) bool {
 func withRequestID(next http.Handler) http.Handler {
 	ids := newRequestIDs()
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		var id string
-		if v := r.Header["X-Request-Id"]; len(v) > 0 { // net/http's canonical key: Get would canonicalise "X-Request-ID" on every call
-			id = v[0]
-		}
+		id := httpx.HeaderValue(r, "X-Request-Id") // X-Request-ID's canonical key
 		if !saneRequestID(id) {
 			id = ids.next()
 		}

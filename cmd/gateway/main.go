@@ -36,9 +36,8 @@ func main() {
 // small: at Go's default of 100 a loaded node spent about 15% more CPU
 // per call than at 400, for some 12 MB less at peak on the demo
 // (docs/configuration.md has the figures). The peak heap is about five
-// times what lives, so a
-// node holding many sessions may want GOGC=100 or GOMEMLIMIT, which the
-// runtime honours as usual.
+// times what lives, so a node holding many sessions may want GOGC=100 or
+// GOMEMLIMIT, which the runtime honours as usual.
 const defaultGCPercent = 400
 
 // environment lists the variables the gateway reads, for -h.

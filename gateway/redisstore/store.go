@@ -345,14 +345,19 @@ for _, id in ipairs(redis.call('SMEMBERS', KEYS[1])) do
 end
 return out`)
 
+// userPrefixes are the key prefixes a user's sessions may be under: the
+// user's shard, and the previous layout's while it is still read.
+func (r *Store) userPrefixes(username string) []string {
+	if r.legacy.Load() {
+		return []string{KeyPrefix(username), legacyPrefix}
+	}
+	return []string{KeyPrefix(username)}
+}
+
 // ByUser implements gateway.SessionStore.
 func (r *Store) ByUser(ctx context.Context, username string) ([]*gateway.Session, error) {
-	prefixes := []string{KeyPrefix(username)}
-	if r.legacy.Load() {
-		prefixes = append(prefixes, legacyPrefix)
-	}
 	var out []*gateway.Session
-	for _, p := range prefixes {
+	for _, p := range r.userPrefixes(username) {
 		datas, err := byUserScript.Run(ctx, r.rdb, []string{p + "u:" + username}, p).StringSlice()
 		if err != nil && !errors.Is(err, redis.Nil) {
 			return nil, err
@@ -369,12 +374,8 @@ func (r *Store) ByUser(ctx context.Context, username string) ([]*gateway.Session
 // set may still hold a session that expired unswept: the count is then
 // high, and the sessions read decide.)
 func (r *Store) OldestBeyond(ctx context.Context, username string, keep int) ([]string, error) {
-	prefixes := []string{KeyPrefix(username)}
-	if r.legacy.Load() {
-		prefixes = append(prefixes, legacyPrefix)
-	}
 	var n int64
-	for _, p := range prefixes {
+	for _, p := range r.userPrefixes(username) {
 		c, err := r.rdb.SCard(ctx, p+"u:"+username).Result()
 		if err != nil {
 			return nil, err

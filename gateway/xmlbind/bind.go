@@ -47,9 +47,6 @@ var (
 	bindPlans  sync.Map   // reflect.Type -> *bindPlan
 )
 
-// typeFor is reflect.TypeFor, named for the plans' callers.
-func typeFor[T any]() reflect.Type { return reflect.TypeFor[T]() }
-
 // valuePlan turns values of one type into neutral values.
 type valuePlan struct {
 	fn func(v reflect.Value) gateway.Value // set once the plan is made
@@ -86,26 +83,34 @@ func makePlans(f func(*planner)) {
 	defer planMu.Unlock()
 	pl := &planner{values: map[reflect.Type]*valuePlan{}, binds: map[reflect.Type]*bindPlan{}}
 	f(pl)
-	for t, p := range pl.values {
-		valuePlans.Store(t, p)
+	publish(&valuePlans, pl.values)
+	publish(&bindPlans, pl.binds)
+}
+
+// planOf is t's plan: a published one, one being made, or a new one, known
+// as being made before fill makes it.
+func planOf[P any](done *sync.Map, making map[reflect.Type]*P, t reflect.Type, fill func(*P)) *P {
+	if p, ok := done.Load(t); ok {
+		return p.(*P)
 	}
-	for t, p := range pl.binds {
-		bindPlans.Store(t, p)
+	if p, ok := making[t]; ok {
+		return p
+	}
+	p := new(P)
+	making[t] = p
+	fill(p)
+	return p
+}
+
+func publish[P any](done *sync.Map, made map[reflect.Type]*P) {
+	for t, p := range made {
+		done.Store(t, p)
 	}
 }
 
 // value is t's plan for ValueOf.
 func (pl *planner) value(t reflect.Type) *valuePlan {
-	if p, ok := valuePlans.Load(t); ok {
-		return p.(*valuePlan)
-	}
-	if p, ok := pl.values[t]; ok {
-		return p
-	}
-	p := &valuePlan{}
-	pl.values[t] = p
-	p.fn = pl.valueFunc(t)
-	return p
+	return planOf(&valuePlans, pl.values, t, func(p *valuePlan) { p.fn = pl.valueFunc(t) })
 }
 
 func (pl *planner) valueFunc(t reflect.Type) func(reflect.Value) gateway.Value {
@@ -282,14 +287,11 @@ func bindPlanOf(t reflect.Type) *bindPlan {
 
 // bind is t's plan for Bind.
 func (pl *planner) bind(t reflect.Type) *bindPlan {
-	if p, ok := bindPlans.Load(t); ok {
-		return p.(*bindPlan)
-	}
-	if p, ok := pl.binds[t]; ok {
-		return p
-	}
-	p := &bindPlan{}
-	pl.binds[t] = p
+	return planOf(&bindPlans, pl.binds, t, func(p *bindPlan) { pl.fillBind(p, t) })
+}
+
+// fillBind makes p, the plan of t for Bind.
+func (pl *planner) fillBind(p *bindPlan, t reflect.Type) {
 	switch {
 	case t.Kind() == reflect.Pointer:
 		elem := pl.bind(t.Elem())
@@ -348,7 +350,6 @@ func (pl *planner) bind(t reflect.Type) *bindPlan {
 			return p.fields(st, dst)
 		}
 	}
-	return p
 }
 
 func bindScalar(val gateway.Value, dst reflect.Value) error {

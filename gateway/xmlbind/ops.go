@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"reflect"
 
 	"gateway/gateway"
 	"gateway/wsdl"
@@ -26,7 +27,7 @@ type Op struct {
 // the call's checked parameters as Bind does, its *Resp turned into the
 // result as ValueOf does (nil: an empty result).
 func Func[Req, Resp any](name string, fn func(ctx context.Context, call *gateway.Call, in *Req) (*Resp, error)) Op {
-	bindIn := bindPlanOf(typeFor[Req]())
+	bindIn := bindPlanOf(reflect.TypeFor[Req]())
 	out := resultOf[Resp](name)
 	return Op{name: name, invoke: func(ctx context.Context, call *gateway.Call) (gateway.Struct, error) {
 		in := new(Req)
@@ -55,7 +56,7 @@ func FuncNoInput[Resp any](name string, fn func(ctx context.Context, call *gatew
 
 // resultOf turns an operation's *Resp into its result.
 func resultOf[Resp any](name string) func(*Resp) (gateway.Struct, error) {
-	plan := valuePlanOf(typeFor[Resp]())
+	plan := valuePlanOf(reflect.TypeFor[Resp]())
 	return func(resp *Resp) (gateway.Struct, error) {
 		if resp == nil {
 			return gateway.Struct{}, nil
