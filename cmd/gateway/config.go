@@ -29,7 +29,12 @@ import (
 
 // Config is the YAML configuration of the contract. Every key is optional.
 type Config struct {
-	Listen         string          `yaml:"listen"`
+	Listen string `yaml:"listen"`
+	// HTTPEngine serves listen: "fasthttp" (the default: the faster one,
+	// HTTP/1.1 only) or "net/http" (Go's own server, which also speaks
+	// HTTP/2 over TLS). Every front end behaves the same on either; see
+	// docs/configuration.md.
+	HTTPEngine     string          `yaml:"http_engine"`
 	PublicURL      string          `yaml:"public_url"`
 	MetricsListen  string          `yaml:"metrics_listen"` // /metrics here instead of on listen; empty: on listen
 	TrustedProxies []string        `yaml:"trusted_proxies"`
@@ -244,7 +249,7 @@ var demoServices []ServiceConfig
 // defaultConfig is the embedded default: the demo directory and inventory.
 func defaultConfig() Config {
 	return Config{
-		Listen:   "127.0.0.1:8080",
+		Listen: "127.0.0.1:8080", HTTPEngine: engineFastHTTP,
 		Session:  SessionConfig{IdleTimeout: gateway.DefaultIdleTimeout, AbsoluteTimeout: gateway.DefaultAbsoluteTimeout, Store: "memory", RedisCache: true, MaxPerUser: gateway.DefaultMaxSessionsPerUser},
 		LDAP:     LDAPConfig{UserFilter: ldapauth.DefaultUserFilter, GroupAttr: ldapauth.DefaultGroupAttr, Timeout: ldapauth.DefaultTimeout, PoolSize: ldapauth.DefaultPoolSize},
 		Services: demoServices, // the demo's, when it is built in (demo.go)
@@ -275,6 +280,9 @@ func loadConfig(path string, getenv func(string) string) (Config, Notes, error) 
 	}
 	if v := getenv("GATEWAY_LISTEN"); v != "" {
 		cfg.Listen = v
+	}
+	if v := getenv("GATEWAY_HTTP_ENGINE"); v != "" {
+		cfg.HTTPEngine = v
 	}
 	if v := getenv("GATEWAY_LDAP_URLS"); v != "" {
 		cfg.LDAP.URLs = nil
@@ -391,6 +399,9 @@ func (c Config) validate() error {
 	}
 	if c.OIDC.Issuer == "" && (len(c.OIDC.Audiences) > 0 || c.OIDC.Directory || c.OIDC.ClientID != "") {
 		return errors.New("oidc.issuer: required with the other oidc keys")
+	}
+	if c.HTTPEngine != engineFastHTTP && c.HTTPEngine != engineNetHTTP {
+		return fmt.Errorf("http_engine: %q is neither %q nor %q", c.HTTPEngine, engineFastHTTP, engineNetHTTP)
 	}
 	if c.Session.IdleTimeout <= 0 {
 		return errors.New("session.idle_timeout: must be positive")

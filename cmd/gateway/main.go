@@ -163,15 +163,12 @@ func run(args []string, stdout, stderr io.Writer, getenv func(string) string) in
 	for _, n := range tlsNotes {
 		log.Warn("configuration: " + n)
 	}
-	srv := &http.Server{
-		Handler:           app.handler,
-		TLSConfig:         tlsCfg,
-		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       60 * time.Second,
-		WriteTimeout:      90 * time.Second, // above the 30 s long-poll of session.events
-		IdleTimeout:       120 * time.Second,
-		MaxHeaderBytes:    64 << 10,
-		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	// The requests' context outlives the signal's: a call in flight at
+	// SIGTERM finishes (Shutdown waits for it).
+	srv, err := newServer(context.WithoutCancel(ctx), cfg, app.handler, tlsCfg, log)
+	if err != nil {
+		fmt.Fprintf(stderr, "gateway: %v\n", err)
+		return 1
 	}
 	go app.core.Run(ctx)
 	if cfg.MetricsListen != "" {
@@ -203,11 +200,7 @@ func run(args []string, stdout, stderr io.Writer, getenv func(string) string) in
 
 	served := make(chan error, 1)
 	go func() {
-		if cfg.TLS.CertFile != "" {
-			served <- srv.ServeTLS(ln, cfg.TLS.CertFile, cfg.TLS.KeyFile)
-		} else {
-			served <- srv.Serve(ln)
-		}
+		served <- srv.Serve(ln)
 	}()
 	select {
 	case err := <-served:

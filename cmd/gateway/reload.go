@@ -66,6 +66,7 @@ func (a *app) reload(ctx context.Context) (string, error) {
 	a.core.Reconfigure(registry, auth)
 	// What only a restart changes stays as it runs.
 	cfg.Listen, cfg.TLS, cfg.Session, cfg.Limits, cfg.MetricsListen = a.cfg.Listen, a.cfg.TLS, a.cfg.Session, a.cfg.Limits, a.cfg.MetricsListen
+	cfg.HTTPEngine = a.cfg.HTTPEngine
 	cfg.TrustedProxies, cfg.PublicURL, cfg.AuthChallenge = a.cfg.TrustedProxies, a.cfg.PublicURL, a.cfg.AuthChallenge
 	a.cfg = cfg
 	names := make([]string, 0, len(services))
@@ -99,6 +100,7 @@ func restartOnly(running, next Config) []string {
 	var out []string
 	for key, same := range map[string]bool{
 		"listen":          running.Listen == next.Listen,
+		"http_engine":     running.HTTPEngine == next.HTTPEngine,
 		"tls":             reflect.DeepEqual(running.TLS, next.TLS),
 		"portal":          running.Portal == next.Portal,
 		"identity_tokens": reflect.DeepEqual(running.IdentityTokens, next.IdentityTokens),

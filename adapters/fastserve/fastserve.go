@@ -1,0 +1,444 @@
+// Package fastserve serves an http.Handler on fasthttp's HTTP/1.1 engine.
+//
+// Why: on this gateway's API calls net/http's own per-request work (a
+// request and header map built for every request, a context cancelled at
+// its end, a background read armed and aborted around each handler, a
+// buffered writer per response) was most of a call's CPU, and more than a
+// whole SOAP call costs in gSOAP; fasthttp parses into buffers it reuses
+// per connection. See docs/benchmarks.md for the figures that decided it.
+//
+// How: a POST (every API call, every form post) is read whole by fasthttp
+// and handed to the handler synchronously through a pooled bridge: an
+// *http.Request whose header map, URL and body are refilled per request, and
+// a buffered http.ResponseWriter whose answer is copied into fasthttp's
+// response. Every other request (the portal's pages, WSDLs, the event
+// streams that flush, a hijack) goes through fasthttpadaptor, which runs the
+// handler beside the connection and supports Flush and Hijack. The handler is
+// the same one net/http would serve: the front ends do not know which engine
+// runs them.
+package fastserve
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/valyala/fasthttp"
+	"github.com/valyala/fasthttp/fasthttpadaptor"
+)
+
+// Options are the engine's limits; they mirror http.Server's.
+type Options struct {
+	// ReadHeaderTimeout bounds reading a request's header (a slow-header
+	// client is cut off then); ReadTimeout bounds the whole request.
+	ReadHeaderTimeout, ReadTimeout time.Duration
+	WriteTimeout, IdleTimeout      time.Duration
+	// MaxHeaderBytes bounds a request's line and header (431 beyond).
+	MaxHeaderBytes int
+	// MaxBodyBytes bounds a request body the engine reads (413 beyond); a
+	// handler may refuse less.
+	MaxBodyBytes int
+	// TLS, when set, is the listener's TLS configuration (it must carry the
+	// certificate). The engine speaks HTTP/1.1 only.
+	TLS *tls.Config
+	Log *slog.Logger
+}
+
+// Server serves one http.Handler.
+type Server struct {
+	fast    fasthttp.Server
+	handler http.Handler
+	slow    fasthttp.RequestHandler // fasthttpadaptor over handler
+	tmpl    *http.Request           // carries the context every bridged request gets
+	pool    sync.Pool               // *exchange
+	log     *slog.Logger
+	tls     *tls.Config
+}
+
+// New returns a server of h. ctx is the context of every request; cancel
+// it only once the server is shut down.
+func New(ctx context.Context, h http.Handler, o Options) *Server {
+	if o.Log == nil {
+		o.Log = slog.Default()
+	}
+	s := &Server{handler: h, slow: fasthttpadaptor.NewFastHTTPHandler(h), log: o.Log, tls: o.TLS}
+	s.tmpl = (&http.Request{}).WithContext(ctx)
+	s.pool.New = func() any { return newExchange() }
+	readTimeout := o.ReadTimeout
+	s.fast = fasthttp.Server{
+		Handler: s.serve,
+		// The header must arrive within ReadHeaderTimeout; the body then
+		// gets what is left of ReadTimeout.
+		ReadTimeout:  o.ReadHeaderTimeout,
+		WriteTimeout: o.WriteTimeout,
+		IdleTimeout:  o.IdleTimeout,
+		HeaderReceived: func(h *fasthttp.RequestHeader) fasthttp.RequestConfig {
+			if h.ContentLength() == -1 {
+				// A chunked request: its Content-Length, if it had one, is
+				// gone by now, so this one and a smuggling attempt cannot be
+				// told apart; the connection closes after the answer, as
+				// RFC 9112 asks for the ambiguous one.
+				h.SetConnectionClose()
+			}
+			return fasthttp.RequestConfig{ReadTimeout: readTimeout}
+		},
+		ReadBufferSize:     o.MaxHeaderBytes,
+		MaxRequestBodySize: o.MaxBodyBytes,
+		// An idle keep-alive connection holds no read buffer: thousands of
+		// them would otherwise hold MaxHeaderBytes each.
+		ReduceMemoryUsage:            true,
+		DisablePreParseMultipartForm: true,
+		NoDefaultServerHeader:        true,
+		NoDefaultContentType:         true,
+		CloseOnShutdown:              true,
+		Logger:                       fastLogger{o.Log},
+		ErrorHandler:                 errorAnswer,
+	}
+	return s
+}
+
+// errorAnswer is the answer to a request fasthttp could not read: the
+// statuses net/http gives for the same faults.
+func errorAnswer(ctx *fasthttp.RequestCtx, err error) {
+	var small *fasthttp.ErrSmallBuffer
+	var timeout interface{ Timeout() bool }
+	switch {
+	case errors.As(err, &small):
+		ctx.Error("431 Request Header Fields Too Large", fasthttp.StatusRequestHeaderFieldsTooLarge)
+	case errors.Is(err, fasthttp.ErrBodyTooLarge):
+		ctx.Error("413 Request Entity Too Large", fasthttp.StatusRequestEntityTooLarge)
+	case errors.As(err, &timeout) && timeout.Timeout():
+		ctx.Error("408 Request Timeout", fasthttp.StatusRequestTimeout)
+	default:
+		ctx.Error("400 Bad Request", fasthttp.StatusBadRequest)
+	}
+	ctx.SetConnectionClose()
+	lingerOnClose(ctx.Conn())
+}
+
+// Serve accepts connections on ln until Shutdown.
+func (s *Server) Serve(ln net.Listener) error {
+	ln = lingerListener{ln}
+	if s.tls != nil {
+		cfg := s.tls.Clone()
+		cfg.NextProtos = []string{"http/1.1"}
+		ln = tls.NewListener(ln, cfg)
+	}
+	return s.fast.Serve(ln)
+}
+
+// Shutdown stops accepting, closes idle connections and waits for the
+// requests in flight, until ctx ends.
+func (s *Server) Shutdown(ctx context.Context) error {
+	return s.fast.ShutdownWithContext(ctx)
+}
+
+func (s *Server) serve(ctx *fasthttp.RequestCtx) {
+	if !ctx.IsPost() {
+		s.slow(ctx)
+		return
+	}
+	x := s.pool.Get().(*exchange)
+	defer s.pool.Put(x)
+	r, err := x.request(ctx, s.tmpl)
+	if err != nil {
+		ctx.Error("400 Bad Request", fasthttp.StatusBadRequest)
+		ctx.SetConnectionClose()
+		x.reset()
+		return
+	}
+	defer x.reset()
+	if !s.call(x, r) {
+		return
+	}
+	x.w.finish()
+}
+
+// call runs the handler; a panic is logged and answered as net/http would
+// (the connection is dropped), and the process stays up.
+func (s *Server) call(x *exchange, r *http.Request) (ok bool) {
+	defer func() {
+		if v := recover(); v != nil {
+			if v != http.ErrAbortHandler { //nolint:errorlint // net/http compares it so too
+				s.log.Error("http: panic serving "+r.RemoteAddr, "panic", fmt.Sprint(v))
+			}
+			x.w.ctx.Response.Reset()
+			x.w.ctx.SetConnectionClose()
+			x.w.ctx.Error("500 Internal Server Error", fasthttp.StatusInternalServerError)
+			ok = false
+		}
+	}()
+	s.handler.ServeHTTP(&x.w, r)
+	return true
+}
+
+// exchange is one bridged request and its response, reused.
+type exchange struct {
+	req    http.Request
+	url    url.URL
+	header http.Header
+	body   body
+	w      writer
+	vals   []string // backing of the header map's one-value slices
+}
+
+func newExchange() *exchange {
+	return &exchange{header: make(http.Header, 8), w: writer{header: make(http.Header, 8)}}
+}
+
+// request fills x's request from ctx. Every string it holds is a copy:
+// a handler may keep one (a session keeps its client's User-Agent).
+func (x *exchange) request(ctx *fasthttp.RequestCtx, tmpl *http.Request) (*http.Request, error) {
+	r := &x.req
+	*r = *tmpl
+	uri := ctx.RequestURI()
+	path, query := uri, []byte(nil)
+	if i := indexByte(uri, '?'); i >= 0 {
+		path, query = uri[:i], uri[i+1:]
+	}
+	if len(path) == 0 || path[0] != '/' || indexByte(path, '%') >= 0 {
+		// An escaped or unusual target: parsed as net/http would.
+		u, err := url.ParseRequestURI(string(uri))
+		if err != nil {
+			return nil, err
+		}
+		x.url = *u
+	} else {
+		x.url = url.URL{Path: internPath(path)}
+		if len(query) > 0 {
+			x.url.RawQuery = string(query)
+		}
+	}
+	r.URL = &x.url
+	r.RequestURI = x.url.RequestURI()
+	if len(query) == 0 && x.url.RawPath == "" {
+		r.RequestURI = x.url.Path
+	}
+	r.Method = http.MethodPost
+	h := &ctx.Request.Header
+	r.Proto, r.ProtoMajor, r.ProtoMinor = "HTTP/1.1", 1, 1
+	if !h.IsHTTP11() {
+		r.Proto, r.ProtoMinor = "HTTP/1.0", 0
+	}
+	clear(x.header)
+	x.vals = x.vals[:0]
+	for k, v := range h.All() {
+		key := headerKey(k)
+		switch key {
+		case "Host":
+			r.Host = string(v)
+			continue
+		case "Connection", "Transfer-Encoding":
+			continue
+		}
+		val := internValue(v)
+		if old, ok := x.header[key]; ok {
+			x.header[key] = append(old[:len(old):len(old)], val)
+			continue
+		}
+		x.vals = append(x.vals, val)
+		n := len(x.vals)
+		x.header[key] = x.vals[n-1 : n : n]
+	}
+	r.Header = x.header
+	r.Close = h.ConnectionClose()
+	b := ctx.PostBody()
+	x.body.b, x.body.off = b, 0
+	r.Body = &x.body
+	r.ContentLength = int64(len(b))
+	r.RemoteAddr = ctx.RemoteAddr().String()
+	if ctx.IsTLS() {
+		r.TLS = ctx.TLSConnectionState()
+	}
+	x.w.ctx = ctx
+	return r, nil
+}
+
+// reset drops what the exchange refers to before it is pooled.
+func (x *exchange) reset() {
+	x.req = http.Request{}
+	x.url = url.URL{}
+	clear(x.vals)
+	x.body = body{}
+	x.w.reset()
+}
+
+func indexByte(b []byte, c byte) int {
+	for i, v := range b {
+		if v == c {
+			return i
+		}
+	}
+	return -1
+}
+
+// Paths, header names and values that most calls carry are taken from
+// these tables rather than copied.
+var (
+	knownPaths  = []string{"/xmlrpc", "/soap/inventory", "/soap/session"}
+	knownKeys   = []string{"Host", "Content-Type", "Content-Length", "User-Agent", "Accept", "Accept-Encoding", "Connection", "Cookie", "Authorization", "Soapaction", "Transfer-Encoding", "X-Gateway-Session", "X-Request-Id", "Origin", "Referer", "Sec-Fetch-Site", "Expect"}
+	knownValues = []string{"text/xml", "text/xml; charset=utf-8", "text/xml; charset=UTF-8", "application/soap+xml; charset=utf-8", "application/json", "*/*", "gzip", "identity", "keep-alive", "close", `""`}
+)
+
+func internPath(b []byte) string  { return intern(knownPaths, b) }
+func headerKey(b []byte) string   { return intern(knownKeys, b) }
+func internValue(b []byte) string { return intern(knownValues, b) }
+
+func intern(known []string, b []byte) string {
+	for _, s := range known {
+		if string(b) == s {
+			return s
+		}
+	}
+	return string(b)
+}
+
+// body is a bridged request's body: fasthttp has read it whole.
+type body struct {
+	b   []byte
+	off int
+}
+
+func (b *body) Read(p []byte) (int, error) {
+	if b.off >= len(b.b) {
+		return 0, io.EOF
+	}
+	n := copy(p, b.b[b.off:])
+	b.off += n
+	return n, nil
+}
+
+func (b *body) Close() error { return nil }
+
+// writer is a bridged response: headers kept in a map as net/http keeps
+// them, copied into fasthttp's response when the handler writes.
+type writer struct {
+	ctx     *fasthttp.RequestCtx
+	header  http.Header
+	wrote   bool
+	noBody  bool
+	written int
+}
+
+func (w *writer) Header() http.Header { return w.header }
+
+func (w *writer) WriteHeader(code int) {
+	if w.wrote {
+		return
+	}
+	if code < 100 || code > 999 {
+		panic(fmt.Sprintf("invalid WriteHeader code %v", code))
+	}
+	w.wrote = true
+	resp := &w.ctx.Response
+	resp.SetStatusCode(code)
+	w.noBody = code == http.StatusNoContent || code == http.StatusNotModified || code < 200
+	for k, vs := range w.header {
+		switch k {
+		case "Content-Type":
+			if len(vs) > 0 {
+				resp.Header.SetContentType(vs[0])
+			}
+		case "Content-Length", "Transfer-Encoding", "Date":
+		case "Connection":
+			for _, v := range vs {
+				if strings.EqualFold(v, "close") {
+					w.ctx.SetConnectionClose()
+				}
+			}
+		default:
+			for _, v := range vs {
+				resp.Header.Add(k, v)
+			}
+		}
+	}
+}
+
+func (w *writer) Write(p []byte) (int, error) {
+	if !w.wrote {
+		if _, ok := w.header["Content-Type"]; !ok && len(p) > 0 && w.written == 0 {
+			w.header["Content-Type"] = []string{http.DetectContentType(p)}
+		}
+		w.WriteHeader(http.StatusOK)
+	}
+	if w.noBody {
+		return 0, http.ErrBodyNotAllowed
+	}
+	w.ctx.Response.AppendBody(p)
+	w.written += len(p)
+	return len(p), nil
+}
+
+// finish writes the header of a handler that wrote nothing.
+func (w *writer) finish() {
+	if !w.wrote {
+		w.WriteHeader(http.StatusOK)
+	}
+}
+
+func (w *writer) reset() {
+	clear(w.header)
+	w.ctx, w.wrote, w.noBody, w.written = nil, false, false, 0
+}
+
+// fastLogger sends fasthttp's own messages (connections it gave up on) to
+// the gateway's log at warning level, as http.Server's ErrorLog does.
+type fastLogger struct{ log *slog.Logger }
+
+func (l fastLogger) Printf(format string, args ...any) {
+	l.log.Warn("http: " + fmt.Sprintf(format, args...))
+}
+
+// A request refused before its body was read (too large, a bad header)
+// is answered, and then the connection closes with the rest of the body
+// still coming: closed at once, the kernel would answer those bytes with a
+// reset, and the client would lose the answer (Go's client reports
+// "connection reset" instead of the 413). So such a connection's close
+// first shuts its writing half and reads what still comes for a moment, as
+// net/http does for the same answers.
+const lingerFor = 500 * time.Millisecond
+
+type lingerListener struct{ net.Listener }
+
+func (l lingerListener) Accept() (net.Conn, error) {
+	c, err := l.Listener.Accept()
+	if err != nil {
+		return nil, err
+	}
+	return &lingerConn{Conn: c}, nil
+}
+
+type lingerConn struct {
+	net.Conn
+	linger atomic.Bool
+}
+
+func (c *lingerConn) Close() error {
+	if c.linger.Load() {
+		if cw, ok := c.Conn.(interface{ CloseWrite() error }); ok && cw.CloseWrite() == nil {
+			_ = c.Conn.SetReadDeadline(time.Now().Add(lingerFor))
+			_, _ = io.Copy(io.Discard, c.Conn)
+		}
+	}
+	return c.Conn.Close()
+}
+
+// lingerOnClose marks c (or the connection under its TLS) to linger.
+func lingerOnClose(c net.Conn) {
+	if t, ok := c.(interface{ NetConn() net.Conn }); ok {
+		c = t.NetConn()
+	}
+	if lc, ok := c.(*lingerConn); ok {
+		lc.linger.Store(true)
+	}
+}
