@@ -18,7 +18,7 @@ func chart(rs []result, path string) error {
 	labels := make([]string, len(rs))
 	for i, r := range rs {
 		values[i] = r.ratio
-		labels[i] = fmt.Sprintf("%s\n%s", r.scenario[:1], short(r.system))
+		labels[i] = fmt.Sprintf("%s\n%s", key(r.scenario), short(r.system))
 	}
 	bars, err := plotter.NewBarChart(values, vg.Points(22))
 	if err != nil {

@@ -12,6 +12,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"github.com/valyala/fasthttp"
 	"io"
 	"log"
 	"net"
@@ -97,6 +98,7 @@ func main() {
 	bodies := map[string]string{
 		"1 xmlrpc GetItem":   `<?xml version="1.0"?><methodCall><methodName>inventory.GetItem</methodName><params><param><value><string>A-1</string></value></param></params></methodCall>`,
 		"2 soap GetItem":     `<?xml version="1.0"?><soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Header><gw:Session xmlns:gw="urn:gateway:session">` + token + `</gw:Session></soap:Header><soap:Body><m:GetItem xmlns:m="urn:gateway:examples:inventory"><m:sku>A-1</m:sku></m:GetItem></soap:Body></soap:Envelope>`,
+		"2b soap ListItems":  soapListItems(`<soap:Header><gw:Session xmlns:gw="urn:gateway:session">` + token + `</gw:Session></soap:Header>`),
 		"3 xmlrpc multicall": multicall(10),
 		"9 json GetItem":     `{"sku":"A-1"}`,
 	}
@@ -105,11 +107,21 @@ func main() {
 	for name, body := range bodies {
 		canned[name] = post(gwURL+scenarioPath(name), body, token)
 	}
-	ceilPort := freePort()
+	ceilPort, fastCeilPort := freePort(), freePort()
 	go serveCeiling(ceilPort, canned)
+	go serveFastCeiling(fastCeilPort, canned)
 	ceilURL := fmt.Sprintf("http://127.0.0.1:%d", ceilPort)
+	fastCeilURL := fmt.Sprintf("http://127.0.0.1:%d", fastCeilPort)
+	// The same gateway on net/http, the engine it ran on before
+	// http_engine: the decision's figures, in every run.
+	netPort := freePort()
+	gwNet := exec.CommandContext(ctx, bin, "-config", gwConfig)
+	gwNet.Env = append(os.Environ(), fmt.Sprintf("GATEWAY_LISTEN=127.0.0.1:%d", netPort), "GATEWAY_HTTP_ENGINE=net/http")
+	startAndWait(gwNet, netPort, "gateway on net/http")
+	gwNetURL := fmt.Sprintf("http://127.0.0.1:%d", netPort)
+	netToken := login(gwNetURL)
 	if *only == "9" {
-		frontEnds(work, gwURL, ceilURL, token, bodies, *duration, *runs, gw.Process.Pid)
+		frontEnds(work, gwURL, ceilURL, token, bodies, *duration, *runs, gw.Process.Pid, engines{fastCeilURL, gwNetURL, netToken, gwNet.Process.Pid})
 		return
 	}
 
@@ -152,14 +164,18 @@ func main() {
 	}
 	self, gwPID := []int{os.Getpid()}, []int{gw.Process.Pid}
 	var targets []target
-	for _, sc := range []string{"1 xmlrpc GetItem", "2 soap GetItem", "9 json GetItem", "3 xmlrpc multicall"} {
+	for _, sc := range []string{"1 xmlrpc GetItem", "2 soap GetItem", "2b soap ListItems", "9 json GetItem", "3 xmlrpc multicall"} {
 		path := scenarioPath(sc)
 		peer := func(name, path, body string) target {
 			return target{sc, name, peers[name] + path, body, "", []int{peerPID[name]}}
 		}
-		targets = append(targets, target{sc, ceilingName, ceilURL + "/" + sc[:1], bodies[sc], "", self},
+		targets = append(targets, target{sc, ceilingName, ceilURL + "/" + key(sc), bodies[sc], "", self},
 			target{sc, "gateway", gwURL + path, bodies[sc], token, gwPID})
-		switch sc[:1] {
+		if key(sc) == "1" || key(sc) == "2" {
+			targets = append(targets, target{sc, fastCeilingName, fastCeilURL + "/" + key(sc), bodies[sc], "", self},
+				target{sc, gatewayNetHTTP, gwNetURL + path, bodies[sc], netToken, []int{gwNet.Process.Pid}})
+		}
+		switch key(sc) {
 		case "1":
 			targets = append(targets,
 				target{sc, "gateway, Redis store", gwRedisURL + path, bodies[sc], redisToken, []int{gwRedis.Process.Pid, redisPID}},
@@ -168,6 +184,8 @@ func main() {
 				peer("python SimpleXMLRPCServer", "/xmlrpc", bodies[sc]))
 		case "2":
 			targets = append(targets, peer("gSOAP (C)", "/", peerSOAPBody), peer("spyne", "/", peerSOAPBody))
+		case "2b":
+			targets = append(targets, peer("gSOAP (C)", "/", soapListItems("")))
 		case "3":
 			targets = append(targets, peer("xmlrpc-c (C, Abyss)", "/RPC2", bodies[sc]), peer("python SimpleXMLRPCServer", "/xmlrpc", bodies[sc]))
 		}
@@ -195,7 +213,7 @@ func main() {
 	}
 	// Where the gateway's CPU goes in scenarios 1 and 2: a profile of each.
 	profiles := "\n## Where the gateway's CPU goes (pprof during one more wrk run of scenarios 1 and 2)\n\n" +
-		"| scenario | net/http connection serving (all of a request's work) | gateway code (handlers, core, codecs, inventory) | system calls (read, write) | GC | profile |\n|---|---|---|---|---|---|\n"
+		"| scenario | HTTP engine serving the connection (all of a request's work) | gateway code (handlers, core, codecs, inventory) | system calls (read, write) | GC | profile |\n|---|---|---|---|---|---|\n"
 	ceilShares, err := profileCeiling(work, ceilURL+"/1", bodies["1 xmlrpc GetItem"], max(*duration+3*time.Second, 8*time.Second), "bench/profile-ceiling.txt")
 	if err != nil {
 		log.Fatalf("profile the ceiling: %v", err)
@@ -271,11 +289,21 @@ func main() {
 	}
 }
 
-const ceilingName = "ceiling (net/http, canned)"
+const (
+	ceilingName     = "ceiling (net/http, canned)"
+	fastCeilingName = "fasthttp, canned"
+	gatewayNetHTTP  = "gateway, http_engine: net/http"
+)
 
 // peerSOAPBody is scenario 2's request without the session header, which
 // the peers do not know.
 const peerSOAPBody = `<?xml version="1.0"?><soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body><m:GetItem xmlns:m="urn:gateway:examples:inventory"><m:sku>A-1</m:sku></m:GetItem></soap:Body></soap:Envelope>`
+
+// soapListItems is scenario 2b's request, the multi-element answer, with
+// header (the session's, or none for the peer).
+func soapListItems(header string) string {
+	return `<?xml version="1.0"?><soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/">` + header + `<soap:Body><m:ListItems xmlns:m="urn:gateway:examples:inventory"/></soap:Body></soap:Envelope>`
+}
 
 func loginSummary(lg, lr result) string {
 	return fmt.Sprintf("gateway %.0f/s (p99 %v), raw go-ldap %.0f/s, ratio %.2f; CPU per login: %s", lg.rps, lg.p99, lr.rps, lg.rps/lr.rps, loginCPU(lg, lr))
@@ -329,10 +357,16 @@ func table(rs []result, d time.Duration, runs int) string {
 	return b.String()
 }
 
+// key is a scenario's number, the first word of its name ("2b").
+func key(scenario string) string {
+	k, _, _ := strings.Cut(scenario, " ")
+	return k
+}
+
 // scenarioPath is the gateway path a scenario posts to.
 func scenarioPath(scenario string) string {
-	switch scenario[:1] {
-	case "2":
+	switch key(scenario) {
+	case "2", "2b":
 		return "/soap/inventory"
 	case "9":
 		return "/api/inventory/GetItem"
@@ -353,16 +387,43 @@ func serveCeiling(port int, canned map[string][]byte) {
 	for name, body := range canned {
 		body := body
 		ct := "text/xml; charset=utf-8"
-		if name[:1] == "9" {
+		if key(name) == "9" {
 			ct = "application/json"
 		}
-		mux.HandleFunc("/"+name[:1], func(w http.ResponseWriter, r *http.Request) {
+		mux.HandleFunc("/"+key(name), func(w http.ResponseWriter, r *http.Request) {
 			_, _ = io.Copy(io.Discard, r.Body)
 			w.Header().Set("Content-Type", ct)
 			_, _ = w.Write(body)
 		})
 	}
 	log.Fatal(http.ListenAndServe(fmt.Sprintf("127.0.0.1:%d", port), mux))
+}
+
+// serveFastCeiling answers as serveCeiling does, on fasthttp: what the
+// gateway's default engine costs with no gateway behind it.
+func serveFastCeiling(port int, canned map[string][]byte) {
+	type answer struct {
+		ct   string
+		body []byte
+	}
+	byPath := map[string]answer{}
+	for name, body := range canned {
+		a := answer{"text/xml; charset=utf-8", body}
+		if key(name) == "9" {
+			a.ct = "application/json"
+		}
+		byPath["/"+key(name)] = a
+	}
+	srv := &fasthttp.Server{NoDefaultServerHeader: true, Handler: func(ctx *fasthttp.RequestCtx) {
+		a, ok := byPath[string(ctx.Path())]
+		if !ok {
+			ctx.SetStatusCode(fasthttp.StatusNotFound)
+			return
+		}
+		ctx.SetContentType(a.ct)
+		ctx.SetBody(a.body)
+	}}
+	log.Fatal(srv.ListenAndServe(fmt.Sprintf("127.0.0.1:%d", port)))
 }
 
 var (
@@ -533,24 +594,37 @@ func redisModes(ctx context.Context, work, bin, memURL string, d time.Duration, 
 	}
 }
 
-func frontEnds(work, gwURL, ceilURL, token string, bodies map[string]string, d time.Duration, runs, gwPID int) {
-	scenarios := []string{"1 xmlrpc GetItem", "2 soap GetItem", "9 json GetItem", "3 xmlrpc multicall"}
-	type pair struct{ gateway, ceiling []result }
+// engines are -only 9's engine comparison: the canned answers on
+// fasthttp, and a gateway on net/http.
+type engines struct {
+	fastCeilURL, netURL, netToken string
+	netPID                        int
+}
+
+func frontEnds(work, gwURL, ceilURL, token string, bodies map[string]string, d time.Duration, runs, gwPID int, e engines) {
+	scenarios := []string{"1 xmlrpc GetItem", "2 soap GetItem", "2b soap ListItems", "9 json GetItem", "3 xmlrpc multicall"}
+	type pair struct{ gateway, ceiling, fastCeiling, netGateway []result }
 	got := make([]pair, len(scenarios))
+	measure := func(url, body, token string, pid int) result {
+		before := cpuTime([]int{pid})
+		r := wrk(work, url, body, token, d)
+		if n := r.rps * d.Seconds(); n > 0 {
+			r.cpuPerReq = (cpuTime([]int{pid}) - before) / time.Duration(n)
+		}
+		return r
+	}
 	for range runs {
 		for i, sc := range scenarios {
-			before := cpuTime([]int{gwPID})
-			g := wrk(work, gwURL+scenarioPath(sc), bodies[sc], token, d)
-			if n := g.rps * d.Seconds(); n > 0 {
-				g.cpuPerReq = (cpuTime([]int{gwPID}) - before) / time.Duration(n)
-			}
-			c := wrk(work, ceilURL+"/"+sc[:1], bodies[sc], "", d)
-			got[i].gateway, got[i].ceiling = append(got[i].gateway, g), append(got[i].ceiling, c)
+			p := &got[i]
+			p.gateway = append(p.gateway, measure(gwURL+scenarioPath(sc), bodies[sc], token, gwPID))
+			p.ceiling = append(p.ceiling, wrk(work, ceilURL+"/"+key(sc), bodies[sc], "", d))
+			p.fastCeiling = append(p.fastCeiling, wrk(work, e.fastCeilURL+"/"+key(sc), bodies[sc], "", d))
+			p.netGateway = append(p.netGateway, measure(e.netURL+scenarioPath(sc), bodies[sc], e.netToken, e.netPID))
 		}
 	}
 	for i, sc := range scenarios {
-		g, c := median(got[i].gateway), median(got[i].ceiling)
-		fmt.Printf("%-18s gateway %7.0f req/s (p99 %v, CPU %v/request)  ceiling %7.0f req/s  ratio %.2f\n",
-			sc, g.rps, g.p99, g.cpuPerReq, c.rps, g.rps/c.rps)
+		g, c, fc, ng := median(got[i].gateway), median(got[i].ceiling), median(got[i].fastCeiling), median(got[i].netGateway)
+		fmt.Printf("%-18s gateway %7.0f req/s (p99 %v, CPU %v/request)  ceiling %7.0f req/s  ratio %.2f;  on net/http %7.0f req/s (CPU %v/request);  fasthttp canned %7.0f req/s\n",
+			sc, g.rps, g.p99, g.cpuPerReq, c.rps, g.rps/c.rps, ng.rps, ng.cpuPerReq, fc.rps)
 	}
 }

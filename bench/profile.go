@@ -85,10 +85,12 @@ func profileDuring(work, url, body, token string, d time.Duration, bin, prof, ou
 		share *float64
 		focus string
 	}{
-		{&shares.gateway, `^(gateway/|main\.withRequestID)`},
+		// The gateway's code is its handler (main.withRequestID wraps it)
+		// and its packages, not the engine's bridge to it (fastserve).
+		{&shares.gateway, `^(main\.withRequestID|gateway/(gateway|examples|adapters/(xmlrpc|soap|jsonapi|httpx|xmltext)))`},
 		{&shares.syscalls, `^syscall\.(Syscall|RawSyscall)`},
 		{&shares.gc, `^runtime\.(gcBgMarkWorker|gcAssistAlloc|bgsweep|bgscavenge)`},
-		{&shares.httpServer, `^net/http\.\(\*conn\)\.serve$`},
+		{&shares.httpServer, `^(net/http\.\(\*conn\)\.serve|github\.com/valyala/fasthttp\.\(\*Server\)\.serveConn)$`},
 	} {
 		if *c.share, err = focusShare(bin, prof, c.focus); err != nil {
 			return shares, err

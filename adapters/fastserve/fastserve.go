@@ -71,7 +71,7 @@ func New(ctx context.Context, h http.Handler, o Options) *Server {
 	if o.Log == nil {
 		o.Log = slog.Default()
 	}
-	s := &Server{handler: h, slow: fasthttpadaptor.NewFastHTTPHandler(h), log: o.Log, tls: o.TLS}
+	s := &Server{handler: h, slow: fasthttpadaptor.NewFastHTTPHandler(withoutHost(h)), log: o.Log, tls: o.TLS}
 	s.tmpl = (&http.Request{}).WithContext(ctx)
 	s.pool.New = func() any { return newExchange() }
 	readTimeout := o.ReadTimeout
@@ -85,9 +85,12 @@ func New(ctx context.Context, h http.Handler, o Options) *Server {
 		HeaderReceived: func(h *fasthttp.RequestHeader) fasthttp.RequestConfig {
 			if h.ContentLength() == -1 {
 				// A chunked request: its Content-Length, if it had one, is
-				// gone by now, so this one and a smuggling attempt cannot be
-				// told apart; the connection closes after the answer, as
-				// RFC 9112 asks for the ambiguous one.
+				// gone by now, and once its body is read so is its
+				// Transfer-Encoding. This one and a smuggling attempt cannot
+				// be told apart: the connection closes after the answer, as
+				// RFC 9112 asks for the ambiguous one. (net/http hands the
+				// handler Transfer-Encoding and an unknown length instead,
+				// and the gateway's handler closes the connection then.)
 				h.SetConnectionClose()
 			}
 			return fasthttp.RequestConfig{ReadTimeout: readTimeout}
@@ -105,6 +108,15 @@ func New(ctx context.Context, h http.Handler, o Options) *Server {
 		ErrorHandler:                 errorAnswer,
 	}
 	return s
+}
+
+// withoutHost drops the Host header fasthttpadaptor leaves in the header
+// map: net/http moves it to Request.Host only.
+func withoutHost(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		delete(r.Header, "Host")
+		h.ServeHTTP(w, r)
+	})
 }
 
 // errorAnswer is the answer to a request fasthttp could not read: the
@@ -172,9 +184,8 @@ func (s *Server) call(x *exchange, r *http.Request) (ok bool) {
 			if v != http.ErrAbortHandler { //nolint:errorlint // net/http compares it so too
 				s.log.Error("http: panic serving "+r.RemoteAddr, "panic", fmt.Sprint(v))
 			}
-			x.w.ctx.Response.Reset()
-			x.w.ctx.SetConnectionClose()
 			x.w.ctx.Error("500 Internal Server Error", fasthttp.StatusInternalServerError)
+			x.w.ctx.SetConnectionClose()
 			ok = false
 		}
 	}()
@@ -201,7 +212,7 @@ func newExchange() *exchange {
 func (x *exchange) request(ctx *fasthttp.RequestCtx, tmpl *http.Request) (*http.Request, error) {
 	r := &x.req
 	*r = *tmpl
-	uri := ctx.RequestURI()
+	uri := ctx.Request.Header.RequestURI() // as sent, as net/http keeps it
 	path, query := uri, []byte(nil)
 	if i := indexByte(uri, '?'); i >= 0 {
 		path, query = uri[:i], uri[i+1:]
@@ -220,9 +231,9 @@ func (x *exchange) request(ctx *fasthttp.RequestCtx, tmpl *http.Request) (*http.
 		}
 	}
 	r.URL = &x.url
-	r.RequestURI = x.url.RequestURI()
-	if len(query) == 0 && x.url.RawPath == "" {
-		r.RequestURI = x.url.Path
+	r.RequestURI = x.url.Path
+	if len(query) > 0 || r.RequestURI != string(uri) {
+		r.RequestURI = string(uri)
 	}
 	r.Method = http.MethodPost
 	h := &ctx.Request.Header
@@ -238,8 +249,12 @@ func (x *exchange) request(ctx *fasthttp.RequestCtx, tmpl *http.Request) (*http.
 		case "Host":
 			r.Host = string(v)
 			continue
-		case "Connection", "Transfer-Encoding":
+		case "Transfer-Encoding":
 			continue
+		case "Connection":
+			if !sentHeader(h.RawHeaders(), "connection:") {
+				continue // fasthttp's own, for a request it will close
+			}
 		}
 		val := internValue(v)
 		if old, ok := x.header[key]; ok {
@@ -271,6 +286,17 @@ func (x *exchange) reset() {
 	clear(x.vals)
 	x.body = body{}
 	x.w.reset()
+}
+
+// sentHeader reports whether raw, a request's header lines as sent,
+// has a line that starts with name (lower case, with its colon).
+func sentHeader(raw []byte, name string) bool {
+	for line := range strings.SplitSeq(string(raw), "\n") {
+		if len(line) >= len(name) && strings.EqualFold(line[:len(name)], name) {
+			return true
+		}
+	}
+	return false
 }
 
 func indexByte(b []byte, c byte) int {

@@ -1,5 +1,6 @@
 /* Peer for the benchmarks: a gSOAP server in C answering GetItem from
- * examples/inventory/inventory.wsdl with the same item. bench/peers.go
+ * examples/inventory/inventory.wsdl with the same item (and ListItems with
+ * the demo's three items). bench/peers.go
  * generates the stubs (wsdl2h -c, soapcpp2 -c -S) into a work directory and
  * compiles this file beside them with cc and -lgsoap.
  * Usage: gsoap_server PORT.
@@ -68,13 +69,30 @@ int __ns1__GetItem(struct soap *soap, struct _ns1__GetItem *req,
     return SOAP_OK;
 }
 
-/* The other operations of the WSDL are not part of the benchmark. */
+/* The demo's catalogue, as the gateway answers it before any reservation. */
 int __ns1__ListItems(struct soap *soap, struct _ns1__ListItems *req,
                      struct _ns1__ListItemsResponse *resp) {
+    static const struct {
+        char *sku, *name, *price;
+        int stock;
+    } catalogue[] = {{"A-1", "Widget", "2.5", 40}, {"B-2", "Gadget", "19.99", 5}, {"C-3", "Gizmo", "7.25", 0}};
+    int i, n = (int)(sizeof catalogue / sizeof catalogue[0]);
+    struct ns1__Item *items = soap_new_ns1__Item(soap, n);
     (void)req;
-    (void)resp;
-    return soap_receiver_fault(soap, "not served by the benchmark peer", NULL);
+    if (items == NULL)
+        return SOAP_EOM;
+    for (i = 0; i < n; i++) {
+        items[i].sku = catalogue[i].sku;
+        items[i].name = catalogue[i].name;
+        items[i].stock = catalogue[i].stock;
+        items[i].price = catalogue[i].price;
+    }
+    resp->__sizeitem = n;
+    resp->item = items;
+    return SOAP_OK;
 }
+
+/* The other operations of the WSDL are not part of the benchmark. */
 
 int __ns1__Reserve(struct soap *soap, struct _ns1__Reserve *req,
                    struct _ns1__ReserveResponse *resp) {

@@ -70,6 +70,7 @@ func TestConfigurationReference(t *testing.T) {
 	d := defaultConfig()
 	for key, want := range map[string]string{
 		"listen":                              d.Listen,
+		"http_engine":                         d.HTTPEngine,
 		"session.idle_timeout":                shortDuration(gateway.DefaultIdleTimeout),
 		"session.absolute_timeout":            shortDuration(gateway.DefaultAbsoluteTimeout),
 		"session.max_per_user":                fmt.Sprint(gateway.DefaultMaxSessionsPerUser),

@@ -43,6 +43,7 @@ const defaultGCPercent = 400
 // environment lists the variables the gateway reads, for -h.
 var environment = [][2]string{
 	{"GATEWAY_LISTEN", "host:port to listen on (overrides listen)"},
+	{"GATEWAY_HTTP_ENGINE", "fasthttp or net/http (overrides http_engine)"},
 	{"GATEWAY_LDAP_URLS", "comma-separated directory URLs (overrides ldap.urls)"},
 	{"GATEWAY_SESSION_STORE", "memory or redis (overrides session.store)"},
 	{"GATEWAY_REDIS_URL", "redis:// URL (overrides session.redis_url)"},
