@@ -173,7 +173,7 @@ func main() {
 			target{sc, "gateway", gwURL + path, bodies[sc], token, gwPID})
 		if key(sc) == "1" || key(sc) == "2" {
 			targets = append(targets, target{sc, fastCeilingName, fastCeilURL + "/" + key(sc), bodies[sc], "", self},
-				target{sc, gatewayNetHTTP, gwNetURL + path, bodies[sc], netToken, []int{gwNet.Process.Pid}})
+				target{sc, gatewayNetHTTP, gwNetURL + path, strings.ReplaceAll(bodies[sc], token, netToken), netToken, []int{gwNet.Process.Pid}})
 		}
 		switch key(sc) {
 		case "1":
@@ -619,7 +619,8 @@ func frontEnds(work, gwURL, ceilURL, token string, bodies map[string]string, d t
 			p.gateway = append(p.gateway, measure(gwURL+scenarioPath(sc), bodies[sc], token, gwPID))
 			p.ceiling = append(p.ceiling, wrk(work, ceilURL+"/"+key(sc), bodies[sc], "", d))
 			p.fastCeiling = append(p.fastCeiling, wrk(work, e.fastCeilURL+"/"+key(sc), bodies[sc], "", d))
-			p.netGateway = append(p.netGateway, measure(e.netURL+scenarioPath(sc), bodies[sc], e.netToken, e.netPID))
+			// A SOAP body carries the session: the other gateway's.
+			p.netGateway = append(p.netGateway, measure(e.netURL+scenarioPath(sc), strings.ReplaceAll(bodies[sc], token, e.netToken), e.netToken, e.netPID))
 		}
 	}
 	for i, sc := range scenarios {

@@ -30,7 +30,6 @@ import (
 	"net/url"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/valyala/fasthttp"
@@ -140,7 +139,7 @@ func errorAnswer(ctx *fasthttp.RequestCtx, err error) {
 
 // Serve accepts connections on ln until Shutdown.
 func (s *Server) Serve(ln net.Listener) error {
-	ln = lingerListener{ln}
+	ln = listener{ln}
 	if s.tls != nil {
 		cfg := s.tls.Clone()
 		cfg.NextProtos = []string{"http/1.1"}
@@ -423,48 +422,4 @@ type fastLogger struct{ log *slog.Logger }
 
 func (l fastLogger) Printf(format string, args ...any) {
 	l.log.Warn("http: " + fmt.Sprintf(format, args...))
-}
-
-// A request refused before its body was read (too large, a bad header)
-// is answered, and then the connection closes with the rest of the body
-// still coming: closed at once, the kernel would answer those bytes with a
-// reset, and the client would lose the answer (Go's client reports
-// "connection reset" instead of the 413). So such a connection's close
-// first shuts its writing half and reads what still comes for a moment, as
-// net/http does for the same answers.
-const lingerFor = 500 * time.Millisecond
-
-type lingerListener struct{ net.Listener }
-
-func (l lingerListener) Accept() (net.Conn, error) {
-	c, err := l.Listener.Accept()
-	if err != nil {
-		return nil, err
-	}
-	return &lingerConn{Conn: c}, nil
-}
-
-type lingerConn struct {
-	net.Conn
-	linger atomic.Bool
-}
-
-func (c *lingerConn) Close() error {
-	if c.linger.Load() {
-		if cw, ok := c.Conn.(interface{ CloseWrite() error }); ok && cw.CloseWrite() == nil {
-			_ = c.Conn.SetReadDeadline(time.Now().Add(lingerFor))
-			_, _ = io.Copy(io.Discard, c.Conn)
-		}
-	}
-	return c.Conn.Close()
-}
-
-// lingerOnClose marks c (or the connection under its TLS) to linger.
-func lingerOnClose(c net.Conn) {
-	if t, ok := c.(interface{ NetConn() net.Conn }); ok {
-		c = t.NetConn()
-	}
-	if lc, ok := c.(*lingerConn); ok {
-		lc.linger.Store(true)
-	}
 }

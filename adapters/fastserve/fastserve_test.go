@@ -253,3 +253,44 @@ func TestKeepAliveReuse(t *testing.T) {
 		}
 	}
 }
+
+// TestReadAhead: a request whose bytes come in pieces, and requests
+// pipelined in one write, are each read whole and answered in order (the
+// connection's read-ahead hands out what it read and no more).
+func TestReadAhead(t *testing.T) {
+	_, fastURL := serveBoth(t, Options{MaxHeaderBytes: 64 << 10, MaxBodyBytes: 1 << 20, IdleTimeout: time.Second})
+	c, err := net.Dial("tcp", strings.TrimPrefix(fastURL, "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	br := bufio.NewReader(c)
+	read := func(want string) {
+		t.Helper()
+		c.SetReadDeadline(time.Now().Add(5 * time.Second))
+		resp, err := http.ReadResponse(br, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if !strings.Contains(string(body), want) {
+			t.Errorf("want %q in:\n%s", want, body)
+		}
+	}
+	split := post("/xmlrpc?split", "", strings.Repeat("s", 6000)) // larger than one read-ahead buffer
+	for _, piece := range []string{split[:1], split[1:20], split[20:5000], split[5000:]} {
+		io.WriteString(c, piece)
+		time.Sleep(20 * time.Millisecond)
+	}
+	read(`query="split"`)
+	io.WriteString(c, post("/xmlrpc?one", "", "1")+post("/xmlrpc?two", "", "22")+post("/xmlrpc?three", "", "333"))
+	read(`body "1"`)
+	read(`body "22"`)
+	read(`body "333"`)
+	// Idle past IdleTimeout: the server closes the connection.
+	c.SetReadDeadline(time.Now().Add(5 * time.Second))
+	if _, err := br.ReadByte(); err != io.EOF {
+		t.Errorf("an idle connection: %v, want EOF", err)
+	}
+}
