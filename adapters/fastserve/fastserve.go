@@ -200,10 +200,14 @@ type exchange struct {
 	body   body
 	w      writer
 	vals   []string // backing of the header map's one-value slices
+	// The last request's strings, reused while they are the same.
+	last         map[string]string
+	lastAddr     *net.TCPAddr // the connection's own: the same pointer call after call
+	lastAddrText string
 }
 
 func newExchange() *exchange {
-	return &exchange{header: make(http.Header, 8), w: writer{header: make(http.Header, 8)}}
+	return &exchange{header: make(http.Header, 8), w: writer{header: make(http.Header, 8)}, last: make(map[string]string, 8)}
 }
 
 // request fills x's request from ctx. Every string it holds is a copy:
@@ -224,7 +228,7 @@ func (x *exchange) request(ctx *fasthttp.RequestCtx, tmpl *http.Request) (*http.
 		}
 		x.url = *u
 	} else {
-		x.url = url.URL{Path: internPath(path)}
+		x.url = url.URL{Path: x.again(":path", path)}
 		if len(query) > 0 {
 			x.url.RawQuery = string(query)
 		}
@@ -246,7 +250,7 @@ func (x *exchange) request(ctx *fasthttp.RequestCtx, tmpl *http.Request) (*http.
 		key := headerKey(k)
 		switch key {
 		case "Host":
-			r.Host = string(v)
+			r.Host = x.again(":host", v)
 			continue
 		case "Transfer-Encoding":
 			continue
@@ -255,7 +259,7 @@ func (x *exchange) request(ctx *fasthttp.RequestCtx, tmpl *http.Request) (*http.
 				continue // fasthttp's own, for a request it will close
 			}
 		}
-		val := internValue(v)
+		val := x.again(key, v)
 		if old, ok := x.header[key]; ok {
 			x.header[key] = append(old[:len(old):len(old)], val)
 			continue
@@ -270,7 +274,10 @@ func (x *exchange) request(ctx *fasthttp.RequestCtx, tmpl *http.Request) (*http.
 	x.body.b, x.body.off = b, 0
 	r.Body = &x.body
 	r.ContentLength = int64(len(b))
-	r.RemoteAddr = ctx.RemoteAddr().String()
+	if addr, ok := ctx.RemoteAddr().(*net.TCPAddr); !ok || addr != x.lastAddr {
+		x.lastAddr, x.lastAddrText = addr, ctx.RemoteAddr().String()
+	}
+	r.RemoteAddr = x.lastAddrText
 	if ctx.IsTLS() {
 		r.TLS = ctx.TLSConnectionState()
 	}
@@ -307,26 +314,37 @@ func indexByte(b []byte, c byte) int {
 	return -1
 }
 
-// Paths, header names and values that most calls carry are taken from
-// these tables rather than copied.
-var (
-	knownPaths  = []string{"/xmlrpc", "/soap/inventory", "/soap/session"}
-	knownKeys   = []string{"Host", "Content-Type", "Content-Length", "User-Agent", "Accept", "Accept-Encoding", "Connection", "Cookie", "Authorization", "Soapaction", "Transfer-Encoding", "X-Gateway-Session", "X-Request-Id", "Origin", "Referer", "Sec-Fetch-Site", "Expect"}
-	knownValues = []string{"text/xml", "text/xml; charset=utf-8", "text/xml; charset=UTF-8", "application/soap+xml; charset=utf-8", "application/json", "*/*", "gzip", "identity", "keep-alive", "close", `""`}
-)
+// knownKeys are the header names most calls carry, taken from this table
+// rather than copied.
+var knownKeys = []string{"Host", "Content-Type", "Content-Length", "User-Agent", "Accept", "Accept-Encoding", "Connection", "Cookie", "Authorization", "Soapaction", "Transfer-Encoding", "X-Gateway-Session", "X-Request-Id", "Origin", "Referer", "Sec-Fetch-Site", "Expect"}
 
-func internPath(b []byte) string  { return intern(knownPaths, b) }
-func headerKey(b []byte) string   { return intern(knownKeys, b) }
-func internValue(b []byte) string { return intern(knownValues, b) }
-
-func intern(known []string, b []byte) string {
-	for _, s := range known {
+func headerKey(b []byte) string {
+	for _, s := range knownKeys {
 		if string(b) == s {
 			return s
 		}
 	}
 	return string(b)
 }
+
+// again is b as a string: the one this exchange made for the same key in
+// an earlier request when it is the same text (a client sends the same
+// path, Host, token and User-Agent call after call), else a copy. A
+// handler may keep the string: strings do not change.
+func (x *exchange) again(key string, b []byte) string {
+	if last, ok := x.last[key]; ok && last == string(b) {
+		return last
+	}
+	v := string(b)
+	if len(x.last) >= maxRemembered {
+		clear(x.last) // a client of many header names: start over
+	}
+	x.last[key] = v
+	return v
+}
+
+// maxRemembered bounds the strings an exchange keeps for again.
+const maxRemembered = 32
 
 // body is a bridged request's body: fasthttp has read it whole.
 type body struct {
