@@ -42,6 +42,10 @@ func short(system string) string {
 		return "gSOAP"
 	case "gateway, Redis store":
 		return "gw Redis"
+	case fastCeilingName:
+		return "fasthttp"
+	case gatewayNetHTTP:
+		return "gw net/http"
 	}
 	return system
 }

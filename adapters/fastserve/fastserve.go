@@ -94,7 +94,11 @@ func New(ctx context.Context, h http.Handler, o Options) *Server {
 			}
 			return fasthttp.RequestConfig{ReadTimeout: readTimeout}
 		},
-		ReadBufferSize:     o.MaxHeaderBytes,
+		ReadBufferSize: o.MaxHeaderBytes,
+		// A response goes out in one write up to this size (a multicall's
+		// answer is past fasthttp's 4 KB default). With ReduceMemoryUsage
+		// the buffer is pooled between responses, not held per connection.
+		WriteBufferSize:    writeBufferSize,
 		MaxRequestBodySize: o.MaxBodyBytes,
 		// An idle keep-alive connection holds no read buffer: thousands of
 		// them would otherwise hold MaxHeaderBytes each.
@@ -117,6 +121,8 @@ func withoutHost(h http.Handler) http.Handler {
 		h.ServeHTTP(w, r)
 	})
 }
+
+const writeBufferSize = 16 << 10
 
 // errorAnswer is the answer to a request fasthttp could not read: the
 // statuses net/http gives for the same faults.
