@@ -76,8 +76,9 @@ func New(ctx context.Context, h http.Handler, o Options) *Server {
 	readTimeout := o.ReadTimeout
 	s.fast = fasthttp.Server{
 		Handler: s.serve,
-		// The header must arrive within ReadHeaderTimeout; the body then
-		// gets what is left of ReadTimeout.
+		// The header must arrive within ReadHeaderTimeout (counted from the
+		// connection's opening, or from a keep-alive request's first byte);
+		// the body then gets ReadTimeout of its own (HeaderReceived).
 		ReadTimeout:  o.ReadHeaderTimeout,
 		WriteTimeout: o.WriteTimeout,
 		IdleTimeout:  o.IdleTimeout,
@@ -181,8 +182,9 @@ func (s *Server) serve(ctx *fasthttp.RequestCtx) {
 	x.w.finish()
 }
 
-// call runs the handler; a panic is logged and answered as net/http would
-// (the connection is dropped), and the process stays up.
+// call runs the handler. A panic is logged, as net/http logs it, and
+// answered 500 with the connection closed (net/http closes it without an
+// answer); the process stays up.
 func (s *Server) call(x *exchange, r *http.Request) (ok bool) {
 	defer func() {
 		if v := recover(); v != nil {
