@@ -68,6 +68,8 @@ func TestCheckConfig(t *testing.T) {
 		{"unknown key", "sesion: {}\n", 2, "sesion"},
 		{"bad duration", "session: {idle_timeout: soon}\n", 2, "soon"},
 		{"bad listen", "listen: nowhere\n", 2, "listen"},
+		{"bad engine", "http_engine: apache\n", 2, "http_engine"},
+		{"net/http engine", "http_engine: net/http\n", 0, ""},
 		{"bad proxy", "trusted_proxies: [10.0.0.1]\n", 2, "trusted_proxies"},
 		{"absolute below idle", "session: {idle_timeout: 1h, absolute_timeout: 1m}\n", 2, "session.absolute_timeout"},
 		{"bad store", "session: {store: disk}\n", 2, "session.store"},

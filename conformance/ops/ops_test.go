@@ -67,44 +67,54 @@ func login(t *testing.T, c *http.Client, base, user, password string) string {
 	return m[1]
 }
 
+// TestTLS runs on both HTTP engines: the same answers over TLS, HTTP/1.1
+// on fasthttp (the default) and HTTP/2 for a client that asks on net/http.
 func TestTLS(t *testing.T) {
 	certs := slapdtest.NewTLS(t)
-	gw := harness.Start(t, binary(t), fmt.Sprintf("tls: {cert_file: %s, key_file: %s}\n", certs.CertFile, certs.KeyFile))
-	if !strings.HasPrefix(gw.URL, "https://") {
-		t.Fatalf("banner URL %s", gw.URL)
-	}
-	pem, _ := os.ReadFile(certs.CAFile)
-	pool := x509.NewCertPool()
-	pool.AppendCertsFromPEM(pem)
-	client := &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool}}}
-	token := login(t, client, gw.URL, "bob", "builder")
-	if _, body, err := call(client, gw.URL, token, getItem); err != nil || !strings.Contains(body, "Widget") {
-		t.Fatalf("over TLS: %v %s", err, body)
-	}
-	old := &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool, MaxVersion: tls.VersionTLS11}}}
-	if _, err := old.Get(gw.URL + "/healthz"); err == nil {
-		t.Error("TLS 1.1 accepted")
-	}
-	resp, err := client.PostForm(gw.URL+"/portal/login", url.Values{"username": {"bob"}, "password": {"builder"}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	if !strings.HasPrefix(resp.Header.Get("Strict-Transport-Security"), "max-age=") {
-		t.Error("no HSTS on the portal over TLS")
-	}
-	noFollow := &http.Client{Transport: client.Transport, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	first, err := noFollow.PostForm(gw.URL+"/portal/login", url.Values{"username": {"bob"}, "password": {"builder"}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	first.Body.Close()
-	var secure bool
-	for _, c := range first.Cookies() {
-		secure = secure || c.Name == "gw_session" && c.Secure
-	}
-	if !secure {
-		t.Error("the session cookie is not Secure over TLS")
+	for _, engine := range []struct{ name, proto string }{{"fasthttp", "HTTP/1.1"}, {"net/http", "HTTP/2.0"}} {
+		t.Run(engine.name, func(t *testing.T) {
+			gw := harness.Start(t, binary(t), fmt.Sprintf("http_engine: %s\ntls: {cert_file: %s, key_file: %s}\n", engine.name, certs.CertFile, certs.KeyFile))
+			if !strings.HasPrefix(gw.URL, "https://") {
+				t.Fatalf("banner URL %s", gw.URL)
+			}
+			pem, _ := os.ReadFile(certs.CAFile)
+			pool := x509.NewCertPool()
+			pool.AppendCertsFromPEM(pem)
+			client := &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool}, ForceAttemptHTTP2: true}}
+			token := login(t, client, gw.URL, "bob", "builder")
+			resp, body, err := call(client, gw.URL, token, getItem)
+			if err != nil || !strings.Contains(body, "Widget") {
+				t.Fatalf("over TLS: %v %s", err, body)
+			}
+			if resp.Proto != engine.proto {
+				t.Errorf("protocol %s, want %s", resp.Proto, engine.proto)
+			}
+			old := &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool, MaxVersion: tls.VersionTLS11}}}
+			if _, err := old.Get(gw.URL + "/healthz"); err == nil {
+				t.Error("TLS 1.1 accepted")
+			}
+			page, err := client.PostForm(gw.URL+"/portal/login", url.Values{"username": {"bob"}, "password": {"builder"}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			page.Body.Close()
+			if !strings.HasPrefix(page.Header.Get("Strict-Transport-Security"), "max-age=") {
+				t.Error("no HSTS on the portal over TLS")
+			}
+			noFollow := &http.Client{Transport: client.Transport, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+			first, err := noFollow.PostForm(gw.URL+"/portal/login", url.Values{"username": {"bob"}, "password": {"builder"}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			first.Body.Close()
+			var secure bool
+			for _, c := range first.Cookies() {
+				secure = secure || c.Name == "gw_session" && c.Secure
+			}
+			if !secure {
+				t.Error("the session cookie is not Secure over TLS")
+			}
+		})
 	}
 }
 
