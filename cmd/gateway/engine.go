@@ -34,12 +34,24 @@ type server interface {
 }
 
 // newServer returns the engine cfg.HTTPEngine names, serving h on the
-// listener with tlsCfg (nil: plain HTTP). ctx is the requests' context on
-// fasthttp; net/http makes its own.
+// listener, over TLS with tlsCfg when tls.cert_file is set. ctx is the
+// requests' context on fasthttp; net/http makes its own.
 func newServer(ctx context.Context, cfg Config, h http.Handler, tlsCfg *tls.Config, log *slog.Logger) (server, error) {
-	tlsOn := cfg.TLS.CertFile != ""
+	if cfg.TLS.CertFile != "" {
+		// Loaded here for both engines: fasthttp takes the certificate
+		// only from the configuration, and net/http does too when
+		// ServeTLS is given no files.
+		cert, err := tls.LoadX509KeyPair(cfg.TLS.CertFile, cfg.TLS.KeyFile)
+		if err != nil {
+			return nil, fmt.Errorf("tls: %w", err)
+		}
+		tlsCfg = tlsCfg.Clone()
+		tlsCfg.Certificates = []tls.Certificate{cert}
+	} else {
+		tlsCfg = nil
+	}
 	if cfg.HTTPEngine == engineNetHTTP {
-		srv := &http.Server{
+		return netHTTPServer{&http.Server{
 			Handler:           h,
 			TLSConfig:         tlsCfg,
 			ReadHeaderTimeout: readHeaderTimeout,
@@ -48,47 +60,29 @@ func newServer(ctx context.Context, cfg Config, h http.Handler, tlsCfg *tls.Conf
 			IdleTimeout:       idleTimeout,
 			MaxHeaderBytes:    maxHeaderBytes,
 			ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
-		}
-		return netHTTPServer{srv: srv, tls: tlsOn, cert: cfg.TLS.CertFile, key: cfg.TLS.KeyFile}, nil
+		}}, nil
 	}
-	opts := fastserve.Options{
+	return fastserve.New(ctx, h, fastserve.Options{
 		ReadHeaderTimeout: readHeaderTimeout,
 		ReadTimeout:       readTimeout,
 		WriteTimeout:      writeTimeout,
 		IdleTimeout:       idleTimeout,
 		MaxHeaderBytes:    maxHeaderBytes,
-		MaxBodyBytes:      maxRequestBody(cfg),
-		Log:               log,
-	}
-	if tlsOn {
-		cert, err := tls.LoadX509KeyPair(cfg.TLS.CertFile, cfg.TLS.KeyFile)
-		if err != nil {
-			return nil, fmt.Errorf("tls: %w", err)
-		}
-		opts.TLS = tlsCfg.Clone()
-		opts.TLS.Certificates = []tls.Certificate{cert}
-	}
-	return fastserve.New(ctx, h, opts), nil
+		// fasthttp reads a body whole before the handler runs and refuses
+		// a larger one with 413, as the API handlers would; a portal form
+		// post is far smaller.
+		MaxBodyBytes: int(cfg.Limits.MaxBodyBytes),
+		TLS:          tlsCfg,
+		Log:          log,
+	}), nil
 }
 
-// maxRequestBody is the largest body any handler takes: the engine reads
-// a body whole before the handler runs, and refuses a larger one with 413
-// as the handlers would. A form post of the portal is far smaller.
-func maxRequestBody(cfg Config) int {
-	return int(cfg.Limits.MaxBodyBytes)
-}
-
-type netHTTPServer struct {
-	srv       *http.Server
-	tls       bool
-	cert, key string
-}
+// netHTTPServer is Go's own server, over TLS when it has a configuration.
+type netHTTPServer struct{ *http.Server }
 
 func (s netHTTPServer) Serve(ln net.Listener) error {
-	if s.tls {
-		return s.srv.ServeTLS(ln, s.cert, s.key)
+	if s.TLSConfig != nil {
+		return s.ServeTLS(ln, "", "") // the certificate is in TLSConfig
 	}
-	return s.srv.Serve(ln)
+	return s.Server.Serve(ln)
 }
-
-func (s netHTTPServer) Shutdown(ctx context.Context) error { return s.srv.Shutdown(ctx) }
