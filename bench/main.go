@@ -196,12 +196,7 @@ func main() {
 	runsOf := make([][]result, len(targets))
 	for i := 0; i < *runs; i++ {
 		for t, tg := range targets {
-			before := cpuTime(tg.pids)
-			r := wrk(work, tg.url, tg.body, tg.token, *duration)
-			if n := r.rps * duration.Seconds(); n > 0 {
-				r.cpuPerReq = (cpuTime(tg.pids) - before) / time.Duration(n)
-			}
-			runsOf[t] = append(runsOf[t], r)
+			runsOf[t] = append(runsOf[t], wrkCPU(work, tg.url, tg.body, tg.token, *duration, tg.pids))
 		}
 	}
 	var results []result
@@ -476,6 +471,17 @@ func cpuModel() string {
 	return "unknown CPU"
 }
 
+// wrkCPU is wrk's run against url with the CPU time the processes pids
+// (the ones serving it) spent per request.
+func wrkCPU(work, url, body, token string, d time.Duration, pids []int) result {
+	before := cpuTime(pids)
+	r := wrk(work, url, body, token, d)
+	if n := r.rps * d.Seconds(); n > 0 {
+		r.cpuPerReq = (cpuTime(pids) - before) / time.Duration(n)
+	}
+	return r
+}
+
 // cpuTime is the user and system CPU time the processes have used, from
 // /proc (in clock ticks of 10 ms, Linux's USER_HZ).
 func cpuTime(pids []int) time.Duration {
@@ -580,12 +586,7 @@ func redisModes(ctx context.Context, work, bin, memURL string, d time.Duration, 
 	body := `<?xml version="1.0"?><methodCall><methodName>inventory.GetItem</methodName><params><param><value><string>A-1</string></value></param></params></methodCall>`
 	for range runs {
 		for _, m := range modes {
-			before := cpuTime(m.pids)
-			r := wrk(work, m.url+"/xmlrpc", body, m.token, d)
-			if n := r.rps * d.Seconds(); n > 0 {
-				r.cpuPerReq = (cpuTime(m.pids) - before) / time.Duration(n)
-			}
-			m.runs = append(m.runs, r)
+			m.runs = append(m.runs, wrkCPU(work, m.url+"/xmlrpc", body, m.token, d, m.pids))
 		}
 	}
 	mem := median(modes[0].runs)
@@ -606,22 +607,14 @@ func frontEnds(work, gwURL, ceilURL, token string, bodies map[string]string, d t
 	scenarios := []string{"1 xmlrpc GetItem", "2 soap GetItem", "2b soap ListItems", "9 json GetItem", "3 xmlrpc multicall"}
 	type pair struct{ gateway, ceiling, fastCeiling, netGateway []result }
 	got := make([]pair, len(scenarios))
-	measure := func(url, body, token string, pid int) result {
-		before := cpuTime([]int{pid})
-		r := wrk(work, url, body, token, d)
-		if n := r.rps * d.Seconds(); n > 0 {
-			r.cpuPerReq = (cpuTime([]int{pid}) - before) / time.Duration(n)
-		}
-		return r
-	}
 	for range runs {
 		for i, sc := range scenarios {
 			p := &got[i]
-			p.gateway = append(p.gateway, measure(gwURL+scenarioPath(sc), bodies[sc], token, gwPID))
+			p.gateway = append(p.gateway, wrkCPU(work, gwURL+scenarioPath(sc), bodies[sc], token, d, []int{gwPID}))
 			p.ceiling = append(p.ceiling, wrk(work, ceilURL+"/"+key(sc), bodies[sc], "", d))
 			p.fastCeiling = append(p.fastCeiling, wrk(work, e.fastCeilURL+"/"+key(sc), bodies[sc], "", d))
 			// A SOAP body carries the session: the other gateway's.
-			p.netGateway = append(p.netGateway, measure(e.netURL+scenarioPath(sc), strings.ReplaceAll(bodies[sc], token, e.netToken), e.netToken, e.netPID))
+			p.netGateway = append(p.netGateway, wrkCPU(work, e.netURL+scenarioPath(sc), strings.ReplaceAll(bodies[sc], token, e.netToken), e.netToken, d, []int{e.netPID}))
 		}
 	}
 	for i, sc := range scenarios {
