@@ -19,6 +19,7 @@
 package fastserve
 
 import (
+	"bytes"
 	"context"
 	"crypto/tls"
 	"errors"
@@ -168,18 +169,15 @@ func (s *Server) serve(ctx *fasthttp.RequestCtx) {
 	}
 	x := s.pool.Get().(*exchange)
 	defer s.pool.Put(x)
+	defer x.reset() // before it is pooled
 	r, err := x.request(ctx, s.tmpl)
 	if err != nil {
-		ctx.Error("400 Bad Request", fasthttp.StatusBadRequest)
-		ctx.SetConnectionClose()
-		x.reset()
+		errorAnswer(ctx, err) // a target net/http would not parse either: 400
 		return
 	}
-	defer x.reset()
-	if !s.call(x, r) {
-		return
+	if s.call(x, r) {
+		x.w.finish()
 	}
-	x.w.finish()
 }
 
 // call runs the handler. A panic is logged, as net/http logs it, and
@@ -225,10 +223,10 @@ func (x *exchange) request(ctx *fasthttp.RequestCtx, tmpl *http.Request) (*http.
 	*r = *tmpl
 	uri := ctx.Request.Header.RequestURI() // as sent, as net/http keeps it
 	path, query := uri, []byte(nil)
-	if i := indexByte(uri, '?'); i >= 0 {
+	if i := bytes.IndexByte(uri, '?'); i >= 0 {
 		path, query = uri[:i], uri[i+1:]
 	}
-	if len(path) == 0 || path[0] != '/' || indexByte(path, '%') >= 0 {
+	if len(path) == 0 || path[0] != '/' || bytes.IndexByte(path, '%') >= 0 {
 		// An escaped or unusual target: parsed as net/http would.
 		u, err := url.ParseRequestURI(string(uri))
 		if err != nil {
@@ -311,15 +309,6 @@ func sentHeader(raw []byte, name string) bool {
 		}
 	}
 	return false
-}
-
-func indexByte(b []byte, c byte) int {
-	for i, v := range b {
-		if v == c {
-			return i
-		}
-	}
-	return -1
 }
 
 // knownKeys are the header names most calls carry, taken from this table

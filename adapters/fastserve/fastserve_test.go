@@ -215,6 +215,9 @@ func TestRefusals(t *testing.T) {
 	if got, _ := rawExchange(t, fastURL, "POST /xmlrpc HTTP/1.1\r\nHost: x\r\nContent-Length: x\r\n\r\n"); !strings.HasPrefix(got, "400") {
 		t.Errorf("bad Content-Length: %s", got)
 	}
+	if got, kept := rawExchange(t, fastURL, "POST %zz HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n"); !strings.HasPrefix(got, "400") || kept {
+		t.Errorf("unparsable target (kept %v): %s", kept, got)
+	}
 	// A handler's panic drops its connection; the server serves on.
 	if got, kept := rawExchange(t, fastURL, post("/xmlrpc", "X-Panic: 1\r\n", "")); kept || !strings.HasPrefix(got, "500") && !strings.HasPrefix(got, "no response") {
 		t.Errorf("panic: %s (kept %v)", got, kept)

@@ -249,10 +249,11 @@ var demoServices []ServiceConfig
 // defaultConfig is the embedded default: the demo directory and inventory.
 func defaultConfig() Config {
 	return Config{
-		Listen: "127.0.0.1:8080", HTTPEngine: engineFastHTTP,
-		Session:  SessionConfig{IdleTimeout: gateway.DefaultIdleTimeout, AbsoluteTimeout: gateway.DefaultAbsoluteTimeout, Store: "memory", RedisCache: true, MaxPerUser: gateway.DefaultMaxSessionsPerUser},
-		LDAP:     LDAPConfig{UserFilter: ldapauth.DefaultUserFilter, GroupAttr: ldapauth.DefaultGroupAttr, Timeout: ldapauth.DefaultTimeout, PoolSize: ldapauth.DefaultPoolSize},
-		Services: demoServices, // the demo's, when it is built in (demo.go)
+		Listen:     "127.0.0.1:8080",
+		HTTPEngine: engineFastHTTP,
+		Session:    SessionConfig{IdleTimeout: gateway.DefaultIdleTimeout, AbsoluteTimeout: gateway.DefaultAbsoluteTimeout, Store: "memory", RedisCache: true, MaxPerUser: gateway.DefaultMaxSessionsPerUser},
+		LDAP:       LDAPConfig{UserFilter: ldapauth.DefaultUserFilter, GroupAttr: ldapauth.DefaultGroupAttr, Timeout: ldapauth.DefaultTimeout, PoolSize: ldapauth.DefaultPoolSize},
+		Services:   demoServices, // the demo's, when it is built in (demo.go)
 		Limits: LimitsConfig{MaxBodyBytes: httpx.DefaultMaxBodyBytes, MaxDepth: xmltext.DefaultMaxDepth, MaxMulticall: xmlrpc.DefaultMaxMulticall,
 			MaxAttributes: xmltext.DefaultMaxAttrs, MaxNamespaces: xmltext.DefaultMaxNamespaces, ThrottleKeys: gateway.DefaultThrottleKeys},
 	}
