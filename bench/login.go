@@ -17,46 +17,58 @@ import (
 	"gateway/ldapauth/slapdtest"
 )
 
+// logins are scenario 4's figures: the gateway with its defaults (a
+// returning user's entry remembered: a login is one bind), the gateway
+// with ldap.entry_cache_ttl: 0 (every login searches, then binds), and the
+// raw go-ldap search-then-bind loop.
+type logins struct{ cached, searched, raw result }
+
 // loginScenario is scenario 4: session.login through the gateway against a
-// real slapd (wrk, 32 connections), beside a raw go-ldap search-then-bind
-// loop of 32 goroutines against the same slapd.
-func loginScenario(ctx context.Context, work, bin string, d time.Duration, runs int) (gw, raw result, err error) {
+// real slapd (wrk, 32 connections), on its defaults and with every login
+// searched, beside a raw go-ldap search-then-bind loop of 32 goroutines
+// against the same slapd; the three take turns, runs times.
+func loginScenario(ctx context.Context, work, bin string, d time.Duration, runs int) (logins, error) {
 	slapd, err := slapdtest.Launch(filepath.Join(work, "slapd"), ldapauth.DemoLDIF, nil)
 	if err != nil {
-		return gw, raw, err
+		return logins{}, err
 	}
 	defer slapd.Stop()
-	cfg := filepath.Join(work, "ldap.yaml")
-	os.WriteFile(cfg, []byte(fmt.Sprintf("ldap:\n  urls: [%q]\n  user_base: \"ou=people,dc=example,dc=org\"\n  group_base: \"ou=groups,dc=example,dc=org\"\n  pool_size: 32\n", slapd.URL)), 0o644)
-	port, debugPort := freePort(), freePort()
-	cmd := exec.CommandContext(ctx, bin, "-config", cfg, "-debug-addr", fmt.Sprintf("127.0.0.1:%d", debugPort))
-	cmd.Env = append(os.Environ(), "GATEWAY_LISTEN=127.0.0.1:"+strconv.Itoa(port))
-	startAndWait(cmd, port, "gateway on slapd")
-	defer cmd.Process.Kill()
-	url := fmt.Sprintf("http://127.0.0.1:%d/xmlrpc", port)
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel() // stops both gateways
+	start := func(name, extra string) (pid int, url, debugURL string) {
+		cfg := filepath.Join(work, name+".yaml")
+		os.WriteFile(cfg, []byte(fmt.Sprintf("ldap:\n  urls: [%q]\n  user_base: \"ou=people,dc=example,dc=org\"\n  group_base: \"ou=groups,dc=example,dc=org\"\n  pool_size: 32\n%s", slapd.URL, extra)), 0o644)
+		port, debugPort := freePort(), freePort()
+		cmd := exec.CommandContext(ctx, bin, "-config", cfg, "-debug-addr", fmt.Sprintf("127.0.0.1:%d", debugPort))
+		cmd.Env = append(os.Environ(), "GATEWAY_LISTEN=127.0.0.1:"+strconv.Itoa(port))
+		startAndWait(cmd, port, "gateway on slapd, "+name)
+		context.AfterFunc(ctx, func() { cmd.Process.Kill() })
+		return cmd.Process.Pid, fmt.Sprintf("http://127.0.0.1:%d/xmlrpc", port), fmt.Sprintf("http://127.0.0.1:%d", debugPort)
+	}
+	cachedPID, cachedURL, debugURL := start("ldap-cached", "")
+	searchedPID, searchedURL, _ := start("ldap-searched", "  entry_cache_ttl: 0s\n")
 	body := `<methodCall><methodName>session.login</methodName><params><param><value>bob</value></param><param><value>builder</value></param></params></methodCall>`
 	// CPU per login: slapd's, and the front end's (the gateway, or this
 	// process for the raw loop), from /proc.
-	var gws, raws []result
-	for i := 0; i < runs; i++ {
-		s0, g0 := cpuTime([]int{slapd.Pid()}), cpuTime([]int{cmd.Process.Pid})
-		g := wrk(work, url, body, "", d)
-		if n := time.Duration(g.rps * d.Seconds()); n > 0 {
-			g.slapdPerLogin, g.cpuPerReq = (cpuTime([]int{slapd.Pid()})-s0)/n, (cpuTime([]int{cmd.Process.Pid})-g0)/n
-		}
-		gws = append(gws, g)
-		s0, r0 := cpuTime([]int{slapd.Pid()}), cpuTime([]int{os.Getpid()})
-		r := rawLoop(slapd.URL, d)
+	measure := func(pid int, run func() result) result {
+		s0, g0 := cpuTime([]int{slapd.Pid()}), cpuTime([]int{pid})
+		r := run()
 		if n := time.Duration(r.rps * d.Seconds()); n > 0 {
-			r.slapdPerLogin, r.cpuPerReq = (cpuTime([]int{slapd.Pid()})-s0)/n, (cpuTime([]int{os.Getpid()})-r0)/n
+			r.slapdPerLogin, r.cpuPerReq = (cpuTime([]int{slapd.Pid()})-s0)/n, (cpuTime([]int{pid})-g0)/n
 		}
-		raws = append(raws, r)
+		return r
 	}
-	// Where a login's CPU goes in the gateway.
-	if _, err := profileGateway(work, bin, fmt.Sprintf("http://127.0.0.1:%d", debugPort), url, body, "", max(d+3*time.Second, 8*time.Second), "bench/profile-login.txt"); err != nil {
-		return gw, raw, fmt.Errorf("profile the logins: %w", err)
+	var cached, searched, raws []result
+	for i := 0; i < runs; i++ {
+		cached = append(cached, measure(cachedPID, func() result { return wrk(work, cachedURL, body, "", d) }))
+		searched = append(searched, measure(searchedPID, func() result { return wrk(work, searchedURL, body, "", d) }))
+		raws = append(raws, measure(os.Getpid(), func() result { return rawLoop(slapd.URL, d) }))
 	}
-	return median(gws), median(raws), nil
+	// Where a login's CPU goes in the gateway (on its defaults).
+	if _, err := profileGateway(work, bin, debugURL, cachedURL, body, "", max(d+3*time.Second, 8*time.Second), "bench/profile-login.txt"); err != nil {
+		return logins{}, fmt.Errorf("profile the logins: %w", err)
+	}
+	return logins{median(cached), median(searched), median(raws)}, nil
 }
 
 func median(rs []result) result {

@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/go-ldap/ldap/v3"
 
@@ -152,6 +153,49 @@ func TestAccountStatesWithPPolicy(t *testing.T) {
 	slices.Sort(id.Groups)
 	if strings.Join(id.Groups, ",") != "devs,everyone,loop-a,loop-b,staff" {
 		t.Errorf("nested groups through a cycle: %v", id.Groups)
+	}
+}
+
+// TestEntryCacheKeepsAccountState: with the user's entry remembered, the
+// password policy still sees every login: a wrong password counts one
+// failure (two of them leave the account under pwdMaxFailure: 3), and an
+// account locked after it was remembered is refused at once.
+func TestEntryCacheKeepsAccountState(t *testing.T) {
+	slapd := slapdtest.StartWith(t, []byte(ppolicyData), slapdtest.Options{PPolicy: true})
+	cfg := baseConfig()
+	cfg.URLs, cfg.EntryCacheTTL = []string{slapd.URL}, time.Hour
+	a := ldapauth.New(cfg, quiet)
+	defer a.Close()
+	login := func(password string) error {
+		_, err := a.Authenticate(t.Context(), gateway.Credentials{Username: "fresh", Password: password})
+		return err
+	}
+	if err := login("fresh-pass"); err != nil {
+		t.Fatal(err)
+	}
+	for range 2 {
+		if err := login("wrong"); gateway.AsFault(err).Kind != gateway.FaultUnauthenticated {
+			t.Fatalf("a wrong password: %v", err)
+		}
+	}
+	if err := login("fresh-pass"); err != nil {
+		t.Fatalf("after two wrong passwords (the policy locks after three): %v", err)
+	}
+	admin, err := ldap.DialURL(slapd.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer admin.Close()
+	if err := admin.Bind("cn=admin,"+slapdtest.Suffix, "admin-secret"); err != nil {
+		t.Fatal(err)
+	}
+	lock := ldap.NewModifyRequest("uid=fresh,ou=people,dc=example,dc=org", nil)
+	lock.Add("pwdAccountLockedTime", []string{"000001010000Z"})
+	if err := admin.Modify(lock); err != nil {
+		t.Fatal(err)
+	}
+	if err := login("fresh-pass"); gateway.AsFault(err).Kind != gateway.FaultAccountDisabled {
+		t.Errorf("a login after the account was locked: %v, want %v", err, gateway.FaultAccountDisabled)
 	}
 }
 

@@ -32,7 +32,8 @@ type Authorizer struct {
 	binds   *pool
 	log     *slog.Logger
 	invalid *gateway.Fault
-	groups  *groupCache
+	groups  *ttlCache[[]string]  // a user's groups, by DN (group_cache_ttl)
+	entries *ttlCache[userEntry] // a user's entry, by the name typed (entry_cache_ttl)
 	// noSuchUser is the DN bound as for a username the search did not find.
 	noSuchUser string
 }
@@ -52,7 +53,8 @@ func New(cfg Config, log *slog.Logger) *Authorizer {
 		}, []string{"operation", "outcome"}),
 		cfg: cfg, log: log,
 		invalid: gateway.NewFault(gateway.FaultUnauthenticated, "invalid username or password"),
-		groups:  newGroupCache(cfg.GroupCacheTTL, 10_000, time.Now),
+		groups:  newTTLCache[[]string](cfg.GroupCacheTTL, 10_000, time.Now),
+		entries: newTTLCache[userEntry](cfg.EntryCacheTTL, 10_000, time.Now),
 		// A value no real entry has; escaped as any DN value must be.
 		noSuchUser: "cn=" + ldap.EscapeDN("gateway no such user "+newNonce()) + "," + cfg.UserBase,
 	}
@@ -111,6 +113,28 @@ func (a *Authorizer) Authenticate(ctx context.Context, creds gateway.Credentials
 	if username == "" || creds.Password == "" || len(username) > maxUsernameLen || len(creds.Password) > 1024 {
 		return gateway.Identity{}, a.invalid
 	}
+	if entry, ok := a.entries.get(username); ok {
+		err := a.bindAt(ctx, entry.origin, entry.DN, creds.Password)
+		if err == nil {
+			return a.identityOf(ctx, entry.Entry, username)
+		}
+		if !errors.Is(err, a.invalid) {
+			return gateway.Identity{}, err
+		}
+		// Refused: a wrong password, or an entry renamed or removed since
+		// it was remembered. Search afresh, and bind again only if the
+		// user is now another entry: a wrong password is bound once, as
+		// without the cache (a password policy counts one failure).
+		fresh, err := a.findUser(ctx, username)
+		if err != nil {
+			return gateway.Identity{}, err
+		}
+		a.entries.put(username, fresh)
+		if fresh.DN == entry.DN && fresh.origin == entry.origin {
+			return gateway.Identity{}, a.invalid
+		}
+		return a.bindEntry(ctx, fresh, username, creds.Password)
+	}
 	entry, err := a.findUser(ctx, username)
 	if errors.Is(err, a.invalid) {
 		// No such user: bind anyway, as a name that cannot exist, so that
@@ -122,10 +146,16 @@ func (a *Authorizer) Authenticate(ctx context.Context, creds gateway.Credentials
 	if err != nil {
 		return gateway.Identity{}, err
 	}
-	if err := a.bindAt(ctx, entry.origin, entry.DN, creds.Password); err != nil {
+	a.entries.put(username, entry)
+	return a.bindEntry(ctx, entry, username, creds.Password)
+}
+
+// bindEntry checks password with a bind as entry and returns its identity.
+func (a *Authorizer) bindEntry(ctx context.Context, entry userEntry, typed, password string) (gateway.Identity, error) {
+	if err := a.bindAt(ctx, entry.origin, entry.DN, password); err != nil {
 		return gateway.Identity{}, err
 	}
-	return a.identityOf(ctx, entry.Entry, username)
+	return a.identityOf(ctx, entry.Entry, typed)
 }
 
 // withoutDomain removes the DOMAIN\ of a down-level logon name

@@ -351,6 +351,87 @@ func TestGroupCache(t *testing.T) {
 	}
 }
 
+// TestEntryCache: with entry_cache_ttl, a returning user's login is one
+// bind and no search, still refused for a wrong password; an entry renamed
+// since it was remembered is found again by the login that binds to its
+// old name; with no TTL every login searches.
+func TestEntryCache(t *testing.T) {
+	for _, d := range directories(t) {
+		for _, tc := range []struct {
+			name     string
+			ttl      time.Duration
+			searches int // the second login's searches
+		}{
+			{"cached", time.Hour, 0},
+			{"no cache", 0, 1},
+		} {
+			t.Run(d.name+"/"+tc.name, func(t *testing.T) {
+				cfg := d.cfg
+				cfg.EntryCacheTTL, cfg.GroupCacheTTL = tc.ttl, time.Hour
+				a := ldapauth.New(cfg, quiet)
+				defer a.Close()
+				reg := prometheus.NewRegistry()
+				a.RegisterMetrics(reg)
+				login := func(password string, wantSearches, wantBinds int) (gateway.Identity, error) {
+					t.Helper()
+					searches, binds := opCount(t, reg, "search"), opCount(t, reg, "bind")
+					id, err := a.Authenticate(context.Background(), gateway.Credentials{Username: "alice", Password: password})
+					if got := opCount(t, reg, "search") - searches; got != wantSearches {
+						t.Errorf("password %q: %d searches, want %d", password, got, wantSearches)
+					}
+					if got := opCount(t, reg, "bind") - binds; got != wantBinds {
+						t.Errorf("password %q: %d binds, want %d", password, got, wantBinds)
+					}
+					return id, err
+				}
+				// The groups come from a cache of their own: alice's group
+				// search is counted at her first login only.
+				if _, err := login("wonderland", 2, 1); err != nil {
+					t.Fatal(err)
+				}
+				id, err := login("wonderland", tc.searches, 1)
+				if err != nil || id.Username != "alice" || !slices.Contains(id.Groups, "admins") {
+					t.Fatalf("the second login: %+v %v", id, err)
+				}
+				// A wrong password is bound once, then the entry searched
+				// afresh (it is the same: refused).
+				if _, err := login("wrong", 1, 1); !errors.Is(err, gateway.ErrUnauthenticated) {
+					t.Errorf("a wrong password: %v", err)
+				}
+			})
+		}
+	}
+
+	t.Run("renamed", func(t *testing.T) {
+		slapd := slapdtest.Start(t, testData, nil)
+		cfg := baseConfig()
+		cfg.URLs, cfg.EntryCacheTTL = []string{slapd.URL}, time.Hour
+		a := ldapauth.New(cfg, quiet)
+		defer a.Close()
+		bob := gateway.Credentials{Username: "bob", Password: "builder"}
+		if id, err := a.Authenticate(context.Background(), bob); err != nil || id.DN != "uid=bob,ou=people,dc=example,dc=org" {
+			t.Fatalf("first login: %+v %v", id, err)
+		}
+		admin, err := ldap.DialURL(slapd.URL)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer admin.Close()
+		if err := admin.Bind("cn=admin,"+slapdtest.Suffix, "admin-secret"); err != nil {
+			t.Fatal(err)
+		}
+		// The entry gets another RDN and keeps uid: bob, so the user filter
+		// finds it under its new DN.
+		if err := admin.ModifyDN(ldap.NewModifyDNRequest("uid=bob,ou=people,dc=example,dc=org", "cn=Bob Renamed", false, "")); err != nil {
+			t.Fatal(err)
+		}
+		id, err := a.Authenticate(context.Background(), bob)
+		if err != nil || id.DN != "cn=Bob Renamed,ou=people,dc=example,dc=org" {
+			t.Errorf("login after the rename: %+v %v", id, err)
+		}
+	})
+}
+
 // searchCount is how many searches the authorizer has sent, from its
 // latency histogram.
 func searchCount(t *testing.T, reg *prometheus.Registry) int {

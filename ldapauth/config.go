@@ -42,6 +42,15 @@ type Config struct {
 	// reused by later logins (the bind still checks the password every
 	// time); 0 searches at every login.
 	GroupCacheTTL time.Duration
+	// EntryCacheTTL is how long the entry a user's name found (its DN,
+	// display name and memberOf) is reused by later logins with the same
+	// name, which then cost the directory one bind instead of a search and
+	// a bind. The bind still checks the password, and the directory's
+	// refusal of a locked or disabled account, every time; a refused bind
+	// searches afresh, so a renamed entry is found again at once. What
+	// lags, by at most the TTL: the entry's attributes, and a user filter
+	// that has stopped matching the entry. 0 searches at every login.
+	EntryCacheTTL time.Duration
 	// CertRule maps a verified client certificate to a user entry:
 	// CertSubjectCN (the default), CertSANEmail, CertSANUPN or CertExact;
 	// CertAttr is the attribute compared (the rule's own when empty).

@@ -204,12 +204,18 @@ func fetchWSDL(ctx context.Context, sc ServiceConfig) (*wsdl.Definition, error) 
 // logins unless ldap.group_cache_ttl says otherwise.
 const DefaultGroupCacheTTL = time.Minute
 
+// DefaultEntryCacheTTL is how long the entry a user's name found is reused
+// by later logins unless ldap.entry_cache_ttl says otherwise: as long as
+// the groups, so that what a returning user's login reads from the
+// directory lags by one bound.
+const DefaultEntryCacheTTL = time.Minute
+
 func (c LDAPConfig) authorizerConfig() ldapauth.Config {
 	out := ldapauth.Config{
 		URLs: c.URLs, StartTLS: c.StartTLS, CAFile: c.CAFile, InsecureSkipVerify: c.InsecureSkipVerify,
 		BindDN: c.BindDN, BindPassword: c.BindPassword, UserBase: c.UserBase, UserFilter: c.UserFilter, LoginAttr: c.LoginAttribute,
 		GroupBase: c.GroupBase, GroupFilter: ldapauth.DefaultGroupFilter, GroupAttr: c.GroupAttr,
-		Timeout: c.Timeout, PoolSize: c.PoolSize, GroupCacheTTL: DefaultGroupCacheTTL,
+		Timeout: c.Timeout, PoolSize: c.PoolSize, GroupCacheTTL: DefaultGroupCacheTTL, EntryCacheTTL: DefaultEntryCacheTTL,
 		CertRule: c.CertificateMap.Rule, CertAttr: c.CertificateMap.Attribute,
 		NestedGroups: c.NestedGroups, NetBIOSDomain: c.NetBIOSDomain, FollowReferrals: c.Referrals == "follow",
 		RangeStep: c.RangeStep,
@@ -219,6 +225,9 @@ func (c LDAPConfig) authorizerConfig() ldapauth.Config {
 	}
 	if c.GroupCacheTTL != nil {
 		out.GroupCacheTTL = *c.GroupCacheTTL
+	}
+	if c.EntryCacheTTL != nil {
+		out.EntryCacheTTL = *c.EntryCacheTTL
 	}
 	return out
 }

@@ -168,6 +168,7 @@ type LDAPConfig struct {
 	Timeout            time.Duration  `yaml:"timeout"`
 	PoolSize           int            `yaml:"pool_size"`
 	GroupCacheTTL      *time.Duration `yaml:"group_cache_ttl"` // nil: the default (60s); 0: no cache
+	EntryCacheTTL      *time.Duration `yaml:"entry_cache_ttl"` // nil: the default (60s); 0: no cache
 }
 
 type DirectoryConfig struct {
@@ -438,6 +439,9 @@ func (c Config) validate() error {
 	}
 	if c.LDAP.GroupCacheTTL != nil && *c.LDAP.GroupCacheTTL < 0 {
 		return errors.New("ldap.group_cache_ttl: must not be negative")
+	}
+	if c.LDAP.EntryCacheTTL != nil && *c.LDAP.EntryCacheTTL < 0 {
+		return errors.New("ldap.entry_cache_ttl: must not be negative")
 	}
 	if len(c.LDAP.URLs) > 0 {
 		if c.Directory.LDIF != "" {

@@ -104,16 +104,22 @@ func TestCheckConfig(t *testing.T) {
 	}
 }
 
-func TestGroupCacheTTL(t *testing.T) {
+// TestLDAPCacheTTLs: ldap.group_cache_ttl and ldap.entry_cache_ttl reach
+// the authorizer, each on its own, with their defaults when unset.
+func TestLDAPCacheTTLs(t *testing.T) {
+	type ttls struct{ groups, entries time.Duration }
 	for _, tc := range []struct {
 		yaml    string
-		want    time.Duration
+		want    ttls
 		wantErr string
 	}{
-		{"ldap: {urls: ['ldap://a'], user_base: 'ou=p,dc=x'}\n", DefaultGroupCacheTTL, ""},
-		{"ldap: {urls: ['ldap://a'], user_base: 'ou=p,dc=x', group_cache_ttl: 0s}\n", 0, ""},
-		{"ldap: {urls: ['ldap://a'], user_base: 'ou=p,dc=x', group_cache_ttl: 5m}\n", 5 * time.Minute, ""},
-		{"ldap: {urls: ['ldap://a'], user_base: 'ou=p,dc=x', group_cache_ttl: -1s}\n", 0, "ldap.group_cache_ttl"},
+		{"ldap: {urls: ['ldap://a'], user_base: 'ou=p,dc=x'}\n", ttls{DefaultGroupCacheTTL, DefaultEntryCacheTTL}, ""},
+		{"ldap: {urls: ['ldap://a'], user_base: 'ou=p,dc=x', group_cache_ttl: 0s}\n", ttls{0, DefaultEntryCacheTTL}, ""},
+		{"ldap: {urls: ['ldap://a'], user_base: 'ou=p,dc=x', group_cache_ttl: 5m}\n", ttls{5 * time.Minute, DefaultEntryCacheTTL}, ""},
+		{"ldap: {urls: ['ldap://a'], user_base: 'ou=p,dc=x', entry_cache_ttl: 0s}\n", ttls{DefaultGroupCacheTTL, 0}, ""},
+		{"ldap: {urls: ['ldap://a'], user_base: 'ou=p,dc=x', entry_cache_ttl: 10s, group_cache_ttl: 2m}\n", ttls{2 * time.Minute, 10 * time.Second}, ""},
+		{"ldap: {urls: ['ldap://a'], user_base: 'ou=p,dc=x', group_cache_ttl: -1s}\n", ttls{}, "ldap.group_cache_ttl"},
+		{"ldap: {urls: ['ldap://a'], user_base: 'ou=p,dc=x', entry_cache_ttl: -1s}\n", ttls{}, "ldap.entry_cache_ttl"},
 	} {
 		cfg, _, err := loadConfig(writeConfig(t, tc.yaml), noEnv)
 		if err == nil {
@@ -128,8 +134,9 @@ func TestGroupCacheTTL(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%q: %v", tc.yaml, err)
 		}
-		if got := cfg.LDAP.authorizerConfig().GroupCacheTTL; got != tc.want {
-			t.Errorf("%q: group cache TTL %v, want %v", tc.yaml, got, tc.want)
+		ac := cfg.LDAP.authorizerConfig()
+		if got := (ttls{ac.GroupCacheTTL, ac.EntryCacheTTL}); got != tc.want {
+			t.Errorf("%q: group and entry cache TTLs %v, want %v", tc.yaml, got, tc.want)
 		}
 	}
 }

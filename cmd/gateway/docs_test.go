@@ -81,6 +81,7 @@ func TestConfigurationReference(t *testing.T) {
 		"ldap.timeout":                        shortDuration(ldapauth.DefaultTimeout),
 		"ldap.pool_size":                      fmt.Sprint(ldapauth.DefaultPoolSize),
 		"ldap.group_cache_ttl":                shortDuration(DefaultGroupCacheTTL),
+		"ldap.entry_cache_ttl":                shortDuration(DefaultEntryCacheTTL),
 		"services[].backend.timeout":          shortDuration(upstream.DefaultTimeout),
 		"services[].backend.max_in_flight":    fmt.Sprint(upstream.DefaultMaxInFlight),
 		"services[].backend.retries":          fmt.Sprint(upstream.DefaultRetries),
