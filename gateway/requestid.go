@@ -7,15 +7,33 @@ import (
 
 type requestIDKey struct{}
 
+// requestContext carries a request's ID: one allocation, where
+// context.WithValue would take two (its context and the string boxed as
+// its value). Its Value for requestIDKey is the context itself, a pointer
+// that needs no boxing.
+type requestContext struct {
+	context.Context
+	id string
+}
+
+func (c *requestContext) Value(key any) any {
+	if key == (requestIDKey{}) {
+		return c
+	}
+	return c.Context.Value(key)
+}
+
 // WithRequestID is ctx carrying the ID of the request being served.
 func WithRequestID(ctx context.Context, id string) context.Context {
-	return context.WithValue(ctx, requestIDKey{}, id)
+	return &requestContext{ctx, id}
 }
 
 // RequestID is the ID of the request ctx serves, or "".
 func RequestID(ctx context.Context) string {
-	id, _ := ctx.Value(requestIDKey{}).(string)
-	return id
+	if c, ok := ctx.Value(requestIDKey{}).(*requestContext); ok {
+		return c.id
+	}
+	return ""
 }
 
 // LogHandler adds request_id to every record logged with a request's

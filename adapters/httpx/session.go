@@ -327,8 +327,11 @@ const DefaultMaxBodyBytes = 4 << 20
 // LimitBody refuses, with its HTTP error, a body the gateway will not read:
 // a compressed one (415: a gzip bomb cannot inflate past the limit if it is
 // never inflated) or one whose Content-Length is over max (413, before any
-// of it is read); it returns false then. Otherwise it bounds r.Body at max
-// (a longer body without a Content-Length fails with *http.MaxBytesError).
+// of it is read); it returns false then. Otherwise it bounds a body
+// without a Content-Length at max (a longer one fails with
+// *http.MaxBytesError); a body with one is already bounded by the server,
+// whose reader ends it there (net/http, its HTTP/2 server, the fasthttp
+// bridge), so it is not wrapped again.
 func LimitBody(w http.ResponseWriter, r *http.Request, max int64) bool {
 	if ce := strings.TrimSpace(HeaderValue(r, "Content-Encoding")); ce != "" && !strings.EqualFold(ce, "identity") {
 		http.Error(w, "compressed request bodies are not accepted", http.StatusUnsupportedMediaType)
@@ -338,7 +341,9 @@ func LimitBody(w http.ResponseWriter, r *http.Request, max int64) bool {
 		http.Error(w, "request body too large", http.StatusRequestEntityTooLarge)
 		return false
 	}
-	r.Body = http.MaxBytesReader(w, r.Body, max)
+	if r.ContentLength < 0 {
+		r.Body = http.MaxBytesReader(w, r.Body, max)
+	}
 	return true
 }
 

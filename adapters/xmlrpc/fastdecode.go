@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"errors"
 	"io"
-	"strings"
 
 	"gateway/adapters/xmltext"
 	"gateway/gateway"
@@ -15,6 +14,9 @@ import (
 type scanner struct {
 	x    xmltext.Scanner
 	text []byte // a value's text pieces, gathered
+	// method is the last call's method name: a pooled scanner mostly
+	// meets the same few, and reuses the string instead of a copy.
+	method string
 }
 
 func (s *scanner) next(keepBlank bool) (xmltext.Token, error) {
@@ -49,11 +51,10 @@ func (s *scanner) decodeCall(src []byte, maxDepth int) (string, []any, error) {
 	if err := s.expectStart("methodName"); err != nil {
 		return "", nil, err
 	}
-	method, err := s.textUntilEnd()
+	method, err := s.methodName()
 	if err != nil {
 		return "", nil, err
 	}
-	method = strings.TrimSpace(method)
 	if method == "" {
 		return "", nil, invalid("empty methodName")
 	}
@@ -109,21 +110,41 @@ func (s *scanner) expectEnd(name string) error {
 	return nil
 }
 
+// methodName reads the methodName's text, trimmed: the previous call's
+// string when it is the same name.
+func (s *scanner) methodName() (string, error) {
+	text, err := s.gatherUntilEnd()
+	if err != nil {
+		return "", err
+	}
+	if name := bytes.TrimSpace(text); string(name) != s.method {
+		s.method = string(name)
+	}
+	return s.method, nil
+}
+
 // textUntilEnd reads text to the end of the current element.
 func (s *scanner) textUntilEnd() (string, error) {
-	var b strings.Builder
+	text, err := s.gatherUntilEnd()
+	return string(text), err
+}
+
+// gatherUntilEnd reads text to the end of the current element, its pieces
+// gathered in s.text (valid until the next gathering).
+func (s *scanner) gatherUntilEnd() ([]byte, error) {
+	s.text = s.text[:0]
 	for {
 		t, err := s.next(true)
 		if err != nil {
-			return "", err
+			return nil, err
 		}
 		switch t.Kind {
 		case xmltext.Text:
-			b.Write(t.Text)
+			s.text = append(s.text, t.Text...)
 		case xmltext.End:
-			return b.String(), nil
+			return s.text, nil
 		default:
-			return "", invalid("unexpected <%s> in a scalar", t.Local)
+			return nil, invalid("unexpected <%s> in a scalar", t.Local)
 		}
 	}
 }

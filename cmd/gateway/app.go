@@ -6,7 +6,6 @@ import (
 	"crypto/cipher"
 	"crypto/rand"
 	"encoding/binary"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -443,11 +442,18 @@ func isCleanPath(p string) bool {
 func withRequestID(next http.Handler) http.Handler {
 	ids := newRequestIDs()
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// The new ID's digits and the header's value slice share one
+		// allocation.
+		scope := new(struct {
+			digits [2 * aes.BlockSize]byte
+			header [1]string
+		})
 		id := httpx.HeaderValue(r, "X-Request-Id") // X-Request-ID's canonical key
 		if !saneRequestID(id) {
-			id = ids.next()
+			id = ids.next(&scope.digits)
 		}
-		w.Header()["X-Request-Id"] = []string{id}
+		scope.header[0] = id
+		w.Header()["X-Request-Id"] = scope.header[:]
 		if len(r.TransferEncoding) > 0 {
 			// net/http drops the Content-Length of a request that also has
 			// Transfer-Encoding before any handler sees it, so the two
@@ -481,16 +487,22 @@ func newRequestIDs() *requestIDs {
 	return &requestIDs{block: block}
 }
 
-func (g *requestIDs) next() string {
-	// One allocation: the block is enciphered in place at the front of the
-	// buffer and its hex digits written behind it, and the ID is a string
-	// over those digits (the buffer is never written again). Arrays on the
-	// stack would escape through cipher.Block's interface call anyway.
-	buf := make([]byte, aes.BlockSize+2*aes.BlockSize)
-	block, digits := buf[:aes.BlockSize], buf[aes.BlockSize:]
+// next is a new ID, written into digits, which the caller never writes
+// again: the ID is a string over them. The block is enciphered in place in
+// the front half of digits, then hex-encoded over the whole, from the back
+// (the last byte's digits first), so that no byte is overwritten before it
+// is read: an array on the stack would escape through cipher.Block's
+// interface call anyway.
+func (g *requestIDs) next(digits *[2 * aes.BlockSize]byte) string {
+	block := digits[:aes.BlockSize]
+	clear(block[:8])
 	binary.BigEndian.PutUint64(block[8:], g.n.Add(1))
 	g.block.Encrypt(block, block)
-	hex.Encode(digits, block)
+	const hexDigits = "0123456789abcdef"
+	for i := aes.BlockSize - 1; i >= 0; i-- {
+		b := digits[i]
+		digits[2*i], digits[2*i+1] = hexDigits[b>>4], hexDigits[b&0x0f]
+	}
 	return unsafe.String(&digits[0], len(digits))
 }
 

@@ -1,6 +1,9 @@
 package main
 
 import (
+	"crypto/aes"
+	"encoding/binary"
+	"encoding/hex"
 	"net/http"
 	"net/http/httptest"
 	"testing"
@@ -8,15 +11,24 @@ import (
 	"gateway/gateway"
 )
 
-// TestRequestIDs: made IDs are 32 lowercase hex digits, distinct, and each
-// keeps its value after later ones are made (they are strings over buffers
-// of their own).
+// TestRequestIDs: made IDs are 32 lowercase hex digits, distinct, each
+// the hex of the counter enciphered (written in place over its own
+// buffer), and each keeps its value after later ones are made (they are
+// strings over buffers of their own).
 func TestRequestIDs(t *testing.T) {
 	ids := newRequestIDs()
 	seen := map[string]bool{}
 	var first string
 	for i := range 10_000 {
-		id := ids.next()
+		id := ids.next(new([32]byte))
+		block, err := hex.DecodeString(id)
+		if err != nil || len(block) != aes.BlockSize {
+			t.Fatalf("id %q: %v", id, err)
+		}
+		ids.block.Decrypt(block, block)
+		if n := binary.BigEndian.Uint64(block[8:]); n != uint64(i+1) || binary.BigEndian.Uint64(block[:8]) != 0 {
+			t.Fatalf("id %q deciphers to %x, want the counter %d", id, block, i+1)
+		}
 		if i == 0 {
 			first = id
 		}
