@@ -19,6 +19,10 @@ import (
 // maxUsernameLen bounds what is sent to the directory at all.
 const maxUsernameLen = 256
 
+// maxCachedEntries bounds the entry cache (entry_cache_ttl); the group
+// cache holds up to 10,000 users.
+const maxCachedEntries = 1_000
+
 // Authorizer authenticates by searching for the user's entry (as the service
 // account or anonymously), then binding as that entry with the password.
 //
@@ -54,7 +58,12 @@ func New(cfg Config, log *slog.Logger) *Authorizer {
 		cfg: cfg, log: log,
 		invalid: gateway.NewFault(gateway.FaultUnauthenticated, "invalid username or password"),
 		groups:  newTTLCache[[]string](cfg.GroupCacheTTL, 10_000, time.Now),
-		entries: newTTLCache[userEntry](cfg.EntryCacheTTL, 10_000, time.Now),
+		// Entries are larger than group lists (a DN, attributes), and
+		// their gain is for the users who come back within the TTL (a
+		// client sending credentials with every call, a busy person), so
+		// the bound is lower: what the gateway keeps of departed users
+		// stays small (conformance/hostile's TestDepartedUsersLeaveLittle).
+		entries: newTTLCache[userEntry](cfg.EntryCacheTTL, maxCachedEntries, time.Now),
 		// A value no real entry has; escaped as any DN value must be.
 		noSuchUser: "cn=" + ldap.EscapeDN("gateway no such user "+newNonce()) + "," + cfg.UserBase,
 	}
@@ -129,7 +138,7 @@ func (a *Authorizer) Authenticate(ctx context.Context, creds gateway.Credentials
 		if err != nil {
 			return gateway.Identity{}, err
 		}
-		a.entries.put(username, fresh)
+		a.entries.put(username, fresh.remembered())
 		if fresh.DN == entry.DN && fresh.origin == entry.origin {
 			return gateway.Identity{}, a.invalid
 		}
@@ -146,7 +155,7 @@ func (a *Authorizer) Authenticate(ctx context.Context, creds gateway.Credentials
 	if err != nil {
 		return gateway.Identity{}, err
 	}
-	a.entries.put(username, entry)
+	a.entries.put(username, entry.remembered())
 	return a.bindEntry(ctx, entry, username, creds.Password)
 }
 
@@ -283,6 +292,17 @@ func (a *Authorizer) userAttrs() []string {
 type userEntry struct {
 	*ldap.Entry
 	origin string
+}
+
+// remembered is e as the entry cache keeps it: its values as strings only.
+// go-ldap also keeps each value as bytes, slices of the answer's packet,
+// which would keep the whole packet alive; no login reads them.
+func (e userEntry) remembered() userEntry {
+	out := &ldap.Entry{DN: e.DN, Attributes: make([]*ldap.EntryAttribute, len(e.Attributes))}
+	for i, at := range e.Attributes {
+		out.Attributes[i] = &ldap.EntryAttribute{Name: at.Name, Values: at.Values}
+	}
+	return userEntry{Entry: out, origin: e.origin}
 }
 
 func (a *Authorizer) findUser(ctx context.Context, username string, extraAttrs ...string) (userEntry, error) {
