@@ -181,14 +181,7 @@ func TestEntryCacheKeepsAccountState(t *testing.T) {
 	if err := login("fresh-pass"); err != nil {
 		t.Fatalf("after two wrong passwords (the policy locks after three): %v", err)
 	}
-	admin, err := ldap.DialURL(slapd.URL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer admin.Close()
-	if err := admin.Bind("cn=admin,"+slapdtest.Suffix, "admin-secret"); err != nil {
-		t.Fatal(err)
-	}
+	admin := adminOf(t, slapd)
 	lock := ldap.NewModifyRequest("uid=fresh,ou=people,dc=example,dc=org", nil)
 	lock.Add("pwdAccountLockedTime", []string{"000001010000Z"})
 	if err := admin.Modify(lock); err != nil {

@@ -291,14 +291,7 @@ func containsKey(msg, key string) bool { return len(msg) >= len(key) && msg[:len
 // change shows at once.
 func TestGroupCache(t *testing.T) {
 	slapd := slapdtest.Start(t, testData, nil)
-	admin, err := ldap.DialURL(slapd.URL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer admin.Close()
-	if err := admin.Bind("cn=admin,"+slapdtest.Suffix, "admin-secret"); err != nil {
-		t.Fatal(err)
-	}
+	admin := adminOf(t, slapd)
 	setStaff := func(member bool) {
 		t.Helper()
 		m := ldap.NewModifyRequest("cn=staff,ou=groups,dc=example,dc=org", nil)
@@ -412,14 +405,7 @@ func TestEntryCache(t *testing.T) {
 		if id, err := a.Authenticate(context.Background(), bob); err != nil || id.DN != "uid=bob,ou=people,dc=example,dc=org" {
 			t.Fatalf("first login: %+v %v", id, err)
 		}
-		admin, err := ldap.DialURL(slapd.URL)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer admin.Close()
-		if err := admin.Bind("cn=admin,"+slapdtest.Suffix, "admin-secret"); err != nil {
-			t.Fatal(err)
-		}
+		admin := adminOf(t, slapd)
 		// The entry gets another RDN and keeps uid: bob, so the user filter
 		// finds it under its new DN.
 		if err := admin.ModifyDN(ldap.NewModifyDNRequest("uid=bob,ou=people,dc=example,dc=org", "cn=Bob Renamed", false, "")); err != nil {
@@ -430,6 +416,21 @@ func TestEntryCache(t *testing.T) {
 			t.Errorf("login after the rename: %+v %v", id, err)
 		}
 	})
+}
+
+// adminOf is a connection to slapd bound as its root DN, closed with the
+// test.
+func adminOf(t *testing.T, slapd *slapdtest.Server) *ldap.Conn {
+	t.Helper()
+	admin, err := ldap.DialURL(slapd.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { admin.Close() })
+	if err := admin.Bind("cn=admin,"+slapdtest.Suffix, "admin-secret"); err != nil {
+		t.Fatal(err)
+	}
+	return admin
 }
 
 // searchCount is how many searches the authorizer has sent, from its
