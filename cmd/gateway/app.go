@@ -6,6 +6,7 @@ import (
 	"crypto/cipher"
 	"crypto/rand"
 	"encoding/binary"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -442,15 +443,15 @@ func isCleanPath(p string) bool {
 func withRequestID(next http.Handler) http.Handler {
 	ids := newRequestIDs()
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		// The new ID's digits and the header's value slice share one
+		// The new ID's buffer and the header's value slice share one
 		// allocation.
 		scope := new(struct {
-			digits [2 * aes.BlockSize]byte
+			buf    idBuffer
 			header [1]string
 		})
 		id := httpx.HeaderValue(r, "X-Request-Id") // X-Request-ID's canonical key
 		if !saneRequestID(id) {
-			id = ids.next(&scope.digits)
+			id = ids.next(&scope.buf)
 		}
 		scope.header[0] = id
 		w.Header()["X-Request-Id"] = scope.header[:]
@@ -487,22 +488,18 @@ func newRequestIDs() *requestIDs {
 	return &requestIDs{block: block}
 }
 
-// next is a new ID, written into digits, which the caller never writes
-// again: the ID is a string over them. The block is enciphered in place in
-// the front half of digits, then hex-encoded over the whole, from the back
-// (the last byte's digits first), so that no byte is overwritten before it
-// is read: an array on the stack would escape through cipher.Block's
-// interface call anyway.
-func (g *requestIDs) next(digits *[2 * aes.BlockSize]byte) string {
-	block := digits[:aes.BlockSize]
-	clear(block[:8])
+// idBuffer holds a request ID as it is made: the enciphered block, then
+// its hex digits, which the ID's string is over.
+type idBuffer [aes.BlockSize + 2*aes.BlockSize]byte
+
+// next is a new ID made in buf, which the caller never writes again (the ID
+// is a string over its digits). An array on the stack would escape through
+// cipher.Block's interface call anyway.
+func (g *requestIDs) next(buf *idBuffer) string {
+	block, digits := buf[:aes.BlockSize], buf[aes.BlockSize:]
 	binary.BigEndian.PutUint64(block[8:], g.n.Add(1))
 	g.block.Encrypt(block, block)
-	const hexDigits = "0123456789abcdef"
-	for i := aes.BlockSize - 1; i >= 0; i-- {
-		b := digits[i]
-		digits[2*i], digits[2*i+1] = hexDigits[b>>4], hexDigits[b&0x0f]
-	}
+	hex.Encode(digits, block)
 	return unsafe.String(&digits[0], len(digits))
 }
 

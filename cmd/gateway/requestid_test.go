@@ -12,15 +12,14 @@ import (
 )
 
 // TestRequestIDs: made IDs are 32 lowercase hex digits, distinct, each
-// the hex of the counter enciphered (written in place over its own
-// buffer), and each keeps its value after later ones are made (they are
+// the hex of the counter enciphered, and each keeps its value after later ones are made (they are
 // strings over buffers of their own).
 func TestRequestIDs(t *testing.T) {
 	ids := newRequestIDs()
 	seen := map[string]bool{}
 	var first string
 	for i := range 10_000 {
-		id := ids.next(new([32]byte))
+		id := ids.next(new(idBuffer))
 		block, err := hex.DecodeString(id)
 		if err != nil || len(block) != aes.BlockSize {
 			t.Fatalf("id %q: %v", id, err)
