@@ -363,11 +363,10 @@ func (b *body) Close() error { return nil }
 // writer is a bridged response: headers kept in a map as net/http keeps
 // them, copied into fasthttp's response when the handler writes.
 type writer struct {
-	ctx     *fasthttp.RequestCtx
-	header  http.Header
-	wrote   bool
-	noBody  bool
-	written int
+	ctx    *fasthttp.RequestCtx
+	header http.Header
+	wrote  bool
+	noBody bool
 }
 
 func (w *writer) Header() http.Header { return w.header }
@@ -406,7 +405,7 @@ func (w *writer) WriteHeader(code int) {
 
 func (w *writer) Write(p []byte) (int, error) {
 	if !w.wrote {
-		if _, ok := w.header["Content-Type"]; !ok && len(p) > 0 && w.written == 0 {
+		if _, ok := w.header["Content-Type"]; !ok && len(p) > 0 {
 			w.header["Content-Type"] = []string{http.DetectContentType(p)}
 		}
 		w.WriteHeader(http.StatusOK)
@@ -415,7 +414,6 @@ func (w *writer) Write(p []byte) (int, error) {
 		return 0, http.ErrBodyNotAllowed
 	}
 	w.ctx.Response.AppendBody(p)
-	w.written += len(p)
 	return len(p), nil
 }
 
@@ -428,7 +426,7 @@ func (w *writer) finish() {
 
 func (w *writer) reset() {
 	clear(w.header)
-	w.ctx, w.wrote, w.noBody, w.written = nil, false, false, 0
+	w.ctx, w.wrote, w.noBody = nil, false, false
 }
 
 // fastLogger sends fasthttp's own messages (connections it gave up on) to
