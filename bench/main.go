@@ -393,11 +393,7 @@ func contentType(body string) string {
 func serveCeiling(port int, canned map[string][]byte) {
 	mux := http.NewServeMux()
 	for name, body := range canned {
-		body := body
-		ct := "text/xml; charset=utf-8"
-		if key(name) == "9" {
-			ct = "application/json"
-		}
+		ct := cannedType(name)
 		mux.HandleFunc("/"+key(name), func(w http.ResponseWriter, r *http.Request) {
 			_, _ = io.Copy(io.Discard, r.Body)
 			w.Header().Set("Content-Type", ct)
@@ -405,6 +401,14 @@ func serveCeiling(port int, canned map[string][]byte) {
 		})
 	}
 	log.Fatal(http.ListenAndServe(fmt.Sprintf("127.0.0.1:%d", port), mux))
+}
+
+// cannedType is the Content-Type of a scenario's canned answer.
+func cannedType(scenario string) string {
+	if key(scenario) == "9" {
+		return "application/json"
+	}
+	return "text/xml; charset=utf-8"
 }
 
 // serveFastCeiling answers as serveCeiling does, on fasthttp: what the
@@ -416,11 +420,7 @@ func serveFastCeiling(port int, canned map[string][]byte) {
 	}
 	byPath := map[string]answer{}
 	for name, body := range canned {
-		a := answer{"text/xml; charset=utf-8", body}
-		if key(name) == "9" {
-			a.ct = "application/json"
-		}
-		byPath["/"+key(name)] = a
+		byPath["/"+key(name)] = answer{cannedType(name), body}
 	}
 	srv := &fasthttp.Server{NoDefaultServerHeader: true, Handler: func(ctx *fasthttp.RequestCtx) {
 		a, ok := byPath[string(ctx.Path())]

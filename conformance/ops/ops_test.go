@@ -71,15 +71,15 @@ func login(t *testing.T, c *http.Client, base, user, password string) string {
 // on fasthttp (the default) and HTTP/2 for a client that asks on net/http.
 func TestTLS(t *testing.T) {
 	certs := slapdtest.NewTLS(t)
+	pem, _ := os.ReadFile(certs.CAFile)
+	pool := x509.NewCertPool()
+	pool.AppendCertsFromPEM(pem)
 	for _, engine := range []struct{ name, proto string }{{"fasthttp", "HTTP/1.1"}, {"net/http", "HTTP/2.0"}} {
 		t.Run(engine.name, func(t *testing.T) {
 			gw := harness.Start(t, binary(t), fmt.Sprintf("http_engine: %s\ntls: {cert_file: %s, key_file: %s}\n", engine.name, certs.CertFile, certs.KeyFile))
 			if !strings.HasPrefix(gw.URL, "https://") {
 				t.Fatalf("banner URL %s", gw.URL)
 			}
-			pem, _ := os.ReadFile(certs.CAFile)
-			pool := x509.NewCertPool()
-			pool.AppendCertsFromPEM(pem)
 			client := &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool}, ForceAttemptHTTP2: true}}
 			token := login(t, client, gw.URL, "bob", "builder")
 			resp, body, err := call(client, gw.URL, token, getItem)
