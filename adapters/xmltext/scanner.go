@@ -658,10 +658,10 @@ func (s *Scanner) name(b []byte) ([]byte, int, error) {
 	var high byte // the OR of the name's bytes: ASCII names skip the UTF-8 check
 	for i < len(b) {
 		c := b[i]
-		if c == '>' || c == '/' || c == '=' || isSpace(c) {
-			break
-		}
-		if c == '<' || c == '&' || c == '"' || c == '\'' {
+		if k := nameBytes[c]; k != inName {
+			if k == endsName {
+				break
+			}
 			return nil, 0, scanErr("invalid character %q in a name", c)
 		}
 		high |= c
@@ -675,6 +675,26 @@ func (s *Scanner) name(b []byte) ([]byte, int, error) {
 	}
 	return b[:i], i, nil
 }
+
+// What a byte does to a name being read.
+const (
+	inName   = iota // part of it
+	endsName        // '>', '/', '=' or a space: the name ends before it
+	badName         // markup that cannot be in a name
+)
+
+// nameBytes classifies every byte for name in one load, not a chain of
+// comparisons (names are most of the bytes a scanner looks at one by one).
+// It is only ever read.
+var nameBytes = func() (t [256]uint8) {
+	for _, c := range []byte(">/= \t\n\r") {
+		t[c] = endsName
+	}
+	for _, c := range []byte("<&\"'") {
+		t[c] = badName
+	}
+	return t
+}()
 
 // local drops a name's prefix; as in encoding/xml, a colon first or last
 // is part of the name, not a prefix separator.
