@@ -16,23 +16,30 @@ import (
 // service returns; a carriage return is kept as a character reference.
 func Append(b []byte, s string) []byte {
 	for i := 0; i < len(s); {
+		// Plain bytes are copied a run at a time.
+		j := i
+		for j < len(s) && textBytes[s[j]] == plainText {
+			j++
+		}
+		b = append(b, s[i:j]...)
+		if i = j; i == len(s) {
+			break
+		}
 		c := s[i]
 		if c < utf8.RuneSelf {
-			switch {
-			case c == '<':
+			switch c {
+			case '<':
 				b = append(b, "&lt;"...)
-			case c == '>':
+			case '>':
 				b = append(b, "&gt;"...)
-			case c == '&':
+			case '&':
 				b = append(b, "&amp;"...)
-			case c == '"':
+			case '"':
 				b = append(b, "&quot;"...)
-			case c == '\r':
+			case '\r':
 				b = append(b, "&#xD;"...)
-			case c < 0x20 && c != '\t' && c != '\n':
+			default: // the other controls
 				b = append(b, "\uFFFD"...)
-			default:
-				b = append(b, c)
 			}
 			i++
 			continue
@@ -47,6 +54,29 @@ func Append(b []byte, s string) []byte {
 	}
 	return b
 }
+
+// What Append does with a byte.
+const (
+	plainText     = iota // copies it
+	escapedText          // writes a reference or U+FFFD for it
+	multiByteText        // decodes the UTF-8 sequence it starts
+)
+
+// textBytes classifies every byte for Append; it is only ever read.
+var textBytes = func() (t [256]uint8) {
+	for c := range 0x20 {
+		if c != '\t' && c != '\n' {
+			t[c] = escapedText
+		}
+	}
+	for _, c := range []byte("<>&\"") {
+		t[c] = escapedText
+	}
+	for c := utf8.RuneSelf; c < 256; c++ {
+		t[c] = multiByteText
+	}
+	return t
+}()
 
 // CharsetReader is an encoding/xml CharsetReader for UTF-8 (and ASCII) and
 // ISO-8859-1, which some older clients declare; other encodings are refused
