@@ -13,7 +13,8 @@ type requestIDKey struct{}
 // that needs no boxing.
 type requestContext struct {
 	context.Context
-	id string
+	id       string
+	reusable bool // made by ReusableRequestContext: SetRequestID may change id
 }
 
 func (c *requestContext) Value(key any) any {
@@ -25,7 +26,31 @@ func (c *requestContext) Value(key any) any {
 
 // WithRequestID is ctx carrying the ID of the request being served.
 func WithRequestID(ctx context.Context, id string) context.Context {
-	return &requestContext{ctx, id}
+	return &requestContext{Context: ctx, id: id}
+}
+
+// ReusableRequestContext is a context under parent for request after
+// request, whose ID SetRequestID sets at the start of each. An HTTP engine
+// that reuses its request objects (adapters/fastserve) gives each of them
+// one, once, so that the request-ID middleware need not derive a context
+// per request, which costs a copy of the request (http.Request.WithContext)
+// on every call. The price: work that outlives its request must not keep
+// the request's context, or it would log under the next request's ID (the
+// gateway's own code finishes with a request's context before it answers;
+// a service implementation must not keep it either).
+func ReusableRequestContext(parent context.Context) context.Context {
+	return &requestContext{Context: parent, reusable: true}
+}
+
+// SetRequestID makes id the request ID of ctx, when ctx is a context from
+// ReusableRequestContext itself (not one derived from it), and reports
+// whether it was one.
+func SetRequestID(ctx context.Context, id string) bool {
+	if c, ok := ctx.(*requestContext); ok && c.reusable {
+		c.id = id
+		return true
+	}
+	return false
 }
 
 // RequestID is the ID of the request ctx serves, or "".

@@ -52,6 +52,12 @@ type Options struct {
 	// certificate). The engine speaks HTTP/1.1 only.
 	TLS *tls.Config
 	Log *slog.Logger
+	// ExchangeContext, when set, makes the context of each reused request
+	// object from the server's: called once per object, not per request,
+	// so a handler can keep per-request values in a context of its own
+	// kind without r.WithContext's copy of the request (the gateway keeps
+	// its request ID there: gateway.ReusableRequestContext).
+	ExchangeContext func(parent context.Context) context.Context
 }
 
 // Server serves one http.Handler.
@@ -61,6 +67,7 @@ type Server struct {
 	slow    fasthttp.RequestHandler // fasthttpadaptor over handler
 	tmpl    *http.Request           // carries the context every bridged request gets
 	pool    sync.Pool               // *exchange
+	exCtx   func(context.Context) context.Context
 	log     *slog.Logger
 	tls     *tls.Config
 }
@@ -71,9 +78,9 @@ func New(ctx context.Context, h http.Handler, o Options) *Server {
 	if o.Log == nil {
 		o.Log = slog.Default()
 	}
-	s := &Server{handler: h, slow: fasthttpadaptor.NewFastHTTPHandler(withoutHost(h)), log: o.Log, tls: o.TLS}
+	s := &Server{handler: h, slow: fasthttpadaptor.NewFastHTTPHandler(withoutHost(h)), log: o.Log, tls: o.TLS, exCtx: o.ExchangeContext}
 	s.tmpl = (&http.Request{}).WithContext(ctx)
-	s.pool.New = func() any { return newExchange() }
+	s.pool.New = func() any { return s.newExchange() }
 	readTimeout := o.ReadTimeout
 	s.fast = fasthttp.Server{
 		Handler: s.serve,
@@ -170,7 +177,7 @@ func (s *Server) serve(ctx *fasthttp.RequestCtx) {
 	x := s.pool.Get().(*exchange)
 	defer s.pool.Put(x)
 	defer x.reset() // before it is pooled
-	r, err := x.request(ctx, s.tmpl)
+	r, err := x.request(ctx)
 	if err != nil {
 		errorAnswer(ctx, err) // a target net/http would not parse either: 400
 		return
@@ -200,6 +207,7 @@ func (s *Server) call(x *exchange, r *http.Request) (ok bool) {
 
 // exchange is one bridged request and its response, reused.
 type exchange struct {
+	tmpl   *http.Request // what req starts as: the exchange's context
 	req    http.Request
 	url    url.URL
 	header http.Header
@@ -212,15 +220,19 @@ type exchange struct {
 	lastAddrText string
 }
 
-func newExchange() *exchange {
-	return &exchange{header: make(http.Header, 8), w: writer{header: make(http.Header, 8)}, last: make(map[string]string, 8)}
+func (s *Server) newExchange() *exchange {
+	x := &exchange{tmpl: s.tmpl, header: make(http.Header, 8), w: writer{header: make(http.Header, 8)}, last: make(map[string]string, 8)}
+	if s.exCtx != nil {
+		x.tmpl = s.tmpl.WithContext(s.exCtx(s.tmpl.Context()))
+	}
+	return x
 }
 
 // request fills x's request from ctx. Every string it holds is a copy:
 // a handler may keep one (a session keeps its client's User-Agent).
-func (x *exchange) request(ctx *fasthttp.RequestCtx, tmpl *http.Request) (*http.Request, error) {
+func (x *exchange) request(ctx *fasthttp.RequestCtx) (*http.Request, error) {
 	r := &x.req
-	*r = *tmpl
+	*r = *x.tmpl
 	uri := ctx.Request.Header.RequestURI() // as sent, as net/http keeps it
 	path, query := uri, []byte(nil)
 	if i := bytes.IndexByte(uri, '?'); i >= 0 {

@@ -12,6 +12,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -254,6 +255,53 @@ func TestKeepAliveReuse(t *testing.T) {
 			strings.Contains(got, "X-Even") != (i%2 == 0) {
 			t.Errorf("call %d saw:\n%s", i, got)
 		}
+	}
+}
+
+// TestExchangeContext: with ExchangeContext, a POST's context is one it
+// made over the server's (whose values still reach the handler), made once
+// per reused request object, not per request.
+func TestExchangeContext(t *testing.T) {
+	type serverKey struct{}
+	type madeKey struct{}
+	var made atomic.Int64
+	var bad atomic.Value // string: what a handler saw wrong
+	o := Options{MaxHeaderBytes: 64 << 10, MaxBodyBytes: 1 << 20, Log: slog.New(slog.DiscardHandler),
+		ExchangeContext: func(parent context.Context) context.Context {
+			return context.WithValue(parent, madeKey{}, made.Add(1))
+		}}
+	srv := New(context.WithValue(context.Background(), serverKey{}, "server"), http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Context().Value(madeKey{}) == nil || r.Context().Value(serverKey{}) != "server" {
+			bad.Store(fmt.Sprintf("context %v", r.Context()))
+		}
+	}), o)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	go srv.Serve(ln)
+	t.Cleanup(func() { srv.Shutdown(context.Background()) })
+	c, err := net.Dial("tcp", ln.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	br := bufio.NewReader(c)
+	const calls = 50
+	for range calls {
+		fmt.Fprint(c, post("/xmlrpc", "", "b"))
+		resp, err := http.ReadResponse(br, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+	}
+	if b := bad.Load(); b != nil {
+		t.Errorf("a handler saw %s", b)
+	}
+	// Pooled objects may be dropped by a collection, and made again.
+	if n := made.Load(); n < 1 || n > calls/5 {
+		t.Errorf("ExchangeContext called %d times for %d calls on one connection", n, calls)
 	}
 }
 

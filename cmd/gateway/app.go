@@ -464,6 +464,10 @@ func withRequestID(next http.Handler) http.Handler {
 			// by its Content-Length: what follows is not to be trusted).
 			w.Header().Set("Connection", "close")
 		}
+		if gateway.SetRequestID(r.Context(), id) {
+			next.ServeHTTP(w, r) // the engine's reused context (fastserve)
+			return
+		}
 		next.ServeHTTP(w, r.WithContext(gateway.WithRequestID(r.Context(), id)))
 	})
 }

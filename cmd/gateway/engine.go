@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"gateway/adapters/fastserve"
+	"gateway/gateway"
 )
 
 // The values of http_engine.
@@ -74,6 +75,8 @@ func newServer(ctx context.Context, cfg Config, h http.Handler, tlsCfg *tls.Conf
 		MaxBodyBytes: int(cfg.Limits.MaxBodyBytes),
 		TLS:          tlsCfg,
 		Log:          log,
+		// withRequestID sets each request's ID in its reused context.
+		ExchangeContext: gateway.ReusableRequestContext,
 	}), nil
 }
 

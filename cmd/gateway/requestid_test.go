@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"crypto/aes"
 	"encoding/binary"
 	"encoding/hex"
@@ -73,6 +74,33 @@ func TestWithRequestID(t *testing.T) {
 		}
 		if inContext != got {
 			t.Errorf("sent %q: context has %q, response %q", tc.sent, inContext, got)
+		}
+	}
+}
+
+// TestWithRequestIDReusesContext: a request whose context is an engine's
+// reusable one (fastserve's) is handed on as it is, its context now
+// carrying the request's ID, call after call.
+func TestWithRequestIDReusesContext(t *testing.T) {
+	var seen *http.Request
+	var inContext string
+	h := withRequestID(http.HandlerFunc(func(_ http.ResponseWriter, r *http.Request) {
+		seen, inContext = r, gateway.RequestID(r.Context())
+	}))
+	req := httptest.NewRequestWithContext(gateway.ReusableRequestContext(context.Background()), http.MethodPost, "/xmlrpc", nil)
+	for _, sent := range []string{"first-id", "", "third-id"} {
+		req.Header.Set("X-Request-ID", sent)
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, req)
+		got := w.Header().Get("X-Request-ID")
+		if sent != "" && got != sent || sent == "" && len(got) != 32 {
+			t.Errorf("sent %q: echoed %q", sent, got)
+		}
+		if seen != req {
+			t.Errorf("sent %q: the handler got a copy of the request", sent)
+		}
+		if inContext != got {
+			t.Errorf("sent %q: context has %q, response %q", sent, inContext, got)
 		}
 	}
 }

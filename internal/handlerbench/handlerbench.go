@@ -7,9 +7,12 @@ package handlerbench
 
 import (
 	"bytes"
+	"context"
 	"net/http"
 	"net/http/httptest"
 	"testing"
+
+	"gateway/gateway"
 )
 
 // body is a rewindable request body.
@@ -47,7 +50,9 @@ func Run(b *testing.B, h http.Handler, method, target string, payload []byte, he
 	b.ReportAllocs()
 	b.SetBytes(int64(len(payload)))
 	b.RunParallel(func(pb *testing.PB) {
-		req := httptest.NewRequest(method, target, nil)
+		// The context is one the request-ID middleware fills in place, as
+		// the default engine (adapters/fastserve) gives its reused requests.
+		req := httptest.NewRequestWithContext(gateway.ReusableRequestContext(context.Background()), method, target, nil)
 		for k, v := range headers {
 			req.Header.Set(k, v)
 		}
