@@ -299,8 +299,9 @@ func TestExchangeContext(t *testing.T) {
 	if b := bad.Load(); b != nil {
 		t.Errorf("a handler saw %s", b)
 	}
-	// Pooled objects may be dropped by a collection, and made again.
-	if n := made.Load(); n < 1 || n > calls/5 {
+	// Pooled objects may be dropped by a collection (and by the race
+	// detector, a quarter of them on purpose) and made again.
+	if n := made.Load(); n < 1 || n > calls/2 {
 		t.Errorf("ExchangeContext called %d times for %d calls on one connection", n, calls)
 	}
 }
