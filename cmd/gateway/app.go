@@ -433,6 +433,9 @@ func (rt *apiRoutes) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // isCleanPath reports whether the mux would take p as it is: no empty,
 // "." or ".." segment (path.Clean keeps it, but for a trailing slash).
 func isCleanPath(p string) bool {
+	if strings.HasPrefix(p, "/") && !strings.Contains(p, "//") && !strings.Contains(p, "/.") {
+		return true // no empty segment, and none that starts with a dot
+	}
 	c := path.Clean(p)
 	return c == p || strings.HasSuffix(p, "/") && len(c)+1 == len(p) && p[:len(c)] == c
 }

@@ -7,6 +7,8 @@ import (
 	"encoding/hex"
 	"net/http"
 	"net/http/httptest"
+	"path"
+	"strings"
 	"testing"
 
 	"gateway/gateway"
@@ -124,7 +126,8 @@ func TestAPIRoutes(t *testing.T) {
 		{"GET", "/soap/inventory?wsdl"}, {"POST", "/soap"}, {"POST", "/soap//inventory"}, {"POST", "/soap/./inventory"},
 		{"POST", "/soap/../xmlrpc"}, {"POST", "/soap%2Finventory"}, {"POST", "/soap/inv%2Fentory"}, {"POST", "/api/inventory/GetItem"},
 		{"GET", "/api/"}, {"GET", "/api"}, {"POST", "/api/inventory//GetItem"}, {"GET", "/admin/api/sessions"}, {"GET", "/healthz"},
-		{"POST", "/healthz"}, {"GET", "/nowhere"}, {"OPTIONS", "/xmlrpc"},
+		{"POST", "/healthz"}, {"GET", "/nowhere"}, {"OPTIONS", "/xmlrpc"}, {"POST", "/soap/.hidden"}, {"POST", "/soap/inventory/."},
+		{"POST", "/soap/inventory/.."}, {"POST", "/api/inventory/GetItem/"}, {"POST", "/api/./inventory/GetItem"},
 	} {
 		answer := func(h http.Handler) (int, string, string) {
 			w := httptest.NewRecorder()
@@ -135,6 +138,21 @@ func TestAPIRoutes(t *testing.T) {
 		code, handler, location := answer(routes)
 		if code != wantCode || handler != wantHandler || location != wantLocation {
 			t.Errorf("%s %s: %d %q %q, the mux says %d %q %q", tc.method, tc.target, code, handler, location, wantCode, wantHandler, wantLocation)
+		}
+	}
+}
+
+// TestIsCleanPath: the shortcut for paths without "//" or "/." answers as
+// path.Clean does.
+func TestIsCleanPath(t *testing.T) {
+	byClean := func(p string) bool {
+		c := path.Clean(p)
+		return c == p || strings.HasSuffix(p, "/") && len(c)+1 == len(p) && p[:len(c)] == c
+	}
+	for _, p := range []string{"/", "/xmlrpc", "/xmlrpc/", "/soap/inventory", "/soap//inventory", "/soap/./x", "/soap/../x",
+		"/soap/.x", "/soap/x.", "/soap/x/.", "/soap/x/..", "/soap/x/...", "/.", "/..", "//", "", "soap/x", "/a.b/c", "/soap/x//"} {
+		if got, want := isCleanPath(p), byClean(p); got != want {
+			t.Errorf("isCleanPath(%q) = %v, path.Clean says %v", p, got, want)
 		}
 	}
 }
