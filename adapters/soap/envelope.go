@@ -340,18 +340,18 @@ func (d *decoder) token() (xmltext.Token, error) {
 		d.pending = false
 		return d.end, nil
 	}
-	t, err := d.x.Next(true)
+	t, err := d.x.Step(true)
 	if err != nil {
-		return t, parseErr(err)
+		return xmltext.Token{}, parseErr(err)
 	}
 	switch {
 	case t.Kind == xmltext.EOF:
-		return t, &faultError{fault: gateway.NewFault(gateway.FaultParse, "malformed XML: unexpected end of document")}
+		return *t, &faultError{fault: gateway.NewFault(gateway.FaultParse, "malformed XML: unexpected end of document")}
 	case t.Kind == xmltext.Start && t.Empty:
 		d.pending = true
 		d.end = xmltext.Token{Kind: xmltext.End, Name: t.Name, Local: t.Local, Space: t.Space}
 	}
-	return t, nil
+	return *t, nil
 }
 
 // start returns the next start element, skipping blanks.

@@ -19,9 +19,13 @@ type scanner struct {
 	method string
 }
 
-func (s *scanner) next(keepBlank bool) (xmltext.Token, error) {
-	t, err := s.x.Next(keepBlank)
-	return t, scanFault(err)
+// next is the next token: the scanner's, valid until the next call.
+func (s *scanner) next(keepBlank bool) (*xmltext.Token, error) {
+	t, err := s.x.Step(keepBlank)
+	if err != nil {
+		return nil, scanFault(err)
+	}
+	return t, nil
 }
 
 // scanFault maps the scanner's refusals: not well-formed or not allowed is a

@@ -30,6 +30,7 @@ type Scanner struct {
 	rootSeen   bool        // the document element has begun
 	tagStart   int         // offset of the last start tag returned
 	raw        [][2][]byte // a start tag's attribute names and values, reused
+	tok        Token       // what Step returns
 
 	// innermost maps a prefix to the index in bindings of its innermost
 	// declaration, once more than inlineBindings are in scope; each binding
@@ -211,26 +212,39 @@ func asciiFold(b []byte, names ...string) bool {
 // processing instructions are skipped, and so is whitespace-only text
 // unless keepBlank asks for it.
 func (s *Scanner) Next(keepBlank bool) (Token, error) {
+	t, err := s.Step(keepBlank)
+	if err != nil {
+		return Token{}, err
+	}
+	return *t, nil
+}
+
+// Step is Next without copying the token: what it points to is the
+// scanner's, overwritten by the next call (a token is 128 bytes, and a
+// call of a few hundred bytes has dozens of them).
+func (s *Scanner) Step(keepBlank bool) (*Token, error) {
 	for {
 		if s.pos >= len(s.src) {
 			if len(s.stack) > 0 {
-				return Token{}, scanErr("unexpected end of document")
+				return nil, scanErr("unexpected end of document")
 			}
-			return Token{Kind: EOF}, nil
+			s.tok = Token{Kind: EOF}
+			return &s.tok, nil
 		}
 		if s.src[s.pos] != '<' {
 			text, err := s.chars()
 			if err != nil {
-				return Token{}, err
+				return nil, err
 			}
 			if len(s.stack) == 0 {
 				if len(bytes.TrimSpace(text)) > 0 {
-					return Token{}, scanErr("text outside the document element")
+					return nil, scanErr("text outside the document element")
 				}
 				continue
 			}
 			if keepBlank || len(bytes.TrimSpace(text)) > 0 {
-				return Token{Kind: Text, Text: text}, nil
+				s.tok = Token{Kind: Text, Text: text}
+				return &s.tok, nil
 			}
 			continue
 		}
@@ -245,50 +259,52 @@ func (s *Scanner) Next(keepBlank bool) (Token, error) {
 		case bytes.HasPrefix(rest, []byte("<!--")):
 			end := bytes.Index(rest[4:], []byte("-->"))
 			if end < 0 {
-				return Token{}, scanErr("unterminated comment")
+				return nil, scanErr("unterminated comment")
 			}
 			s.pos += 4 + end + 3
 		case bytes.HasPrefix(rest, []byte("<![CDATA[")):
 			end := bytes.Index(rest[9:], []byte("]]>"))
 			if end < 0 {
-				return Token{}, scanErr("unterminated CDATA section")
+				return nil, scanErr("unterminated CDATA section")
 			}
 			raw := rest[9 : 9+end]
 			if err := checkChars(raw); err != nil {
-				return Token{}, err
+				return nil, err
 			}
 			s.pos += 9 + end + 3
 			if len(s.stack) == 0 {
-				return Token{}, scanErr("text outside the document element")
+				return nil, scanErr("text outside the document element")
 			}
-			return Token{Kind: Text, Text: raw}, nil
+			s.tok = Token{Kind: Text, Text: raw}
+			return &s.tok, nil
 		case bytes.HasPrefix(rest, []byte("<!")):
-			return Token{}, scanErr("DOCTYPE and other declarations are not allowed")
+			return nil, scanErr("DOCTYPE and other declarations are not allowed")
 		case bytes.HasPrefix(rest, []byte("<?")):
 			end := bytes.Index(rest, []byte("?>"))
 			if end < 0 {
-				return Token{}, scanErr("unterminated processing instruction")
+				return nil, scanErr("unterminated processing instruction")
 			}
 			s.pos += end + 2
 		case second == '/':
 			name, n, err := s.name(rest[2:])
 			if err != nil {
-				return Token{}, err
+				return nil, err
 			}
 			i := 2 + n
 			for i < len(rest) && isSpace(rest[i]) {
 				i++
 			}
 			if i >= len(rest) || rest[i] != '>' {
-				return Token{}, scanErr("malformed end tag")
+				return nil, scanErr("malformed end tag")
 			}
 			s.pos += i + 1
 			if len(s.stack) == 0 || !bytes.Equal(s.stack[len(s.stack)-1], name) {
-				return Token{}, scanErr("end tag </%s> does not match", name)
+				return nil, scanErr("end tag </%s> does not match", name)
 			}
 			s.stack = s.stack[:len(s.stack)-1]
 			s.depth--
-			t := Token{Kind: End, Name: name, Local: local(name)}
+			t := &s.tok
+			*t = Token{Kind: End, Name: name, Local: local(name)}
 			if s.namespaces {
 				t.Space = s.resolve(name, true)
 				s.popBindings(s.scopes[len(s.scopes)-1])
@@ -301,14 +317,14 @@ func (s *Scanner) Next(keepBlank bool) (Token, error) {
 	}
 }
 
-func (s *Scanner) startTag(rest []byte) (Token, error) {
+func (s *Scanner) startTag(rest []byte) (*Token, error) {
 	s.tagStart = s.pos
 	name, n, err := s.name(rest[1:])
 	if err != nil {
-		return Token{}, err
+		return nil, err
 	}
 	if len(s.stack) == 0 && s.rootSeen {
-		return Token{}, invalid("content after the document element")
+		return nil, invalid("content after the document element")
 	}
 	i := 1 + n
 	scope := len(s.bindings)
@@ -318,42 +334,42 @@ func (s *Scanner) startTag(rest []byte) (Token, error) {
 			i++
 		}
 		if i >= len(rest) {
-			return Token{}, scanErr("unterminated start tag")
+			return nil, scanErr("unterminated start tag")
 		}
 		if rest[i] == '>' || (rest[i] == '/' && i+1 < len(rest) && rest[i+1] == '>') {
 			break
 		}
 		aname, an, err := s.name(rest[i:])
 		if err != nil {
-			return Token{}, err
+			return nil, err
 		}
 		i += an
 		for i < len(rest) && isSpace(rest[i]) {
 			i++
 		}
 		if i >= len(rest) || rest[i] != '=' {
-			return Token{}, scanErr("attribute without a value")
+			return nil, scanErr("attribute without a value")
 		}
 		i++
 		for i < len(rest) && isSpace(rest[i]) {
 			i++
 		}
 		if i >= len(rest) || (rest[i] != '"' && rest[i] != '\'') {
-			return Token{}, scanErr("attribute value without quotes")
+			return nil, scanErr("attribute value without quotes")
 		}
 		q := rest[i]
 		end := bytes.IndexByte(rest[i+1:], q)
 		if end < 0 || bytes.IndexByte(rest[i+1:i+1+end], '<') >= 0 {
-			return Token{}, scanErr("malformed attribute value")
+			return nil, scanErr("malformed attribute value")
 		}
 		if len(raw) == s.maxAttrs() {
-			return Token{}, invalid("more than %d attributes on <%s>", s.maxAttrs(), name)
+			return nil, invalid("more than %d attributes on <%s>", s.maxAttrs(), name)
 		}
 		raw = append(raw, [2][]byte{aname, rest[i+1 : i+1+end]})
 		i += 1 + end + 1
 	}
 	if err := s.unique(raw); err != nil {
-		return Token{}, err
+		return nil, err
 	}
 	empty := rest[i] == '/'
 	if empty {
@@ -364,13 +380,14 @@ func (s *Scanner) startTag(rest []byte) (Token, error) {
 	s.pos += i
 	s.depth++
 	if s.depth > s.maxDepth {
-		return Token{}, invalid("nesting deeper than %d elements", s.maxDepth)
+		return nil, invalid("nesting deeper than %d elements", s.maxDepth)
 	}
 	s.raw = raw[:0] // keep what it grew to
-	t := Token{Kind: Start, Name: name, Local: local(name), Empty: empty}
+	t := &s.tok
+	*t = Token{Kind: Start, Name: name, Local: local(name), Empty: empty}
 	if s.namespaces {
-		if err := s.declare(raw, &t); err != nil {
-			return Token{}, err
+		if err := s.declare(raw, t); err != nil {
+			return nil, err
 		}
 	}
 	s.rootSeen = s.rootSeen || len(s.stack) == 0

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -206,5 +207,40 @@ func TestScannerRefusesHostileStartTags(t *testing.T) {
 	}
 	if _, err := s.Next(false); err == nil || !strings.Contains(err.Error(), "more than 2 attributes") {
 		t.Errorf("MaxAttrs 2: %v", err)
+	}
+}
+
+// TestStepIsNext: Step returns the tokens Next does, in the scanner's one
+// Token (overwritten call after call), and the error Next returns.
+func TestStepIsNext(t *testing.T) {
+	for _, doc := range []string{
+		`<a xmlns="urn:x" xmlns:p="urn:p"><p:b c="1">text &amp; more<![CDATA[<raw>]]></p:b><!-- c --><e/>  </a>`,
+		`<a><b></a>`,
+	} {
+		for _, ns := range []bool{false, true} {
+			byNext, _ := NewScanner([]byte(doc), 0, ns)
+			byStep, _ := NewScanner([]byte(doc), 0, ns)
+			var last *Token
+			for i := 0; ; i++ {
+				want, wantErr := byNext.Next(true)
+				got, err := byStep.Step(true)
+				if (err == nil) != (wantErr == nil) || err != nil && err.Error() != wantErr.Error() {
+					t.Fatalf("%s token %d: Step's error %v, Next's %v", doc, i, err, wantErr)
+				}
+				if err != nil {
+					break
+				}
+				if last != nil && got != last {
+					t.Errorf("%s token %d: Step returned a new Token", doc, i)
+				}
+				last = got
+				if !reflect.DeepEqual(*got, want) {
+					t.Errorf("%s token %d: Step %+v, Next %+v", doc, i, *got, want)
+				}
+				if want.Kind == EOF {
+					break
+				}
+			}
+		}
 	}
 }
