@@ -2,7 +2,7 @@
 GO ?= go
 export PATH := $(PATH):/usr/local/go/bin
 
-.PHONY: run build build-production explorer test deps bench-deps unit conformance conformance-redis fuzz bench lint soak
+.PHONY: run build build-production explorer test deps bench-deps unit conformance conformance-redis fuzz bench instructions lint soak
 
 run: ## the gateway on 127.0.0.1:8080 with its embedded defaults
 	@test -x bin/gateway || echo "make run: compiling the gateway into bin/gateway (a first build takes a minute or two)..."
@@ -65,6 +65,9 @@ fuzz: ## each fuzz target for its budget
 
 bench-deps:
 	./scripts/install-test-deps.sh bench
+
+instructions: bench-deps ## the gateway's own instructions per call (callgrind), of the revisions in REVS (default: the working tree)
+	./scripts/instructions.sh $(REVS)
 
 bench: bench-deps ## wrk against the gateway, its peers and the net/http ceiling, profiles, codecs (benchstat); core benchmarks; 1-3 nodes on Redis
 	$(GO) run ./bench

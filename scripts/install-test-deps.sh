@@ -11,7 +11,8 @@
 # samba, samba-ad-dc, samba-ad-provision and winbind (an Active Directory
 # domain controller the identity suite provisions).
 # With the argument "bench", also what make bench needs: wrk, a C compiler,
-# libxmlrpc-core-c3-dev and libgsoap-dev for the C peers.
+# libxmlrpc-core-c3-dev and libgsoap-dev for the C peers; and valgrind for
+# make instructions.
 set -euo pipefail
 need=()
 [ -x /usr/sbin/slapd ] || need+=(slapd)
@@ -41,6 +42,7 @@ if [ "${1:-}" = bench ]; then
   command -v cc >/dev/null || need+=(gcc libc6-dev)
   command -v xmlrpc-c-config >/dev/null || need+=(libxmlrpc-core-c3-dev)
   [ -f /usr/include/stdsoap2.h ] || need+=(libgsoap-dev)
+  command -v valgrind >/dev/null || need+=(valgrind)
 fi
 [ ${#need[@]} -eq 0 ] && exit 0
 echo "installing: ${need[*]}"
