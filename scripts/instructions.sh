@@ -14,7 +14,8 @@
 # What is counted: everything under the request-ID middleware, the
 # outermost handler (callgrind's --toggle-collect), for 20,000 calls of one
 # goroutine, divided by the calls. "GC off" runs with GOGC=off: the
-# collector's work is left out, and the count repeats exactly. "GC on"
+# collector's work is left out, and the count repeats exactly. "GC 400"
+# runs at the binary's own default (GOGC=400, cmd/gateway/main.go) and
 # keeps the collector's assists made inside the handler: closer to what a
 # call costs, less repeatable (a few percent). Go's asynchronous preemption
 # is off (callgrind does not survive its signals). Instructions are not
@@ -62,10 +63,10 @@ done
 printf '%-16s' "instructions"
 for r in "${revs[@]}"; do printf '%12s' "${r:0:10}"; done
 echo
-for gc in off 100; do
+for gc in off 400; do
 	for c in xmlrpc soap json; do
 		label="$c, GC off"
-		[ "$gc" = off ] || label="$c, GC on"
+		[ "$gc" = off ] || label="$c, GC $gc"
 		printf '%-16s' "$label"
 		for i in "${!revs[@]}"; do printf '%12s' "$(count "$tmp/bin$i" "$c" "$gc")"; done
 		echo
