@@ -35,9 +35,10 @@ func WithRequestID(ctx context.Context, id string) context.Context {
 // one, once, so that the request-ID middleware need not derive a context
 // per request, which costs a copy of the request (http.Request.WithContext)
 // on every call. The price: work that outlives its request must not keep
-// the request's context, or it would log under the next request's ID (the
-// gateway's own code finishes with a request's context before it answers;
-// a service implementation must not keep it either).
+// the request's context, nor one derived from it, or it would log under a
+// later request's ID (the gateway's own code finishes with a request's
+// context before it answers; docs/adding-a-service.md asks the same of a
+// service).
 func ReusableRequestContext(parent context.Context) context.Context {
 	return &requestContext{Context: parent, reusable: true}
 }
