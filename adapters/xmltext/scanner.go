@@ -31,6 +31,8 @@ type Scanner struct {
 	tagStart   int         // offset of the last start tag returned
 	raw        [][2][]byte // a start tag's attribute names and values, reused
 	tok        Token       // what Step returns
+	prefixes   [8]string   // prefixes declared before, kept across Reset (prefixString)
+	nextPrefix int
 
 	// innermost maps a prefix to the index in bindings of its innermost
 	// declaration, once more than inlineBindings are in scope; each binding
@@ -156,9 +158,12 @@ func (s *Scanner) prolog() error {
 	if len(s.src) < 6 || !bytes.HasPrefix(s.src, []byte("<?xml")) || !isSpace(s.src[5]) {
 		return nil
 	}
-	end := bytes.Index(s.src, []byte("?>"))
-	if end < 0 {
-		return scanErr("unterminated XML declaration")
+	// The declaration's values hold no '>', so its end is the first one.
+	end := bytes.IndexByte(s.src, '>') - 1
+	if end < 0 || s.src[end] != '?' {
+		if end = bytes.Index(s.src, []byte("?>")); end < 0 {
+			return scanErr("unterminated XML declaration")
+		}
 	}
 	label := declEncoding(s.src[5:end])
 	if len(label) == 0 || asciiFold(label, "utf-8", "utf8", "us-ascii", "ascii") {
@@ -459,7 +464,7 @@ func (s *Scanner) declare(raw [][2][]byte, t *Token) error {
 		if err != nil {
 			return err
 		}
-		s.pushBinding(string(prefix), v)
+		s.pushBinding(s.prefixString(prefix), v)
 	}
 	t.Space = s.resolve(t.Name, true)
 	for _, a := range raw {
@@ -516,6 +521,24 @@ func (s *Scanner) maxNamespaces() int {
 }
 
 // pushBinding brings a declaration into scope.
+// prefixString is a declared prefix as a string: one the scanner made
+// before when it can, as a pooled scanner meets the same few prefixes
+// (soap, xsi, m) message after message. Short prefixes only are kept, so
+// that a hostile one does not stay with the scanner.
+func (s *Scanner) prefixString(prefix []byte) string {
+	for _, k := range s.prefixes {
+		if k == string(prefix) {
+			return k
+		}
+	}
+	str := string(prefix)
+	if len(str) <= 16 {
+		s.prefixes[s.nextPrefix%len(s.prefixes)] = str
+		s.nextPrefix++
+	}
+	return str
+}
+
 func (s *Scanner) pushBinding(prefix, uri string) {
 	b := binding{prefix: prefix, uri: uri, shadows: -1}
 	if s.innermost == nil && len(s.bindings) == inlineBindings {

@@ -244,3 +244,34 @@ func TestStepIsNext(t *testing.T) {
 		}
 	}
 }
+
+// TestScannerReusedPrefixes: a scanner reset for document after document,
+// with more prefixes than it keeps strings for and the same prefixes bound
+// to other namespaces each time, resolves every name by its own document.
+func TestScannerReusedPrefixes(t *testing.T) {
+	s, _ := NewScanner(nil, 0, true)
+	for round := range 3 {
+		var doc strings.Builder
+		doc.WriteString("<root")
+		for i := range 12 {
+			fmt.Fprintf(&doc, ` xmlns:p%d="urn:%d:%d"`, i, round, i)
+		}
+		doc.WriteString(">")
+		for i := range 12 {
+			fmt.Fprintf(&doc, "<p%d:e/>", i)
+		}
+		doc.WriteString("</root>")
+		if err := s.Reset([]byte(doc.String()), 0, true); err != nil {
+			t.Fatal(err)
+		}
+		for i := -1; i < 12; i++ {
+			tok, err := s.Step(false)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if want := fmt.Sprintf("urn:%d:%d", round, i); i >= 0 && tok.Space != want {
+				t.Errorf("round %d: <p%d:e> in %q, want %q", round, i, tok.Space, want)
+			}
+		}
+	}
+}
