@@ -4,7 +4,9 @@ package prommetrics
 
 import (
 	"context"
+	"maps"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -23,8 +25,12 @@ type Metrics struct {
 	// calls caches each (protocol, service, operation, outcome)'s counter
 	// and histogram: resolving label values costs more than the count. Its
 	// keys are the services' declared operations and the fault kinds, so
-	// it is bounded by the configuration.
-	calls sync.Map // callKey -> *callMetrics
+	// it is bounded by the configuration. It is copied on write (a new key
+	// is rare after the first calls): a call reads a plain map, whose
+	// hashing of the key is the compiler's own for this struct, where a
+	// sync.Map hashed it through an interface at twice the cost.
+	calls   atomic.Pointer[map[callKey]*callMetrics]
+	callsMu sync.Mutex // serialises the copies
 }
 
 type callKey struct{ protocol, service, operation, outcome string }
@@ -57,6 +63,7 @@ func New(reg prometheus.Registerer) *Metrics {
 			Name: "gateway_events_published_total", Help: "Perspective events published by this node, by kind.",
 		}, []string{"kind"}),
 	}
+	m.calls.Store(&map[callKey]*callMetrics{})
 	reg.MustRegister(m.requests, m.latency, m.logins, m.events)
 	return m
 }
@@ -68,16 +75,32 @@ func (m *Metrics) ObserveCall(protocol, service, operation string, err error, to
 		outcome = gateway.AsFault(err).Kind.String()
 	}
 	key := callKey{protocol, service, operation, outcome}
-	c, ok := m.calls.Load(key)
+	cm, ok := (*m.calls.Load())[key]
 	if !ok {
-		c, _ = m.calls.LoadOrStore(key, &callMetrics{
-			requests: m.requests.WithLabelValues(protocol, service, operation, outcome),
-			latency:  m.latency.WithLabelValues(protocol, service),
-		})
+		cm = m.addCall(key)
 	}
-	cm := c.(*callMetrics)
 	cm.requests.Inc()
 	cm.latency.Observe(took.Seconds())
+}
+
+// addCall resolves key's counter and histogram and publishes a copy of
+// the cache that holds them.
+func (m *Metrics) addCall(key callKey) *callMetrics {
+	m.callsMu.Lock()
+	defer m.callsMu.Unlock()
+	old := *m.calls.Load()
+	if cm, ok := old[key]; ok {
+		return cm // added by another call meanwhile
+	}
+	cm := &callMetrics{
+		requests: m.requests.WithLabelValues(key.protocol, key.service, key.operation, key.outcome),
+		latency:  m.latency.WithLabelValues(key.protocol, key.service),
+	}
+	calls := make(map[callKey]*callMetrics, len(old)+1)
+	maps.Copy(calls, old)
+	calls[key] = cm
+	m.calls.Store(&calls)
+	return cm
 }
 
 // Login implements gateway.Metrics.
