@@ -145,6 +145,7 @@ func (s *Scanner) Reset(src []byte, maxDepth int, namespaces bool) error {
 		s.stack, s.scopes, s.bindings, s.raw = s.stackBuf[:0], s.scopesBuf[:0], s.bindingsBuf[:0], s.rawBuf[:0]
 	}
 	s.stack, s.scopes, s.bindings, s.raw, s.text = s.stack[:0], s.scopes[:0], s.bindings[:0], s.raw[:0], s.text[:0]
+	s.tok = Token{} // its slices are the last document's: a pooled scanner must not keep it
 	if s.innermost != nil {
 		s.innermost = nil // rare (a message with many declarations): let it go with its strings
 	}
@@ -520,7 +521,6 @@ func (s *Scanner) maxNamespaces() int {
 	return DefaultMaxNamespaces
 }
 
-// pushBinding brings a declaration into scope.
 // prefixString is a declared prefix as a string: one the scanner made
 // before when it can, as a pooled scanner meets the same few prefixes
 // (soap, xsi, m) message after message. Short prefixes only are kept, so
@@ -539,6 +539,7 @@ func (s *Scanner) prefixString(prefix []byte) string {
 	return str
 }
 
+// pushBinding brings a declaration into scope.
 func (s *Scanner) pushBinding(prefix, uri string) {
 	b := binding{prefix: prefix, uri: uri, shadows: -1}
 	if s.innermost == nil && len(s.bindings) == inlineBindings {

@@ -211,7 +211,8 @@ func TestScannerRefusesHostileStartTags(t *testing.T) {
 }
 
 // TestStepIsNext: Step returns the tokens Next does, in the scanner's one
-// Token (overwritten call after call), and the error Next returns.
+// Token (overwritten call after call, emptied by Reset), and the error Next
+// returns.
 func TestStepIsNext(t *testing.T) {
 	for _, doc := range []string{
 		`<a xmlns="urn:x" xmlns:p="urn:p"><p:b c="1">text &amp; more<![CDATA[<raw>]]></p:b><!-- c --><e/>  </a>`,
@@ -240,6 +241,12 @@ func TestStepIsNext(t *testing.T) {
 				if want.Kind == EOF {
 					break
 				}
+			}
+			// A pooled scanner is reset with nil: its token must let the
+			// document go too.
+			_ = byStep.Reset(nil, 0, ns)
+			if last != nil && (last.Name != nil || last.Text != nil || last.Local != nil) {
+				t.Errorf("%s: the token still holds %+v after Reset", doc, *last)
 			}
 		}
 	}
