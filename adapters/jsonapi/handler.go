@@ -70,11 +70,16 @@ func (h *Handler) putBuf(bp *[]byte, b []byte) {
 	}
 }
 
-var jsonType = []string{"application/json"}
+// Header values every answer shares; net/http and the fasthttp bridge only
+// read them.
+var (
+	jsonType = []string{"application/json"}
+	noStore  = []string{"no-store"}
+)
 
 // ServeHTTP implements http.Handler.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	w.Header().Set("Cache-Control", "no-store")
+	w.Header()["Cache-Control"] = noStore // by its canonical key: Set would canonicalize it on every call
 	path := strings.TrimPrefix(r.URL.Path, "/api/")
 	switch {
 	case path == "openapi.json":

@@ -85,6 +85,9 @@ func TestCallsAndProblems(t *testing.T) {
 		if status == 401 && !strings.Contains(h.Get("WWW-Authenticate"), "Bearer") {
 			t.Errorf("%s: WWW-Authenticate %q", c.name, h.Get("WWW-Authenticate"))
 		}
+		if got := h.Values("Cache-Control"); status != 413 && (len(got) != 1 || got[0] != "no-store") {
+			t.Errorf("%s: Cache-Control %q, want one no-store", c.name, got)
+		}
 	}
 	// The decimal comes back with every digit.
 	_, _, body := do(t, "POST", api+"iso20022-payments/Initiate", "application/json",
