@@ -50,12 +50,19 @@ var (
 // valuePlan turns values of one type into neutral values.
 type valuePlan struct {
 	fn func(v reflect.Value) gateway.Value // set once the plan is made
+	// fields makes the Struct of a struct type (not a time) without
+	// boxing it in a Value; nil for other types.
+	fields func(v reflect.Value) gateway.Struct
 }
 
 // structValue is the neutral value of the struct ptr points to, when it
 // is a structure.
 func (p *valuePlan) structValue(ptr any) (gateway.Struct, bool) {
-	st, ok := p.fn(reflect.ValueOf(ptr).Elem()).(gateway.Struct)
+	v := reflect.ValueOf(ptr).Elem()
+	if p.fields != nil {
+		return p.fields(v), true // an operation's result: one boxing fewer per call
+	}
+	st, ok := p.fn(v).(gateway.Struct)
 	return st, ok
 }
 
@@ -110,7 +117,14 @@ func publish[P any](done *sync.Map, made map[reflect.Type]*P) {
 
 // value is t's plan for ValueOf.
 func (pl *planner) value(t reflect.Type) *valuePlan {
-	return planOf(&valuePlans, pl.values, t, func(p *valuePlan) { p.fn = pl.valueFunc(t) })
+	return planOf(&valuePlans, pl.values, t, func(p *valuePlan) {
+		if t.Kind() == reflect.Struct && t != timeType && !t.Implements(xsdTimeType) && !reflect.PointerTo(t).Implements(xsdTimeType) {
+			p.fields = pl.structFields(t)
+			p.fn = func(v reflect.Value) gateway.Value { return p.fields(v) }
+			return
+		}
+		p.fn = pl.valueFunc(t)
+	})
 }
 
 func (pl *planner) valueFunc(t reflect.Type) func(reflect.Value) gateway.Value {
@@ -175,26 +189,32 @@ func (pl *planner) kindValueFunc(t reflect.Type) func(reflect.Value) gateway.Val
 		if t == timeType {
 			return func(v reflect.Value) gateway.Value { return v.Interface().(time.Time) }
 		}
-		type field struct {
-			name  string
-			index int
-			plan  *valuePlan
-		}
-		var fields []field
-		for i := 0; i < t.NumField(); i++ {
-			if name, ok := fieldName(t.Field(i)); ok {
-				fields = append(fields, field{name, i, pl.value(t.Field(i).Type)})
-			}
-		}
-		return func(v reflect.Value) gateway.Value {
-			st := make(gateway.Struct, len(fields))
-			for i, f := range fields {
-				st[i] = gateway.Member{Name: f.name, Value: f.plan.fn(v.Field(f.index))}
-			}
-			return st
-		}
+		fields := pl.structFields(t)
+		return func(v reflect.Value) gateway.Value { return fields(v) }
 	}
 	return func(reflect.Value) gateway.Value { return nil }
+}
+
+// structFields makes the Struct of a struct type's element fields.
+func (pl *planner) structFields(t reflect.Type) func(reflect.Value) gateway.Struct {
+	type field struct {
+		name  string
+		index int
+		plan  *valuePlan
+	}
+	var fields []field
+	for i := 0; i < t.NumField(); i++ {
+		if name, ok := fieldName(t.Field(i)); ok {
+			fields = append(fields, field{name, i, pl.value(t.Field(i).Type)})
+		}
+	}
+	return func(v reflect.Value) gateway.Struct {
+		st := make(gateway.Struct, len(fields))
+		for i, f := range fields {
+			st[i] = gateway.Member{Name: f.name, Value: f.plan.fn(v.Field(f.index))}
+		}
+		return st
+	}
 }
 
 // fieldName is the element name of a struct field, or false for fields
