@@ -195,19 +195,27 @@ func (pl *planner) kindValueFunc(t reflect.Type) func(reflect.Value) gateway.Val
 	return func(reflect.Value) gateway.Value { return nil }
 }
 
-// structFields makes the Struct of a struct type's element fields.
-func (pl *planner) structFields(t reflect.Type) func(reflect.Value) gateway.Struct {
-	type field struct {
-		name  string
-		index int
-		plan  *valuePlan
-	}
-	var fields []field
+// elementField is a struct field that is an element, with its plan.
+type elementField[P any] struct {
+	name  string
+	index int
+	plan  *P
+}
+
+// elementFields are t's element fields, each with the plan planFor makes.
+func elementFields[P any](t reflect.Type, planFor func(reflect.Type) *P) []elementField[P] {
+	var fields []elementField[P]
 	for i := 0; i < t.NumField(); i++ {
 		if name, ok := fieldName(t.Field(i)); ok {
-			fields = append(fields, field{name, i, pl.value(t.Field(i).Type)})
+			fields = append(fields, elementField[P]{name, i, planFor(t.Field(i).Type)})
 		}
 	}
+	return fields
+}
+
+// structFields makes the Struct of a struct type's element fields.
+func (pl *planner) structFields(t reflect.Type) func(reflect.Value) gateway.Struct {
+	fields := elementFields(t, pl.value)
 	return func(v reflect.Value) gateway.Struct {
 		st := make(gateway.Struct, len(fields))
 		for i, f := range fields {
@@ -337,17 +345,7 @@ func (pl *planner) fillBind(p *bindPlan, t reflect.Type) {
 			return bindScalar(val, dst)
 		}
 	default:
-		type field struct {
-			name  string
-			index int
-			plan  *bindPlan
-		}
-		var fields []field
-		for i := 0; i < t.NumField(); i++ {
-			if name, ok := fieldName(t.Field(i)); ok {
-				fields = append(fields, field{name, i, pl.bind(t.Field(i).Type)})
-			}
-		}
+		fields := elementFields(t, pl.bind)
 		p.fields = func(st gateway.Struct, dst reflect.Value) error {
 			for _, f := range fields {
 				if mv, present := st.Get(f.name); present {
