@@ -138,7 +138,7 @@ func (a *Authorizer) Authenticate(ctx context.Context, creds gateway.Credentials
 		if err != nil {
 			return gateway.Identity{}, err
 		}
-		a.entries.put(username, fresh.remembered())
+		a.remember(username, fresh)
 		if fresh.DN == entry.DN && fresh.origin == entry.origin {
 			return gateway.Identity{}, a.invalid
 		}
@@ -155,8 +155,16 @@ func (a *Authorizer) Authenticate(ctx context.Context, creds gateway.Credentials
 	if err != nil {
 		return gateway.Identity{}, err
 	}
-	a.entries.put(username, entry.remembered())
+	a.remember(username, entry)
 	return a.bindEntry(ctx, entry, username, creds.Password)
+}
+
+// remember keeps entry for later logins by the name typed, when the entry
+// cache is on (the trimmed copy is not made for nothing when it is off).
+func (a *Authorizer) remember(typed string, entry userEntry) {
+	if a.cfg.EntryCacheTTL > 0 {
+		a.entries.put(typed, entry.remembered())
+	}
 }
 
 // bindEntry checks password with a bind as entry and returns its identity.
