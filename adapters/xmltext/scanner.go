@@ -159,7 +159,8 @@ func (s *Scanner) prolog() error {
 	if len(s.src) < 6 || !bytes.HasPrefix(s.src, []byte("<?xml")) || !isSpace(s.src[5]) {
 		return nil
 	}
-	// The declaration's values hold no '>', so its end is the first one.
+	// A declaration's values hold no '>', so its end is the first one
+	// when a '?' precedes it; else (a '>' in a value) it is searched for.
 	end := bytes.IndexByte(s.src, '>') - 1
 	if end < 0 || s.src[end] != '?' {
 		if end = bytes.Index(s.src, []byte("?>")); end < 0 {
