@@ -260,39 +260,10 @@ func (s *Scanner) Step(keepBlank bool) (*Token, error) {
 		if len(rest) > 1 {
 			second = rest[1]
 		}
-		switch {
-		case second != '!' && second != '?' && second != '/':
-			return s.startTag(rest)
-		case bytes.HasPrefix(rest, []byte("<!--")):
-			end := bytes.Index(rest[4:], []byte("-->"))
-			if end < 0 {
-				return nil, scanErr("unterminated comment")
-			}
-			s.pos += 4 + end + 3
-		case bytes.HasPrefix(rest, []byte("<![CDATA[")):
-			end := bytes.Index(rest[9:], []byte("]]>"))
-			if end < 0 {
-				return nil, scanErr("unterminated CDATA section")
-			}
-			raw := rest[9 : 9+end]
-			if err := checkChars(raw); err != nil {
-				return nil, err
-			}
-			s.pos += 9 + end + 3
-			if len(s.stack) == 0 {
-				return nil, scanErr("text outside the document element")
-			}
-			s.tok = Token{Kind: Text, Text: raw}
-			return &s.tok, nil
-		case bytes.HasPrefix(rest, []byte("<!")):
-			return nil, scanErr("DOCTYPE and other declarations are not allowed")
-		case bytes.HasPrefix(rest, []byte("<?")):
-			end := bytes.Index(rest, []byte("?>"))
-			if end < 0 {
-				return nil, scanErr("unterminated processing instruction")
-			}
-			s.pos += end + 2
-		case second == '/':
+		// By what follows '<': start tags and end tags, most of a
+		// document, are told apart without comparing any prefix.
+		switch second {
+		case '/':
 			name, n, err := s.name(rest[2:])
 			if err != nil {
 				return nil, err
@@ -318,6 +289,38 @@ func (s *Scanner) Step(keepBlank bool) (*Token, error) {
 				s.scopes = s.scopes[:len(s.scopes)-1]
 			}
 			return t, nil
+		case '!', '?':
+			switch {
+			case bytes.HasPrefix(rest, []byte("<!--")):
+				end := bytes.Index(rest[4:], []byte("-->"))
+				if end < 0 {
+					return nil, scanErr("unterminated comment")
+				}
+				s.pos += 4 + end + 3
+			case bytes.HasPrefix(rest, []byte("<![CDATA[")):
+				end := bytes.Index(rest[9:], []byte("]]>"))
+				if end < 0 {
+					return nil, scanErr("unterminated CDATA section")
+				}
+				raw := rest[9 : 9+end]
+				if err := checkChars(raw); err != nil {
+					return nil, err
+				}
+				s.pos += 9 + end + 3
+				if len(s.stack) == 0 {
+					return nil, scanErr("text outside the document element")
+				}
+				s.tok = Token{Kind: Text, Text: raw}
+				return &s.tok, nil
+			case second == '!':
+				return nil, scanErr("DOCTYPE and other declarations are not allowed")
+			default: // "<?"
+				end := bytes.Index(rest, []byte("?>"))
+				if end < 0 {
+					return nil, scanErr("unterminated processing instruction")
+				}
+				s.pos += end + 2
+			}
 		default:
 			return s.startTag(rest)
 		}
