@@ -49,6 +49,14 @@ func (s *scanner) decodeCall(src []byte, maxDepth int) (string, []any, error) {
 	if err := s.x.Reset(src, maxDepth, false); err != nil {
 		return "", nil, scanFault(err)
 	}
+	if method, params, ok := s.plainCall(maxDepth); ok {
+		return method, params, nil
+	}
+	return s.scanCall()
+}
+
+// scanCall reads a methodCall token by token from s.x, just Reset.
+func (s *scanner) scanCall() (string, []any, error) {
 	if err := s.expectStart("methodCall"); err != nil {
 		return "", nil, err
 	}
