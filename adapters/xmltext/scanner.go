@@ -271,7 +271,7 @@ func (s *Scanner) Step(keepBlank bool) (*Token, error) {
 		// document, are told apart without comparing any prefix.
 		switch second {
 		case '/':
-			name, n, err := s.name(rest[2:])
+			name, n, err := s.endName(rest[2:])
 			if err != nil {
 				return nil, err
 			}
@@ -726,6 +726,21 @@ func (s *Scanner) name(b []byte) ([]byte, int, error) {
 		return nil, 0, scanErr("invalid UTF-8 in a name")
 	}
 	return b[:i], i, nil
+}
+
+// endName reads an end tag's name. An end tag almost always names the
+// element it closes, whose name was read and checked at its start: when b
+// begins with that name and a byte that ends names follows, the name is
+// that, found without classifying its bytes again. Anything else is read
+// as any name is (and then refused by Step when it does not match).
+func (s *Scanner) endName(b []byte) ([]byte, int, error) {
+	if len(s.stack) > 0 {
+		open := s.stack[len(s.stack)-1]
+		if n := len(open); len(b) > n && nameBytes[b[n]] == endsName && bytes.Equal(b[:n], open) {
+			return b[:n], n, nil
+		}
+	}
+	return s.name(b)
 }
 
 // What a byte does to a name being read.
