@@ -49,7 +49,7 @@ func (s *scanner) decodeCall(src []byte, maxDepth int) (string, []any, error) {
 	if err := s.x.Reset(src, maxDepth, false); err != nil {
 		return "", nil, scanFault(err)
 	}
-	if method, params, ok := s.plainCall(maxDepth); ok {
+	if method, params, ok := s.plainCall(); ok {
 		return method, params, nil
 	}
 	return s.scanCall()

@@ -12,7 +12,7 @@ func plainOrScanned(t *testing.T, sc *scanner, data []byte) (plainM string, plai
 	if err := sc.x.Reset(data, 32, false); err != nil {
 		return "", nil, false, "", nil, scanFault(err)
 	}
-	plainM, plainP, ok = sc.plainCall(32)
+	plainM, plainP, ok = sc.plainCall()
 	if err := sc.x.Reset(data, 32, false); err != nil {
 		t.Fatalf("a second Reset failed: %v", err)
 	}
@@ -78,7 +78,7 @@ func TestPlainCall(t *testing.T) {
 			if err := sc.x.Reset(call, max, false); err != nil {
 				t.Fatal(err)
 			}
-			if _, _, ok := sc.plainCall(max); ok != (max == 8) {
+			if _, _, ok := sc.plainCall(); ok != (max == 8) {
 				t.Errorf("max depth %d: plain %v", max, ok)
 			}
 			if _, _, err := sc.decodeCall(call, max); (err == nil) != (max == 8) {

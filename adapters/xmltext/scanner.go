@@ -33,6 +33,7 @@ type Scanner struct {
 	tok        Token       // what Step returns
 	prefixes   [8]string   // prefixes declared before, kept across Reset (prefixString)
 	nextPrefix int
+	plain      Plain // the plain reader (Plain), on the scanner's storage
 
 	// innermost maps a prefix to the index in bindings of its innermost
 	// declaration, once more than inlineBindings are in scope; each binding
@@ -148,6 +149,9 @@ func (s *Scanner) Reset(src []byte, maxDepth int, namespaces bool) error {
 	s.tok = Token{} // its slices are the last document's: a pooled scanner must not keep it
 	if s.innermost != nil {
 		s.innermost = nil // rare (a message with many declarations): let it go with its strings
+	}
+	if s.plain.src != nil {
+		s.plain.release()
 	}
 	return s.prolog()
 }

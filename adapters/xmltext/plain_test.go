@@ -1,0 +1,142 @@
+package xmltext
+
+import (
+	"bytes"
+	"fmt"
+	"strings"
+	"testing"
+)
+
+// plainStream reads a whole document with Plain, as a stream of the same
+// form as stepStream's: false when Plain gives up anywhere.
+func plainStream(s *Scanner) (string, bool) {
+	p := s.Plain()
+	var b strings.Builder
+	for !p.Done() {
+		if p.End() {
+			b.WriteString("end\n")
+			continue
+		}
+		if local, space, ok := p.Start(); ok {
+			fmt.Fprintf(&b, "start {%s}%s\n", space, local)
+			continue
+		}
+		text, ok := p.Text()
+		if !ok || len(text) == 0 {
+			return "", false // markup Plain does not read (no text before it either)
+		}
+		if t := bytes.Trim(text, " \t\n"); len(t) > 0 {
+			fmt.Fprintf(&b, "text %q\n", text)
+		}
+	}
+	return b.String(), true
+}
+
+// stepStream reads the rest of a document with Step: starts with their
+// namespaces, ends, and text that is not only XML's whitespace.
+func stepStream(s *Scanner) (string, error) {
+	var b strings.Builder
+	for {
+		t, err := s.Step(true)
+		if err != nil {
+			return "", err
+		}
+		switch t.Kind {
+		case EOF:
+			return b.String(), nil
+		case Start:
+			fmt.Fprintf(&b, "start {%s}%s\n", t.Space, t.Local)
+			if t.Empty {
+				b.WriteString("end\n")
+			}
+		case End:
+			b.WriteString("end\n")
+		case Text:
+			if t := bytes.Trim(t.Text, " \t\n"); len(t) > 0 {
+				fmt.Fprintf(&b, "text %q\n", t)
+			}
+		}
+	}
+}
+
+// TestPlain: documents in the plain form are read by Plain as Step reads
+// them, namespaces resolved alike; the rest Plain gives up on.
+func TestPlain(t *testing.T) {
+	for _, c := range []struct {
+		doc        string
+		namespaces bool
+		plain      bool
+	}{
+		{`<?xml version="1.0"?><s:Envelope xmlns:s="urn:s"><s:Body><m:Op xmlns:m="urn:m" xmlns="urn:d"><a>1 &gt; 0</a></m:Op></s:Body></s:Envelope>`, true, false},
+		{"<s:Envelope xmlns:s='urn:s'>\n <s:Body>\n  <m:Op xmlns:m=\"urn:m\" xmlns=\"urn:d\"><a>x > y, \"q\" 'r' é</a><u:b xmlns:u=\"urn:u\">2</u:b><p:c>3</p:c></m:Op>\n </s:Body>\n</s:Envelope>\n", true, true},
+		{`<a xmlns:p="urn:1"><p:b xmlns:p="urn:2"><p:c/></p:b><p:d/></a>`, true, false},
+		{`<a xmlns:p="urn:1"><p:b xmlns:p="urn:2"><p:c></p:c></p:b><p:d></p:d></a>`, true, true},
+		{`<methodCall><methodName>m</methodName></methodCall>`, false, true},
+		{`<a x="1"></a>`, false, false},
+		{`<a xmlns="urn:x"></a>`, false, false},
+		{`<p:a></p:a>`, false, false},
+		{`<a xmlns:p="urn:1" xmlns:p="urn:2"></a>`, true, false},
+		{`<a xmlns:xsi="urn:1"><b xsi:type="t"></b></a>`, true, false},
+		{`<xml:a></xml:a>`, true, false},
+		{"<a>x\r\ny</a>", false, false},
+		{`<a><![CDATA[x]]></a>`, false, false},
+		{`<a></b>`, false, false},
+		{`<a>`, false, false},
+	} {
+		var s Scanner
+		if err := s.Reset([]byte(c.doc), 0, c.namespaces); err != nil {
+			t.Fatal(err)
+		}
+		got, ok := plainStream(&s)
+		if ok != c.plain {
+			t.Errorf("%q: read by Plain %v, want %v", c.doc, ok, c.plain)
+			continue
+		}
+		if err := s.Reset([]byte(c.doc), 0, c.namespaces); err != nil {
+			t.Fatal(err)
+		}
+		want, err := stepStream(&s)
+		if ok && (err != nil || got != want) {
+			t.Errorf("%q:\nPlain:\n%s\nStep:\n%s%v", c.doc, got, want, err)
+		}
+	}
+}
+
+// TestPlainDepth: Plain keeps Step's bound on nesting.
+func TestPlainDepth(t *testing.T) {
+	doc := []byte("<a><b><c></c></b></a>")
+	for _, max := range []int{2, 3} {
+		var s Scanner
+		if err := s.Reset(doc, max, false); err != nil {
+			t.Fatal(err)
+		}
+		if _, ok := plainStream(&s); ok != (max == 3) {
+			t.Errorf("max depth %d: read by Plain %v", max, ok)
+		}
+	}
+}
+
+// FuzzPlainMatchesStep: whatever Plain reads, Step reads to the same
+// elements, namespaces and text.
+func FuzzPlainMatchesStep(f *testing.F) {
+	f.Add([]byte("<s:Envelope xmlns:s='urn:s'><s:Header><g:S xmlns:g=\"urn:g\">t</g:S></s:Header><s:Body><m:Op xmlns:m=\"urn:m\"><a>1</a><m:b>2</m:b></m:Op></s:Body></s:Envelope>"), true)
+	f.Add([]byte(`<a xmlns="urn:1"><b xmlns="urn:2"><c>x</c></b><d>y</d></a>`), true)
+	f.Add([]byte("<methodCall>\n<methodName>m</methodName>\n<params><param><value><i4>1</i4></value></param></params></methodCall>"), false)
+	var s Scanner // reused, as pools do
+	f.Fuzz(func(t *testing.T, data []byte, namespaces bool) {
+		if err := s.Reset(data, 16, namespaces); err != nil {
+			return
+		}
+		got, ok := plainStream(&s)
+		if !ok {
+			return
+		}
+		if err := s.Reset(data, 16, namespaces); err != nil {
+			t.Fatal(err)
+		}
+		want, err := stepStream(&s)
+		if err != nil || got != want {
+			t.Fatalf("%q (namespaces %v):\nPlain:\n%s\nStep:\n%s%v", data, namespaces, got, want, err)
+		}
+	})
+}
