@@ -58,6 +58,7 @@ fuzz: ## each fuzz target for its budget
 	$(GO) test $(FUZZFLAGS) -fuzz '^FuzzDecodeCall$$' -fuzztime $(or $(FUZZTIME),$(FUZZ_XMLRPC)) ./adapters/xmlrpc
 	$(GO) test $(FUZZFLAGS) -fuzz '^FuzzPlainCallMatchesScanner$$' -fuzztime $(or $(FUZZTIME),$(FUZZ_PLAIN)) ./adapters/xmlrpc
 	$(GO) test $(FUZZFLAGS) -fuzz '^FuzzPlainMatchesStep$$' -fuzztime $(or $(FUZZTIME),$(FUZZ_PLAIN)) ./adapters/xmltext
+	$(GO) test $(FUZZFLAGS) -fuzz '^FuzzPlainRequestMatchesDecoder$$' -fuzztime $(or $(FUZZTIME),$(FUZZ_PLAIN)) ./adapters/soap
 	$(GO) test $(FUZZFLAGS) -fuzz '^FuzzDecodeEnvelope$$' -fuzztime $(or $(FUZZTIME),$(FUZZ_SOAP)) ./adapters/soap
 	$(GO) test $(FUZZFLAGS) -fuzz '^FuzzDecodeForm$$' -fuzztime $(or $(FUZZTIME),$(FUZZ_FORM)) ./adapters/portal
 	$(GO) test $(FUZZFLAGS) -fuzz '^FuzzLoad$$' -fuzztime $(or $(FUZZTIME),$(FUZZ_WSDL)) ./wsdl

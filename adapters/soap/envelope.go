@@ -176,6 +176,14 @@ func nameOf(t xmltext.Token) xml.Name { return xml.Name{Space: t.Space, Local: s
 
 // request decodes the message d was reset on.
 func (d *decoder) request(v Version, def *wsdl.Definition) (*Request, error) {
+	if req, ok := d.plainRequest(v, def); ok {
+		return req, nil
+	}
+	return d.scanRequest(v, def)
+}
+
+// scanRequest decodes the message d was reset on, token by token.
+func (d *decoder) scanRequest(v Version, def *wsdl.Definition) (*Request, error) {
 	req := &Request{Version: v}
 	env, err := d.start()
 	if err != nil {

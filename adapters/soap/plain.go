@@ -1,0 +1,166 @@
+package soap
+
+import (
+	"strings"
+
+	"gateway/adapters/xmltext"
+	"gateway/gateway"
+	"gateway/wsdl"
+)
+
+// A request in the plain form (xmltext.Plain: start tags whose only
+// attributes are namespace declarations, plain text) whose headers are at
+// most the session's, calling a wrapped (document or rpc) literal
+// operation with elements of simple types and structures of them, is read
+// by the plain reader straight from its bytes. That is the form zeep,
+// suds, .NET and CXF clients send for most calls, and the scanner's token
+// by token reading of it was the largest part of a SOAP call's own work.
+//
+// Anything else (other headers, attributes such as xsi:type or xsi:nil,
+// self-closing elements, references, bare or encoded operations, open
+// content, unknown or repeated elements, a value that does not parse),
+// plainRequest gives up on, and request reads the message token by token
+// from where reset left it, with every check and fault of its own. So
+// plainRequest reads exactly what the decoder does, to the same Request
+// (FuzzPlainRequestMatchesDecoder holds it to that), and judges nothing.
+
+// plainRequest reads the message d was reset on when it is in the plain
+// form: ok is false when it is not, with d untouched.
+func (d *decoder) plainRequest(v Version, def *wsdl.Definition) (req *Request, ok bool) {
+	p := d.x.Plain()
+	local, space, ok := p.Start()
+	if !ok || string(local) != "Envelope" || string(space) != v.ns() {
+		return nil, false
+	}
+	if local, space, ok = p.Start(); !ok {
+		return nil, false
+	}
+	var session []byte
+	haveSession := false
+	if string(local) == "Header" && string(space) == v.ns() {
+		for !p.End() {
+			local, space, ok := p.Start()
+			if !ok || string(local) != "Session" || string(space) != NSSession || haveSession {
+				return nil, false
+			}
+			if session, ok = p.Text(); !ok || !p.End() {
+				return nil, false
+			}
+			haveSession = true
+		}
+		if local, space, ok = p.Start(); !ok {
+			return nil, false
+		}
+	}
+	if string(local) != "Body" || string(space) != v.ns() {
+		return nil, false
+	}
+	if local, space, ok = p.Start(); !ok {
+		return nil, false
+	}
+	op := plainOperation(def, local, space)
+	if op == nil {
+		return nil, false
+	}
+	params, ok := plainStruct(p, op.Input, "")
+	if !ok || !p.End() || !p.End() || !p.Done() {
+		return nil, false
+	}
+	req = &Request{Version: v, Operation: op, Params: params}
+	if haveSession {
+		req.SessionToken = strings.TrimSpace(string(session))
+	}
+	return req, true
+}
+
+// plainOperation is the operation whose wrapper element is {space}local, as
+// operationOf finds it, when that is a wrapped literal one: nil otherwise
+// (a bare or encoded operation, or a match operationOf makes by local name
+// alone, is the decoder's to read).
+func plainOperation(def *wsdl.Definition, local, space []byte) *wsdl.Operation {
+	for _, op := range def.Operations {
+		if !op.Input.Bare && string(space) == op.Input.Name.Space && string(local) == op.Input.Name.Local {
+			if op.Input.Encoded {
+				return nil
+			}
+			return op
+		}
+	}
+	return nil
+}
+
+// plainElement reads the content of an element of el's type whose start
+// tag has been read, and its end, as element does.
+func plainElement(p *xmltext.Plain, el *wsdl.Element, parent string) (any, bool) {
+	switch el.Type.Kind {
+	case wsdl.KindStruct:
+		return plainStruct(p, el, parent)
+	case wsdl.KindAny:
+		return nil, false
+	}
+	if el.Type.XSDName == "QName" {
+		return nil, false
+	}
+	text, ok := p.Text()
+	if !ok || !p.End() {
+		return nil, false
+	}
+	v, err := parseScalar(el.Type, string(text), parent, el.Name.Local)
+	return v, err == nil
+}
+
+// plainStruct reads the children of a structure of el's type to its end,
+// as structContent does.
+func plainStruct(p *xmltext.Plain, el *wsdl.Element, parent string) (gateway.Struct, bool) {
+	if el.Type.Kind != wsdl.KindStruct || len(el.Type.Attrs) > 0 || el.Type.Text != nil {
+		return nil, false
+	}
+	here := join(parent, el.Name.Local)
+	fields := el.Type.Fields
+	var valuesBuf [8]any
+	var seenBuf [8]bool
+	values, seen := valuesBuf[:0], seenBuf[:0]
+	if len(fields) > len(valuesBuf) {
+		values, seen = make([]any, 0, len(fields)), make([]bool, 0, len(fields))
+	}
+	values, seen = values[:len(fields)], seen[:len(fields)]
+	n := 0
+	for !p.End() {
+		local, _, ok := p.Start()
+		if !ok {
+			return nil, false
+		}
+		i := fieldIndex(fields, local)
+		if i < 0 {
+			return nil, false
+		}
+		f := fields[i]
+		v, ok := plainElement(p, f, here)
+		if !ok {
+			return nil, false
+		}
+		switch {
+		case f.Repeated():
+			list, _ := values[i].([]any)
+			if f.Max > 0 && len(list) >= f.Max {
+				return nil, false
+			}
+			values[i] = append(list, v)
+		case seen[i]:
+			return nil, false
+		default:
+			values[i] = v
+		}
+		if !seen[i] {
+			seen[i] = true
+			n++
+		}
+	}
+	out := make(gateway.Struct, 0, n)
+	for i, f := range fields {
+		if seen[i] {
+			out = append(out, gateway.Member{Name: f.Name.Local, Value: values[i]})
+		}
+	}
+	return out, true
+}
