@@ -110,6 +110,7 @@ type decoder struct {
 	end     xmltext.Token // that end
 	text    strings.Builder
 	action  string // the request's SOAP action, which picks a bare operation an empty Body calls
+	req     Request // the plain reader's Request: the caller's until it releases d
 
 	// lenient reads an upstream's answer past unknown and repeated
 	// elements, noting each in deviations (never set for requests).
@@ -133,7 +134,10 @@ func (d *decoder) reset(src []byte, maxDepth int, known []string) error {
 }
 
 // release drops the message before the decoder goes back to a pool.
-func (d *decoder) release() { _ = d.x.Reset(nil, 0, true); d.end = xmltext.Token{}; d.action = "" }
+func (d *decoder) release() {
+	_ = d.x.Reset(nil, 0, true)
+	d.end, d.action, d.req = xmltext.Token{}, "", Request{}
+}
 
 // newDecoder reads a whole message from r and readies a new decoder on it.
 func newDecoder(r io.Reader, maxDepth int, known []string) (*decoder, error) {

@@ -196,7 +196,13 @@ func (h *Handler) serveCall(w http.ResponseWriter, r *http.Request, ep *endpoint
 	if !httpx.LimitBody(w, r, h.opts.MaxBodyBytes) {
 		return
 	}
-	req, err := h.decode(r, v, action, ep)
+	d, _ := h.decoders.Get().(*decoder)
+	if d == nil {
+		d = &decoder{}
+		d.x.MaxAttrs, d.x.MaxNamespaces = h.opts.MaxAttrs, h.opts.MaxNamespaces
+	}
+	defer func() { d.release(); h.decoders.Put(d) }() // at the call's end: the Request may be d's own
+	req, err := h.decode(d, r, v, action, ep)
 	if err != nil {
 		var tooLarge *http.MaxBytesError
 		if errors.As(err, &tooLarge) {
@@ -243,10 +249,11 @@ func (h *Handler) serveCall(w http.ResponseWriter, r *http.Request, ep *endpoint
 	h.write(w, v, http.StatusOK, out)
 }
 
-// decode reads the request body into a pooled buffer and decodes it with a
-// pooled decoder. What the Request keeps is copied out of the body, so both
-// go back to their pools at once.
-func (h *Handler) decode(r *http.Request, v Version, action string, ep *endpoint) (*Request, error) {
+// decode reads the request body into a pooled buffer and decodes it with
+// d. What the Request keeps is copied out of the body, so the buffer goes
+// back to its pool at once; the Request itself may be d's, valid until d
+// is released.
+func (h *Handler) decode(d *decoder, r *http.Request, v Version, action string, ep *endpoint) (*Request, error) {
 	bp := h.bufs.Get().(*[]byte)
 	defer h.bufs.Put(bp)
 	body, err := httpx.ReadBody(r, (*bp)[:0])
@@ -254,12 +261,6 @@ func (h *Handler) decode(r *http.Request, v Version, action string, ep *endpoint
 	if err != nil {
 		return nil, parseErr(err)
 	}
-	d, _ := h.decoders.Get().(*decoder)
-	if d == nil {
-		d = &decoder{}
-		d.x.MaxAttrs, d.x.MaxNamespaces = h.opts.MaxAttrs, h.opts.MaxNamespaces
-	}
-	defer func() { d.release(); h.decoders.Put(d) }()
 	if err := d.reset(body, h.opts.MaxDepth, ep.known); err != nil {
 		return nil, err
 	}

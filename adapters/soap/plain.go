@@ -25,7 +25,8 @@ import (
 // (FuzzPlainRequestMatchesDecoder holds it to that), and judges nothing.
 
 // plainRequest reads the message d was reset on when it is in the plain
-// form: ok is false when it is not, with d untouched.
+// form: ok is false when it is not, with d untouched. The Request is d's
+// own, valid until d is released or reads another.
 func (d *decoder) plainRequest(v Version, def *wsdl.Definition) (req *Request, ok bool) {
 	p := d.x.Plain()
 	local, space, ok := p.Start()
@@ -66,7 +67,8 @@ func (d *decoder) plainRequest(v Version, def *wsdl.Definition) (req *Request, o
 	if !ok || !p.End() || !p.End() || !p.Done() {
 		return nil, false
 	}
-	req = &Request{Version: v, Operation: op, Params: params}
+	req = &d.req
+	*req = Request{Version: v, Operation: op, Params: params}
 	if haveSession {
 		req.SessionToken = strings.TrimSpace(string(session))
 	}

@@ -17,6 +17,9 @@ type scanner struct {
 	// method is the last call's method name: a pooled scanner mostly
 	// meets the same few, and reuses the string instead of a copy.
 	method string
+	// paramsBuf holds the parameters the plain reader reads: the caller's
+	// until it puts the scanner back (the handler, at the call's end).
+	paramsBuf []any
 }
 
 // next is the next token: the scanner's, valid until the next call.

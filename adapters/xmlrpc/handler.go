@@ -89,19 +89,16 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	var method string
 	var params []any
 	if err == nil {
-		// The decoded values copy what they keep, so the buffer is free again
-		// once the call is decoded.
+		// The decoded values copy what they keep, so the buffer is free
+		// once the call is decoded; the scanner is kept to the call's end,
+		// for the parameters' slice is its own.
 		sc, _ := h.scanners.Get().(*scanner)
 		if sc == nil {
 			sc = &scanner{}
 			sc.x.MaxAttrs = h.opts.MaxAttrs
 		}
+		defer h.putScanner(sc)
 		method, params, err = sc.decodeCall(body, h.opts.MaxDepth)
-		sc.x.Reset(nil, 0, false) // drop the body before pooling
-		if cap(sc.text) > 64<<10 {
-			sc.text = nil // a huge value's buffer is not kept for every later call
-		}
-		h.scanners.Put(sc)
 	} else {
 		err = parseErr(err)
 	}
@@ -138,6 +135,21 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	*ob = out
 	h.write(w, out)
+}
+
+// putScanner pools sc once its call is done, without the last call's
+// document or values.
+func (h *Handler) putScanner(sc *scanner) {
+	sc.x.Reset(nil, 0, false)
+	clear(sc.paramsBuf[:cap(sc.paramsBuf)]) // a call given up on may have left values past its length
+	sc.paramsBuf = sc.paramsBuf[:0]
+	if cap(sc.text) > 64<<10 {
+		sc.text = nil // a huge value's buffer is not kept for every later call
+	}
+	if cap(sc.paramsBuf) > 64 {
+		sc.paramsBuf = nil // nor a long call's parameters
+	}
+	h.scanners.Put(sc)
 }
 
 func (h *Handler) writeFault(w http.ResponseWriter, f *gateway.Fault) {

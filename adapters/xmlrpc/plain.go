@@ -34,6 +34,7 @@ func (s *scanner) plainCall() (method string, params []any, ok bool) {
 		s.method = string(name)
 	}
 	if p.Open("params") {
+		params = s.paramsBuf[:0]
 		for !p.End() {
 			if !p.Open("param") {
 				return "", nil, false
@@ -48,6 +49,7 @@ func (s *scanner) plainCall() (method string, params []any, ok bool) {
 	if !p.End() || !p.Done() {
 		return "", nil, false
 	}
+	s.paramsBuf = params
 	return s.method, params, true
 }
 

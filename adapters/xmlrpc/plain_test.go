@@ -107,3 +107,25 @@ func FuzzPlainCallMatchesScanner(f *testing.F) {
 		}
 	})
 }
+
+// TestPutScannerDropsValues: a scanner goes back to the pool without the
+// last call's parameters, even those of a call the plain reader gave up
+// on after reading some.
+func TestPutScannerDropsValues(t *testing.T) {
+	h := &Handler{}
+	sc := &scanner{}
+	if _, _, err := sc.decodeCall([]byte(call(param("<string>kept?</string>")+param("<int>1</int>"))), 32); err != nil {
+		t.Fatal(err)
+	}
+	// Read two parameters, then gave up: its values are past the length.
+	if _, _, err := sc.decodeCall([]byte(call(param("a")+param("b")+param("&amp;"))), 32); err != nil {
+		t.Fatal(err)
+	}
+	buf := sc.paramsBuf[:cap(sc.paramsBuf)]
+	h.putScanner(sc)
+	for i, v := range buf {
+		if v != nil {
+			t.Errorf("pooled scanner keeps parameter %d: %#v", i, v)
+		}
+	}
+}

@@ -57,9 +57,11 @@ func (p *Plain) release() {
 // space skips whitespace between tags (a carriage return too: only in
 // text is it Step's to normalize).
 func (p *Plain) space() {
-	for p.pos < len(p.src) && (plainBytes[p.src[p.pos]] == plainSpace || p.src[p.pos] == '\r') {
-		p.pos++
+	src, i := p.src, p.pos // locals: the loop keeps them in registers
+	for i < len(src) && src[i] <= ' ' && (src[i] == ' ' || src[i] == '\n' || src[i] == '\t' || src[i] == '\r') {
+		i++
 	}
+	p.pos = i
 }
 
 // Open reads the start tag <name>, after whitespace: name as written, with
@@ -105,18 +107,14 @@ func (p *Plain) Start() (local, space []byte, ok bool) {
 	if len(r) < 2 || r[0] != '<' || plainBytes[r[1]] != plainNameStart || !p.mayOpen() {
 		return nil, nil, false
 	}
-	i, colon := 2, 0
-	for ; i < len(r) && plainBytes[r[i]] >= plainNameStart; i++ {
-		if r[i] == ':' {
-			if colon > 0 || !p.namespaces {
-				return nil, nil, false
-			}
-			colon = i
-		}
+	i := 2
+	for i < len(r) && plainBytes[r[i]] >= plainNameStart {
+		i++
 	}
 	name := r[1:i]
-	if colon == i-1 || startsXML(name) {
-		return nil, nil, false // "p:" or a name of XML's own (xml:..., xmlns...)
+	colon := bytes.IndexByte(name, ':') + 1 // its index in r, or 0
+	if colon > 0 && (!p.namespaces || colon == i-1 || bytes.IndexByte(r[colon+1:i], ':') >= 0) || startsXML(name) {
+		return nil, nil, false // "p:", "p:q:r", or a name of XML's own (xml:..., xmlns...)
 	}
 	before := len(p.bindings)
 	for {
@@ -178,17 +176,17 @@ func (p *Plain) declaration(b []byte, first int) (int, bool) {
 	}
 	q := b[i+1]
 	i += 2
-	start := i
-	for i < len(b) && b[i] != q {
-		if c := plainBytes[b[i]]; c < plainURI || c == plainHigh {
-			return 0, false
-		}
-		i++
-	}
-	uri := b[start:i]
-	if i >= len(b) || len(uri) == 0 || len(p.bindings)-first >= 16 {
+	end := bytes.IndexByte(b[i:], q)
+	if end <= 0 || len(p.bindings)-first >= 16 {
 		return 0, false
 	}
+	uri := b[i : i+end]
+	for _, c := range uri {
+		if k := plainBytes[c]; k < plainURI || k == plainHigh {
+			return 0, false
+		}
+	}
+	i += end
 	for _, d := range p.bindings[first:] {
 		if bytes.Equal(d.prefix, prefix) {
 			return 0, false // declared twice: Step's fault
@@ -236,13 +234,13 @@ func (p *Plain) Text() ([]byte, bool) {
 	if len(p.open) == 0 {
 		return nil, false // text outside the document element
 	}
-	start := p.pos
+	src := p.src[p.pos:]
 	high := false
-	for ; p.pos < len(p.src); p.pos++ {
-		switch plainBytes[p.src[p.pos]] {
+	for i, c := range src {
+		switch plainBytes[c] {
 		case plainMarkup:
-			t := p.src[start:p.pos]
-			return t, !high || ValidChars(t)
+			p.pos += i
+			return src[:i], !high || ValidChars(src[:i])
 		case plainRefused:
 			return nil, false
 		case plainHigh:
