@@ -109,7 +109,7 @@ type decoder struct {
 	pending bool          // an end is due for a self-closing start
 	end     xmltext.Token // that end
 	text    strings.Builder
-	action  string // the request's SOAP action, which picks a bare operation an empty Body calls
+	action  string  // the request's SOAP action, which picks a bare operation an empty Body calls
 	req     Request // the plain reader's Request: the caller's until it releases d
 
 	// lenient reads an upstream's answer past unknown and repeated
