@@ -3,53 +3,64 @@ package gateway
 import (
 	"context"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
 // MemoryStore is the single-node SessionStore.
 //
-// Touch, the call path's one visit, shares the table with other touches:
-// it holds the table's read lock and the session's own lock while it moves
-// the session's idle expiry, and hands back the session as created, without
-// a copy (see SessionStore.Touch: its LastSeen and IdleExpiry are not kept
-// up to date there; listings carry them). Only a touch that finds its
-// session expired takes the table's write lock, to remove it.
+// Touch, the call path's one visit, takes no lock and, in steady state,
+// writes nothing that other calls read: it finds the session in a
+// concurrent map (sync.Map, whose reads share no counter), checks its
+// expiry and moves its idle expiry with atomic loads and stores, and hands
+// back the session as created, without a copy (see SessionStore.Touch: its
+// LastSeen and IdleExpiry are not kept up to date there; listings carry
+// them). A busy session's touches are coalesced: its idle expiry moves
+// only when it is at least touchGrain behind the call, so that the calls
+// of one session on many cores do not take turns writing one cache line.
+// Only a touch that finds its session expired takes the table's write
+// lock, to remove it; every change of the tables is made under that lock.
+//
+// A call whose touch races with the sweeper's removal of the same session
+// at its idle expiry may be served while the session is detached: the
+// call came at the session's last instant, and the detach is still made
+// once.
 type MemoryStore struct {
 	mu     sync.RWMutex
-	byHash map[string]*memSession
+	byHash sync.Map // token hash -> *memSession; changed under mu's write lock
 	byID   map[string]*memSession
 	byUser map[string]map[string]*memSession // username -> client ID -> session
 }
 
-// memSession is one stored session: s is never written after Create, the
-// times of its last touch are the entry's, under its lock (or the table's
-// write lock).
+// touchGrain is the least step by which Touch moves a session's idle
+// expiry and last-seen time.
+const touchGrain = time.Millisecond
+
+// memSession is one stored session: s is never written after Create; the
+// times of its last touch are the entry's, in Unix nanoseconds.
 type memSession struct {
 	s          *Session
-	mu         sync.Mutex
-	lastSeen   time.Time
-	idleExpiry time.Time
+	lastSeen   atomic.Int64
+	idleExpiry atomic.Int64
+}
+
+func newMemSession(s *Session) *memSession {
+	e := &memSession{s: s}
+	e.lastSeen.Store(s.LastSeen.UnixNano())
+	e.idleExpiry.Store(s.IdleExpiry.UnixNano())
+	return e
 }
 
 // current is the session with its times as they are (a copy).
 func (e *memSession) current() *Session {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	return e.copyLocked()
-}
-
-// copyLocked is current with the entry's lock or the table's write lock
-// held.
-func (e *memSession) copyLocked() *Session {
 	cp := *e.s
-	cp.LastSeen, cp.IdleExpiry = e.lastSeen, e.idleExpiry
+	cp.LastSeen, cp.IdleExpiry = time.Unix(0, e.lastSeen.Load()), time.Unix(0, e.idleExpiry.Load())
 	return &cp
 }
 
-// expiryReason is Session.ExpiryReason with the entry's times (its lock
-// or the table's write lock held).
+// expiryReason is Session.ExpiryReason with the entry's times.
 func (e *memSession) expiryReason(now time.Time) DetachReason {
-	return expiryReason(now, e.idleExpiry, e.s.Deadline)
+	return expiryReason(now, time.Unix(0, e.idleExpiry.Load()), e.s.Deadline)
 }
 
 var _ SessionStore = (*MemoryStore)(nil)
@@ -57,7 +68,6 @@ var _ SessionStore = (*MemoryStore)(nil)
 // NewMemoryStore returns an empty store.
 func NewMemoryStore() *MemoryStore {
 	return &MemoryStore{
-		byHash: make(map[string]*memSession),
 		byID:   make(map[string]*memSession),
 		byUser: make(map[string]map[string]*memSession),
 	}
@@ -66,10 +76,10 @@ func NewMemoryStore() *MemoryStore {
 // Create implements SessionStore.
 func (m *MemoryStore) Create(_ context.Context, s *Session) error {
 	cp := *s // the caller's session stays the caller's
-	e := &memSession{s: &cp, lastSeen: s.LastSeen, idleExpiry: s.IdleExpiry}
+	e := newMemSession(&cp)
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	m.byHash[s.TokenHash] = e
+	m.byHash.Store(s.TokenHash, e)
 	m.byID[s.Client.ID] = e
 	u := m.byUser[s.Identity.Username]
 	if u == nil {
@@ -82,30 +92,27 @@ func (m *MemoryStore) Create(_ context.Context, s *Session) error {
 
 // Touch implements SessionStore.
 func (m *MemoryStore) Touch(_ context.Context, tokenHash string, now time.Time, idle time.Duration) (*Session, DetachReason, error) {
-	m.mu.RLock()
-	e := m.byHash[tokenHash]
-	if e == nil {
-		m.mu.RUnlock()
+	v, ok := m.byHash.Load(tokenHash)
+	if !ok {
 		return nil, "", ErrNoSession
 	}
-	e.mu.Lock()
+	e := v.(*memSession)
 	if e.expiryReason(now) == "" {
-		e.lastSeen, e.idleExpiry = now, now.Add(idle)
-		e.mu.Unlock()
-		m.mu.RUnlock()
+		if n := now.UnixNano(); n-e.lastSeen.Load() >= int64(touchGrain) {
+			e.idleExpiry.Store(now.Add(idle).UnixNano())
+			e.lastSeen.Store(n)
+		}
 		return e.s, "", nil
 	}
-	e.mu.Unlock()
-	m.mu.RUnlock()
 	// Expired: removed under the write lock by whichever caller gets there
 	// first; the others find it gone.
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if m.byHash[tokenHash] != e {
+	if v, _ := m.byHash.Load(tokenHash); v != e {
 		return nil, "", ErrNoSession
 	}
 	m.removeLocked(e.s)
-	return e.copyLocked(), e.expiryReason(now), nil
+	return e.current(), e.expiryReason(now), nil
 }
 
 // Remove implements SessionStore.
@@ -117,11 +124,11 @@ func (m *MemoryStore) Remove(_ context.Context, clientID string) (*Session, erro
 		return nil, ErrNoSession
 	}
 	m.removeLocked(e.s)
-	return e.copyLocked(), nil
+	return e.current(), nil
 }
 
 func (m *MemoryStore) removeLocked(s *Session) {
-	delete(m.byHash, s.TokenHash)
+	m.byHash.Delete(s.TokenHash)
 	delete(m.byID, s.Client.ID)
 	if u := m.byUser[s.Identity.Username]; u != nil {
 		delete(u, s.Client.ID)
@@ -194,7 +201,7 @@ func (m *MemoryStore) Expire(_ context.Context, now time.Time) ([]*Session, erro
 	for _, e := range m.byID {
 		if e.expiryReason(now) != "" {
 			m.removeLocked(e.s)
-			out = append(out, e.copyLocked())
+			out = append(out, e.current())
 		}
 	}
 	return out, nil

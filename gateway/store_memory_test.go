@@ -75,3 +75,35 @@ func TestMemoryStoreTouch(t *testing.T) {
 		t.Fatalf("left %d sessions", len(all))
 	}
 }
+
+// TestMemoryStoreTouchCoalesced: a session touched again within a
+// millisecond keeps the idle expiry of the touch before (the calls of a
+// busy session do not all write it); a touch a millisecond later moves it.
+func TestMemoryStoreTouchCoalesced(t *testing.T) {
+	ctx := context.Background()
+	st := gateway.NewMemoryStore()
+	t0 := time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)
+	idle := time.Minute
+	s := &gateway.Session{TokenHash: "h1", Identity: gateway.Identity{Username: "alice"}, Client: gateway.ClientInfo{ID: "c1"},
+		CreatedAt: t0, LastSeen: t0, IdleExpiry: t0.Add(idle), Deadline: t0.Add(time.Hour)}
+	if err := st.Create(ctx, s); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		at, wantSeen time.Time
+	}{
+		{t0.Add(300 * time.Microsecond), t0},
+		{t0.Add(999 * time.Microsecond), t0},
+		{t0.Add(time.Millisecond), t0.Add(time.Millisecond)},
+		{t0.Add(1500 * time.Microsecond), t0.Add(time.Millisecond)},
+		{t0.Add(time.Second), t0.Add(time.Second)},
+	} {
+		if _, _, err := st.Touch(ctx, "h1", c.at, idle); err != nil {
+			t.Fatal(err)
+		}
+		listed, _ := st.ByUser(ctx, "alice")
+		if len(listed) != 1 || !listed[0].LastSeen.Equal(c.wantSeen) || !listed[0].IdleExpiry.Equal(c.wantSeen.Add(idle)) {
+			t.Fatalf("touched at %v: listed %+v, want last seen %v", c.at, listed, c.wantSeen)
+		}
+	}
+}
