@@ -26,14 +26,20 @@ type Metrics struct {
 	// and histogram: resolving label values costs more than the count. Its
 	// keys are the services' declared operations and the fault kinds, so
 	// it is bounded by the configuration. It is copied on write (a new key
-	// is rare after the first calls): a call reads a plain map, whose
-	// hashing of the key is the compiler's own for this struct, where a
-	// sync.Map hashed it through an interface at twice the cost.
-	calls   atomic.Pointer[map[callKey]*callMetrics]
+	// is rare after the first calls), so that a call reads a plain map,
+	// without a lock. It is keyed by the operation alone, whose few
+	// entries (a protocol and outcome each) are then compared: hashing one
+	// string costs a call less than hashing four, and the strings compared
+	// are mostly the very ones cached (the front ends pass the services'
+	// and operations' own names), which compare by their pointers.
+	calls   atomic.Pointer[map[string][]callEntry]
 	callsMu sync.Mutex // serialises the copies
 }
 
-type callKey struct{ protocol, service, operation, outcome string }
+type callEntry struct {
+	protocol, service, outcome string
+	*callMetrics
+}
 
 type callMetrics struct {
 	requests prometheus.Counter
@@ -63,7 +69,7 @@ func New(reg prometheus.Registerer) *Metrics {
 			Name: "gateway_events_published_total", Help: "Perspective events published by this node, by kind.",
 		}, []string{"kind"}),
 	}
-	m.calls.Store(&map[callKey]*callMetrics{})
+	m.calls.Store(&map[string][]callEntry{})
 	reg.MustRegister(m.requests, m.latency, m.logins, m.events)
 	return m
 }
@@ -74,31 +80,44 @@ func (m *Metrics) ObserveCall(protocol, service, operation string, err error, to
 	if err != nil {
 		outcome = gateway.AsFault(err).Kind.String()
 	}
-	key := callKey{protocol, service, operation, outcome}
-	cm, ok := (*m.calls.Load())[key]
-	if !ok {
-		cm = m.addCall(key)
-	}
+	cm := m.call(protocol, service, operation, outcome)
 	cm.requests.Inc()
 	cm.latency.Observe(took.Seconds())
 }
 
-// addCall resolves key's counter and histogram and publishes a copy of
+// call is the counter and histogram of one call's labels, from the cache.
+func (m *Metrics) call(protocol, service, operation, outcome string) *callMetrics {
+	if cm := find((*m.calls.Load())[operation], protocol, service, outcome); cm != nil {
+		return cm
+	}
+	return m.addCall(protocol, service, operation, outcome)
+}
+
+// find is the entry of an operation's entries with these labels, or nil.
+func find(entries []callEntry, protocol, service, outcome string) *callMetrics {
+	for _, e := range entries {
+		if e.outcome == outcome && e.protocol == protocol && e.service == service {
+			return e.callMetrics
+		}
+	}
+	return nil
+}
+
+// addCall resolves a call's counter and histogram and publishes a copy of
 // the cache that holds them.
-func (m *Metrics) addCall(key callKey) *callMetrics {
+func (m *Metrics) addCall(protocol, service, operation, outcome string) *callMetrics {
 	m.callsMu.Lock()
 	defer m.callsMu.Unlock()
 	old := *m.calls.Load()
-	if cm, ok := old[key]; ok {
+	if cm := find(old[operation], protocol, service, outcome); cm != nil {
 		return cm // added by another call meanwhile
 	}
 	cm := &callMetrics{
-		requests: m.requests.WithLabelValues(key.protocol, key.service, key.operation, key.outcome),
-		latency:  m.latency.WithLabelValues(key.protocol, key.service),
+		requests: m.requests.WithLabelValues(protocol, service, operation, outcome),
+		latency:  m.latency.WithLabelValues(protocol, service),
 	}
-	calls := make(map[callKey]*callMetrics, len(old)+1)
-	maps.Copy(calls, old)
-	calls[key] = cm
+	calls := maps.Clone(old)
+	calls[operation] = append(old[operation][:len(old[operation]):len(old[operation])], callEntry{protocol, service, outcome, cm})
 	m.calls.Store(&calls)
 	return cm
 }

@@ -70,3 +70,15 @@ func TestObserveCall(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkObserveCall is one call's counting, its labels cached.
+func BenchmarkObserveCall(b *testing.B) {
+	m := New(nil)
+	for _, op := range []string{"GetItem", "ListItems", "Reserve", "MyReservations", "CancelReservation"} {
+		m.ObserveCall(gateway.ProtocolSOAP, "inventory", op, nil, time.Millisecond)
+		m.ObserveCall(gateway.ProtocolXMLRPC, "inventory", op, nil, time.Millisecond)
+	}
+	for b.Loop() {
+		m.ObserveCall(gateway.ProtocolXMLRPC, "inventory", "GetItem", nil, time.Millisecond)
+	}
+}
