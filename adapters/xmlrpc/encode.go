@@ -86,6 +86,18 @@ func AppendResponse(b []byte, v any) ([]byte, error) {
 	return append(b, "</value></param></params></methodResponse>\n"...), nil
 }
 
+// appendStructResponse is AppendResponse for a Struct, which it takes
+// without boxing it in an any.
+func appendStructResponse(b []byte, st gateway.Struct) ([]byte, error) {
+	b = append(b, header...)
+	b = append(b, "<methodResponse><params><param><value>"...)
+	b, err := appendStruct(b, st)
+	if err != nil {
+		return nil, err
+	}
+	return append(b, "</value></param></params></methodResponse>\n"...), nil
+}
+
 // AppendCall appends a methodCall (for XML-RPC upstreams).
 func AppendCall(b []byte, method string, params []any) ([]byte, error) {
 	b = append(b, header...)
@@ -177,17 +189,7 @@ func AppendValue(b []byte, v any) ([]byte, error) {
 		b = base64.StdEncoding.AppendEncode(b, x)
 		b = append(b, "</base64>"...)
 	case gateway.Struct:
-		b = append(b, "<struct>"...)
-		for _, m := range x {
-			b = append(b, "<member><name>"...)
-			b = appendEscaped(b, m.Name)
-			b = append(b, "</name><value>"...)
-			if b, err = AppendValue(b, m.Value); err != nil {
-				return nil, err
-			}
-			b = append(b, "</value></member>"...)
-		}
-		b = append(b, "</struct>"...)
+		return appendStruct(b, x)
 	case []any:
 		b = append(b, "<array><data>"...)
 		for _, item := range x {
@@ -202,6 +204,21 @@ func AppendValue(b []byte, v any) ([]byte, error) {
 		return nil, fmt.Errorf("xmlrpc: no encoding for %T", v)
 	}
 	return b, nil
+}
+
+func appendStruct(b []byte, st gateway.Struct) ([]byte, error) {
+	b = append(b, "<struct>"...)
+	for _, m := range st {
+		b = append(b, "<member><name>"...)
+		b = appendEscaped(b, m.Name)
+		b = append(b, "</name><value>"...)
+		var err error
+		if b, err = AppendValue(b, m.Value); err != nil {
+			return nil, err
+		}
+		b = append(b, "</value></member>"...)
+	}
+	return append(b, "</struct>"...), nil
 }
 
 func appendEscaped(b []byte, s string) []byte { return xmltext.Append(b, s) }

@@ -116,7 +116,13 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	req := &request{w: w, r: r}
-	result, err := h.call(r.Context(), req, method, params)
+	var result any
+	var st gateway.Struct
+	if isServiceMethod(method) {
+		st, err = h.serviceCall(r.Context(), req, method, params)
+	} else {
+		result, err = h.call(r.Context(), req, method, params)
+	}
 	if err != nil {
 		if h.opts.Challenge && errors.Is(err, httpx.ErrNoCredentials) {
 			httpx.WriteBody(w, httpx.Challenge(w, h.opts.Negotiate), h.contentType, AppendFault(nil, FaultCode(gateway.AsFault(err)), FaultString(gateway.AsFault(err))))
@@ -127,7 +133,12 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	ob := h.bufs.Get().(*[]byte)
 	defer h.bufs.Put(ob)
-	out, err := AppendResponse((*ob)[:0], result)
+	var out []byte
+	if isServiceMethod(method) {
+		out, err = appendStructResponse((*ob)[:0], st)
+	} else {
+		out, err = AppendResponse((*ob)[:0], result)
+	}
 	if err != nil {
 		h.opts.Log.ErrorContext(r.Context(), "xmlrpc encode", "method", method, "err", err)
 		h.writeFault(w, gateway.NewFault(gateway.FaultInternal, "internal error"))

@@ -62,6 +62,19 @@ func (h *Handler) call(ctx context.Context, req *request, method string, params 
 	if strings.HasPrefix(method, "session.") {
 		return h.sessionCall(ctx, req, method, params)
 	}
+	return h.serviceCall(ctx, req, method, params)
+}
+
+// isServiceMethod reports whether a method is a service's operation, as
+// call dispatches it (a system method it does not know is looked up as a
+// service's, and is none).
+func isServiceMethod(method string) bool {
+	return !strings.HasPrefix(method, "system.") && !strings.HasPrefix(method, "session.")
+}
+
+// serviceCall calls a service's operation. Its result is not boxed in an
+// any, as call's is: a single call's response is encoded from it directly.
+func (h *Handler) serviceCall(ctx context.Context, req *request, method string, params []any) (gateway.Struct, error) {
 	svcName, opName, ok := strings.Cut(method, ".")
 	if !ok {
 		return nil, gateway.NewFault(gateway.FaultNoSuchMethod, "no such method %q", method)
