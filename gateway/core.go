@@ -554,23 +554,46 @@ func (c *Core) safely(ctx context.Context, what string, fn func()) {
 
 // Invoke authorizes and checks a call, then runs it. A panic in the
 // implementation becomes an Internal fault; the process stays up.
-func (c *Core) Invoke(ctx context.Context, s *Session, svc *Service, op *wsdl.Operation, params Struct) (result Struct, err error) {
+func (c *Core) Invoke(ctx context.Context, s *Session, svc *Service, op *wsdl.Operation, params Struct) (Struct, error) {
+	return invoke(c, ctx, s, svc, op, params, svc.Impl.Invoke)
+}
+
+// InvokeWalked is Invoke for a front end that writes results through a
+// ValueWriter: an implementation that answers with walkable results
+// (xmlbind's typed operations) hands its result back as it made it, with no
+// neutral values in between; any other's Struct comes back as a result that
+// walks it.
+func (c *Core) InvokeWalked(ctx context.Context, s *Session, svc *Service, op *wsdl.Operation, params Struct) (Result, error) {
+	if wi, ok := svc.Impl.(WalkingImplementation); ok {
+		return invoke(c, ctx, s, svc, op, params, wi.InvokeWalked)
+	}
+	st, err := c.Invoke(ctx, s, svc, op, params)
+	if err != nil {
+		return nil, err
+	}
+	return StructResult(st), nil
+}
+
+// invoke is Invoke and InvokeWalked: it authorizes and checks a call, then
+// runs it with do.
+func invoke[R any](c *Core, ctx context.Context, s *Session, svc *Service, op *wsdl.Operation, params Struct, do func(context.Context, *Call) (R, error)) (result R, err error) {
+	var none R
 	if !s.Identity.InAnyGroup(svc.AllowGroups) {
-		return nil, NewFault(FaultForbidden, "user %s may not use service %s", s.Identity.Username, svc.Name)
+		return none, NewFault(FaultForbidden, "user %s may not use service %s", s.Identity.Username, svc.Name)
 	}
 	params, headers := SplitHeaders(params)
 	checked, err := CheckInput(op.Input, params)
 	if err != nil {
-		return nil, err
+		return none, err
 	}
 	checkedHeaders, err := CheckHeaders(op.InputHeaders, headers)
 	if err != nil {
-		return nil, err
+		return none, err
 	}
 	defer func() {
 		if r := recover(); r != nil {
 			c.log.ErrorContext(ctx, "panic in operation", "service", svc.Name, "operation", op.Name, "panic", r, "stack", string(debug.Stack()))
-			result, err = nil, NewFault(FaultInternal, "internal error")
+			result, err = none, NewFault(FaultInternal, "internal error")
 		}
 	}()
 	// The call and its perspective are made in one allocation.
@@ -579,13 +602,13 @@ func (c *Core) Invoke(ctx context.Context, s *Session, svc *Service, op *wsdl.Op
 		perspective: Perspective{core: c, Identity: s.Identity},
 	}
 	cp.call.Perspective = &cp.perspective
-	result, err = svc.Impl.Invoke(ctx, &cp.call)
+	result, err = do(ctx, &cp.call)
 	if err != nil {
 		f := AsFault(err)
 		if f.Kind == FaultInternal {
 			c.log.ErrorContext(ctx, "operation failed", "service", svc.Name, "operation", op.Name, "err", err)
 		}
-		return nil, f
+		return none, f
 	}
 	return result, nil
 }

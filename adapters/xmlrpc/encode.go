@@ -1,6 +1,7 @@
 package xmlrpc
 
 import (
+	"cmp"
 	"encoding/base64"
 	"fmt"
 	"math"
@@ -86,17 +87,62 @@ func AppendResponse(b []byte, v any) ([]byte, error) {
 	return append(b, "</value></param></params></methodResponse>\n"...), nil
 }
 
-// appendStructResponse is AppendResponse for a Struct, which it takes
-// without boxing it in an any.
-func appendStructResponse(b []byte, st gateway.Struct) ([]byte, error) {
-	b = append(b, header...)
-	b = append(b, "<methodResponse><params><param><value>"...)
-	b, err := appendStruct(b, st)
+// valueWriter writes a walked value (gateway.ValueWriter) as AppendValue
+// writes the neutral value of the same walk: the response of an operation
+// whose result is its generated Go value is so written from it directly.
+// TestValueWriterIsAppendValue holds the two to the same bytes.
+type valueWriter struct {
+	b   []byte
+	err error // the first value that has no XML-RPC form
+}
+
+// response appends a methodResponse carrying res to b.
+func (w *valueWriter) response(b []byte, res gateway.Result) ([]byte, error) {
+	w.b, w.err = append(b, header...), nil
+	w.b = append(w.b, "<methodResponse><params><param><value>"...)
+	res.Walk(w)
+	out, err := append(w.b, "</value></param></params></methodResponse>\n"...), w.err
+	w.b = nil // the caller's buffer is not the writer's to keep
 	if err != nil {
 		return nil, err
 	}
-	return append(b, "</value></param></params></methodResponse>\n"...), nil
+	return out, nil
 }
+
+func (w *valueWriter) Value(v gateway.Value) {
+	b, err := AppendValue(w.b, v)
+	if err != nil {
+		w.err = cmp.Or(w.err, err)
+		return
+	}
+	w.b = b
+}
+
+func (w *valueWriter) String(s string) { w.b = appendString(w.b, s) }
+func (w *valueWriter) Int(n int64)     { w.b = appendInt(w.b, n) }
+func (w *valueWriter) Bool(v bool)     { w.b = appendBool(w.b, v) }
+
+func (w *valueWriter) Float(f float64) {
+	b, err := appendDouble(w.b, f)
+	if err != nil {
+		w.err = cmp.Or(w.err, err)
+		return
+	}
+	w.b = b
+}
+
+func (w *valueWriter) StartStruct() { w.b = append(w.b, "<struct>"...) }
+func (w *valueWriter) StartMember(name string) {
+	w.b = append(w.b, "<member><name>"...)
+	w.b = appendEscaped(w.b, name)
+	w.b = append(w.b, "</name><value>"...)
+}
+func (w *valueWriter) EndMember()     { w.b = append(w.b, "</value></member>"...) }
+func (w *valueWriter) EndStruct()     { w.b = append(w.b, "</struct>"...) }
+func (w *valueWriter) StartArray(int) { w.b = append(w.b, "<array><data>"...) }
+func (w *valueWriter) StartItem()     { w.b = append(w.b, "<value>"...) }
+func (w *valueWriter) EndItem()       { w.b = append(w.b, "</value>"...) }
+func (w *valueWriter) EndArray()      { w.b = append(w.b, "</data></array>"...) }
 
 // AppendCall appends a methodCall (for XML-RPC upstreams).
 func AppendCall(b []byte, method string, params []any) ([]byte, error) {
@@ -138,34 +184,15 @@ func AppendValue(b []byte, v any) ([]byte, error) {
 	case nil:
 		b = append(b, "<nil/>"...)
 	case string:
-		b = append(b, "<string>"...)
-		b = appendEscaped(b, x)
-		b = append(b, "</string>"...)
+		b = appendString(b, x)
 	case int64:
-		if x >= math.MinInt32 && x <= math.MaxInt32 {
-			b = append(b, "<int>"...)
-			b = strconv.AppendInt(b, x, 10)
-			b = append(b, "</int>"...)
-		} else {
-			b = append(b, "<i8>"...)
-			b = strconv.AppendInt(b, x, 10)
-			b = append(b, "</i8>"...)
-		}
+		b = appendInt(b, x)
 	case int:
-		return AppendValue(b, int64(x))
+		b = appendInt(b, int64(x))
 	case bool:
-		if x {
-			b = append(b, "<boolean>1</boolean>"...)
-		} else {
-			b = append(b, "<boolean>0</boolean>"...)
-		}
+		b = appendBool(b, x)
 	case float64:
-		if math.IsNaN(x) || math.IsInf(x, 0) {
-			return nil, fmt.Errorf("xmlrpc: %v has no XML-RPC form", x)
-		}
-		b = append(b, "<double>"...)
-		b = strconv.AppendFloat(b, x, 'f', -1, 64)
-		b = append(b, "</double>"...)
+		return appendDouble(b, x)
 	case gateway.BigInt:
 		// Beyond i8: the digits as a string, which every client keeps.
 		b = append(b, "<string>"...)
@@ -204,6 +231,39 @@ func AppendValue(b []byte, v any) ([]byte, error) {
 		return nil, fmt.Errorf("xmlrpc: no encoding for %T", v)
 	}
 	return b, nil
+}
+
+func appendString(b []byte, s string) []byte {
+	b = append(b, "<string>"...)
+	b = appendEscaped(b, s)
+	return append(b, "</string>"...)
+}
+
+func appendInt(b []byte, n int64) []byte {
+	if n >= math.MinInt32 && n <= math.MaxInt32 {
+		b = append(b, "<int>"...)
+		b = strconv.AppendInt(b, n, 10)
+		return append(b, "</int>"...)
+	}
+	b = append(b, "<i8>"...)
+	b = strconv.AppendInt(b, n, 10)
+	return append(b, "</i8>"...)
+}
+
+func appendBool(b []byte, v bool) []byte {
+	if v {
+		return append(b, "<boolean>1</boolean>"...)
+	}
+	return append(b, "<boolean>0</boolean>"...)
+}
+
+func appendDouble(b []byte, f float64) ([]byte, error) {
+	if math.IsNaN(f) || math.IsInf(f, 0) {
+		return nil, fmt.Errorf("xmlrpc: %v has no XML-RPC form", f)
+	}
+	b = append(b, "<double>"...)
+	b = strconv.AppendFloat(b, f, 'f', -1, 64)
+	return append(b, "</double>"...), nil
 }
 
 func appendStruct(b []byte, st gateway.Struct) ([]byte, error) {

@@ -20,6 +20,8 @@ type scanner struct {
 	// paramsBuf holds the parameters the plain reader reads: the caller's
 	// until it puts the scanner back (the handler, at the call's end).
 	paramsBuf []any
+	// out writes the call's response (the handler's, with the scanner).
+	out valueWriter
 }
 
 // next is the next token: the scanner's, valid until the next call.

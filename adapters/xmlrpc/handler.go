@@ -88,11 +88,12 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	*bp = body[:0] // keep a grown buffer for the next request
 	var method string
 	var params []any
+	var sc *scanner
 	if err == nil {
 		// The decoded values copy what they keep, so the buffer is free
 		// once the call is decoded; the scanner is kept to the call's end,
 		// for the parameters' slice is its own.
-		sc, _ := h.scanners.Get().(*scanner)
+		sc, _ = h.scanners.Get().(*scanner)
 		if sc == nil {
 			sc = &scanner{}
 			sc.x.MaxAttrs = h.opts.MaxAttrs
@@ -117,9 +118,9 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	req := &request{w: w, r: r}
 	var result any
-	var st gateway.Struct
+	var res gateway.Result
 	if isServiceMethod(method) {
-		st, err = h.serviceCall(r.Context(), req, method, params)
+		res, err = h.serviceCall(r.Context(), req, method, params)
 	} else {
 		result, err = h.call(r.Context(), req, method, params)
 	}
@@ -135,7 +136,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	defer h.bufs.Put(ob)
 	var out []byte
 	if isServiceMethod(method) {
-		out, err = appendStructResponse((*ob)[:0], st)
+		out, err = sc.out.response((*ob)[:0], res)
 	} else {
 		out, err = AppendResponse((*ob)[:0], result)
 	}

@@ -62,7 +62,11 @@ func (h *Handler) call(ctx context.Context, req *request, method string, params 
 	if strings.HasPrefix(method, "session.") {
 		return h.sessionCall(ctx, req, method, params)
 	}
-	return h.serviceCall(ctx, req, method, params)
+	res, err := h.serviceCall(ctx, req, method, params)
+	if err != nil {
+		return nil, err
+	}
+	return res.Struct(), nil
 }
 
 // isServiceMethod reports whether a method is a service's operation, as
@@ -72,9 +76,10 @@ func isServiceMethod(method string) bool {
 	return !strings.HasPrefix(method, "system.") && !strings.HasPrefix(method, "session.")
 }
 
-// serviceCall calls a service's operation. Its result is not boxed in an
-// any, as call's is: a single call's response is encoded from it directly.
-func (h *Handler) serviceCall(ctx context.Context, req *request, method string, params []any) (gateway.Struct, error) {
+// serviceCall calls a service's operation. Its result is walked: a single
+// call's response is written from what the operation made (its generated
+// response), without neutral values in between.
+func (h *Handler) serviceCall(ctx context.Context, req *request, method string, params []any) (gateway.Result, error) {
 	svcName, opName, ok := strings.Cut(method, ".")
 	if !ok {
 		return nil, gateway.NewFault(gateway.FaultNoSuchMethod, "no such method %q", method)
@@ -92,7 +97,7 @@ func (h *Handler) serviceCall(ctx context.Context, req *request, method string, 
 	return out, nil
 }
 
-func (h *Handler) invoke(ctx context.Context, req *request, svc *gateway.Service, op *wsdl.Operation, params []any) (gateway.Struct, error) {
+func (h *Handler) invoke(ctx context.Context, req *request, svc *gateway.Service, op *wsdl.Operation, params []any) (gateway.Result, error) {
 	s, err := h.session(ctx, req)
 	if err != nil {
 		return nil, err
@@ -101,7 +106,7 @@ func (h *Handler) invoke(ctx context.Context, req *request, svc *gateway.Service
 	if err != nil {
 		return nil, err
 	}
-	return h.core.Invoke(ctx, s, svc, op, in)
+	return h.core.InvokeWalked(ctx, s, svc, op, in)
 }
 
 func (h *Handler) login(ctx context.Context, req *request, params []any) (any, error) {

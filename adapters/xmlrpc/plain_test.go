@@ -1,8 +1,12 @@
 package xmlrpc
 
 import (
+	"math"
 	"reflect"
 	"testing"
+	"time"
+
+	"gateway/gateway"
 )
 
 // plainOrScanned decodes data both ways: by the plain reader (ok false when
@@ -127,5 +131,40 @@ func TestPutScannerDropsValues(t *testing.T) {
 		if v != nil {
 			t.Errorf("pooled scanner keeps parameter %d: %#v", i, v)
 		}
+	}
+}
+
+// TestValueWriterIsAppendValue: a result walked into the response writer
+// is the response AppendResponse makes of its neutral value, byte for
+// byte; a value XML-RPC cannot carry fails both.
+func TestValueWriterIsAppendValue(t *testing.T) {
+	at := time.Date(2026, 12, 1, 3, 4, 5, 0, time.FixedZone("x", 3600))
+	noZone, _ := ParseDateTime("20261201T03:04:05")
+	for i, st := range []gateway.Struct{
+		{},
+		{{Name: "item", Value: gateway.Struct{{Name: "sku", Value: "A-1"}, {Name: "name", Value: "<Widget & co>"},
+			{Name: "price", Value: 12.5}, {Name: "stock", Value: int64(7)}, {Name: "big", Value: int64(1) << 40}}}},
+		{{Name: "n", Value: nil}, {Name: "ok", Value: true}, {Name: "no", Value: false}, {Name: "i", Value: 3},
+			{Name: "d", Value: gateway.Decimal("12345678901234567890.5")}, {Name: "b", Value: gateway.BigInt("18446744073709551615")},
+			{Name: "t", Value: at}, {Name: "t0", Value: noZone}, {Name: "raw", Value: []byte{0, 1, 2}},
+			{Name: "list", Value: []any{gateway.Struct{{Name: "x", Value: "1"}}, []any{}, "two", nil}}},
+	} {
+		want, err := AppendResponse(nil, st)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var w valueWriter
+		got, err := w.response([]byte("kept"), gateway.StructResult(st))
+		if err != nil || string(got) != "kept"+string(want) {
+			t.Errorf("%d: writer %v\n%s\nAppendResponse\n%s", i, err, got, want)
+		}
+	}
+	bad := gateway.Struct{{Name: "x", Value: math.NaN()}}
+	if _, err := AppendResponse(nil, bad); err == nil {
+		t.Fatal("AppendResponse wrote a NaN")
+	}
+	var w valueWriter
+	if out, err := w.response(nil, gateway.StructResult(bad)); err == nil {
+		t.Fatalf("the writer wrote a NaN: %s", out)
 	}
 }

@@ -36,6 +36,17 @@ func ValueOf(v any) gateway.Value {
 	return valuePlanOf(rv.Type()).fn(rv)
 }
 
+// Walk walks a generated Go value into w: the calls
+// gateway.WalkValue(ValueOf(v), w) makes, without making the neutral value.
+func Walk(v any, w gateway.ValueWriter) {
+	if v == nil {
+		w.Value(nil)
+		return
+	}
+	rv := reflect.ValueOf(v)
+	valuePlanOf(rv.Type()).walk(rv, w)
+}
+
 // Plans: what Bind and ValueOf do with a type is worked out once per type
 // (its tags, its methods, its fields' plans) and kept, so that a call
 // walks closures over its fields, with no type lookup, tag parsing or
@@ -53,6 +64,9 @@ type valuePlan struct {
 	// fields makes the Struct of a struct type (not a time) without
 	// boxing it in a Value; nil for other types.
 	fields func(v reflect.Value) gateway.Struct
+	// walk walks a value into a gateway.ValueWriter as WalkValue walks
+	// what fn makes of it, without making it.
+	walk func(v reflect.Value, w gateway.ValueWriter)
 }
 
 // structValue is the neutral value of the struct ptr points to, when it
@@ -119,12 +133,75 @@ func publish[P any](done *sync.Map, made map[reflect.Type]*P) {
 func (pl *planner) value(t reflect.Type) *valuePlan {
 	return planOf(&valuePlans, pl.values, t, func(p *valuePlan) {
 		if t.Kind() == reflect.Struct && t != timeType && !t.Implements(xsdTimeType) && !reflect.PointerTo(t).Implements(xsdTimeType) {
-			p.fields = pl.structFields(t)
+			fields := elementFields(t, pl.value)
+			p.fields = structOf(fields)
 			p.fn = func(v reflect.Value) gateway.Value { return p.fields(v) }
+			p.walk = walkStruct(fields)
 			return
 		}
 		p.fn = pl.valueFunc(t)
+		p.walk = pl.walkFunc(t, p)
 	})
+}
+
+// walkFunc is how values of t, not a structure, are walked: scalars by
+// their kinds, pointers and slices through their elements' plans, and
+// what else (times, bytes, interfaces) by walking the neutral value
+// ValueOf makes of it.
+func (pl *planner) walkFunc(t reflect.Type, p *valuePlan) func(reflect.Value, gateway.ValueWriter) {
+	byValue := func(v reflect.Value, w gateway.ValueWriter) { gateway.WalkValue(p.fn(v), w) }
+	if t.Kind() != reflect.Pointer && t.Kind() != reflect.Interface && (t.Implements(xsdTimeType) || reflect.PointerTo(t).Implements(xsdTimeType)) {
+		return byValue
+	}
+	switch t.Kind() {
+	case reflect.Pointer:
+		elem := pl.value(t.Elem())
+		return func(v reflect.Value, w gateway.ValueWriter) {
+			if v.IsNil() {
+				w.Value(nil)
+				return
+			}
+			elem.walk(v.Elem(), w)
+		}
+	case reflect.String:
+		return func(v reflect.Value, w gateway.ValueWriter) { w.String(v.String()) }
+	case reflect.Bool:
+		return func(v reflect.Value, w gateway.ValueWriter) { w.Bool(v.Bool()) }
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		return func(v reflect.Value, w gateway.ValueWriter) { w.Int(v.Int()) }
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return func(v reflect.Value, w gateway.ValueWriter) { w.Int(int64(v.Uint())) }
+	case reflect.Float32, reflect.Float64:
+		return func(v reflect.Value, w gateway.ValueWriter) { w.Float(v.Float()) }
+	case reflect.Slice:
+		if t.Elem().Kind() == reflect.Uint8 {
+			return byValue
+		}
+		elem := pl.value(t.Elem())
+		return func(v reflect.Value, w gateway.ValueWriter) {
+			w.StartArray(v.Len())
+			for i := range v.Len() {
+				w.StartItem()
+				elem.walk(v.Index(i), w)
+				w.EndItem()
+			}
+			w.EndArray()
+		}
+	}
+	return byValue
+}
+
+// walkStruct walks a structure's element fields.
+func walkStruct(fields []elementField[valuePlan]) func(reflect.Value, gateway.ValueWriter) {
+	return func(v reflect.Value, w gateway.ValueWriter) {
+		w.StartStruct()
+		for _, f := range fields {
+			w.StartMember(f.name)
+			f.plan.walk(v.Field(f.index), w)
+			w.EndMember()
+		}
+		w.EndStruct()
+	}
 }
 
 func (pl *planner) valueFunc(t reflect.Type) func(reflect.Value) gateway.Value {
@@ -215,7 +292,11 @@ func elementFields[P any](t reflect.Type, planFor func(reflect.Type) *P) []eleme
 
 // structFields makes the Struct of a struct type's element fields.
 func (pl *planner) structFields(t reflect.Type) func(reflect.Value) gateway.Struct {
-	fields := elementFields(t, pl.value)
+	return structOf(elementFields(t, pl.value))
+}
+
+// structOf makes the Struct of element fields.
+func structOf(fields []elementField[valuePlan]) func(reflect.Value) gateway.Struct {
 	return func(v reflect.Value) gateway.Struct {
 		st := make(gateway.Struct, len(fields))
 		for i, f := range fields {

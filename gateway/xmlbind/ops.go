@@ -20,6 +20,10 @@ import (
 type Op struct {
 	name   string
 	invoke func(ctx context.Context, call *gateway.Call) (gateway.Struct, error)
+	// walked answers with the generated response itself, walked by the
+	// front end that writes it (gateway.Core.InvokeWalked); nil where the
+	// response type is not a structure (invoke then says so).
+	walked func(ctx context.Context, call *gateway.Call) (gateway.Result, error)
 }
 
 // Func binds the operation called name to fn, whose request and response
@@ -28,30 +32,63 @@ type Op struct {
 // result as ValueOf does (nil: an empty result).
 func Func[Req, Resp any](name string, fn func(ctx context.Context, call *gateway.Call, in *Req) (*Resp, error)) Op {
 	bindIn := bindPlanOf(reflect.TypeFor[Req]())
-	out := resultOf[Resp](name)
-	return Op{name: name, invoke: func(ctx context.Context, call *gateway.Call) (gateway.Struct, error) {
+	call := func(ctx context.Context, call *gateway.Call) (*Resp, error) {
 		in := new(Req)
 		if err := bindIn.bindStruct(call.Params, in); err != nil {
 			return nil, err
 		}
-		resp, err := fn(ctx, call, in)
-		if err != nil {
-			return nil, err
-		}
-		return out(resp)
-	}}
+		return fn(ctx, call, in)
+	}
+	return opOf(name, call)
 }
 
 // FuncNoInput is Func for an operation whose input has no parameters.
 func FuncNoInput[Resp any](name string, fn func(ctx context.Context, call *gateway.Call) (*Resp, error)) Op {
+	return opOf(name, fn)
+}
+
+// opOf is the Op of a function that makes an operation's *Resp.
+func opOf[Resp any](name string, fn func(ctx context.Context, call *gateway.Call) (*Resp, error)) Op {
 	out := resultOf[Resp](name)
-	return Op{name: name, invoke: func(ctx context.Context, call *gateway.Call) (gateway.Struct, error) {
+	op := Op{name: name, invoke: func(ctx context.Context, call *gateway.Call) (gateway.Struct, error) {
 		resp, err := fn(ctx, call)
 		if err != nil {
 			return nil, err
 		}
 		return out(resp)
 	}}
+	if valuePlanOf(reflect.TypeFor[Resp]()).fields != nil {
+		op.walked = func(ctx context.Context, call *gateway.Call) (gateway.Result, error) {
+			resp, err := fn(ctx, call)
+			if err != nil {
+				return nil, err
+			}
+			return result[Resp]{resp}, nil
+		}
+	}
+	return op
+}
+
+// result is an operation's generated response as a gateway.Result. A
+// struct of one pointer is stored in an interface as that pointer, so
+// that handing it back allocates nothing. A nil response is the empty
+// result.
+type result[Resp any] struct{ resp *Resp }
+
+func (r result[Resp]) Walk(w gateway.ValueWriter) {
+	if r.resp == nil {
+		w.StartStruct()
+		w.EndStruct()
+		return
+	}
+	valuePlanOf(reflect.TypeFor[Resp]()).walk(reflect.ValueOf(r.resp).Elem(), w)
+}
+
+func (r result[Resp]) Struct() gateway.Struct {
+	if r.resp == nil {
+		return gateway.Struct{}
+	}
+	return valuePlanOf(reflect.TypeFor[Resp]()).fields(reflect.ValueOf(r.resp).Elem())
 }
 
 // resultOf turns an operation's *Resp into its result.
@@ -110,6 +147,24 @@ func (o *operations) Invoke(ctx context.Context, call *gateway.Call) (gateway.St
 		return nil, gateway.NewFault(gateway.FaultNoSuchMethod, "no operation %s", call.Operation.Name)
 	}
 	return op.invoke(ctx, call)
+}
+
+// InvokeWalked implements gateway.WalkingImplementation: an operation bound
+// by Func or FuncNoInput answers with its generated response itself; one
+// bound by Methods, with its Struct.
+func (o *operations) InvokeWalked(ctx context.Context, call *gateway.Call) (gateway.Result, error) {
+	op, ok := o.byOp[call.Operation.Name]
+	if !ok {
+		return nil, gateway.NewFault(gateway.FaultNoSuchMethod, "no operation %s", call.Operation.Name)
+	}
+	if op.walked != nil {
+		return op.walked(ctx, call)
+	}
+	st, err := op.invoke(ctx, call)
+	if err != nil {
+		return nil, err
+	}
+	return gateway.StructResult(st), nil
 }
 
 // operationsWithHooks passes attach and detach on to a value that hears them.
