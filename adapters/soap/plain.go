@@ -81,7 +81,9 @@ func (d *decoder) plainRequest(v Version, def *wsdl.Definition) (req *Request, o
 // alone, is the decoder's to read).
 func plainOperation(def *wsdl.Definition, local, space []byte) *wsdl.Operation {
 	for _, op := range def.Operations {
-		if !op.Input.Bare && string(space) == op.Input.Name.Space && string(local) == op.Input.Name.Local {
+		// The local name first: the operations of a service share their
+		// namespace, and their names mostly differ in length.
+		if !op.Input.Bare && string(local) == op.Input.Name.Local && string(space) == op.Input.Name.Space {
 			if op.Input.Encoded {
 				return nil
 			}
