@@ -730,13 +730,8 @@ func join(parent, name string) string {
 func (d *decoder) structContent(el *wsdl.Element, parent string, first *xmltext.Token) (any, error) {
 	here := join(parent, el.Name.Local)
 	fields := el.Type.Fields
-	var valuesBuf [8]any
-	var seenBuf [8]bool
-	values, seen := valuesBuf[:0], seenBuf[:0]
-	if len(fields) > len(valuesBuf) {
-		values, seen = make([]any, 0, len(fields)), make([]bool, 0, len(fields))
-	}
-	values, seen = values[:len(fields)], seen[:len(fields)]
+	var bufs memberBufs
+	members := newMemberValues(len(fields), &bufs)
 	var open []any // xs:any content, as raw XML
 	for {
 		var t xmltext.Token
@@ -748,18 +743,7 @@ func (d *decoder) structContent(el *wsdl.Element, parent string, first *xmltext.
 		}
 		switch t.Kind {
 		case xmltext.End:
-			n := 0
-			for i := range fields {
-				if seen[i] {
-					n++
-				}
-			}
-			out := make(gateway.Struct, 0, n)
-			for i, f := range fields {
-				if seen[i] {
-					out = append(out, gateway.Member{Name: f.Name.Local, Value: values[i]})
-				}
-			}
+			out := members.structOf(fields, open != nil)
 			if open != nil {
 				out = append(out, gateway.Member{Name: wsdl.AnyMember, Value: open})
 			}
@@ -793,7 +777,7 @@ func (d *decoder) structContent(el *wsdl.Element, parent string, first *xmltext.
 				return nil, paramFault("element %s: unexpected element <%s>", here, t.Local)
 			}
 			f := fields[i]
-			if d.lenient && seen[i] && !f.Repeated() {
+			if d.lenient && members.seen[i] && !f.Repeated() {
 				d.deviations = append(d.deviations, fmt.Sprintf("element %s.%s repeated: the first kept", here, f.Name.Local))
 				if err := d.skip(); err != nil {
 					return nil, err
@@ -804,21 +788,83 @@ func (d *decoder) structContent(el *wsdl.Element, parent string, first *xmltext.
 			if err != nil {
 				return nil, err
 			}
-			switch {
-			case f.Repeated():
-				list, _ := values[i].([]any)
-				if f.Max > 0 && len(list) >= f.Max {
-					return nil, paramFault("element %s.%s: more than %d occurrences", here, f.Name.Local, f.Max)
-				}
-				values[i] = append(list, v)
-			case seen[i]:
+			switch members.add(i, f, v) {
+			case tooMany:
+				return nil, paramFault("element %s.%s: more than %d occurrences", here, f.Name.Local, f.Max)
+			case twice:
 				return nil, paramFault("element %s.%s appears more than once", here, f.Name.Local)
-			default:
-				values[i] = v
 			}
-			seen[i] = true
 		}
 	}
+}
+
+// memberValues gathers a structure's members by field as its elements
+// come, in any order, for its Struct in the schema's order.
+type memberValues struct {
+	values []any
+	seen   []bool
+	n      int // fields seen
+}
+
+// memberBufs are the inline buffers of a memberValues for a structure of
+// a few fields: the caller's locals (a memberValues holding its own
+// buffers would point into itself, which puts it on the heap).
+type memberBufs struct {
+	values [8]any
+	seen   [8]bool
+}
+
+// newMemberValues gathers the members of a structure of n fields, in bufs
+// when they are few.
+func newMemberValues(n int, bufs *memberBufs) memberValues {
+	if n > len(bufs.values) {
+		return memberValues{values: make([]any, n), seen: make([]bool, n)}
+	}
+	return memberValues{values: bufs.values[:n], seen: bufs.seen[:n]}
+}
+
+// What add found wrong.
+const (
+	added   = iota
+	tooMany // a repeated element past its maxOccurs
+	twice   // an element that is not repeated, again
+)
+
+// add takes v as the value of field i, f: an item more of a repeated one.
+func (m *memberValues) add(i int, f *wsdl.Element, v any) int {
+	switch {
+	case f.Repeated():
+		list, _ := m.values[i].([]any)
+		if f.Max > 0 && len(list) >= f.Max {
+			return tooMany
+		}
+		m.values[i] = append(list, v)
+	case m.seen[i]:
+		return twice
+	default:
+		m.values[i] = v
+	}
+	if !m.seen[i] {
+		m.seen[i] = true
+		m.n++
+	}
+	return added
+}
+
+// structOf is the Struct of the fields seen, in fields' order, with room
+// for one member more when more is set.
+func (m *memberValues) structOf(fields []*wsdl.Element, more bool) gateway.Struct {
+	n := m.n
+	if more {
+		n++
+	}
+	out := make(gateway.Struct, 0, n)
+	for i, f := range fields {
+		if m.seen[i] {
+			out = append(out, gateway.Member{Name: f.Name.Local, Value: m.values[i]})
+		}
+	}
+	return out
 }
 
 // derivedType is the type derived from declared that t's xsi:type names,

@@ -121,14 +121,8 @@ func plainStruct(p *xmltext.Plain, el *wsdl.Element, parent string) (gateway.Str
 	}
 	here := join(parent, el.Name.Local)
 	fields := el.Type.Fields
-	var valuesBuf [8]any
-	var seenBuf [8]bool
-	values, seen := valuesBuf[:0], seenBuf[:0]
-	if len(fields) > len(valuesBuf) {
-		values, seen = make([]any, 0, len(fields)), make([]bool, 0, len(fields))
-	}
-	values, seen = values[:len(fields)], seen[:len(fields)]
-	n := 0
+	var bufs memberBufs
+	members := newMemberValues(len(fields), &bufs)
 	for !p.End() {
 		local, _, ok := p.Start()
 		if !ok {
@@ -138,33 +132,11 @@ func plainStruct(p *xmltext.Plain, el *wsdl.Element, parent string) (gateway.Str
 		if i < 0 {
 			return nil, false
 		}
-		f := fields[i]
-		v, ok := plainElement(p, f, here)
-		if !ok {
+		v, ok := plainElement(p, fields[i], here)
+		if !ok || members.add(i, fields[i], v) != added {
 			return nil, false
 		}
-		switch {
-		case f.Repeated():
-			list, _ := values[i].([]any)
-			if f.Max > 0 && len(list) >= f.Max {
-				return nil, false
-			}
-			values[i] = append(list, v)
-		case seen[i]:
-			return nil, false
-		default:
-			values[i] = v
-		}
-		if !seen[i] {
-			seen[i] = true
-			n++
-		}
 	}
-	out := make(gateway.Struct, 0, n)
-	for i, f := range fields {
-		if seen[i] {
-			out = append(out, gateway.Member{Name: f.Name.Local, Value: values[i]})
-		}
-	}
+	out := members.structOf(fields, false)
 	return out, true
 }
