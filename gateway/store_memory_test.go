@@ -15,14 +15,8 @@ import (
 // that find it expired, exactly one gets it back with the reason.
 func TestMemoryStoreTouch(t *testing.T) {
 	ctx := context.Background()
-	st := gateway.NewMemoryStore()
-	t0 := time.Date(2026, 11, 30, 9, 0, 0, 0, time.UTC)
-	idle := time.Minute
-	s := &gateway.Session{TokenHash: "h1", Identity: gateway.Identity{Username: "alice"}, Client: gateway.ClientInfo{ID: "c1"},
-		CreatedAt: t0, LastSeen: t0, IdleExpiry: t0.Add(idle), Deadline: t0.Add(time.Hour)}
-	if err := st.Create(ctx, s); err != nil {
-		t.Fatal(err)
-	}
+	t0, idle := time.Date(2026, 11, 30, 9, 0, 0, 0, time.UTC), time.Minute
+	st := storeWithAlice(t, t0, idle)
 	var wg sync.WaitGroup
 	for range 4 {
 		wg.Go(func() {
@@ -81,14 +75,8 @@ func TestMemoryStoreTouch(t *testing.T) {
 // busy session do not all write it); a touch a millisecond later moves it.
 func TestMemoryStoreTouchCoalesced(t *testing.T) {
 	ctx := context.Background()
-	st := gateway.NewMemoryStore()
-	t0 := time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)
-	idle := time.Minute
-	s := &gateway.Session{TokenHash: "h1", Identity: gateway.Identity{Username: "alice"}, Client: gateway.ClientInfo{ID: "c1"},
-		CreatedAt: t0, LastSeen: t0, IdleExpiry: t0.Add(idle), Deadline: t0.Add(time.Hour)}
-	if err := st.Create(ctx, s); err != nil {
-		t.Fatal(err)
-	}
+	t0, idle := time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC), time.Minute
+	st := storeWithAlice(t, t0, idle)
 	for _, c := range []struct {
 		at, wantSeen time.Time
 	}{
@@ -106,4 +94,17 @@ func TestMemoryStoreTouchCoalesced(t *testing.T) {
 			t.Fatalf("touched at %v: listed %+v, want last seen %v", c.at, listed, c.wantSeen)
 		}
 	}
+}
+
+// storeWithAlice is a memory store with one session of alice's, token
+// hash "h1", client "c1", created and last seen at t0.
+func storeWithAlice(t *testing.T, t0 time.Time, idle time.Duration) *gateway.MemoryStore {
+	t.Helper()
+	st := gateway.NewMemoryStore()
+	s := &gateway.Session{TokenHash: "h1", Identity: gateway.Identity{Username: "alice"}, Client: gateway.ClientInfo{ID: "c1"},
+		CreatedAt: t0, LastSeen: t0, IdleExpiry: t0.Add(idle), Deadline: t0.Add(time.Hour)}
+	if err := st.Create(context.Background(), s); err != nil {
+		t.Fatal(err)
+	}
+	return st
 }
