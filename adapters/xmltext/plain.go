@@ -23,6 +23,7 @@ type Plain struct {
 	src        []byte
 	pos        int
 	maxDepth   int
+	maxDecls   int // declarations on one start tag: within the scanner's bounds
 	namespaces bool
 	rooted     bool           // the document element has begun
 	open       []plainOpen    // the elements open, innermost last
@@ -42,6 +43,9 @@ type plainBinding struct{ prefix, uri []byte }
 func (s *Scanner) Plain() *Plain {
 	p := &s.plain
 	p.src, p.pos, p.maxDepth, p.namespaces, p.rooted = s.src[s.pos:], 0, s.maxDepth, s.namespaces, false
+	// A plain tag has a few declarations; a tag with more, or with more
+	// than the scanner allows (MaxAttrs, MaxNamespaces), is Step's.
+	p.maxDecls = min(16, s.maxAttrs(), s.maxNamespaces())
 	p.open, p.bindings = p.open[:0], p.bindings[:0]
 	return p
 }
@@ -65,7 +69,8 @@ func (p *Plain) space() {
 }
 
 // Open reads the start tag <name>, after whitespace: name as written, with
-// no attribute.
+// no attribute (for a document read without namespaces, whose names are
+// as written).
 func (p *Plain) Open(name string) bool {
 	p.space()
 	r := p.src[p.pos:]
@@ -177,7 +182,7 @@ func (p *Plain) declaration(b []byte, first int) (int, bool) {
 	q := b[i+1]
 	i += 2
 	end := bytes.IndexByte(b[i:], q)
-	if end <= 0 || len(p.bindings)-first >= 16 {
+	if end <= 0 || len(p.bindings)-first >= p.maxDecls {
 		return 0, false
 	}
 	uri := b[i : i+end]

@@ -140,3 +140,26 @@ func FuzzPlainMatchesStep(f *testing.F) {
 		}
 	})
 }
+
+// TestPlainKeepsTheScannersBounds: a start tag with more declarations
+// than the scanner allows is left to Step, which refuses it.
+func TestPlainKeepsTheScannersBounds(t *testing.T) {
+	doc := []byte(`<a xmlns:p="urn:1" xmlns:q="urn:2" xmlns:r="urn:3"></a>`)
+	for _, bound := range []struct{ attrs, namespaces int }{{2, 0}, {0, 2}, {3, 3}} {
+		s := Scanner{MaxAttrs: bound.attrs, MaxNamespaces: bound.namespaces}
+		if err := s.Reset(doc, 0, true); err != nil {
+			t.Fatal(err)
+		}
+		_, ok := plainStream(&s)
+		if err := s.Reset(doc, 0, true); err != nil {
+			t.Fatal(err)
+		}
+		_, err := stepStream(&s)
+		if ok && err != nil {
+			t.Errorf("bounds %+v: Plain read what Step refuses (%v)", bound, err)
+		}
+		if want := bound.attrs == 3; ok != want {
+			t.Errorf("bounds %+v: read by Plain %v, want %v", bound, ok, want)
+		}
+	}
+}
