@@ -26,7 +26,7 @@ func plainStream(s *Scanner) (string, bool) {
 			return "", false // markup Plain does not read (no text before it either)
 		}
 		if t := bytes.Trim(text, " \t\n"); len(t) > 0 {
-			fmt.Fprintf(&b, "text %q\n", text)
+			fmt.Fprintf(&b, "text %q\n", t) // trimmed, as stepStream writes it
 		}
 	}
 	return b.String(), true
