@@ -134,10 +134,16 @@ func (s *scanner) methodName() (string, error) {
 	if err != nil {
 		return "", err
 	}
+	return s.methodNamed(text), nil
+}
+
+// methodNamed is a methodName's text, trimmed, as a string: the previous
+// call's when it is the same name.
+func (s *scanner) methodNamed(text []byte) string {
 	if name := bytes.TrimSpace(text); string(name) != s.method {
 		s.method = string(name)
 	}
-	return s.method, nil
+	return s.method
 }
 
 // textUntilEnd reads text to the end of the current element.

@@ -1,6 +1,8 @@
 package xmlrpc
 
 import (
+	"bytes"
+
 	"gateway/adapters/xmltext"
 	"gateway/gateway"
 )
@@ -26,12 +28,9 @@ func (s *scanner) plainCall() (method string, params []any, ok bool) {
 	if !ok || !p.End() {
 		return "", nil, false
 	}
-	name = trimSpace(name)
-	if len(name) == 0 || !isASCII(name) {
-		return "", nil, false // the scanner's fault, or its trimming of Unicode spaces
-	}
-	if string(name) != s.method {
-		s.method = string(name)
+	method = s.methodNamed(name)
+	if method == "" {
+		return "", nil, false // the scanner's fault
 	}
 	if p.Open("params") {
 		params = s.paramsBuf[:0]
@@ -50,7 +49,7 @@ func (s *scanner) plainCall() (method string, params []any, ok bool) {
 		return "", nil, false
 	}
 	s.paramsBuf = params
-	return s.method, params, true
+	return method, params, true
 }
 
 // plainValue reads "<value>...</value>", after whitespace.
@@ -65,7 +64,7 @@ func plainValue(p *xmltext.Plain) (any, bool) {
 	if p.End() {
 		return string(text), true // no type element: a string
 	}
-	if len(trimSpace(text)) > 0 {
+	if len(bytes.TrimSpace(text)) > 0 {
 		return nil, false
 	}
 	var v any
@@ -140,26 +139,4 @@ func plainStruct(p *xmltext.Plain) (gateway.Struct, bool) {
 var scalarKinds = map[string]string{
 	"string": "string", "int": "int", "i4": "i4", "i8": "i8", "i2": "i2", "i1": "i1",
 	"boolean": "boolean", "double": "double", "dateTime.iso8601": "dateTime.iso8601", "base64": "base64",
-}
-
-// trimSpace trims XML's whitespace.
-func trimSpace(b []byte) []byte {
-	for len(b) > 0 && isXMLSpace(b[0]) {
-		b = b[1:]
-	}
-	for len(b) > 0 && isXMLSpace(b[len(b)-1]) {
-		b = b[:len(b)-1]
-	}
-	return b
-}
-
-func isXMLSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
-
-func isASCII(b []byte) bool {
-	for _, c := range b {
-		if c >= 0x80 {
-			return false
-		}
-	}
-	return true
 }

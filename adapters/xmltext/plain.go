@@ -62,7 +62,7 @@ func (p *Plain) release() {
 // text is it Step's to normalize).
 func (p *Plain) space() {
 	src, i := p.src, p.pos // locals: the loop keeps them in registers
-	for i < len(src) && src[i] <= ' ' && (src[i] == ' ' || src[i] == '\n' || src[i] == '\t' || src[i] == '\r') {
+	for i < len(src) && isSpace(src[i]) {
 		i++
 	}
 	p.pos = i
@@ -245,7 +245,7 @@ func (p *Plain) Text() ([]byte, bool) {
 		switch plainBytes[c] {
 		case plainMarkup:
 			p.pos += i
-			return src[:i], !high || ValidChars(src[:i])
+			return src[:i], !high || checkChars(src[:i]) == nil
 		case plainRefused:
 			return nil, false
 		case plainHigh:

@@ -156,13 +156,6 @@ func (s *Scanner) Reset(src []byte, maxDepth int, namespaces bool) error {
 	return s.prolog()
 }
 
-// Rest is what is left to scan: after Reset, the document past its XML
-// declaration, in UTF-8 (converted when it declared another encoding). A
-// reader of one known shape may read it directly, and hand the document
-// back to Step, from where Reset left it, when it meets what it does not
-// read itself.
-func (s *Scanner) Rest() []byte { return s.src[s.pos:] }
-
 // prolog checks the XML declaration's encoding, converting ISO-8859-1 to
 // UTF-8 up front. (A processing instruction whose target merely starts with
 // "xml" is not the declaration and is skipped like any other.)
@@ -867,9 +860,6 @@ func charRef(ref string) (r rune, numeric, ok bool) {
 	r = rune(n)
 	return r, true, isXMLChar(r)
 }
-
-// ValidChars reports whether b is UTF-8 of characters XML 1.0 allows.
-func ValidChars(b []byte) bool { return checkChars(b) == nil }
 
 // checkChars refuses invalid UTF-8 and characters XML 1.0 forbids (NUL and
 // other controls).
