@@ -1,62 +1,44 @@
 package xmltext
 
 import (
-	"bytes"
 	"fmt"
 	"strings"
 	"testing"
 )
 
-// plainStream reads a whole document with Plain, as a stream of the same
-// form as stepStream's: false when Plain gives up anywhere.
+// plainStream reads a whole document with Plain, as a stream of the form
+// stepStream writes: false when Plain gives up anywhere.
 func plainStream(s *Scanner) (string, bool) {
 	p := s.Plain()
-	var b strings.Builder
+	var b, text strings.Builder
+	flush := func() {
+		if t := strings.TrimSpace(text.String()); t != "" {
+			fmt.Fprintf(&b, "text %q\n", t)
+		}
+		text.Reset()
+	}
+	var open []string // the open elements' "{space}local", for their end lines
 	for !p.Done() {
 		if p.End() {
-			b.WriteString("end\n")
+			flush()
+			fmt.Fprintf(&b, "end %s\n", open[len(open)-1])
+			open = open[:len(open)-1]
 			continue
 		}
 		if local, space, ok := p.Start(); ok {
-			fmt.Fprintf(&b, "start {%s}%s\n", space, local)
+			flush()
+			open = append(open, fmt.Sprintf("{%s}%s", space, local))
+			fmt.Fprintf(&b, "start %s\n", open[len(open)-1])
 			continue
 		}
-		text, ok := p.Text()
-		if !ok || len(text) == 0 {
+		t, ok := p.Text()
+		if !ok || len(t) == 0 {
 			return "", false // markup Plain does not read (no text before it either)
 		}
-		if t := bytes.Trim(text, " \t\n"); len(t) > 0 {
-			fmt.Fprintf(&b, "text %q\n", t) // trimmed, as stepStream writes it
-		}
+		text.Write(t)
 	}
+	flush()
 	return b.String(), true
-}
-
-// stepStream reads the rest of a document with Step: starts with their
-// namespaces, ends, and text that is not only XML's whitespace.
-func stepStream(s *Scanner) (string, error) {
-	var b strings.Builder
-	for {
-		t, err := s.Step(true)
-		if err != nil {
-			return "", err
-		}
-		switch t.Kind {
-		case EOF:
-			return b.String(), nil
-		case Start:
-			fmt.Fprintf(&b, "start {%s}%s\n", t.Space, t.Local)
-			if t.Empty {
-				b.WriteString("end\n")
-			}
-		case End:
-			b.WriteString("end\n")
-		case Text:
-			if t := bytes.Trim(t.Text, " \t\n"); len(t) > 0 {
-				fmt.Fprintf(&b, "text %q\n", t)
-			}
-		}
-	}
 }
 
 // TestPlain: documents in the plain form are read by Plain as Step reads

@@ -62,6 +62,12 @@ func scanStream(data []byte) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	return stepStream(s)
+}
+
+// stepStream is the rest of s's document as a stream of the form stdStream
+// writes.
+func stepStream(s *Scanner) (string, error) {
 	var b strings.Builder
 	var text strings.Builder
 	flush := func() {
