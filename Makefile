@@ -55,12 +55,14 @@ FUZZ_JSON ?= 100000x
 FUZZ_PLAIN_XMLRPC ?= 400000x
 FUZZ_PLAIN_SCANNER ?= 1000000x
 FUZZ_PLAIN_SOAP ?= 300000x
+FUZZ_WALKED_SOAP ?= 300000x
 FUZZFLAGS = -run '^$$' -fuzzminimizetime 2s
 fuzz: ## each fuzz target for its budget
 	$(GO) test $(FUZZFLAGS) -fuzz '^FuzzDecodeCall$$' -fuzztime $(or $(FUZZTIME),$(FUZZ_XMLRPC)) ./adapters/xmlrpc
 	$(GO) test $(FUZZFLAGS) -fuzz '^FuzzPlainCallMatchesScanner$$' -fuzztime $(or $(FUZZTIME),$(FUZZ_PLAIN_XMLRPC)) ./adapters/xmlrpc
 	$(GO) test $(FUZZFLAGS) -fuzz '^FuzzPlainMatchesStep$$' -fuzztime $(or $(FUZZTIME),$(FUZZ_PLAIN_SCANNER)) ./adapters/xmltext
 	$(GO) test $(FUZZFLAGS) -fuzz '^FuzzPlainRequestMatchesDecoder$$' -fuzztime $(or $(FUZZTIME),$(FUZZ_PLAIN_SOAP)) ./adapters/soap
+	$(GO) test $(FUZZFLAGS) -fuzz '^FuzzWalkedResponseIsEncoded$$' -fuzztime $(or $(FUZZTIME),$(FUZZ_WALKED_SOAP)) ./adapters/soap
 	$(GO) test $(FUZZFLAGS) -fuzz '^FuzzDecodeEnvelope$$' -fuzztime $(or $(FUZZTIME),$(FUZZ_SOAP)) ./adapters/soap
 	$(GO) test $(FUZZFLAGS) -fuzz '^FuzzDecodeForm$$' -fuzztime $(or $(FUZZTIME),$(FUZZ_FORM)) ./adapters/portal
 	$(GO) test $(FUZZFLAGS) -fuzz '^FuzzLoad$$' -fuzztime $(or $(FUZZTIME),$(FUZZ_WSDL)) ./wsdl

@@ -82,13 +82,7 @@ func AppendHeaders(b []byte, els []*wsdl.Element, values gateway.Struct) ([]byte
 // el's schema; header, if any, is the Header's already-encoded content. The
 // SOAP upstream backend sends its requests with it.
 func AppendEnvelope(b []byte, v Version, header []byte, el *wsdl.Element, value gateway.Struct) ([]byte, error) {
-	b = envelopeStart(b, v)
-	if len(header) > 0 {
-		b = append(b, "<soap:Header>"...)
-		b = append(b, header...)
-		b = append(b, "</soap:Header>"...)
-	}
-	b = append(b, "<soap:Body>"...)
+	b = bodyStart(b, v, header)
 	switch {
 	case el != nil && el.Bare:
 		// No wrapper on the wire: the parameters are the Body's children,
@@ -108,8 +102,33 @@ func AppendEnvelope(b []byte, v Version, header []byte, el *wsdl.Element, value 
 	return envelopeEnd(b), nil
 }
 
+// bodyStart writes an envelope up to its Body's content; header, if any,
+// is the Header's already-encoded content.
+func bodyStart(b []byte, v Version, header []byte) []byte {
+	b = envelopeStart(b, v)
+	if len(header) > 0 {
+		b = append(b, "<soap:Header>"...)
+		b = append(b, header...)
+		b = append(b, "</soap:Header>"...)
+	}
+	return append(b, "<soap:Body>"...)
+}
+
 // wrapper writes el with the "m" prefix declared on it.
 func (e *encoder) wrapper(el *wsdl.Element, value gateway.Struct) error {
+	if err := e.wrapperStart(el, value); err != nil {
+		return err
+	}
+	if err := e.fields(el.Type, value, el.Name.Local); err != nil {
+		return err
+	}
+	e.close(el.Name)
+	return nil
+}
+
+// wrapperStart writes the start tag of el, the wrapper, with its attributes
+// from value.
+func (e *encoder) wrapperStart(el *wsdl.Element, value gateway.Struct) error {
 	e.b = append(e.b, '<')
 	e.open(el.Name)
 	if el.Name.Space != "" {
@@ -126,10 +145,6 @@ func (e *encoder) wrapper(el *wsdl.Element, value gateway.Struct) error {
 		}
 	}
 	e.b = append(e.b, '>')
-	if err := e.fields(el.Type, value, el.Name.Local); err != nil {
-		return err
-	}
-	e.close(el.Name)
 	return nil
 }
 
@@ -263,21 +278,10 @@ func (e *encoder) group(fields []*wsdl.Element, value gateway.Struct, parent str
 
 func (e *encoder) field(f *wsdl.Element, v any, present bool, parent string) error {
 	if !present || v == nil {
-		// Absent and nil differ, and both survive: an absent optional
-		// element is left out; a nil one (or a required nillable one with
-		// no value) is sent as xsi:nil.
-		switch {
-		case !present && f.Min == 0:
-			return nil
-		case f.Nillable:
-			e.b = append(e.b, '<')
-			e.open(f.Name)
-			e.b = append(e.b, ` xsi:nil="true" xmlns:xsi="`+NSXSI+`"/>`...)
-			return nil
-		case f.Min == 0:
-			return nil
+		if !e.missing(f, present) {
+			return fmt.Errorf("soap encode: required element %s.%s has no value", parent, f.Name.Local)
 		}
-		return fmt.Errorf("soap encode: required element %s.%s has no value", parent, f.Name.Local)
+		return nil
 	}
 	if f.Repeated() {
 		list, ok := v.([]any)
@@ -292,6 +296,24 @@ func (e *encoder) field(f *wsdl.Element, v any, present bool, parent string) err
 		return nil
 	}
 	return e.one(f, v, parent)
+}
+
+// missing writes field f that has no value (absent, or present and nil),
+// or reports false if f must have one. Absent and nil differ, and both
+// survive: an absent optional element is left out; a nil one (or a
+// required nillable one with no value) is sent as xsi:nil.
+func (e *encoder) missing(f *wsdl.Element, present bool) bool {
+	switch {
+	case !present && f.Min == 0:
+	case f.Nillable:
+		e.b = append(e.b, '<')
+		e.open(f.Name)
+		e.b = append(e.b, ` xsi:nil="true" xmlns:xsi="`+NSXSI+`"/>`...)
+	case f.Min == 0:
+	default:
+		return false
+	}
+	return true
 }
 
 func (e *encoder) one(f *wsdl.Element, v any, parent string) error {
@@ -553,15 +575,7 @@ func appendScalar(b []byte, kind wsdl.Kind, v any) ([]byte, error) {
 		default:
 			return nil, wrong
 		}
-		switch {
-		case math.IsInf(f, 1):
-			return append(b, "INF"...), nil
-		case math.IsInf(f, -1):
-			return append(b, "-INF"...), nil
-		case math.IsNaN(f):
-			return append(b, "NaN"...), nil
-		}
-		return strconv.AppendFloat(b, f, 'f', -1, 64), nil
+		return appendDouble(b, f), nil
 	case wsdl.KindDateTime:
 		t, ok := v.(time.Time)
 		if !ok {
@@ -585,6 +599,19 @@ func appendScalar(b []byte, kind wsdl.Kind, v any) ([]byte, error) {
 		return base64.StdEncoding.AppendEncode(b, raw), nil
 	}
 	return nil, wrong
+}
+
+// appendDouble writes f as an xs:double (and float, decimal) is written.
+func appendDouble(b []byte, f float64) []byte {
+	switch {
+	case math.IsInf(f, 1):
+		return append(b, "INF"...)
+	case math.IsInf(f, -1):
+		return append(b, "-INF"...)
+	case math.IsNaN(f):
+		return append(b, "NaN"...)
+	}
+	return strconv.AppendFloat(b, f, 'f', -1, 64)
 }
 
 func appendText(b []byte, s string) []byte { return xmltext.Append(b, s) }

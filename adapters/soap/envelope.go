@@ -109,8 +109,9 @@ type decoder struct {
 	pending bool          // an end is due for a self-closing start
 	end     xmltext.Token // that end
 	text    strings.Builder
-	action  string  // the request's SOAP action, which picks a bare operation an empty Body calls
-	req     Request // the plain reader's Request: the caller's until it releases d
+	action  string       // the request's SOAP action, which picks a bare operation an empty Body calls
+	req     Request      // the plain reader's Request: the caller's until it releases d
+	out     schemaWriter // writes the call's walked answer (the handler's decoders are per call)
 
 	// lenient reads an upstream's answer past unknown and repeated
 	// elements, noting each in deviations (never set for requests).

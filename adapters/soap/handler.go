@@ -59,6 +59,10 @@ type endpoint struct {
 	pub     *wsdl.Publication
 	service *gateway.Service // nil for the session service
 	known   []string         // the namespaces its messages declare
+	// unwalked holds the operations (*wsdl.Operation) whose answer the
+	// schemaWriter gave up on once: their shapes are the encoder's, so
+	// their answers go to it at once.
+	unwalked sync.Map
 }
 
 // New prepares every service's published WSDL and the session service.
@@ -221,12 +225,13 @@ func (h *Handler) serveCall(w http.ResponseWriter, r *http.Request, ep *endpoint
 		return
 	}
 	var result gateway.Struct
+	var walked gateway.Result
 	var echoToken string
 	start := time.Now()
 	if ep.service == nil {
 		result, echoToken, err = h.sessionCall(r.Context(), w, r, req) // counted by the core
 	} else {
-		result, err = h.serviceCall(r.Context(), r, ep, req)
+		walked, err = h.serviceCall(r.Context(), r, ep, req)
 		h.core.Metrics().ObserveCall(gateway.ProtocolSOAP, ep.name, req.Operation.Name, err, time.Since(start))
 	}
 	if err != nil {
@@ -239,7 +244,24 @@ func (h *Handler) serveCall(w http.ResponseWriter, r *http.Request, ep *endpoint
 	if req.Addressing != nil {
 		wsa = appendAddressing(nil, req.Addressing, req.Operation.OutputAction)
 	}
-	out, err := appendResponseHeaders((*bp)[:0], v, req.Operation.Output, req.Operation.OutputHeaders, result, echoToken, wsa)
+	var out []byte
+	if walked != nil {
+		// A service's answer is written as it is walked when its shape
+		// allows; otherwise (and from then on for its operation) from its
+		// Struct, by the encoder.
+		ok := false
+		if _, unwalked := ep.unwalked.Load(req.Operation); !unwalked && len(req.Operation.OutputHeaders) == 0 {
+			if out, ok = walkResponse(&d.out, (*bp)[:0], v, req.Operation.Output, wsa, walked); !ok {
+				ep.unwalked.Store(req.Operation, true)
+			}
+		}
+		if !ok {
+			result = walked.Struct()
+		}
+	}
+	if out == nil {
+		out, err = appendResponseHeaders((*bp)[:0], v, req.Operation.Output, req.Operation.OutputHeaders, result, echoToken, wsa)
+	}
 	if err != nil {
 		h.opts.Log.ErrorContext(r.Context(), "soap encode", "service", ep.name, "operation", req.Operation.Name, "err", err)
 		h.writeError(w, v, gateway.NewFault(gateway.FaultInternal, "internal error"), nil, req.Addressing)
@@ -338,12 +360,12 @@ func (h *Handler) session(ctx context.Context, r *http.Request, req *Request) (*
 	return nil, gateway.WrapFault(gateway.FaultUnauthenticated, httpx.ErrNoCredentials, "no session: send the gw:Session header (from session Login), WS-Security UsernameToken or HTTP Basic")
 }
 
-func (h *Handler) serviceCall(ctx context.Context, r *http.Request, ep *endpoint, req *Request) (gateway.Struct, error) {
+func (h *Handler) serviceCall(ctx context.Context, r *http.Request, ep *endpoint, req *Request) (gateway.Result, error) {
 	s, err := h.session(ctx, r, req)
 	if err != nil {
 		return nil, err
 	}
-	return h.core.Invoke(ctx, s, ep.service, req.Operation, req.Params)
+	return h.core.InvokeWalked(ctx, s, ep.service, req.Operation, req.Params)
 }
 
 // sessionCall runs the session service's operations (the core's, as every

@@ -22,7 +22,7 @@ func (anyone) Authenticate(_ context.Context, c gateway.Credentials) (gateway.Id
 // Inventory is a core serving the demo inventory (its WSDL at wsdlPath),
 // logging nowhere, with one session of alice's over protocol; it returns
 // the core, the session's token and the logger for the handler.
-func Inventory(b *testing.B, wsdlPath, protocol string) (*gateway.Core, string, *slog.Logger) {
+func Inventory(b testing.TB, wsdlPath, protocol string) (*gateway.Core, string, *slog.Logger) {
 	b.Helper()
 	def, err := wsdl.Load(wsdlPath)
 	if err != nil {
@@ -42,7 +42,7 @@ func Inventory(b *testing.B, wsdlPath, protocol string) (*gateway.Core, string, 
 }
 
 // mustImplementation is the inventory as the gateway serves it.
-func mustImplementation(b *testing.B, def *wsdl.Definition) gateway.Implementation {
+func mustImplementation(b testing.TB, def *wsdl.Definition) gateway.Implementation {
 	impl, err := inventory.New().Implementation(def)
 	if err != nil {
 		b.Fatal(err)
