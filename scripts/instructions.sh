@@ -1,7 +1,7 @@
 #!/bin/bash
 # instructions.sh [REV...]: the gateway's own work per call, counted in
 # instructions by valgrind (callgrind), for BenchmarkAppGetItem's XML-RPC,
-# SOAP and JSON calls: one column per revision (a commit, or "work" for the
+# SOAP (GetItem and ListItems) and JSON calls: one column per revision (a commit, or "work" for the
 # working tree, the default).
 #
 # Why instructions: wrk's figures on this kind of machine move by 10-20%
@@ -64,7 +64,7 @@ printf '%-16s' "instructions"
 for r in "${revs[@]}"; do printf '%12s' "${r:0:10}"; done
 echo
 for gc in off 400; do
-	for c in xmlrpc soap json; do
+	for c in xmlrpc soap soaplist json; do
 		label="$c, GC off"
 		[ "$gc" = off ] || label="$c, GC $gc"
 		printf '%-16s' "$label"

@@ -33,7 +33,7 @@ func BenchmarkAppGetItem(b *testing.B) {
 		}
 		return tok
 	}
-	// The requests of make bench's scenarios 1, 2, 3 and 9 (the token in the
+	// The requests of make bench's scenarios 1, 2, 2b, 3 and 9 (the token in the
 	// HTTP header, or SOAP's session header).
 	getItem := `<methodCall><methodName>inventory.GetItem</methodName><params><param><value><string>A-1</string></value></param></params></methodCall>`
 	multicall := `<?xml version="1.0"?><methodCall><methodName>system.multicall</methodName><params><param><value><array><data>` +
@@ -47,6 +47,10 @@ func BenchmarkAppGetItem(b *testing.B) {
 		{"soap", "/soap/inventory", "soap", func(token string) string {
 			return `<?xml version="1.0"?><soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Header><gw:Session xmlns:gw="urn:gateway:session">` +
 				token + `</gw:Session></soap:Header><soap:Body><m:GetItem xmlns:m="urn:gateway:examples:inventory"><m:sku>A-1</m:sku></m:GetItem></soap:Body></soap:Envelope>`
+		}},
+		{"soaplist", "/soap/inventory", "soap", func(token string) string { // scenario 2b: the multi-element answer
+			return `<?xml version="1.0"?><soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Header><gw:Session xmlns:gw="urn:gateway:session">` +
+				token + `</gw:Session></soap:Header><soap:Body><m:ListItems xmlns:m="urn:gateway:examples:inventory"/></soap:Body></soap:Envelope>`
 		}},
 		{"json", "/api/inventory/GetItem", "json", func(string) string { return `{"sku":"A-1"}` }},
 		{"multicall10", "/xmlrpc", "xmlrpc", func(string) string { return multicall }},
