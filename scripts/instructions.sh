@@ -1,8 +1,8 @@
 #!/bin/bash
 # instructions.sh [REV...]: the gateway's own work per call, counted in
 # instructions by valgrind (callgrind), for BenchmarkAppGetItem's XML-RPC,
-# SOAP (GetItem and ListItems) and JSON calls: one column per revision (a commit, or "work" for the
-# working tree, the default).
+# SOAP (GetItem and ListItems) and JSON calls: one column per revision (a
+# commit, or "work" for the working tree, the default).
 #
 # Why instructions: wrk's figures on this kind of machine move by 10-20%
 # from run to run, and a CPU profile's share of a few microseconds moves by
