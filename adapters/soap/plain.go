@@ -9,19 +9,20 @@ import (
 )
 
 // A request in the plain form (xmltext.Plain: start tags whose only
-// attributes are namespace declarations, plain text) whose headers are at
-// most the session's, calling a wrapped (document or rpc) literal
-// operation with elements of simple types and structures of them, is read
-// by the plain reader straight from its bytes. That is the form zeep,
-// suds, .NET and CXF clients send for most calls, and the scanner's token
-// by token reading of it was the largest part of a SOAP call's own work.
+// attributes are namespace declarations, tags that close themselves too,
+// plain text) whose headers are at most the session's, calling a wrapped
+// (document or rpc) literal operation with elements of simple types and
+// structures of them, is read by the plain reader straight from its bytes.
+// That is the form zeep, suds, .NET and CXF clients send for most calls,
+// and the scanner's token by token reading of it was the largest part of a
+// SOAP call's own work.
 //
 // Anything else (other headers, attributes such as xsi:type or xsi:nil,
-// self-closing elements, references, bare or encoded operations, open
-// content, unknown or repeated elements, a value that does not parse),
-// plainRequest gives up on, and request reads the message token by token
-// from where reset left it, with every check and fault of its own. So
-// plainRequest reads exactly what the decoder does, to the same Request
+// references, bare or encoded operations, open content, unknown or
+// repeated elements, a value that does not parse), plainRequest gives up
+// on, and request reads the message token by token from where reset left
+// it, with every check and fault of its own. So plainRequest reads exactly
+// what the decoder does, to the same Request
 // (FuzzPlainRequestMatchesDecoder holds it to that), and judges nothing.
 
 // plainRequest reads the message d was reset on when it is in the plain

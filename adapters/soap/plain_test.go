@@ -43,10 +43,12 @@ func TestPlainRequest(t *testing.T) {
 		{".NET, a default namespace, children in any order", inv, V11, `<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body><Reserve xmlns="urn:gateway:examples:inventory"><quantity> 3 </quantity><sku>A-1</sku></Reserve></s:Body></s:Envelope>`, true},
 		{"SOAP 1.2, indented", inv, V12, "<env:Envelope xmlns:env=\"http://www.w3.org/2003/05/soap-envelope\">\n  <env:Body>\n    <m:ListItems xmlns:m=\"urn:gateway:examples:inventory\">\n    </m:ListItems>\n  </env:Body>\n</env:Envelope>\n", true},
 		{"rpc/literal, nested and repeated", cxf, V11, `<soap:Envelope ` + env11 + `><soap:Body><o:placeOrder xmlns:o="urn:corpus:cxf:orders"><customer>ACME</customer><order><id>O-1</id><quantity>3</quantity><tag>a</tag><tag>b</tag></order></o:placeOrder></soap:Body></soap:Envelope>`, true},
+		{"a self-closing wrapper (zeep's call of no parameters)", inv, V11, `<soap:Envelope ` + env11 + `><soap:Body><m:ListItems xmlns:m="urn:gateway:examples:inventory"/></soap:Body></soap:Envelope>`, true},
+		{"a self-closing string", inv, V11, `<soap:Envelope ` + env11 + `><soap:Header/><soap:Body><m:Reserve xmlns:m="urn:gateway:examples:inventory"><m:sku /><m:quantity>1</m:quantity></m:Reserve></soap:Body></soap:Envelope>`, true},
 		// Left to the decoder: the same answer, by the longer way.
+		{"a self-closing int", inv, V11, `<soap:Envelope ` + env11 + `><soap:Body><m:Reserve xmlns:m="urn:gateway:examples:inventory"><m:sku>A</m:sku><m:quantity/></m:Reserve></soap:Body></soap:Envelope>`, false},
 		{"another header", inv, V11, `<soap:Envelope ` + env11 + `><soap:Header><o:Other xmlns:o="urn:o">x</o:Other></soap:Header><soap:Body><m:GetItem xmlns:m="urn:gateway:examples:inventory"><m:sku>A-1</m:sku></m:GetItem></soap:Body></soap:Envelope>`, false},
 		{"xsi:type", inv, V11, `<soap:Envelope ` + env11 + ` xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><soap:Body><m:GetItem xmlns:m="urn:gateway:examples:inventory"><m:sku xsi:type="xsd:string">A-1</m:sku></m:GetItem></soap:Body></soap:Envelope>`, false},
-		{"a self-closing wrapper", inv, V11, `<soap:Envelope ` + env11 + `><soap:Body><m:ListItems xmlns:m="urn:gateway:examples:inventory"/></soap:Body></soap:Envelope>`, false},
 		{"a reference", inv, V11, `<soap:Envelope ` + env11 + `><soap:Body><m:GetItem xmlns:m="urn:gateway:examples:inventory"><m:sku>A&amp;1</m:sku></m:GetItem></soap:Body></soap:Envelope>`, false},
 		{"an unknown element", inv, V11, `<soap:Envelope ` + env11 + `><soap:Body><m:GetItem xmlns:m="urn:gateway:examples:inventory"><m:color>red</m:color></m:GetItem></soap:Body></soap:Envelope>`, false},
 		{"an element twice", inv, V11, `<soap:Envelope ` + env11 + `><soap:Body><m:GetItem xmlns:m="urn:gateway:examples:inventory"><m:sku>A</m:sku><m:sku>B</m:sku></m:GetItem></soap:Body></soap:Envelope>`, false},
@@ -81,6 +83,7 @@ func TestPlainRequest(t *testing.T) {
 func FuzzPlainRequestMatchesDecoder(f *testing.F) {
 	inv, cxf := inventory(f), corpus(f, "cxf-rpc-literal.wsdl")
 	f.Add(getItemEnvelope, false, false)
+	f.Add([]byte(`<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Header/><s:Body><m:Reserve xmlns:m="urn:gateway:examples:inventory"><m:sku/><m:quantity>3</m:quantity></m:Reserve></s:Body></s:Envelope>`), false, false)
 	f.Add([]byte(`<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body><Reserve xmlns="urn:gateway:examples:inventory"><quantity>3</quantity><sku>A-1</sku></Reserve></s:Body></s:Envelope>`), false, false)
 	f.Add([]byte("<env:Envelope xmlns:env=\"http://www.w3.org/2003/05/soap-envelope\">\n<env:Header><g:Session xmlns:g=\"urn:gateway:session\">t</g:Session></env:Header><env:Body><m:ListItems xmlns:m=\"urn:gateway:examples:inventory\"></m:ListItems></env:Body></env:Envelope>"), true, false)
 	f.Add([]byte(`<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body><o:placeOrder xmlns:o="urn:corpus:cxf:orders"><customer>ACME</customer><order><id>O-1</id><quantity>3</quantity><tag>a</tag><tag>b</tag></order></o:placeOrder></soap:Body></soap:Envelope>`), false, true)

@@ -42,7 +42,10 @@ func TestPlainCall(t *testing.T) {
 		{"no params element", "<methodCall><methodName>system.listMethods</methodName></methodCall>", true},
 		{"CRLF between tags", "<methodCall>\r\n<methodName>m</methodName>\r\n</methodCall>\r\n", true},
 		{"dateTime and base64", "<methodCall><methodName>m</methodName><params><param><value><dateTime.iso8601>20261201T10:00:00</dateTime.iso8601></value></param><param><value><base64>aGk=</base64></value></param></params></methodCall>", true},
+		{"an empty string and base64 written as tags that close themselves", "<methodCall><methodName>m</methodName><params><param><value><string/></value></param><param><value><base64 /></value></param></params></methodCall>", true},
 		// Left to the scanner: the same answer, by the longer way.
+		{"an empty int", "<methodCall><methodName>m</methodName><params><param><value><int/></value></param></params></methodCall>", false},
+		{"an empty struct written as a tag that closes itself", "<methodCall><methodName>m</methodName><params><param><value><struct/></value></param></params></methodCall>", false},
 		{"a reference", "<methodCall><methodName>m</methodName><params><param><value>a &amp; b</value></param></params></methodCall>", false},
 		{"CDATA", "<methodCall><methodName>m</methodName><params><param><value><![CDATA[<x>]]></value></param></params></methodCall>", false},
 		{"a comment", "<methodCall><!-- c --><methodName>m</methodName></methodCall>", false},
@@ -100,6 +103,7 @@ func FuzzPlainCallMatchesScanner(f *testing.F) {
 		call(param("<nil/>") + param("<double>1.5</double>") + param("<boolean>1</boolean>") + param("<base64>aGk=</base64>")),
 		call(param(" x ") + param("<string> y </string>") + param("<dateTime.iso8601>20200101T00:00:00</dateTime.iso8601>")),
 		"<?xml version='1.0'?>\n<methodCall>\n<methodName>m</methodName>\n</methodCall>\n",
+		call(param("<string/>") + param("<base64 />") + param("<i4/>")),
 	} {
 		f.Add([]byte(s))
 	}

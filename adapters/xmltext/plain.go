@@ -7,7 +7,7 @@ import "bytes"
 // attributes are namespace declarations of printable ASCII URIs (none at
 // all without namespaces), names of ASCII letters, digits, '_', '-' and
 // '.' (one ':' with namespaces, none without), end tags written as their
-// start, whitespace between tags, and text without references, CDATA,
+// start (or none, for a tag that closes itself), whitespace between tags, and text without references, CDATA,
 // comments, processing instructions or carriage returns. That is how
 // clients write most calls, and reading it costs a fraction of Step's
 // general work (a token per tag, names classified byte by byte, every kind
@@ -32,7 +32,8 @@ type Plain struct {
 
 type plainOpen struct {
 	name     []byte // as written, for its end tag
-	bindings int    // len(bindings) before its declarations
+	bindings int32  // len(bindings) before its declarations (at most maxDepth times 16)
+	empty    bool   // its tag closed itself (<a/>): it has no content, and its end is not written
 }
 
 type plainBinding struct{ prefix, uri []byte }
@@ -79,15 +80,19 @@ func (p *Plain) Open(name string) bool {
 		return false
 	}
 	p.rooted = true
-	p.open = append(p.open, plainOpen{name: r[1 : n+1], bindings: len(p.bindings)})
+	p.open = append(p.open, plainOpen{name: r[1 : n+1], bindings: int32(len(p.bindings))})
 	p.pos += n + 2
 	return true
 }
 
 // mayOpen reports whether an element may begin here: within the depth
-// bound, and not a second document element.
+// bound, not a second document element, and not in an element whose tag
+// closed itself.
 func (p *Plain) mayOpen() bool {
-	return len(p.open) < p.maxDepth && (len(p.open) > 0 || !p.rooted)
+	if len(p.open) == 0 {
+		return !p.rooted && p.maxDepth > 0
+	}
+	return len(p.open) < p.maxDepth && !p.open[len(p.open)-1].empty
 }
 
 // Empty reads the empty-element tag <name/>, after whitespace.
@@ -105,7 +110,8 @@ func (p *Plain) Empty(name string) bool {
 
 // Start reads a start tag, after whitespace: its local name and its
 // namespace as Step resolves it (an undeclared prefix stands for itself;
-// no namespace without namespaces).
+// no namespace without namespaces). A tag that closes itself (<a/>) is
+// read as the element with no content: Text reads "" and End its end.
 func (p *Plain) Start() (local, space []byte, ok bool) {
 	p.space()
 	r := p.src[p.pos:]
@@ -122,23 +128,31 @@ func (p *Plain) Start() (local, space []byte, ok bool) {
 		return nil, nil, false // "p:", "p:q:r", or a name of XML's own (xml:..., xmlns...)
 	}
 	before := len(p.bindings)
+	empty := false
+tag:
 	for {
 		if i >= len(r) {
 			return nil, nil, false
 		}
-		if r[i] == '>' {
+		switch r[i] {
+		case '>':
 			i++
-			break
+			break tag
+		case '/':
+			if i+1 == len(r) || r[i+1] != '>' {
+				return nil, nil, false
+			}
+			i, empty = i+2, true
+			break tag
 		}
-		if plainBytes[r[i]] != plainSpace {
+		if plainBytes[r[i]] != plainSpace { // a declaration follows whitespace
 			return nil, nil, false
 		}
 		for i < len(r) && plainBytes[r[i]] == plainSpace {
 			i++
 		}
-		if i < len(r) && r[i] == '>' {
-			i++
-			break
+		if i < len(r) && (r[i] == '>' || r[i] == '/') {
+			continue
 		}
 		n, ok := p.declaration(r[i:], before)
 		if !ok {
@@ -148,7 +162,7 @@ func (p *Plain) Start() (local, space []byte, ok bool) {
 		i += n
 	}
 	p.rooted = true
-	p.open = append(p.open, plainOpen{name: name, bindings: before})
+	p.open = append(p.open, plainOpen{name: name, bindings: int32(before), empty: empty})
 	p.pos += i
 	if colon == 0 {
 		return name, p.resolve(nil), true
@@ -215,13 +229,19 @@ func (p *Plain) resolve(prefix []byte) []byte {
 	return prefix
 }
 
-// End reads the end tag of the innermost open element, after whitespace.
+// End reads the end tag of the innermost open element, after whitespace;
+// the end of an element whose tag closed itself is read at once.
 func (p *Plain) End() bool {
 	if len(p.open) == 0 {
 		return false
 	}
-	p.space()
 	top := p.open[len(p.open)-1]
+	if top.empty {
+		p.bindings = p.bindings[:top.bindings]
+		p.open = p.open[:len(p.open)-1]
+		return true
+	}
+	p.space()
 	r := p.src[p.pos:]
 	n := len(top.name)
 	if len(r) < n+3 || r[0] != '<' || r[1] != '/' || r[n+2] != '>' || !bytes.Equal(r[2:n+2], top.name) {
@@ -240,6 +260,9 @@ func (p *Plain) Text() ([]byte, bool) {
 		return nil, false // text outside the document element
 	}
 	src := p.src[p.pos:]
+	if p.open[len(p.open)-1].empty {
+		return src[:0], true
+	}
 	high := false
 	for i, c := range src {
 		switch plainBytes[c] {

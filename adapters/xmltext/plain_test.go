@@ -51,7 +51,11 @@ func TestPlain(t *testing.T) {
 	}{
 		{`<?xml version="1.0"?><s:Envelope xmlns:s="urn:s"><s:Body><m:Op xmlns:m="urn:m" xmlns="urn:d"><a>1 &gt; 0</a></m:Op></s:Body></s:Envelope>`, true, false},
 		{"<s:Envelope xmlns:s='urn:s'>\n <s:Body>\n  <m:Op xmlns:m=\"urn:m\" xmlns=\"urn:d\"><a>x > y, \"q\" 'r' é</a><u:b xmlns:u=\"urn:u\">2</u:b><p:c>3</p:c></m:Op>\n </s:Body>\n</s:Envelope>\n", true, true},
-		{`<a xmlns:p="urn:1"><p:b xmlns:p="urn:2"><p:c/></p:b><p:d/></a>`, true, false},
+		{`<a xmlns:p="urn:1"><p:b xmlns:p="urn:2"><p:c/></p:b><p:d/></a>`, true, true},
+		{`<a xmlns:p="urn:1"><p:b xmlns:p="urn:2" /><p:c xmlns:p="urn:3"/> <p:d>x</p:d><e/></a>`, true, true},
+		{`<a/>`, false, true},
+		{`<a><b/ ></a>`, false, false},
+		{`<a><b/></b></a>`, false, false},
 		{`<a xmlns:p="urn:1"><p:b xmlns:p="urn:2"><p:c></p:c></p:b><p:d></p:d></a>`, true, true},
 		{`<methodCall><methodName>m</methodName></methodCall>`, false, true},
 		{`<a x="1"></a>`, false, false},
@@ -103,6 +107,7 @@ func TestPlainDepth(t *testing.T) {
 func FuzzPlainMatchesStep(f *testing.F) {
 	f.Add([]byte("<s:Envelope xmlns:s='urn:s'><s:Header><g:S xmlns:g=\"urn:g\">t</g:S></s:Header><s:Body><m:Op xmlns:m=\"urn:m\"><a>1</a><m:b>2</m:b></m:Op></s:Body></s:Envelope>"), true)
 	f.Add([]byte(`<a xmlns="urn:1"><b xmlns="urn:2"><c>x</c></b><d>y</d></a>`), true)
+	f.Add([]byte(`<a xmlns:p="urn:1"><p:b xmlns:p="urn:2" /><c/><d>y</d></a>`), true)
 	f.Add([]byte("<methodCall>\n<methodName>m</methodName>\n<params><param><value><i4>1</i4></value></param></params></methodCall>"), false)
 	var s Scanner // reused, as pools do
 	f.Fuzz(func(t *testing.T, data []byte, namespaces bool) {
