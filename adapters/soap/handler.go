@@ -245,21 +245,21 @@ func (h *Handler) serveCall(w http.ResponseWriter, r *http.Request, ep *endpoint
 		wsa = appendAddressing(nil, req.Addressing, req.Operation.OutputAction)
 	}
 	var out []byte
+	written := false
 	if walked != nil {
 		// A service's answer is written as it is walked when its shape
 		// allows; otherwise (and from then on for its operation) from its
 		// Struct, by the encoder.
-		ok := false
 		if _, unwalked := ep.unwalked.Load(req.Operation); !unwalked && len(req.Operation.OutputHeaders) == 0 {
-			if out, ok = walkResponse(&d.out, (*bp)[:0], v, req.Operation.Output, wsa, walked); !ok {
+			if out, written = walkResponse(&d.out, (*bp)[:0], v, req.Operation.Output, wsa, walked); !written {
 				ep.unwalked.Store(req.Operation, true)
 			}
 		}
-		if !ok {
+		if !written {
 			result = walked.Struct()
 		}
 	}
-	if out == nil {
+	if !written {
 		out, err = appendResponseHeaders((*bp)[:0], v, req.Operation.Output, req.Operation.OutputHeaders, result, echoToken, wsa)
 	}
 	if err != nil {

@@ -45,8 +45,8 @@ type walkFrame struct {
 
 // walkResponse writes the response envelope of a service call whose
 // answer is the wrapper el, with header (already encoded) in its Header,
-// by walking result into w; false if w gave up (what it wrote in b's
-// storage is then to be overwritten).
+// by walking result into w; nil and false if w gave up (what it wrote in
+// b's storage is then to be overwritten).
 func walkResponse(w *schemaWriter, b []byte, v Version, el *wsdl.Element, header []byte, result gateway.Result) ([]byte, bool) {
 	if el == nil || el.Bare || el.Encoded || el.Type.Kind != wsdl.KindStruct || len(el.Type.Attrs) > 0 {
 		return nil, false
@@ -57,6 +57,7 @@ func walkResponse(w *schemaWriter, b []byte, v Version, el *wsdl.Element, header
 	}
 	result.Walk(w)
 	ok := !w.failed && len(w.frames) == 0 && w.top == nil // the wrapper's structure walked whole
+	b = nil
 	if ok {
 		w.e.close(el.Name)
 		b = envelopeEnd(w.e.b)

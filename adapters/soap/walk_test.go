@@ -2,6 +2,7 @@ package soap
 
 import (
 	"bytes"
+	"context"
 	"encoding/binary"
 	"math"
 	"net/http"
@@ -11,6 +12,7 @@ import (
 	"time"
 
 	"gateway/gateway"
+	"gateway/gateway/gatewaytest"
 	"gateway/internal/handlerbench"
 	"gateway/wsdl"
 )
@@ -133,8 +135,8 @@ func TestWalkedResponses(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			walked, ok, encoded, err := walkedAndEncoded(schemas[tc.schema], tc.value)
-			if ok != tc.walks {
-				t.Fatalf("walked: %v, want %v (encoder: %v)", ok, tc.walks, err)
+			if ok != tc.walks || !ok && walked != nil {
+				t.Fatalf("walked: %v (%d bytes), want %v (encoder: %v)", ok, len(walked), tc.walks, err)
 			}
 			if ok && (err != nil || !bytes.Equal(walked, encoded)) {
 				t.Fatalf("walked\n%s\nencoded (%v)\n%s", walked, err, encoded)
@@ -158,6 +160,9 @@ func FuzzWalkedResponseIsEncoded(f *testing.F) {
 		el := schemas[names[int(g.byte())%len(names)]]
 		st, _ := g.value(0, true).(gateway.Struct)
 		walked, ok, encoded, err := walkedAndEncoded(el, st)
+		if !ok && walked != nil {
+			t.Fatalf("gave up, with %d bytes", len(walked))
+		}
 		if ok && (err != nil || !bytes.Equal(walked, encoded)) {
 			t.Fatalf("%#v\nwalked\n%s\nencoded (%v)\n%s", st, walked, err, encoded)
 		}
@@ -259,4 +264,44 @@ func TestInventoryAnswersAreWalked(t *testing.T) {
 		t.Errorf("%s was left to the encoder", op.(*wsdl.Operation).Name)
 		return true
 	})
+}
+
+// answer is an implementation that answers every call with one Struct.
+type answer gateway.Struct
+
+func (a answer) Invoke(context.Context, *gateway.Call) (gateway.Struct, error) {
+	return gateway.Struct(a), nil
+}
+
+// TestUnwalkedAnswersAreEncoded: an answer the schemaWriter gives up on
+// (here its members out of the schema's order) is written by the encoder,
+// whole, and so is every later answer of its operation.
+func TestUnwalkedAnswersAreEncoded(t *testing.T) {
+	def := inventory(t)
+	item := gateway.Struct{{Name: "price", Value: 2.5}, {Name: "stock", Value: int64(3)}, {Name: "name", Value: "Widget"}, {Name: "sku", Value: "A-1"}}
+	value := gateway.Struct{{Name: "item", Value: item}}
+	core := gatewaytest.New(t, gatewaytest.Users{"bob": {Password: "pw", Groups: []string{"staff"}}},
+		&gateway.Service{Name: "inventory", Definition: def, Impl: answer(value)})
+	h, err := New(core, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	op := def.Operation("GetItem")
+	want, err := appendResponse(nil, V11, op.Output, value, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 2 {
+		req := httptest.NewRequest(http.MethodPost, "/soap/inventory", strings.NewReader(`<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body><m:GetItem xmlns:m="urn:gateway:examples:inventory"><m:sku>A-1</m:sku></m:GetItem></s:Body></s:Envelope>`))
+		req.Header.Set("Content-Type", "text/xml")
+		req.SetBasicAuth("bob", "pw")
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		if rec.Code != http.StatusOK || rec.Body.String() != string(want) {
+			t.Fatalf("%d\n%s\nwant\n%s", rec.Code, rec.Body, want)
+		}
+		if _, unwalked := (*h.endpoints.Load())["inventory"].unwalked.Load(op); !unwalked {
+			t.Fatal("the operation is not marked as the encoder's")
+		}
+	}
 }
