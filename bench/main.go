@@ -44,7 +44,7 @@ func main() {
 	runs := flag.Int("runs", 3, "runs of each measurement; the median is reported")
 	out := flag.String("out", "bench/results.md", "Markdown results file")
 	png := flag.String("png", "bench/results.png", "bar chart of the ratios")
-	only := flag.String("only", "", "run just scenario 4 (logins), 5 (long-poll latency), 8 (scenario 1 on memory and on Redis, with and without the session cache) or 9 (the front ends' GetItem: XML-RPC, SOAP and JSON, and the XML-RPC multicall, beside the ceiling), print its figures, write no file")
+	only := flag.String("only", "", "run just scenario 4 (logins), 5 (long-poll latency), 8 (scenario 1 on memory and on Redis, with and without the session cache), 9 (the front ends' GetItem: XML-RPC, SOAP and JSON, and the XML-RPC multicall, beside the ceiling) or 10 (1 to 3 nodes on Redis, each held to its own CPU quota), print its figures, write no file")
 	codecsOut := flag.String("codecs", "bench/codecs.txt", "go test -bench output of the codecs, compared with the previous one by benchstat")
 	flag.Parse()
 	if _, err := exec.LookPath("wrk"); err != nil {
@@ -91,8 +91,13 @@ func main() {
 		redisModes(ctx, work, bin, gwURL, *duration, *runs, gw.Process.Pid)
 		return
 	case "9":
+	case "10":
+		for _, l := range nodesScenario(ctx, work, bin, *duration, *runs) {
+			fmt.Println(l)
+		}
+		return
 	default:
-		log.Fatalf("-only: %q is not 4, 5, 8 or 9", *only)
+		log.Fatalf("-only: %q is not 4, 5, 8, 9 or 10", *only)
 	}
 	token := login(gwURL)
 
@@ -233,6 +238,9 @@ func main() {
 
 	// Scenario 5: attach-to-notification latency with 1,000 long-polls waiting.
 	extra = append(extra, longPollScenario(gwURL)...)
+
+	// Scenario 10: one to three nodes on Redis, each with a CPU quota of its own.
+	extra = append(extra, nodesScenario(ctx, work, bin, *duration, *runs)...)
 
 	// Ratios are taken round by round (a system's run against its
 	// scenario's ceiling in the same interleaved round, moments apart) and
@@ -440,7 +448,8 @@ var (
 )
 
 func wrk(work, url, body, token string, d time.Duration) result {
-	script := filepath.Join(work, "post.lua")
+	// A script per target: the wrk of several nodes run at once (scenario 10).
+	script := filepath.Join(work, "post-"+strings.NewReplacer(":", "_", "/", "_", ".", "_").Replace(url)+".lua")
 	lua := fmt.Sprintf("wrk.method = \"POST\"\nwrk.body = %q\nwrk.headers[\"Content-Type\"] = %q\n", body, contentType(body))
 	if token != "" {
 		lua += fmt.Sprintf("wrk.headers[\"X-Gateway-Session\"] = %q\n", token)
