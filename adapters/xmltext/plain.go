@@ -7,11 +7,11 @@ import "bytes"
 // attributes are namespace declarations of printable ASCII URIs (none at
 // all without namespaces), names of ASCII letters, digits, '_', '-' and
 // '.' (one ':' with namespaces, none without), end tags written as their
-// start (or none, for a tag that closes itself), whitespace between tags, and text without references, CDATA,
-// comments, processing instructions or carriage returns. That is how
-// clients write most calls, and reading it costs a fraction of Step's
-// general work (a token per tag, names classified byte by byte, every kind
-// of markup considered).
+// start (or none, for a tag that closes itself), whitespace between tags,
+// and text without references, CDATA, comments, processing instructions
+// or carriage returns. That is how clients write most calls, and reading
+// it costs a fraction of Step's general work (a token per tag, names
+// classified byte by byte, every kind of markup considered).
 //
 // Plain never judges: a method that meets anything else reports false,
 // and the decoder then gives the document back to Step, which reads it
