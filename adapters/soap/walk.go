@@ -124,57 +124,58 @@ func (w *schemaWriter) scalarElement() *wsdl.Element {
 	return f
 }
 
-func (w *schemaWriter) startElement(f *wsdl.Element) {
+// start writes f's start tag and hands back the buffer for its content;
+// end takes the buffer back and closes f.
+func (w *schemaWriter) start(f *wsdl.Element) []byte {
 	w.e.b = append(w.e.b, '<')
 	w.e.open(f.Name)
-	w.e.b = append(w.e.b, '>')
+	return append(w.e.b, '>')
 }
 
-// scalar writes f with the neutral scalar v, as the encoder's rest does.
-func (w *schemaWriter) scalar(f *wsdl.Element, v any) {
-	w.startElement(f)
-	b, err := appendScalar(w.e.b, f.Type.Kind, v)
-	if err != nil {
-		w.fail()
-		return
-	}
+func (w *schemaWriter) end(f *wsdl.Element, b []byte) {
 	w.e.b = b
 	w.e.close(f.Name)
 }
 
+// scalar writes f with the neutral scalar v, as the encoder's rest does.
+// String, Int and Float write the kinds their fields mostly are without
+// boxing their values for it.
+func (w *schemaWriter) scalar(f *wsdl.Element, v any) {
+	b, err := appendScalar(w.start(f), f.Type.Kind, v)
+	if err != nil {
+		w.fail()
+		return
+	}
+	w.end(f, b)
+}
+
 func (w *schemaWriter) String(s string) {
-	if f := w.scalarElement(); f != nil {
-		if f.Type.Kind != wsdl.KindString {
-			w.scalar(f, s)
-			return
-		}
-		w.startElement(f)
-		w.e.b = appendText(w.e.b, s)
-		w.e.close(f.Name)
+	switch f := w.scalarElement(); {
+	case f == nil:
+	case f.Type.Kind == wsdl.KindString:
+		w.end(f, appendText(w.start(f), s))
+	default:
+		w.scalar(f, s)
 	}
 }
 
 func (w *schemaWriter) Int(n int64) {
-	if f := w.scalarElement(); f != nil {
-		if f.Type.Kind != wsdl.KindInt && f.Type.Kind != wsdl.KindLong {
-			w.scalar(f, n)
-			return
-		}
-		w.startElement(f)
-		w.e.b = strconv.AppendInt(w.e.b, n, 10)
-		w.e.close(f.Name)
+	switch f := w.scalarElement(); {
+	case f == nil:
+	case f.Type.Kind == wsdl.KindInt || f.Type.Kind == wsdl.KindLong:
+		w.end(f, strconv.AppendInt(w.start(f), n, 10))
+	default:
+		w.scalar(f, n)
 	}
 }
 
 func (w *schemaWriter) Float(x float64) {
-	if f := w.scalarElement(); f != nil {
-		if f.Type.Kind != wsdl.KindDouble {
-			w.scalar(f, x)
-			return
-		}
-		w.startElement(f)
-		w.e.b = appendDouble(w.e.b, x)
-		w.e.close(f.Name)
+	switch f := w.scalarElement(); {
+	case f == nil:
+	case f.Type.Kind == wsdl.KindDouble:
+		w.end(f, appendDouble(w.start(f), x))
+	default:
+		w.scalar(f, x)
 	}
 }
 
@@ -226,7 +227,7 @@ func (w *schemaWriter) StartStruct() {
 		w.fail()
 		return
 	}
-	w.startElement(f)
+	w.e.b = w.start(f)
 	w.frames = append(w.frames, walkFrame{t: f.Type, el: f})
 }
 
