@@ -71,10 +71,14 @@ func loginScenario(ctx context.Context, work, bin string, d time.Duration, runs 
 	return logins{median(cached), median(searched), median(raws)}, nil
 }
 
-func median(rs []result) result {
-	best := append([]result(nil), rs...)
+func median(rs []result) result { return medianBy(rs, func(r result) float64 { return r.rps }) }
+
+// medianBy is the run of rs whose rate is the median (the upper one of an
+// even count).
+func medianBy[R any](rs []R, rate func(R) float64) R {
+	best := append([]R(nil), rs...)
 	for i := 1; i < len(best); i++ {
-		for j := i; j > 0 && best[j].rps < best[j-1].rps; j-- {
+		for j := i; j > 0 && rate(best[j]) < rate(best[j-1]); j-- {
 			best[j], best[j-1] = best[j-1], best[j]
 		}
 	}

@@ -149,13 +149,7 @@ func nodesScenario(ctx context.Context, work, bin string, d time.Duration, runs 
 	var rates []string
 	var med [3]nodeRound
 	for n, rs := range byCount {
-		sorted := append([]nodeRound(nil), rs...)
-		for i := 1; i < len(sorted); i++ {
-			for j := i; j > 0 && sorted[j].rps < sorted[j-1].rps; j-- {
-				sorted[j], sorted[j-1] = sorted[j-1], sorted[j]
-			}
-		}
-		med[n] = sorted[len(sorted)/2]
+		med[n] = medianBy(rs, func(r nodeRound) float64 { return r.rps })
 		rates = append(rates, fmt.Sprintf("%d node%s %.0f calls/s (CPU per call: nodes %v, Redis %v)", n+1, map[bool]string{true: "s"}[n > 0],
 			med[n].rps, med[n].nodeCPU.Round(100*time.Nanosecond), med[n].redisCPU.Round(100*time.Nanosecond)))
 	}
